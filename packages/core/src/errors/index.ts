@@ -1,0 +1,52 @@
+/**
+ * Typed domain errors. Services throw these; the HTTP layer maps each `code` to a problem
+ * response, so a client mistake never surfaces as a 500.
+ */
+export type DomainErrorCode =
+  | "invalid"
+  | "not_found"
+  | "conflict"
+  | "forbidden"
+  | "unauthorized"
+  | "payload_too_large";
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class Invalid extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super("invalid", message, details);
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super("not_found", message, details);
+  }
+}
+
+export class Conflict extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super("conflict", message, details);
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super("forbidden", message, details);
+  }
+}
+
+export class Unauthorized extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super("unauthorized", message, details);
+  }
+}

@@ -1,0 +1,26 @@
+import { z } from "zod";
+
+const SEGMENT = "[A-Za-z0-9][A-Za-z0-9._-]*";
+const PROMPT_NAME = new RegExp(`^${SEGMENT}(/${SEGMENT})*$`);
+
+/** A foldered prompt name such as `support/refund-agent`. */
+export const promptNameSchema = z
+  .string()
+  .max(200, "a prompt name is at most 200 characters")
+  .regex(
+    PROMPT_NAME,
+    "a prompt name is one or more '/'-separated segments of letters, digits, '.', '_' or '-', each starting with a letter or digit (e.g. support/refund-agent)",
+  );
+
+/** Folders a prompt name sits in: `a/b/c` → [`a`, `a/b`]. */
+export function promptFolders(name: string): string[] {
+  const parts = name.split("/").slice(0, -1);
+  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
+}
+
+/** A tag on a prompt: short, no whitespace. */
+export const tagSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^\s,]+$/, "a tag has no whitespace or commas");

@@ -1,0 +1,173 @@
+import Mustache from "mustache";
+import { Invalid } from "../errors/index.js";
+import {
+  type ChatMessage,
+  type PromptContent,
+  templatesOf,
+  type VariableSchema,
+  type VariableSpec,
+} from "../prompt/content.js";
+
+/** A variable a template uses, and whether the template needs it to render meaningfully. */
+export interface TemplateVariable {
+  name: string;
+  /** Used as a plain `{{name}}` outside any section (so it has to be given). */
+  usedAsValue: boolean;
+}
+
+type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
+
+function parseTemplate(template: string, path: string): Token[] {
+  try {
+    return Mustache.parse(template) as Token[];
+  } catch (error) {
+    throw new Invalid(
+      `${path}: ${(error as Error).message} — close every '{{' with '}}' and every '{{#section}}' with '{{/section}}'`,
+      { path },
+    );
+  }
+}
+
+/**
+ * Top-level variables of one template. Names inside sections resolve against the section's
+ * context first, so only top-level names and section names count as the prompt's variables.
+ */
+function variablesOfTemplate(template: string, path: string): Map<string, TemplateVariable> {
+  const found = new Map<string, TemplateVariable>();
+  for (const [type, value] of parseTemplate(template, path)) {
+    const isValue = type === "name" || type === "&";
+    const isSection = type === "#" || type === "^";
+    if (!isValue && !isSection) continue;
+    const name = value.split(".")[0] ?? value;
+    if (name === "") continue;
+    const known = found.get(name);
+    found.set(name, { name, usedAsValue: (known?.usedAsValue ?? false) || isValue });
+  }
+  return found;
+}
+
+/** The variables a prompt's templates use, in first-use order. Throws Invalid on a bad template. */
+export function extractVariables(content: PromptContent): TemplateVariable[] {
+  const all = new Map<string, TemplateVariable>();
+  for (const { path, template } of templatesOf(content)) {
+    for (const v of variablesOfTemplate(template, path).values()) {
+      const known = all.get(v.name);
+      all.set(v.name, {
+        name: v.name,
+        usedAsValue: (known?.usedAsValue ?? false) || v.usedAsValue,
+      });
+    }
+  }
+  return [...all.values()];
+}
+
+/** Names of the history placeholders of a chat prompt. */
+export function placeholdersOf(content: PromptContent): string[] {
+  if (content.type !== "chat") return [];
+  return content.messages.flatMap((m) => ("type" in m ? [m.name] : []));
+}
+
+/**
+ * Checks what zod cannot: templates parse, the variable schema names only variables the
+ * templates use, defaults match their declared type, and placeholders are unique.
+ */
+export function validateContent(content: PromptContent): TemplateVariable[] {
+  const variables = extractVariables(content);
+  const used = new Set(variables.map((v) => v.name));
+  for (const [name, spec] of Object.entries(content.variables ?? {})) {
+    if (!used.has(name)) {
+      throw new Invalid(
+        `variables.${name}: the schema describes a variable that no template uses — add {{${name}}} to a message or remove it from the schema`,
+        { path: `variables.${name}` },
+      );
+    }
+    if (spec.default !== undefined)
+      assertType(name, spec, spec.default, `variables.${name}.default`);
+  }
+  const placeholders = placeholdersOf(content);
+  const duplicate = placeholders.find((p, i) => placeholders.indexOf(p) !== i);
+  if (duplicate) {
+    throw new Invalid(
+      `placeholder '${duplicate}' appears twice — give each placeholder its own name`,
+    );
+  }
+  return variables;
+}
+
+function typeOf(value: unknown): string {
+  if (Array.isArray(value)) return "array";
+  if (value === null) return "null";
+  return typeof value;
+}
+
+function assertType(name: string, spec: VariableSpec, value: unknown, where: string): void {
+  const actual = typeOf(value);
+  if (actual !== spec.type) {
+    throw new Invalid(`${where}: variable '${name}' must be a ${spec.type}, got ${actual}`, {
+      variable: name,
+      expected: spec.type,
+      actual,
+    });
+  }
+}
+
+export type Variables = Record<string, unknown>;
+
+/**
+ * Applies the schema to caller-supplied variables: defaults filled in, types checked, and every
+ * required variable present. Variables the prompt does not use are ignored.
+ */
+export function resolveVariables(
+  variables: TemplateVariable[],
+  schema: VariableSchema | undefined,
+  given: Variables,
+): Variables {
+  const resolved: Variables = {};
+  const missing: string[] = [];
+  for (const v of variables) {
+    const spec = schema?.[v.name];
+    const value = given[v.name] ?? spec?.default;
+    if (value === undefined || value === null) {
+      if (spec?.required ?? v.usedAsValue) missing.push(v.name);
+      continue;
+    }
+    if (spec) assertType(v.name, spec, value, `variables.${v.name}`);
+    resolved[v.name] = value;
+  }
+  if (missing.length > 0) {
+    throw new Invalid(
+      `missing required variable${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`,
+      { missing },
+    );
+  }
+  return resolved;
+}
+
+const noEscape = { escape: (value: unknown) => String(value) };
+
+function render(template: string, variables: Variables): string {
+  return Mustache.render(template, variables, undefined, noEscape);
+}
+
+export type CompiledPrompt =
+  | { type: "text"; text: string }
+  | { type: "chat"; messages: ChatMessage[] };
+
+/**
+ * Renders a prompt with variables. Placeholders are replaced by the given message lists
+ * (missing ones by nothing: history is optional).
+ */
+export function compileContent(
+  content: PromptContent,
+  given: Variables,
+  placeholders: Record<string, ChatMessage[]> = {},
+): CompiledPrompt {
+  const variables = resolveVariables(extractVariables(content), content.variables, given);
+  if (content.type === "text") return { type: "text", text: render(content.text, variables) };
+  const messages = content.messages.flatMap((m) =>
+    "role" in m
+      ? [{ role: m.role, content: render(m.content, variables) }]
+      : (placeholders[m.name] ?? []),
+  );
+  return { type: "chat", messages };
+}
