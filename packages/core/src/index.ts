@@ -1,4 +1,5 @@
 export * from "./access/index.js";
+export * from "./api/index.js";
 export * from "./diff/index.js";
 export * from "./environment/index.js";
 export * from "./errors/index.js";

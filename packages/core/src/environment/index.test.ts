@@ -12,12 +12,12 @@ function move(
 
 describe("rollback target", () => {
   it("undoes moves newest first, like a stack", () => {
-    const history = [move("d3", 2, 3), move("d2", 1, 2), move("d1", null, 1)];
+    const history = [move(3, 2, 3), move(2, 1, 2), move(1, null, 1)];
     expect(moveToUndo(history)?.fromVersion).toBe(2);
-    const afterOne = [move("r1", 3, 2, "d3"), ...history];
+    const afterOne = [move(4, 3, 2, 3), ...history];
     expect(moveToUndo(afterOne)?.fromVersion).toBe(1);
-    const afterTwo = [move("r2", 2, 1, "d2"), ...afterOne];
-    expect(moveToUndo(afterTwo)?.id).toBe("d1");
+    const afterTwo = [move(5, 2, 1, 2), ...afterOne];
+    expect(moveToUndo(afterTwo)?.id).toBe(1);
     expect(moveToUndo(afterTwo)?.fromVersion).toBeNull();
   });
 

@@ -22,11 +22,11 @@ export const environmentNameSchema = z
 
 /** What a label move looked like: enough to replay the label's history. */
 export interface LabelMove {
-  id: string;
+  id: number;
   fromVersion: number | null;
   toVersion: number;
   /** Set on a rollback that undid an earlier move. */
-  revertsId: string | null;
+  revertsId: number | null;
 }
 
 /**
@@ -35,7 +35,7 @@ export interface LabelMove {
  * that no rollback has undone yet. `history` is newest first.
  */
 export function moveToUndo(history: LabelMove[]): LabelMove | undefined {
-  const undone = new Set<string>();
+  const undone = new Set<number>();
   for (const move of history) {
     if (undone.has(move.id)) continue;
     if (move.revertsId !== null) {

@@ -23,4 +23,4 @@ export const tagSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[^\s,]+$/, "a tag has no whitespace or commas");
+  .regex(/^[^\s,"]+$/, "a tag has no whitespace, commas or quotes");

@@ -1,0 +1,163 @@
+import { createHash, randomBytes } from "node:crypto";
+import {
+  type ApiKey,
+  type CreateApiKeyBody,
+  type CreatedApiKey,
+  NotFound,
+  type Principal,
+  type Role,
+  Unauthorized,
+} from "@promptline/core";
+import type { Kysely } from "kysely";
+import { InvalidatingCache } from "../cache.js";
+import { nowIso, type ServiceContext } from "../context.js";
+import { appendEvent } from "../event/store.js";
+import type { Database } from "../storage/index.js";
+import {
+  type ApiKeyRecord,
+  findApiKey,
+  findApiKeyByHash,
+  insertApiKey,
+  listApiKeys,
+  markRevoked,
+} from "./store.js";
+
+const KEY_PREFIX = "pl_";
+
+/** Keys carry 256 random bits, so a fast hash is enough: there is nothing to brute-force. */
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+export function generateApiKey(): string {
+  return `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
+}
+
+export function newApiKeyRecord(
+  ctx: ServiceContext,
+  projectId: string,
+  name: string,
+  role: Role,
+  key: string,
+  actor: string,
+): ApiKeyRecord {
+  return {
+    id: ctx.newId(),
+    projectId,
+    name,
+    role,
+    keyHash: hashApiKey(key),
+    prefix: key.slice(0, KEY_PREFIX.length + 6),
+    createdAt: nowIso(ctx),
+    createdBy: actor,
+    revokedAt: null,
+  };
+}
+
+/** Inserts a key and its audit event, in the caller's transaction. */
+export async function storeApiKey(db: Kysely<Database>, record: ApiKeyRecord): Promise<void> {
+  await insertApiKey(db, record);
+  await appendEvent(db, {
+    projectId: record.projectId,
+    type: "apikey.created",
+    subject: record.id,
+    payload: { name: record.name, role: record.role, prefix: record.prefix },
+    actor: record.createdBy,
+    at: record.createdAt,
+  });
+}
+
+function toApi(k: ApiKeyRecord): ApiKey {
+  return {
+    id: k.id,
+    name: k.name,
+    role: k.role,
+    prefix: k.prefix,
+    createdAt: k.createdAt,
+    createdBy: k.createdBy,
+    revokedAt: k.revokedAt,
+  };
+}
+
+export interface ApiKeyService {
+  createApiKey(principal: Principal, body: CreateApiKeyBody): Promise<CreatedApiKey>;
+  listApiKeys(principal: Principal): Promise<ApiKey[]>;
+  revokeApiKey(principal: Principal, id: string): Promise<ApiKey>;
+  /** The principal a presented key stands for; memoised, and forgotten on revocation. */
+  authenticate(key: string): Promise<Principal>;
+}
+
+export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
+  const { db } = ctx.engine;
+  const principals = new InvalidatingCache<Principal | null>(10_000);
+  ctx.engine.onChange(
+    (change) => {
+      if (change.kind === "apikey") principals.invalidate(change.subject);
+    },
+    () => principals.clear(),
+  );
+
+  return {
+    async createApiKey(principal, body) {
+      const key = generateApiKey();
+      const record = newApiKeyRecord(
+        ctx,
+        principal.projectId,
+        body.name,
+        body.role,
+        key,
+        principal.actor,
+      );
+      await db.transaction().execute((trx) => storeApiKey(trx, record));
+      await ctx.engine.publishChange({
+        projectId: record.projectId,
+        kind: "apikey",
+        subject: record.keyHash,
+      });
+      return { ...toApi(record), key };
+    },
+
+    async listApiKeys(principal) {
+      return (await listApiKeys(db, principal.projectId)).map(toApi);
+    },
+
+    async revokeApiKey(principal, id) {
+      const key = await findApiKey(db, principal.projectId, id);
+      if (!key) throw new NotFound(`no API key with id '${id}' in this project`);
+      if (key.revokedAt) return toApi(key);
+      const at = nowIso(ctx);
+      await db.transaction().execute(async (trx) => {
+        await markRevoked(trx, id, at);
+        await appendEvent(trx, {
+          projectId: key.projectId,
+          type: "apikey.revoked",
+          subject: id,
+          payload: { name: key.name },
+          actor: principal.actor,
+          at,
+        });
+      });
+      await ctx.engine.publishChange({
+        projectId: key.projectId,
+        kind: "apikey",
+        subject: key.keyHash,
+      });
+      return toApi({ ...key, revokedAt: at });
+    },
+
+    async authenticate(key) {
+      const hash = hashApiKey(key);
+      const principal =
+        principals.get(hash, "") ??
+        (await principals.load(hash, "", async () => {
+          const record = await findApiKeyByHash(db, hash);
+          return record && !record.revokedAt
+            ? { projectId: record.projectId, role: record.role, actor: `apikey:${record.name}` }
+            : null;
+        }));
+      if (!principal)
+        throw new Unauthorized("the API key is unknown or revoked — create a new one");
+      return principal;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * An in-memory cache whose entries are grouped (all cached reads of one prompt form a group) and
+ * dropped a group at a time when a change notification arrives. A load that raced with an
+ * invalidation is returned but not kept, so a stale read can never outlive the change.
+ */
+export class InvalidatingCache<V> {
+  private readonly groups = new Map<string, Map<string, V>>();
+  private epoch = 0;
+
+  constructor(private readonly maxGroups: number) {}
+
+  get(group: string, key: string): V | undefined {
+    return this.groups.get(group)?.get(key);
+  }
+
+  async load(group: string, key: string, loader: () => Promise<V>): Promise<V> {
+    const startedAt = this.epoch;
+    const value = await loader();
+    if (startedAt === this.epoch) this.set(group, key, value);
+    return value;
+  }
+
+  invalidate(group: string): void {
+    this.epoch++;
+    this.groups.delete(group);
+  }
+
+  clear(): void {
+    this.epoch++;
+    this.groups.clear();
+  }
+
+  private set(group: string, key: string, value: V): void {
+    let entries = this.groups.get(group);
+    if (!entries) {
+      if (this.groups.size >= this.maxGroups) {
+        const oldest = this.groups.keys().next().value;
+        if (oldest !== undefined) this.groups.delete(oldest);
+      }
+      entries = new Map();
+      this.groups.set(group, entries);
+    }
+    entries.set(key, value);
+  }
+}

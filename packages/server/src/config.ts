@@ -1,0 +1,66 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/** Every setting, with the environment variable it comes from. Flags of `promptline serve` mirror them. */
+export const configSchema = z.object({
+  host: z.string().min(1, "PROMPTLINE_HOST must not be empty").default("127.0.0.1"),
+  port: z.coerce
+    .number({ message: "PROMPTLINE_PORT must be a number" })
+    .int("PROMPTLINE_PORT must be a whole number")
+    .min(0, "PROMPTLINE_PORT must be between 0 and 65535")
+    .max(65535, "PROMPTLINE_PORT must be between 0 and 65535")
+    .default(4680),
+  dataDir: z.string().min(1, "PROMPTLINE_DATA_DIR must not be empty").default("./data"),
+  databaseUrl: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\//,
+      "DATABASE_URL must start with postgres:// (leave it unset for SQLite)",
+    )
+    .optional(),
+  initAdminKey: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_\-.]{20,200}$/,
+      "PROMPTLINE_INIT_ADMIN_KEY must be 20-200 letters, digits, _ - or .",
+    )
+    .optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export const ENV_VARS: Record<keyof Config, string> = {
+  host: "PROMPTLINE_HOST",
+  port: "PROMPTLINE_PORT",
+  dataDir: "PROMPTLINE_DATA_DIR",
+  databaseUrl: "DATABASE_URL",
+  initAdminKey: "PROMPTLINE_INIT_ADMIN_KEY",
+  logLevel: "PROMPTLINE_LOG_LEVEL",
+};
+
+export class ConfigError extends Error {}
+
+/** Flags win over environment variables; empty values count as unset. A bad value names its setting. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  flags: Partial<Record<keyof Config, unknown>> = {},
+): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [key, variable] of Object.entries(ENV_VARS)) {
+    const value = flags[key as keyof Config] ?? env[variable];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = issue.path[0] as keyof Config;
+      const message = issue.message.includes(ENV_VARS[key])
+        ? issue.message
+        : `${ENV_VARS[key]}: ${issue.message}`;
+      return message;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
+}

@@ -1,0 +1,206 @@
+import {
+  Conflict,
+  can,
+  type DeployBody,
+  type Deployment,
+  type DeploymentHistoryQuery,
+  type DeploymentList,
+  Forbidden,
+  type LabelAt,
+  moveToUndo,
+  NotFound,
+  type Principal,
+  type RollbackBody,
+} from "@promptline/core";
+import type { Kysely } from "kysely";
+import { nowIso, type ServiceContext } from "../context.js";
+import type { EnvironmentService } from "../environment/service.js";
+import { appendEvent } from "../event/store.js";
+import type { PromptService } from "../prompt/service.js";
+import type { PromptRecord } from "../prompt/store.js";
+import type { Database } from "../storage/index.js";
+import { findVersion } from "../version/store.js";
+import {
+  currentLabel,
+  type DeploymentRecord,
+  listMoves,
+  moveAt,
+  type NewDeployment,
+  recordMove,
+} from "./store.js";
+
+const ALL = Number.MAX_SAFE_INTEGER;
+
+function toApi(name: string, d: DeploymentRecord): Deployment {
+  return {
+    id: d.id,
+    name,
+    environment: d.environment,
+    kind: d.kind,
+    fromVersion: d.fromVersion,
+    toVersion: d.toVersion,
+    revertsId: d.revertsId,
+    actor: d.actor,
+    reason: d.reason,
+    createdAt: d.createdAt,
+  };
+}
+
+export interface DeploymentService {
+  deploy(principal: Principal, name: string, body: DeployBody): Promise<Deployment>;
+  rollback(principal: Principal, name: string, body: RollbackBody): Promise<Deployment>;
+  history(
+    principal: Principal,
+    name: string,
+    query: DeploymentHistoryQuery,
+  ): Promise<DeploymentList>;
+  labelAt(principal: Principal, name: string, environment: string, at: string): Promise<LabelAt>;
+}
+
+/** Deploy = move a label to a version; rollback = move it back. Every move is recorded. */
+export function createDeploymentService(
+  ctx: ServiceContext,
+  prompts: PromptService,
+  environments: EnvironmentService,
+): DeploymentService {
+  const { db } = ctx.engine;
+
+  async function checkMove(
+    principal: Principal,
+    name: string,
+    environment: string,
+  ): Promise<PromptRecord> {
+    const env = await environments.requireEnvironment(principal.projectId, environment);
+    if (env.protected && !can(principal, "label:move-protected")) {
+      throw new Forbidden(
+        `environment '${environment}' is protected: moving it needs the admin role (your key has '${principal.role}')`,
+      );
+    }
+    return prompts.requirePrompt(principal.projectId, name);
+  }
+
+  async function requireVersion(
+    trx: Kysely<Database>,
+    prompt: PromptRecord,
+    version: number,
+  ): Promise<void> {
+    if (!(await findVersion(trx, prompt.id, version))) {
+      throw new NotFound(`prompt '${prompt.name}' has no version ${version} — publish it first`);
+    }
+  }
+
+  /** Moves the label under the prompt's lock, so concurrent moves serialise and none is lost. */
+  async function move(
+    principal: Principal,
+    prompt: PromptRecord,
+    environment: string,
+    plan: (
+      trx: Kysely<Database>,
+      from: number | undefined,
+    ) => Promise<
+      Omit<NewDeployment, "promptId" | "environment" | "fromVersion" | "actor" | "createdAt">
+    >,
+  ): Promise<Deployment> {
+    const record = await db.transaction().execute(async (trx) => {
+      await ctx.engine.lockPrompt(trx, prompt.id);
+      const from = await currentLabel(trx, prompt.id, environment);
+      const planned = await plan(trx, from);
+      const at = nowIso(ctx);
+      const recorded = await recordMove(trx, {
+        ...planned,
+        promptId: prompt.id,
+        environment,
+        fromVersion: from ?? null,
+        actor: principal.actor,
+        createdAt: at,
+      });
+      await appendEvent(trx, {
+        projectId: prompt.projectId,
+        type: planned.kind === "deploy" ? "label.deployed" : "label.rolled_back",
+        subject: prompt.name,
+        payload: { environment, from: from ?? null, to: planned.toVersion, reason: planned.reason },
+        actor: principal.actor,
+        at,
+      });
+      return recorded;
+    });
+    await ctx.engine.publishChange({
+      projectId: prompt.projectId,
+      kind: "prompt",
+      subject: prompt.name,
+    });
+    return toApi(prompt.name, record);
+  }
+
+  return {
+    async deploy(principal, name, body) {
+      const prompt = await checkMove(principal, name, body.environment);
+      return move(principal, prompt, body.environment, async (trx) => {
+        await requireVersion(trx, prompt, body.version);
+        return {
+          kind: "deploy",
+          toVersion: body.version,
+          revertsId: null,
+          reason: body.reason ?? null,
+        };
+      });
+    },
+
+    async rollback(principal, name, body) {
+      const prompt = await checkMove(principal, name, body.environment);
+      return move(principal, prompt, body.environment, async (trx, from) => {
+        if (from === undefined) {
+          throw new Conflict(
+            `'${body.environment}' has never served '${name}': there is nothing to roll back`,
+          );
+        }
+        if (body.toVersion !== undefined) {
+          await requireVersion(trx, prompt, body.toVersion);
+          return {
+            kind: "rollback",
+            toVersion: body.toVersion,
+            revertsId: null,
+            reason: body.reason ?? null,
+          };
+        }
+        const undo = moveToUndo(
+          await listMoves(trx, prompt.id, { environment: body.environment, limit: ALL }),
+        );
+        if (!undo || undo.fromVersion === null) {
+          throw new Conflict(
+            `'${body.environment}' has no earlier version of '${name}' to roll back to — name one with toVersion`,
+          );
+        }
+        return {
+          kind: "rollback",
+          toVersion: undo.fromVersion,
+          revertsId: undo.id,
+          reason: body.reason ?? null,
+        };
+      });
+    },
+
+    async history(principal, name, query) {
+      const prompt = await prompts.requirePrompt(principal.projectId, name);
+      const moves = await listMoves(db, prompt.id, query);
+      return {
+        items: moves.map((m) => toApi(name, m)),
+        nextCursor: moves.length === query.limit ? (moves.at(-1)?.id ?? null) : null,
+      };
+    },
+
+    async labelAt(principal, name, environment, at) {
+      const prompt = await prompts.requirePrompt(principal.projectId, name);
+      await environments.requireEnvironment(principal.projectId, environment);
+      const utc = new Date(at).toISOString();
+      const last = await moveAt(db, prompt.id, environment, utc);
+      return {
+        name,
+        environment,
+        at: utc,
+        version: last?.toVersion ?? null,
+        deployment: last ? toApi(name, last) : null,
+      };
+    },
+  };
+}

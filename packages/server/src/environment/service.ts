@@ -1,0 +1,77 @@
+import {
+  Conflict,
+  type CreateEnvironmentBody,
+  type Environment,
+  environmentNameSchema,
+  NotFound,
+  type Principal,
+} from "@promptline/core";
+import { nowIso, type ServiceContext } from "../context.js";
+import { appendEvent } from "../event/store.js";
+import {
+  type EnvironmentRecord,
+  findEnvironment,
+  insertEnvironment,
+  listEnvironments,
+} from "./store.js";
+
+function toApi(e: EnvironmentRecord): Environment {
+  return { name: e.name, protected: e.protected, createdAt: e.createdAt, createdBy: e.createdBy };
+}
+
+export interface EnvironmentService {
+  listEnvironments(principal: Principal): Promise<Environment[]>;
+  createEnvironment(principal: Principal, body: CreateEnvironmentBody): Promise<Environment>;
+  /** The environment or a 404 that says how to create it. */
+  requireEnvironment(projectId: string, name: string): Promise<EnvironmentRecord>;
+}
+
+export function createEnvironmentService(ctx: ServiceContext): EnvironmentService {
+  const { db } = ctx.engine;
+  return {
+    async listEnvironments(principal) {
+      return (await listEnvironments(db, principal.projectId)).map(toApi);
+    },
+
+    async createEnvironment(principal, body) {
+      const record: EnvironmentRecord = {
+        id: ctx.newId(),
+        projectId: principal.projectId,
+        name: body.name,
+        protected: body.protected,
+        createdAt: nowIso(ctx),
+        createdBy: principal.actor,
+      };
+      try {
+        await db.transaction().execute(async (trx) => {
+          await insertEnvironment(trx, record);
+          await appendEvent(trx, {
+            projectId: record.projectId,
+            type: "environment.created",
+            subject: record.name,
+            payload: { protected: record.protected },
+            actor: principal.actor,
+            at: record.createdAt,
+          });
+        });
+      } catch (error) {
+        if (ctx.engine.isUniqueViolation(error))
+          throw new Conflict(`environment '${body.name}' already exists`);
+        throw error;
+      }
+      return toApi(record);
+    },
+
+    async requireEnvironment(projectId, name) {
+      const env = environmentNameSchema.safeParse(name).success
+        ? await findEnvironment(db, projectId, name)
+        : undefined;
+      if (!env) {
+        throw new NotFound(
+          `no environment named '${name}' — list them with GET /api/v1/environments or create it with POST /api/v1/environments`,
+        );
+      }
+      return env;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { DomainError, type DomainErrorCode, type Problem } from "@promptline/core";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ZodError } from "zod";
+
+const STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+};
+
+const HTTP_CODES: Partial<Record<number, string>> = {
+  400: "invalid",
+  401: "unauthorized",
+  404: "not_found",
+  405: "method_not_allowed",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+};
+
+export function problem(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  message: string,
+  details?: unknown,
+) {
+  const body: Problem =
+    details === undefined ? { status, code, message } : { status, code, message, details };
+  return c.body(JSON.stringify(body), status, { "content-type": "application/problem+json" });
+}
+
+function where(path: PropertyKey[], target: string): string {
+  return [target, ...path.map(String)].join(".");
+}
+
+/** A zod failure as one sentence naming every bad field, plus the issues as details. */
+export function validationProblem(c: Context, error: ZodError, target: string) {
+  const issues = error.issues.map((issue) => ({
+    path: where(issue.path, target),
+    message: issue.message,
+    ...("keys" in issue && { keys: issue.keys }),
+  }));
+  const message = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+  return problem(c, 400, "invalid", message, { issues });
+}
+
+export interface ErrorLogger {
+  error(object: unknown, message: string): void;
+}
+
+/** Maps anything thrown in a handler to a problem response; only the unexpected is a 500. */
+export function errorToProblem(error: unknown, c: Context, log: ErrorLogger) {
+  if (error instanceof DomainError)
+    return problem(c, STATUS[error.code], error.code, error.message, error.details);
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    const message =
+      status === 415
+        ? "send the body as JSON with 'Content-Type: application/json'"
+        : error.message || "the request could not be read";
+    return problem(c, status, HTTP_CODES[status] ?? "http_error", message);
+  }
+  log.error({ err: error, method: c.req.method, path: c.req.path }, "unhandled error");
+  return problem(
+    c,
+    500,
+    "internal",
+    "the server failed to handle this request; it has been logged",
+  );
+}

@@ -1,0 +1,96 @@
+import { DEFAULT_ENVIRONMENTS } from "@promptline/core";
+import { generateApiKey, hashApiKey, newApiKeyRecord, storeApiKey } from "../apiKey/service.js";
+import { findApiKeyByHash } from "../apiKey/store.js";
+import { nowIso, type ServiceContext } from "../context.js";
+import { insertEnvironment } from "../environment/store.js";
+import { appendEvent } from "../event/store.js";
+
+export const DEFAULT_PROJECT = "default";
+const SYSTEM_ACTOR = "system";
+
+export interface BootstrapResult {
+  projectId: string;
+  /** Set only on the very first start, when a key was generated: print it once. */
+  generatedAdminKey?: string;
+}
+
+async function findDefaultProject(ctx: ServiceContext): Promise<string | undefined> {
+  const row = await ctx.engine.db
+    .selectFrom("projects")
+    .select("id")
+    .where("name", "=", DEFAULT_PROJECT)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * First start: the default project, its environments and an admin key (generated, or the one
+ * given for headless set-up), in one transaction. Later starts change nothing, except that a
+ * newly given init key that was never stored is added.
+ */
+export async function bootstrapDefaultProject(
+  ctx: ServiceContext,
+  initAdminKey: string | undefined,
+): Promise<BootstrapResult> {
+  const existing = await findDefaultProject(ctx);
+  if (existing) {
+    await ensureInitKey(ctx, existing, initAdminKey);
+    return { projectId: existing };
+  }
+  const projectId = ctx.newId();
+  const at = nowIso(ctx);
+  const key = initAdminKey ?? generateApiKey();
+  try {
+    await ctx.engine.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("projects")
+        .values({ id: projectId, name: DEFAULT_PROJECT, created_at: at })
+        .execute();
+      for (const env of DEFAULT_ENVIRONMENTS) {
+        await insertEnvironment(trx, {
+          id: ctx.newId(),
+          projectId,
+          name: env.name,
+          protected: env.protected,
+          createdAt: at,
+          createdBy: SYSTEM_ACTOR,
+        });
+      }
+      await appendEvent(trx, {
+        projectId,
+        type: "project.created",
+        subject: DEFAULT_PROJECT,
+        payload: {},
+        actor: SYSTEM_ACTOR,
+        at,
+      });
+      await storeApiKey(trx, newApiKeyRecord(ctx, projectId, "admin", "admin", key, SYSTEM_ACTOR));
+    });
+  } catch (error) {
+    // Another instance initialised the same database first: use its project.
+    const raced = await findDefaultProject(ctx);
+    if (!raced) throw error;
+    await ensureInitKey(ctx, raced, initAdminKey);
+    return { projectId: raced };
+  }
+  await ctx.engine.publishChange({ projectId, kind: "apikey", subject: hashApiKey(key) });
+  return initAdminKey ? { projectId } : { projectId, generatedAdminKey: key };
+}
+
+/** Idempotent: a key already stored (even since revoked) is left as it is. */
+async function ensureInitKey(
+  ctx: ServiceContext,
+  projectId: string,
+  key: string | undefined,
+): Promise<void> {
+  if (!key || (await findApiKeyByHash(ctx.engine.db, hashApiKey(key)))) return;
+  try {
+    await ctx.engine.db
+      .transaction()
+      .execute((trx) =>
+        storeApiKey(trx, newApiKeyRecord(ctx, projectId, "admin", "admin", key, SYSTEM_ACTOR)),
+      );
+  } catch (error) {
+    if (!(await findApiKeyByHash(ctx.engine.db, hashApiKey(key)))) throw error;
+  }
+}

@@ -1,0 +1,196 @@
+import {
+  Conflict,
+  type CreatePromptBody,
+  emptyContent,
+  Invalid,
+  NotFound,
+  type Principal,
+  type PromptContent,
+  type PromptDetail,
+  type PromptList,
+  type PromptListQuery,
+  type PromptSummary,
+  type UpdatePromptBody,
+  validateContent,
+} from "@promptline/core";
+import { nowIso, type ServiceContext } from "../context.js";
+import { appendEvent } from "../event/store.js";
+import {
+  findPromptByName,
+  insertPrompt,
+  labelsOfPrompts,
+  listPrompts,
+  type PromptRecord,
+  updatePromptRow,
+} from "./store.js";
+
+export function toPromptSummary(p: PromptRecord, labels: Record<string, number>): PromptSummary {
+  return {
+    name: p.name,
+    type: p.type,
+    description: p.description,
+    tags: p.tags,
+    latestVersion: p.latestVersion,
+    labels,
+    createdAt: p.createdAt,
+    createdBy: p.createdBy,
+    updatedAt: p.updatedAt,
+  };
+}
+
+/** A draft must be of the prompt's type and its templates must parse. */
+export function checkDraft(
+  prompt: Pick<PromptRecord, "type" | "name">,
+  content: PromptContent,
+): string[] {
+  if (content.type !== prompt.type) {
+    throw new Invalid(
+      `prompt '${prompt.name}' is a ${prompt.type} prompt; its content must have type '${prompt.type}', not '${content.type}'`,
+    );
+  }
+  return validateContent(content).map((v) => v.name);
+}
+
+export interface PromptService {
+  createPrompt(principal: Principal, body: CreatePromptBody): Promise<PromptDetail>;
+  getPrompt(principal: Principal, name: string): Promise<PromptDetail>;
+  listPrompts(principal: Principal, query: PromptListQuery): Promise<PromptList>;
+  updatePrompt(principal: Principal, name: string, body: UpdatePromptBody): Promise<PromptDetail>;
+  saveDraft(principal: Principal, name: string, content: PromptContent): Promise<PromptDetail>;
+  /** The prompt or a 404 that names it. */
+  requirePrompt(projectId: string, name: string): Promise<PromptRecord>;
+}
+
+export function createPromptService(ctx: ServiceContext): PromptService {
+  const { db } = ctx.engine;
+
+  async function requirePrompt(projectId: string, name: string): Promise<PromptRecord> {
+    const prompt = await findPromptByName(db, projectId, name);
+    if (!prompt) throw new NotFound(`no prompt named '${name}' in this project`);
+    return prompt;
+  }
+
+  async function detail(prompt: PromptRecord): Promise<PromptDetail> {
+    const labels = (await labelsOfPrompts(db, [prompt.id])).get(prompt.id) ?? {};
+    return {
+      ...toPromptSummary(prompt, labels),
+      draft: prompt.draft,
+      draftVariables: validateContent(prompt.draft).map((v) => v.name),
+      draftUpdatedAt: prompt.draftUpdatedAt,
+      draftUpdatedBy: prompt.draftUpdatedBy,
+    };
+  }
+
+  async function changed(projectId: string, name: string): Promise<void> {
+    await ctx.engine.publishChange({ projectId, kind: "prompt", subject: name });
+  }
+
+  return {
+    requirePrompt,
+
+    async createPrompt(principal, body) {
+      const draft = body.draft ?? emptyContent(body.type);
+      checkDraft(body, draft);
+      const at = nowIso(ctx);
+      const prompt: PromptRecord = {
+        id: ctx.newId(),
+        projectId: principal.projectId,
+        name: body.name,
+        type: body.type,
+        description: body.description ?? "",
+        tags: body.tags ?? [],
+        draft,
+        draftUpdatedAt: at,
+        draftUpdatedBy: principal.actor,
+        latestVersion: null,
+        createdAt: at,
+        createdBy: principal.actor,
+        updatedAt: at,
+      };
+      try {
+        await db.transaction().execute(async (trx) => {
+          await insertPrompt(trx, prompt);
+          await appendEvent(trx, {
+            projectId: prompt.projectId,
+            type: "prompt.created",
+            subject: prompt.name,
+            payload: { type: prompt.type },
+            actor: principal.actor,
+            at,
+          });
+        });
+      } catch (error) {
+        if (ctx.engine.isUniqueViolation(error)) {
+          throw new Conflict(
+            `a prompt named '${body.name}' already exists — edit its draft instead`,
+          );
+        }
+        throw error;
+      }
+      await changed(prompt.projectId, prompt.name);
+      return detail(prompt);
+    },
+
+    async getPrompt(principal, name) {
+      return detail(await requirePrompt(principal.projectId, name));
+    },
+
+    async listPrompts(principal, query) {
+      const prompts = await listPrompts(db, principal.projectId, query);
+      const labels = await labelsOfPrompts(
+        db,
+        prompts.map((p) => p.id),
+      );
+      return {
+        items: prompts.map((p) => toPromptSummary(p, labels.get(p.id) ?? {})),
+        nextCursor: prompts.length === query.limit ? (prompts.at(-1)?.name ?? null) : null,
+      };
+    },
+
+    async updatePrompt(principal, name, body) {
+      const prompt = await requirePrompt(principal.projectId, name);
+      const at = nowIso(ctx);
+      await db.transaction().execute(async (trx) => {
+        await updatePromptRow(trx, prompt.id, { ...body, updatedAt: at });
+        await appendEvent(trx, {
+          projectId: prompt.projectId,
+          type: "prompt.updated",
+          subject: name,
+          payload: body,
+          actor: principal.actor,
+          at,
+        });
+      });
+      await changed(prompt.projectId, name);
+      return detail({ ...prompt, ...body, updatedAt: at });
+    },
+
+    async saveDraft(principal, name, content) {
+      const prompt = await requirePrompt(principal.projectId, name);
+      checkDraft(prompt, content);
+      const at = nowIso(ctx);
+      await db.transaction().execute(async (trx) => {
+        await updatePromptRow(trx, prompt.id, {
+          draft: content,
+          draftUpdatedBy: principal.actor,
+          updatedAt: at,
+        });
+        await appendEvent(trx, {
+          projectId: prompt.projectId,
+          type: "draft.saved",
+          subject: name,
+          payload: {},
+          actor: principal.actor,
+          at,
+        });
+      });
+      return detail({
+        ...prompt,
+        draft: content,
+        draftUpdatedAt: at,
+        draftUpdatedBy: principal.actor,
+        updatedAt: at,
+      });
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { type PromptContent, type PromptType, promptContentSchema } from "@promptline/core";
+import { type Kysely, sql } from "kysely";
+import type { Database, PromptRow } from "../storage/database.js";
+
+export interface PromptRecord {
+  id: string;
+  projectId: string;
+  name: string;
+  type: PromptType;
+  description: string;
+  tags: string[];
+  draft: PromptContent;
+  draftUpdatedAt: string;
+  draftUpdatedBy: string;
+  latestVersion: number | null;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+}
+
+function toRecord(row: PromptRow): PromptRecord {
+  return {
+    id: row.id,
+    projectId: row.project_id,
+    name: row.name,
+    type: row.type as PromptType,
+    description: row.description,
+    tags: JSON.parse(row.tags) as string[],
+    draft: promptContentSchema.parse(JSON.parse(row.draft)),
+    draftUpdatedAt: row.draft_updated_at,
+    draftUpdatedBy: row.draft_updated_by,
+    latestVersion: row.latest_version,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function insertPrompt(db: Kysely<Database>, p: PromptRecord): Promise<void> {
+  await db
+    .insertInto("prompts")
+    .values({
+      id: p.id,
+      project_id: p.projectId,
+      name: p.name,
+      type: p.type,
+      description: p.description,
+      tags: JSON.stringify(p.tags),
+      draft: JSON.stringify(p.draft),
+      draft_updated_at: p.draftUpdatedAt,
+      draft_updated_by: p.draftUpdatedBy,
+      latest_version: p.latestVersion,
+      created_at: p.createdAt,
+      created_by: p.createdBy,
+      updated_at: p.updatedAt,
+    })
+    .execute();
+}
+
+export async function findPromptByName(
+  db: Kysely<Database>,
+  projectId: string,
+  name: string,
+): Promise<PromptRecord | undefined> {
+  const row = await db
+    .selectFrom("prompts")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .where("name", "=", name)
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
+export async function findPromptById(
+  db: Kysely<Database>,
+  id: string,
+): Promise<PromptRecord | undefined> {
+  const row = await db.selectFrom("prompts").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && toRecord(row);
+}
+
+/** `%`, `_` and `\` match themselves in the LIKE patterns built from user text. */
+function likeContains(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export interface PromptFilter {
+  folder?: string | undefined;
+  tag?: string | undefined;
+  q?: string | undefined;
+  after?: string | undefined;
+  limit: number;
+}
+
+export async function listPrompts(
+  db: Kysely<Database>,
+  projectId: string,
+  filter: PromptFilter,
+): Promise<PromptRecord[]> {
+  let query = db.selectFrom("prompts").selectAll().where("project_id", "=", projectId);
+  if (filter.folder) {
+    const prefix = `${filter.folder.replace(/\/+$/, "")}/`;
+    query = query.where(sql<string>`substr(name, 1, ${prefix.length})`, "=", prefix);
+  }
+  if (filter.tag) query = query.where(sql`tags`, "like", `%${JSON.stringify(filter.tag)}%`);
+  if (filter.q) {
+    const pattern = likeContains(filter.q);
+    query = query.where((eb) =>
+      eb.or(
+        ["name", "description", "tags"].map(
+          (column) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`,
+        ),
+      ),
+    );
+  }
+  if (filter.after) query = query.where("name", ">", filter.after);
+  const rows = await query.orderBy("name").limit(filter.limit).execute();
+  return rows.map(toRecord);
+}
+
+export async function updatePromptRow(
+  db: Kysely<Database>,
+  id: string,
+  changes: Partial<Pick<PromptRecord, "description" | "tags" | "draft" | "latestVersion">> & {
+    updatedAt: string;
+    draftUpdatedBy?: string;
+  },
+): Promise<void> {
+  await db
+    .updateTable("prompts")
+    .set({
+      updated_at: changes.updatedAt,
+      ...(changes.description !== undefined && { description: changes.description }),
+      ...(changes.tags !== undefined && { tags: JSON.stringify(changes.tags) }),
+      ...(changes.draft !== undefined && {
+        draft: JSON.stringify(changes.draft),
+        draft_updated_at: changes.updatedAt,
+        draft_updated_by: changes.draftUpdatedBy ?? "",
+      }),
+      ...(changes.latestVersion !== undefined && { latest_version: changes.latestVersion }),
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Current label → version map of each prompt. */
+export async function labelsOfPrompts(
+  db: Kysely<Database>,
+  promptIds: string[],
+): Promise<Map<string, Record<string, number>>> {
+  const result = new Map<string, Record<string, number>>();
+  if (promptIds.length === 0) return result;
+  const rows = await db
+    .selectFrom("labels")
+    .select(["prompt_id", "environment", "version"])
+    .where("prompt_id", "in", promptIds)
+    .orderBy("environment")
+    .execute();
+  for (const row of rows) {
+    const labels = result.get(row.prompt_id) ?? {};
+    labels[row.environment] = row.version;
+    result.set(row.prompt_id, labels);
+  }
+  return result;
+}

@@ -1,0 +1,64 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import {
+  compileBodySchema,
+  compiledPromptSchema,
+  resolvedPromptSchema,
+  resolveQuerySchema,
+} from "@promptline/core";
+import { type AppEnv, requires } from "../http/auth.js";
+import { json, jsonBody, problems, promptNameParam, security } from "../http/openapi.js";
+import type { ResolveService } from "./service.js";
+
+const tags = ["Client"];
+
+/** The client API: what applications call at runtime, served from memory. */
+export function registerResolveRoutes(app: OpenAPIHono<AppEnv>, resolver: ResolveService): void {
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/v1/client/prompts/{name}",
+      tags,
+      security,
+      summary: "Resolve a prompt by label (default production) or version, ready to compile",
+      description: "Answers 304 to a matching If-None-Match.",
+      middleware: [requires("prompt:read")],
+      request: { params: promptNameParam, query: resolveQuerySchema },
+      responses: {
+        200: json(resolvedPromptSchema, "The resolved prompt"),
+        304: { description: "Unchanged since the ETag given" },
+        ...problems,
+      },
+    }),
+    async (c) => {
+      const resolution = await resolver.resolve(
+        c.get("principal"),
+        c.req.valid("param").name,
+        c.req.valid("query"),
+      );
+      if (c.req.header("if-none-match") === resolution.etag)
+        return c.body(null, 304, { etag: resolution.etag });
+      return c.body(resolution.body, 200, {
+        "content-type": "application/json",
+        etag: resolution.etag,
+      });
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/v1/client/prompts/{name}/compile",
+      tags,
+      security,
+      summary: "Resolve and compile a prompt with variables (and history placeholders)",
+      middleware: [requires("prompt:read")],
+      request: { params: promptNameParam, body: jsonBody(compileBodySchema) },
+      responses: { 200: json(compiledPromptSchema, "The compiled prompt"), ...problems },
+    }),
+    async (c) =>
+      c.json(
+        await resolver.compile(c.get("principal"), c.req.valid("param").name, c.req.valid("json")),
+        200,
+      ),
+  );
+}

@@ -1,0 +1,133 @@
+import {
+  type CompileBody,
+  type CompiledPromptResult,
+  compileContent,
+  DEFAULT_LABEL,
+  extractVariables,
+  Invalid,
+  LATEST,
+  NotFound,
+  type Principal,
+  type PromptContent,
+  type ResolvedPrompt,
+  type VariableInfo,
+} from "@promptline/core";
+import { InvalidatingCache } from "../cache.js";
+import type { ServiceContext } from "../context.js";
+import { currentLabel } from "../deployment/store.js";
+import { findPromptByName } from "../prompt/store.js";
+import { findVersion } from "../version/store.js";
+
+/** A resolved prompt, pre-serialised: the hot path answers with these bytes as they are. */
+export type Resolution =
+  | { found: true; prompt: ResolvedPrompt; body: string; etag: string }
+  | { found: false; message: string };
+
+export interface Selector {
+  label?: string | undefined;
+  version?: number | undefined;
+}
+
+export interface ResolveService {
+  resolve(
+    principal: Principal,
+    name: string,
+    selector: Selector,
+  ): Promise<Resolution & { found: true }>;
+  compile(principal: Principal, name: string, body: CompileBody): Promise<CompiledPromptResult>;
+}
+
+function variableInfo(content: PromptContent): VariableInfo[] {
+  return extractVariables(content).map((v) => {
+    const spec = content.variables?.[v.name];
+    return {
+      name: v.name,
+      required: spec?.required ?? (v.usedAsValue && spec?.default === undefined),
+      ...(spec && { type: spec.type }),
+      ...(spec?.default !== undefined && { default: spec.default }),
+      ...(spec?.description !== undefined && { description: spec.description }),
+    };
+  });
+}
+
+/**
+ * The client API's hot path: resolutions (and misses) are kept in memory per prompt and dropped
+ * when any instance reports a change to that prompt.
+ */
+export function createResolveService(ctx: ServiceContext): ResolveService {
+  const { db } = ctx.engine;
+  const cache = new InvalidatingCache<Resolution>(50_000);
+  const group = (projectId: string, name: string) => `${projectId}\u0000${name}`;
+  ctx.engine.onChange(
+    (change) => {
+      if (change.kind === "prompt") cache.invalidate(group(change.projectId, change.subject));
+    },
+    () => cache.clear(),
+  );
+
+  async function load(projectId: string, name: string, selector: Selector): Promise<Resolution> {
+    const prompt = await findPromptByName(db, projectId, name);
+    if (!prompt) return { found: false, message: `no prompt named '${name}' in this project` };
+    const label = selector.version === undefined ? (selector.label ?? DEFAULT_LABEL) : null;
+    const number =
+      selector.version ??
+      (label === LATEST
+        ? (prompt.latestVersion ?? undefined)
+        : await currentLabel(db, prompt.id, label ?? ""));
+    if (number === undefined) {
+      return {
+        found: false,
+        message: `prompt '${name}' has no version labelled '${label}' — deploy one to it, or ask for a version`,
+      };
+    }
+    const version = await findVersion(db, prompt.id, number);
+    if (!version) return { found: false, message: `prompt '${name}' has no version ${number}` };
+    const resolved: ResolvedPrompt = {
+      name,
+      version: version.version,
+      semver: version.semver,
+      label,
+      contentHash: version.contentHash,
+      content: version.content,
+      variables: variableInfo(version.content),
+    };
+    return {
+      found: true,
+      prompt: resolved,
+      body: JSON.stringify(resolved),
+      etag: `"${version.contentHash.slice(0, 32)}-${version.version}"`,
+    };
+  }
+
+  async function resolve(principal: Principal, name: string, selector: Selector) {
+    if (selector.label !== undefined && selector.version !== undefined) {
+      throw new Invalid("ask for a label or a version, not both");
+    }
+    const key =
+      selector.version === undefined
+        ? `l:${selector.label ?? DEFAULT_LABEL}`
+        : `v:${selector.version}`;
+    const g = group(principal.projectId, name);
+    const resolution =
+      cache.get(g, key) ??
+      (await cache.load(g, key, () => load(principal.projectId, name, selector)));
+    if (!resolution.found) throw new NotFound(resolution.message);
+    return resolution;
+  }
+
+  return {
+    resolve,
+    async compile(principal, name, body) {
+      const { prompt } = await resolve(principal, name, body);
+      const compiled = compileContent(prompt.content, body.variables, body.placeholders);
+      return {
+        name,
+        version: prompt.version,
+        semver: prompt.semver,
+        label: prompt.label,
+        ...compiled,
+        config: prompt.content.config ?? {},
+      };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { type Logger, pino } from "pino";
+import { createApiKeyService } from "./apiKey/service.js";
+import type { Config } from "./config.js";
+import { createContext, type ServiceContext } from "./context.js";
+import { createDeploymentService } from "./deployment/service.js";
+import { createEnvironmentService } from "./environment/service.js";
+import { createApp, type Services } from "./http/app.js";
+import { bootstrapDefaultProject } from "./project/service.js";
+import { createPromptService } from "./prompt/service.js";
+import { createResolveService } from "./resolve/service.js";
+import { openStorage } from "./storage/index.js";
+import { createVersionService } from "./version/service.js";
+
+export function createServices(ctx: ServiceContext): Services {
+  const apiKeys = createApiKeyService(ctx);
+  const prompts = createPromptService(ctx);
+  const environments = createEnvironmentService(ctx);
+  return {
+    engine: ctx.engine,
+    apiKeys,
+    prompts,
+    environments,
+    versions: createVersionService(ctx, prompts),
+    deployments: createDeploymentService(ctx, prompts, environments),
+    resolver: createResolveService(ctx),
+  };
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  /** Set on the first start only, when the admin key was generated. */
+  generatedAdminKey: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Composition root: config → storage → services → app → listen. */
+export async function startServer(
+  config: Config,
+  log: Logger = pino({ level: config.logLevel }),
+): Promise<RunningServer> {
+  const engine = await openStorage(config, {
+    onListenerError: (err) => log.warn({ err }, "change listener"),
+  });
+  const ctx = createContext(engine);
+  const services = createServices(ctx);
+  try {
+    const { generatedAdminKey } = await bootstrapDefaultProject(ctx, config.initAdminKey);
+    const app = createApp(services, log);
+    const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", resolve);
+      server.once("error", reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      services,
+      generatedAdminKey,
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          if ("closeAllConnections" in server) server.closeAllConnections();
+        });
+        await engine.close();
+      },
+    };
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+}

@@ -1,0 +1,138 @@
+import { type Kysely, type Migration, Migrator, sql } from "kysely";
+import type { StorageEngine } from "./engine.js";
+
+/** Migrations, in order. Each is written once against both engines via the engine's helpers. */
+function migrations(engine: StorageEngine): Record<string, Migration> {
+  return {
+    "0001_registry": {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("projects")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("name", "text", (c) => c.notNull().unique())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("api_keys")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("project_id", "text", (c) => c.notNull().references("projects.id"))
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("role", "text", (c) => c.notNull())
+          .addColumn("key_hash", "text", (c) => c.notNull().unique())
+          .addColumn("key_prefix", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addColumn("revoked_at", "text")
+          .execute();
+        await db.schema
+          .createTable("prompts")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("project_id", "text", (c) => c.notNull().references("projects.id"))
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("type", "text", (c) => c.notNull())
+          .addColumn("description", "text", (c) => c.notNull())
+          .addColumn("tags", "text", (c) => c.notNull())
+          .addColumn("draft", "text", (c) => c.notNull())
+          .addColumn("draft_updated_at", "text", (c) => c.notNull())
+          .addColumn("draft_updated_by", "text", (c) => c.notNull())
+          .addColumn("latest_version", "integer")
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .addUniqueConstraint("prompts_project_name", ["project_id", "name"])
+          .execute();
+        await db.schema
+          .createTable("prompt_versions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("prompt_id", "text", (c) => c.notNull().references("prompts.id"))
+          .addColumn("version", "integer", (c) => c.notNull())
+          .addColumn("semver", "text", (c) => c.notNull())
+          .addColumn("bump", "text")
+          .addColumn("suggested_bump", "text")
+          .addColumn("content", "text", (c) => c.notNull())
+          .addColumn("content_hash", "text", (c) => c.notNull())
+          .addColumn("variables", "text", (c) => c.notNull())
+          .addColumn("commit_message", "text", (c) => c.notNull())
+          .addColumn("author", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("parent_version", "integer")
+          .addUniqueConstraint("prompt_versions_number", ["prompt_id", "version"])
+          .execute();
+        await db.schema
+          .createIndex("prompt_versions_hash")
+          .on("prompt_versions")
+          .columns(["prompt_id", "content_hash"])
+          .execute();
+        await db.schema
+          .createTable("environments")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("project_id", "text", (c) => c.notNull().references("projects.id"))
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("protected", "integer", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addUniqueConstraint("environments_project_name", ["project_id", "name"])
+          .execute();
+        await db.schema
+          .createTable("labels")
+          .addColumn("prompt_id", "text", (c) => c.notNull().references("prompts.id"))
+          .addColumn("environment", "text", (c) => c.notNull())
+          .addColumn("version", "integer", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("labels_pk", ["prompt_id", "environment"])
+          .execute();
+        await db.schema
+          .createTable("deployments")
+          .addColumn("id", "integer", (c) => engine.identity(c))
+          .addColumn("prompt_id", "text", (c) => c.notNull().references("prompts.id"))
+          .addColumn("environment", "text", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("from_version", "integer")
+          .addColumn("to_version", "integer", (c) => c.notNull())
+          .addColumn("reverts_id", "integer")
+          .addColumn("actor", "text", (c) => c.notNull())
+          .addColumn("reason", "text")
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("deployments_label")
+          .on("deployments")
+          .columns(["prompt_id", "environment", "id"])
+          .execute();
+        await db.schema
+          .createTable("events")
+          .addColumn("id", "integer", (c) => engine.identity(c))
+          .addColumn("project_id", "text", (c) => c.notNull())
+          .addColumn("type", "text", (c) => c.notNull())
+          .addColumn("subject", "text", (c) => c.notNull())
+          .addColumn("payload", "text", (c) => c.notNull())
+          .addColumn("actor", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("events_project")
+          .on("events")
+          .columns(["project_id", "id"])
+          .execute();
+        for (const table of ["prompt_versions", "deployments", "events"]) {
+          for (const statement of engine.appendOnlySql(table)) await sql.raw(statement).execute(db);
+        }
+      },
+    },
+  };
+}
+
+/** Brings the schema up to date; safe to run from several instances at once on PostgreSQL. */
+export async function migrateToLatest(engine: StorageEngine): Promise<void> {
+  const migrator = new Migrator({
+    db: engine.db,
+    provider: { getMigrations: async () => migrations(engine) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error) {
+    const where = failed ? ` (migration ${failed.migrationName})` : "";
+    throw new Error(`database migration failed${where}: ${(error as Error).message}`);
+  }
+}

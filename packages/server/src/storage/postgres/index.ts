@@ -1,0 +1,117 @@
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import type { Database } from "../database.js";
+import type { Change, StorageEngine } from "../engine.js";
+import { LocalChanges } from "../local-changes.js";
+
+const CHANNEL = "promptline_changes";
+
+export interface PostgresEngineOptions {
+  onListenerError?: (error: Error) => void;
+  poolSize?: number;
+}
+
+/**
+ * PostgreSQL for several stateless instances: writers of one prompt serialise on a row lock,
+ * and changes reach every instance through LISTEN/NOTIFY on one channel.
+ */
+export function createPostgresEngine(
+  url: string,
+  options: PostgresEngineOptions = {},
+): StorageEngine {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  pool.on("error", (error) => options.onListenerError?.(error));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const changes = new LocalChanges();
+  const listener = new ChangeListenerConnection(url, changes, options.onListenerError);
+  return {
+    kind: "postgres",
+    db,
+    identity: (col) => col.primaryKey().generatedByDefaultAsIdentity(),
+    appendOnlySql: (table) => [
+      `CREATE OR REPLACE FUNCTION promptline_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN RAISE EXCEPTION '% rows are immutable', TG_TABLE_NAME; END $$`,
+      `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
+         FOR EACH ROW EXECUTE FUNCTION promptline_refuse_change()`,
+    ],
+    lockPrompt: async (trx, promptId) => {
+      await sql`select id from prompts where id = ${promptId} for update`.execute(trx);
+    },
+    isUniqueViolation: (error) => (error as { code?: string })?.code === "23505",
+    publishChange: async (change: Change) => {
+      changes.deliver(change);
+      await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(change)})`.execute(db);
+    },
+    onChange: (fn, reset) => {
+      listener.start();
+      return changes.subscribe(fn, reset);
+    },
+    close: async () => {
+      await listener.stop();
+      await db.destroy();
+    },
+  };
+}
+
+/** One dedicated connection that LISTENs, reconnecting with backoff when it drops. */
+class ChangeListenerConnection {
+  private client: pg.Client | undefined;
+  private started = false;
+  private stopped = false;
+  private retryDelay = 100;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly changes: LocalChanges,
+    private readonly onError?: (error: Error) => void,
+  ) {}
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    void this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.url });
+    this.client = client;
+    client.on("notification", (message) => {
+      if (message.channel !== CHANNEL || !message.payload) return;
+      try {
+        this.changes.deliver(JSON.parse(message.payload) as Change);
+      } catch (error) {
+        this.onError?.(error as Error);
+      }
+    });
+    const reconnect = (error?: Error) => {
+      if (error) this.onError?.(error);
+      if (this.client !== client || this.stopped) return;
+      this.client = undefined;
+      client.removeAllListeners("end");
+      void client.end().catch(() => {});
+      // Notifications sent while disconnected are lost: caches must start over.
+      this.changes.resetAll();
+      this.retryTimer = setTimeout(() => void this.connect(), this.retryDelay);
+      this.retryDelay = Math.min(this.retryDelay * 2, 5_000);
+    };
+    client.on("error", reconnect);
+    client.on("end", () => reconnect());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      this.retryDelay = 100;
+    } catch (error) {
+      reconnect(error as Error);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => {});
+  }
+}

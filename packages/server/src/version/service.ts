@@ -1,0 +1,254 @@
+import {
+  bumpSemver,
+  Conflict,
+  contentHash,
+  type DraftBump,
+  diffContents,
+  FIRST_SEMVER,
+  LATEST,
+  NotFound,
+  type Principal,
+  type PromptContent,
+  type PromptVersion,
+  type PublishBody,
+  type PublishResult,
+  suggestBump,
+  type VersionDiff,
+} from "@promptline/core";
+import type { Kysely } from "kysely";
+import { nowIso, type ServiceContext } from "../context.js";
+import { currentLabel } from "../deployment/store.js";
+import { appendEvent } from "../event/store.js";
+import type { PromptService } from "../prompt/service.js";
+import { checkDraft } from "../prompt/service.js";
+import {
+  findPromptById,
+  labelsOfPrompts,
+  type PromptRecord,
+  updatePromptRow,
+} from "../prompt/store.js";
+import type { Database } from "../storage/index.js";
+import {
+  findVersion,
+  findVersionByHash,
+  insertVersion,
+  listVersions,
+  type VersionRecord,
+} from "./store.js";
+
+function toApi(name: string, v: VersionRecord, labels: Record<string, number>): PromptVersion {
+  return {
+    name,
+    version: v.version,
+    semver: v.semver,
+    bump: v.bump,
+    suggestedBump: v.suggestedBump,
+    content: v.content,
+    contentHash: v.contentHash,
+    variables: v.variables,
+    commitMessage: v.commitMessage,
+    author: v.author,
+    createdAt: v.createdAt,
+    parentVersion: v.parentVersion,
+    labels: Object.entries(labels)
+      .filter(([, n]) => n === v.version)
+      .map(([label]) => label),
+  };
+}
+
+/** A version number (`3`), a label (`production`, `latest`) or `draft`, resolved for one prompt. */
+type ResolvedRef = { ref: string; content: PromptContent; version: VersionRecord | null };
+
+export interface VersionService {
+  publish(principal: Principal, name: string, body: PublishBody): Promise<PublishResult>;
+  listVersions(principal: Principal, name: string): Promise<PromptVersion[]>;
+  getVersion(principal: Principal, name: string, version: number): Promise<PromptVersion>;
+  diff(principal: Principal, name: string, from: string, to: string): Promise<VersionDiff>;
+  draftBump(principal: Principal, name: string): Promise<DraftBump>;
+  /** Versions never change: explains why, or 404s for a version that does not exist. */
+  refuseVersionChange(principal: Principal, name: string, version: number): Promise<never>;
+}
+
+export function createVersionService(ctx: ServiceContext, prompts: PromptService): VersionService {
+  const { db } = ctx.engine;
+
+  async function labelsWithLatest(prompt: PromptRecord): Promise<Record<string, number>> {
+    const labels = (await labelsOfPrompts(db, [prompt.id])).get(prompt.id) ?? {};
+    return prompt.latestVersion === null ? labels : { ...labels, [LATEST]: prompt.latestVersion };
+  }
+
+  async function requireVersion(prompt: PromptRecord, version: number): Promise<VersionRecord> {
+    const found = await findVersion(db, prompt.id, version);
+    if (!found) {
+      const latest = prompt.latestVersion
+        ? `; the latest is ${prompt.latestVersion}`
+        : "; it has no versions yet";
+      throw new NotFound(`prompt '${prompt.name}' has no version ${version}${latest}`);
+    }
+    return found;
+  }
+
+  async function resolveRef(prompt: PromptRecord, ref: string): Promise<ResolvedRef> {
+    if (ref === "draft") return { ref, content: prompt.draft, version: null };
+    let number: number | undefined;
+    if (/^\d+$/.test(ref)) number = Number(ref);
+    else if (ref === LATEST) number = prompt.latestVersion ?? undefined;
+    else number = await currentLabel(db, prompt.id, ref);
+    if (number === undefined) {
+      throw new NotFound(`prompt '${prompt.name}' has no version labelled '${ref}'`);
+    }
+    const version = await requireVersion(prompt, number);
+    return { ref, content: version.content, version };
+  }
+
+  async function insertNext(
+    trx: Kysely<Database>,
+    prompt: PromptRecord,
+    content: PromptContent,
+    hash: string,
+    variables: string[],
+    body: PublishBody,
+    actor: string,
+  ): Promise<VersionRecord> {
+    const parent =
+      prompt.latestVersion === null
+        ? undefined
+        : await findVersion(trx, prompt.id, prompt.latestVersion);
+    const suggestion = parent
+      ? suggestBump(parent.content, content, diffContents(parent.content, content))
+      : null;
+    const bump = parent ? (body.bump ?? suggestion?.level ?? "patch") : null;
+    const record: VersionRecord = {
+      id: ctx.newId(),
+      promptId: prompt.id,
+      version: (parent?.version ?? 0) + 1,
+      semver: parent && bump ? bumpSemver(parent.semver, bump) : FIRST_SEMVER,
+      bump,
+      suggestedBump: suggestion,
+      content,
+      contentHash: hash,
+      variables,
+      commitMessage: body.commitMessage,
+      author: actor,
+      createdAt: nowIso(ctx),
+      parentVersion: parent?.version ?? null,
+    };
+    await insertVersion(trx, record);
+    return record;
+  }
+
+  return {
+    async publish(principal, name, body) {
+      const known = await prompts.requirePrompt(principal.projectId, name);
+      const content = body.content ?? known.draft;
+      const variables = checkDraft(known, content);
+      const hash = await contentHash(content);
+      const { version, created } = await db.transaction().execute(async (trx) => {
+        await ctx.engine.lockPrompt(trx, known.id);
+        // Re-read under the lock: a concurrent publish may have moved latest_version.
+        const prompt = (await findPromptById(trx, known.id)) ?? known;
+        const at = nowIso(ctx);
+        const draftChange = body.content
+          ? { draft: body.content, draftUpdatedBy: principal.actor }
+          : {};
+        const existing = await findVersionByHash(trx, prompt.id, hash);
+        if (existing) {
+          if (body.content)
+            await updatePromptRow(trx, prompt.id, { ...draftChange, updatedAt: at });
+          return { version: existing, created: false };
+        }
+        const version = await insertNext(
+          trx,
+          prompt,
+          content,
+          hash,
+          variables,
+          body,
+          principal.actor,
+        );
+        await updatePromptRow(trx, prompt.id, {
+          ...draftChange,
+          latestVersion: version.version,
+          updatedAt: at,
+        });
+        await appendEvent(trx, {
+          projectId: prompt.projectId,
+          type: "version.published",
+          subject: name,
+          payload: { version: version.version, semver: version.semver, bump: version.bump },
+          actor: principal.actor,
+          at,
+        });
+        return { version, created: true };
+      });
+      if (created)
+        await ctx.engine.publishChange({
+          projectId: known.projectId,
+          kind: "prompt",
+          subject: name,
+        });
+      const prompt = (await findPromptById(db, known.id)) ?? known;
+      return { ...toApi(name, version, await labelsWithLatest(prompt)), created };
+    },
+
+    async listVersions(principal, name) {
+      const prompt = await prompts.requirePrompt(principal.projectId, name);
+      const labels = await labelsWithLatest(prompt);
+      return (await listVersions(db, prompt.id)).map((v) => toApi(name, v, labels));
+    },
+
+    async getVersion(principal, name, version) {
+      const prompt = await prompts.requirePrompt(principal.projectId, name);
+      return toApi(name, await requireVersion(prompt, version), await labelsWithLatest(prompt));
+    },
+
+    async diff(principal, name, from, to) {
+      const prompt = await prompts.requirePrompt(principal.projectId, name);
+      const [a, b] = [await resolveRef(prompt, from), await resolveRef(prompt, to)];
+      const label = (side: ResolvedRef) =>
+        `${name}@${side.version ? `v${side.version.version}` : side.ref}`;
+      const diff = diffContents(a.content, b.content, { from: label(a), to: label(b) });
+      const side = (s: ResolvedRef) => ({
+        ref: s.ref,
+        version: s.version?.version ?? null,
+        semver: s.version?.semver ?? null,
+      });
+      return {
+        name,
+        from: side(a),
+        to: side(b),
+        ...diff,
+        suggestedBump: suggestBump(a.content, b.content, diff),
+      };
+    },
+
+    async draftBump(principal, name) {
+      const prompt = await prompts.requirePrompt(principal.projectId, name);
+      const identical = await findVersionByHash(db, prompt.id, await contentHash(prompt.draft));
+      if (prompt.latestVersion === null) {
+        return { baseVersion: null, nextSemver: FIRST_SEMVER, identicalTo: null, suggestion: null };
+      }
+      const base = await requireVersion(prompt, prompt.latestVersion);
+      checkDraft(prompt, prompt.draft);
+      const suggestion = suggestBump(
+        base.content,
+        prompt.draft,
+        diffContents(base.content, prompt.draft),
+      );
+      return {
+        baseVersion: base.version,
+        nextSemver: bumpSemver(base.semver, suggestion.level),
+        identicalTo: identical?.version ?? null,
+        suggestion,
+      };
+    },
+
+    async refuseVersionChange(principal, name, version) {
+      const prompt = await prompts.requirePrompt(principal.projectId, name);
+      await requireVersion(prompt, version);
+      throw new Conflict(
+        `version ${version} of '${name}' is immutable and cannot be changed or deleted — edit the draft and publish a new version, or move a label to choose which version is served`,
+      );
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enc, startTestServer, type TestServer, testEngines } from "../test-support/harness.js";
+
+describe.each(testEngines())("versions on %s", (engine) => {
+  let server: TestServer;
+  const name = "support/refund-agent";
+  const path = `/api/v1/prompts/${enc(name)}`;
+
+  beforeAll(async () => {
+    server = await startTestServer(engine);
+    const created = await server.call("POST", "/api/v1/prompts", {
+      name,
+      type: "chat",
+      description: "Handles refund requests",
+      tags: ["support"],
+      draft: {
+        type: "chat",
+        messages: [
+          { role: "system", content: "You are a refund agent for {{company}}. Be polite." },
+          { type: "placeholder", name: "history" },
+          { role: "user", content: "{{question}}" },
+        ],
+        variables: { company: { type: "string", default: "Acme" } },
+        config: { provider: "openai", model: "gpt-4o", temperature: 0.2 },
+      },
+    });
+    expect(created.status).toBe(201);
+  });
+  afterAll(() => server?.stop());
+
+  it("publishes the draft as version 1 / 1.0.0 with its variables", async () => {
+    const { status, body } = await server.call("POST", `${path}/versions`, {
+      commitMessage: "first",
+    });
+    expect(status).toBe(201);
+    expect(body).toMatchObject({
+      name,
+      version: 1,
+      semver: "1.0.0",
+      bump: null,
+      created: true,
+      variables: ["company", "question"],
+      commitMessage: "first",
+      author: "apikey:admin",
+      labels: ["latest"],
+    });
+    expect(body.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("returns the existing version when identical content is published again", async () => {
+    const { status, body } = await server.call("POST", `${path}/versions`, {
+      commitMessage: "again",
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ version: 1, created: false, commitMessage: "first" });
+  });
+
+  it("suggests and applies bump levels from the diff", async () => {
+    const draft = (await server.call("GET", path)).body.draft;
+    draft.messages[0].content = "You are a refund agent for {{company}}. Be courteous.";
+    await server.call("PUT", `${path}/draft`, draft);
+    const bump = await server.call("GET", `${path}/draft/bump`);
+    expect(bump.body).toMatchObject({
+      baseVersion: 1,
+      nextSemver: "1.0.1",
+      suggestion: { level: "patch" },
+    });
+    const v2 = await server.call("POST", `${path}/versions`, { commitMessage: "reword" });
+    expect(v2.body).toMatchObject({ version: 2, semver: "1.0.1", bump: "patch", parentVersion: 1 });
+
+    draft.messages[2].content = "{{question}} (answer in {{locale}})";
+    const v3 = await server.call("POST", `${path}/versions`, {
+      commitMessage: "locale",
+      content: draft,
+    });
+    expect(v3.body).toMatchObject({ version: 3, semver: "2.0.0", bump: "major" });
+    expect(v3.body.suggestedBump.reasons).toContainEqual({
+      level: "major",
+      reason: "variables added: locale",
+    });
+
+    draft.messages[0].content += " Never promise a refund before checking the order.";
+    const declared = await server.call("POST", `${path}/versions`, {
+      commitMessage: "policy",
+      bump: "patch",
+      content: draft,
+    });
+    expect(declared.body).toMatchObject({ version: 4, semver: "2.0.1", bump: "patch" });
+    expect(declared.body.suggestedBump.level).toBe("minor");
+  });
+
+  it("diffs two versions per field and as unified text", async () => {
+    const { status, body } = await server.call("GET", `${path}/diff?from=1&to=3`);
+    expect(status).toBe(200);
+    expect(body.from).toEqual({ ref: "1", version: 1, semver: "1.0.0" });
+    expect(body.changes.map((c: { path: string }) => c.path)).toEqual([
+      "messages[0].content",
+      "messages[2].content",
+    ]);
+    expect(body.unified).toContain(`--- ${name}@v1`);
+    expect(body.unified).toContain("+{{question}} (answer in {{locale}})");
+    const latest = await server.call("GET", `${path}/diff?from=latest&to=draft`);
+    expect(latest.body.identical).toBe(true);
+  });
+
+  it("refuses to change a published version, over the API and in storage", async () => {
+    for (const method of ["PUT", "PATCH", "DELETE"]) {
+      const { status, body } = await server.call(method, `${path}/versions/1`, {
+        commitMessage: "x",
+      });
+      expect(status).toBe(409);
+      expect(body.message).toContain("immutable");
+    }
+    const { db } = server.services.engine;
+    await expect(
+      db.updateTable("prompt_versions").set({ commit_message: "tampered" }).execute(),
+    ).rejects.toThrow(/immutable/);
+    await expect(db.deleteFrom("prompt_versions").execute()).rejects.toThrow(/immutable/);
+    expect((await server.call("GET", `${path}/versions/1`)).body.commitMessage).toBe("first");
+  });
+
+  it("lists versions newest first with their labels", async () => {
+    const { body } = await server.call("GET", `${path}/versions`);
+    expect(body.items.map((v: { version: number }) => v.version)).toEqual([4, 3, 2, 1]);
+    expect(body.items[0].labels).toEqual(["latest"]);
+  });
+});
