@@ -222,11 +222,9 @@ export const deployBodySchema = z
 export const rollbackBodySchema = z
   .object({
     environment: environmentNameSchema,
-    toVersion: versionNumber
-      .optional()
-      .meta({
-        description: "Omit to undo the label's last move; give a version to roll back to it",
-      }),
+    toVersion: versionNumber.optional().meta({
+      description: "Omit to undo the label's last move; give a version to roll back to it",
+    }),
     reason: reasonSchema.optional(),
   })
   .strict()

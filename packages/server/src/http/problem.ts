@@ -34,8 +34,16 @@ export function problem(
   return c.body(JSON.stringify(body), status, { "content-type": "application/problem+json" });
 }
 
+/** How messages name where a bad value was: `body.name`, `query.limit`, `path.version`. */
+const TARGETS: Record<string, string> = {
+  json: "body",
+  query: "query",
+  param: "path",
+  header: "header",
+};
+
 function where(path: PropertyKey[], target: string): string {
-  return [target, ...path.map(String)].join(".");
+  return [TARGETS[target] ?? target, ...path.map(String)].join(".");
 }
 
 /** A zod failure as one sentence naming every bad field, plus the issues as details. */

@@ -49,6 +49,7 @@ export interface TestServer extends RunningServer {
   adminKey: string;
   database: { dataDir: string; databaseUrl?: string };
   /** Calls the API as the given key (admin by default), returning status and parsed body. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely and assert on them
   call<T = any>(
     method: string,
     path: string,

@@ -1,0 +1,165 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../storage/index.js";
+import { enc, startTestServer, type TestServer, testEngines } from "../test-support/harness.js";
+import { MAX_BODY_BYTES } from "./app.js";
+
+const prompt = `/api/v1/prompts/${enc("support/agent")}`;
+
+/** Every write endpoint with one valid body: malformed bodies are derived from these. */
+const WRITE_ENDPOINTS: Array<{ method: string; path: string; valid: Record<string, unknown> }> = [
+  { method: "POST", path: "/api/v1/prompts", valid: { name: "new/prompt", type: "text" } },
+  { method: "PATCH", path: prompt, valid: { description: "changed" } },
+  { method: "PUT", path: `${prompt}/draft`, valid: { type: "text", text: "changed {{x}}" } },
+  {
+    method: "POST",
+    path: `${prompt}/versions`,
+    valid: { commitMessage: "publish", bump: "minor" },
+  },
+  { method: "POST", path: `${prompt}/deployments`, valid: { environment: "staging", version: 1 } },
+  { method: "POST", path: `${prompt}/rollbacks`, valid: { environment: "staging", toVersion: 1 } },
+  { method: "POST", path: "/api/v1/environments", valid: { name: "qa", protected: false } },
+  { method: "POST", path: "/api/v1/api-keys", valid: { name: "bot", role: "viewer" } },
+  {
+    method: "POST",
+    path: `/api/v1/client/prompts/${enc("support/agent")}/compile`,
+    valid: { variables: {} },
+  },
+];
+
+const kindOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
+const anyJson = fc.oneof(
+  fc.string(),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.jsonValue(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue(), { maxKeys: 3 }),
+);
+
+/** A body that cannot be valid: an unknown field, a field of the wrong type, not an object, or not JSON. */
+function malformed(valid: Record<string, unknown>): fc.Arbitrary<string> {
+  const keys = Object.keys(valid);
+  const unknownField = fc
+    .tuple(fc.stringMatching(/^[a-zA-Z_]{1,12}$/), fc.jsonValue())
+    .filter(([key]) => !keys.includes(key))
+    .map(([key, value]) => JSON.stringify({ ...valid, [key]: value }));
+  const wrongType = fc
+    .tuple(fc.constantFrom(...keys), anyJson)
+    .filter(([key, value]) => kindOf(value) !== kindOf(valid[key]))
+    .map(([key, value]) => JSON.stringify({ ...valid, [key]: value }));
+  const notAnObject = fc
+    .oneof(
+      fc.string(),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.jsonValue(), { maxLength: 3 }),
+    )
+    .map((v) => JSON.stringify(v));
+  const notJson = fc.string({ minLength: 1 }).filter((s) => {
+    try {
+      JSON.parse(s);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return fc.oneof(unknownField, wrongType, notAnObject, notJson);
+}
+
+async function snapshot(server: TestServer): Promise<string> {
+  const { db } = server.services.engine;
+  const tables: Array<keyof Database> = [
+    "projects",
+    "api_keys",
+    "prompts",
+    "prompt_versions",
+    "environments",
+    "labels",
+    "deployments",
+    "events",
+  ];
+  const dump: Record<string, unknown> = {};
+  for (const table of tables) dump[table] = await db.selectFrom(table).selectAll().execute();
+  return JSON.stringify(dump);
+}
+
+describe.each(testEngines())("malformed input on %s", (engine) => {
+  let server: TestServer;
+  let before: string;
+  beforeAll(async () => {
+    server = await startTestServer(engine);
+    await server.call("POST", "/api/v1/prompts", { name: "support/agent", type: "text" });
+    await server.call("POST", `${prompt}/versions`, {
+      commitMessage: "v1",
+      content: { type: "text", text: "{{x}}" },
+    });
+    await server.call("POST", `${prompt}/deployments`, { environment: "staging", version: 1 });
+    before = await snapshot(server);
+  });
+  afterAll(() => server?.stop());
+
+  it.each(WRITE_ENDPOINTS)(
+    "$method $path answers 4xx problems and changes nothing",
+    async ({ method, path, valid }) => {
+      await fc.assert(
+        fc.asyncProperty(malformed(valid), async (body) => {
+          const response = await server.call(method, path, body);
+          expect(
+            response.status,
+            `${body} → ${JSON.stringify(response.body)}`,
+          ).toBeGreaterThanOrEqual(400);
+          expect(response.status).toBeLessThan(500);
+          expect(response.body).toMatchObject({
+            status: response.status,
+            code: expect.any(String),
+          });
+          expect(response.body.message.length).toBeGreaterThan(5);
+        }),
+        { numRuns: 60 },
+      );
+      expect(await snapshot(server)).toBe(before);
+    },
+  );
+
+  it("explains invalid names, unclosed tags, unknown fields and wrong types", async () => {
+    const cases: Array<[string, string, unknown, string]> = [
+      [
+        "POST",
+        "/api/v1/prompts",
+        { name: "/bad//name", type: "text" },
+        "body.name: a prompt name is",
+      ],
+      ["PUT", `${prompt}/draft`, { type: "text", text: "Hi {{name" }, "text: Unclosed tag"],
+      [
+        "POST",
+        "/api/v1/prompts",
+        { name: "ok", type: "text", colour: "red" },
+        'Unrecognized key: "colour"',
+      ],
+      ["POST", `${prompt}/deployments`, { environment: "staging", version: "1" }, "body.version"],
+      [
+        "PUT",
+        `${prompt}/draft`,
+        { type: "chat", messages: [{ role: "user", content: "x" }] },
+        "is a text prompt",
+      ],
+    ];
+    for (const [method, path, body, message] of cases) {
+      const response = await server.call(method, path, body);
+      expect(response.status).toBe(400);
+      expect(response.body.message).toContain(message);
+    }
+    expect(await snapshot(server)).toBe(before);
+  });
+  // Last: the server answers before reading the whole body, so the client connection is spent.
+  it("refuses bodies over the size limit with 413", async () => {
+    const huge = JSON.stringify({ type: "text", text: "x".repeat(MAX_BODY_BYTES) });
+    const response = await server.call("PUT", `${prompt}/draft`, huge);
+    expect(response.status).toBe(413);
+    expect(response.body.message).toContain(String(MAX_BODY_BYTES));
+    expect(await snapshot(server)).toBe(before);
+  });
+});

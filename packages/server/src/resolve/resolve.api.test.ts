@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  enc,
+  freshDatabase,
+  startTestServer,
+  type TestServer,
+  testEngines,
+} from "../test-support/harness.js";
+
+const name = "support/greeter";
+const admin = `/api/v1/prompts/${enc(name)}`;
+const client = `/api/v1/client/prompts/${enc(name)}`;
+
+async function seed(server: TestServer) {
+  await server.call("POST", "/api/v1/prompts", { name, type: "chat" });
+  for (const greeting of ["Hello", "Hi"]) {
+    await server.call("POST", `${admin}/versions`, {
+      commitMessage: greeting,
+      content: {
+        type: "chat",
+        messages: [
+          { role: "system", content: `${greeting} {{user}}, you are on the {{plan}} plan.` },
+          { type: "placeholder", name: "history" },
+        ],
+        variables: {
+          user: { type: "string", required: true, description: "display name" },
+          plan: { type: "string", default: "free" },
+        },
+        config: { model: "gpt-4o-mini", temperature: 0 },
+      },
+    });
+  }
+  await server.call("POST", `${admin}/deployments`, { environment: "production", version: 1 });
+}
+
+describe.each(testEngines())("resolve and compile on %s", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(engine);
+    await seed(server);
+  });
+  afterAll(() => server?.stop());
+
+  it("resolves production by default, ready to compile", async () => {
+    const { status, body, headers } = await server.call("GET", client);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ name, version: 1, semver: "1.0.0", label: "production" });
+    expect(body.variables).toEqual([
+      { name: "user", type: "string", required: true, description: "display name" },
+      { name: "plan", type: "string", required: false, default: "free" },
+    ]);
+    expect(headers.get("etag")).toMatch(/^"[0-9a-f]{32}-1"$/);
+  });
+
+  it("resolves by label or exact version, and answers 304 to a matching ETag", async () => {
+    expect((await server.call("GET", `${client}?label=latest`)).body.version).toBe(2);
+    expect((await server.call("GET", `${client}?version=2`)).body).toMatchObject({
+      version: 2,
+      label: null,
+    });
+    const first = await server.call("GET", client);
+    const response = await fetch(`${server.url}${client}`, {
+      headers: {
+        authorization: `Bearer ${server.adminKey}`,
+        "if-none-match": first.headers.get("etag") ?? "",
+      },
+    });
+    expect(response.status).toBe(304);
+  });
+
+  it("serves the new version right after a deploy or rollback (cache invalidated)", async () => {
+    await server.call("GET", client);
+    await server.call("POST", `${admin}/deployments`, { environment: "production", version: 2 });
+    expect((await server.call("GET", client)).body.version).toBe(2);
+    await server.call("POST", `${admin}/rollbacks`, { environment: "production" });
+    expect((await server.call("GET", client)).body.version).toBe(1);
+  });
+
+  it("compiles with variables, defaults and history", async () => {
+    const { status, body } = await server.call("POST", `${client}/compile`, {
+      variables: { user: "Ada" },
+      placeholders: { history: [{ role: "user", content: "hi" }] },
+    });
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      name,
+      version: 1,
+      semver: "1.0.0",
+      label: "production",
+      type: "chat",
+      messages: [
+        { role: "system", content: "Hello Ada, you are on the free plan." },
+        { role: "user", content: "hi" },
+      ],
+      config: { model: "gpt-4o-mini", temperature: 0 },
+    });
+  });
+
+  it("names a missing required variable", async () => {
+    const { status, body } = await server.call("POST", `${client}/compile`, { variables: {} });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ code: "invalid", message: "missing required variable: user" });
+  });
+
+  it("answers 404 with a reason for unknown prompts and unset labels", async () => {
+    const unknown = await server.call("GET", `/api/v1/client/prompts/${enc("no/such")}`);
+    expect(unknown).toMatchObject({
+      status: 404,
+      body: { message: "no prompt named 'no/such' in this project" },
+    });
+    const unset = await server.call("GET", `${client}?label=staging`);
+    expect(unset.status).toBe(404);
+    expect(unset.body.message).toContain("no version labelled 'staging'");
+    expect((await server.call("GET", `${client}?label=production&version=1`)).status).toBe(400);
+  });
+});
+
+describe.runIf(testEngines().includes("postgres"))("several instances on postgres", () => {
+  let a: TestServer;
+  let b: TestServer;
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  beforeAll(async () => {
+    database = await freshDatabase("postgres");
+    a = await startTestServer("postgres", database);
+    b = await startTestServer("postgres", database);
+    await seed(a);
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await database?.drop();
+  });
+
+  it("a rollback through instance A is served by instance B (LISTEN/NOTIFY invalidation)", async () => {
+    expect((await b.call("GET", client)).body.version).toBe(1);
+    await a.call("POST", `${admin}/deployments`, { environment: "production", version: 2 });
+    await expect.poll(async () => (await b.call("GET", client)).body.version).toBe(2);
+    await a.call("POST", `${admin}/rollbacks`, { environment: "production" });
+    await expect
+      .poll(async () => (await b.call("GET", client)).body.version, { timeout: 2_000 })
+      .toBe(1);
+  });
+});

@@ -1,0 +1,86 @@
+import { pino } from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import { hashApiKey } from "./apiKey/service.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { startServer } from "./server.js";
+import { freshDatabase, testEngines } from "./test-support/harness.js";
+
+const silent = pino({ level: "silent" });
+
+describe("configuration", () => {
+  it("reads the documented environment variables, flags first", () => {
+    const config = loadConfig(
+      { PROMPTLINE_HOST: "0.0.0.0", PROMPTLINE_PORT: "9000", PROMPTLINE_DATA_DIR: "/tmp/pl" },
+      { port: 9100 },
+    );
+    expect(config).toMatchObject({ host: "0.0.0.0", port: 9100, dataDir: "/tmp/pl" });
+    expect(loadConfig({}).port).toBe(4680);
+  });
+
+  it("stops with a message naming the bad setting", () => {
+    expect(() => loadConfig({ PROMPTLINE_PORT: "http" })).toThrow(ConfigError);
+    expect(() => loadConfig({ PROMPTLINE_PORT: "70000" })).toThrow(
+      "PROMPTLINE_PORT must be between 0 and 65535",
+    );
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(
+      "DATABASE_URL must start with postgres://",
+    );
+    expect(() => loadConfig({ PROMPTLINE_INIT_ADMIN_KEY: "short" })).toThrow(
+      "PROMPTLINE_INIT_ADMIN_KEY",
+    );
+  });
+});
+
+describe.each(testEngines())("first start on %s", (engine) => {
+  let cleanup: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const fn of cleanup.reverse()) await fn();
+    cleanup = [];
+  });
+
+  it("creates the default project and an admin key, given once and stored as a hash", async () => {
+    const db = await freshDatabase(engine);
+    cleanup.push(db.drop);
+    const config = loadConfig({}, { port: 0, dataDir: db.dataDir, databaseUrl: db.databaseUrl });
+    const first = await startServer(config, silent);
+    const key = first.generatedAdminKey;
+    expect(key).toMatch(/^pl_/);
+    const rows = await first.services.engine.db.selectFrom("api_keys").selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.key_hash).toBe(hashApiKey(key ?? ""));
+    const envs = await fetch(`${first.url}/api/v1/environments`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect((await envs.json()).items.map((e: { name: string }) => e.name).sort()).toEqual([
+      "development",
+      "production",
+      "staging",
+    ]);
+    await first.close();
+
+    const second = await startServer(config, silent);
+    cleanup.push(second.close);
+    expect(second.generatedAdminKey).toBeUndefined();
+    expect((await fetch(`${second.url}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${second.url}/healthz`)).json()).toEqual({ status: "ok" });
+  });
+
+  it("uses PROMPTLINE_INIT_ADMIN_KEY headlessly, idempotently", async () => {
+    const db = await freshDatabase(engine);
+    cleanup.push(db.drop);
+    const initAdminKey = "pl_headless_initial_admin_key_42";
+    const config = loadConfig(
+      { PROMPTLINE_INIT_ADMIN_KEY: initAdminKey },
+      { port: 0, dataDir: db.dataDir, databaseUrl: db.databaseUrl },
+    );
+    for (let start = 0; start < 2; start++) {
+      const server = await startServer(config, silent);
+      expect(server.generatedAdminKey).toBeUndefined();
+      const response = await fetch(`${server.url}/api/v1/api-keys`, {
+        headers: { authorization: `Bearer ${initAdminKey}` },
+      });
+      expect((await response.json()).items).toHaveLength(1);
+      await server.close();
+    }
+  });
+});
