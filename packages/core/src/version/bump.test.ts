@@ -33,7 +33,12 @@ describe("bump suggestion", () => {
       role: "system",
       content: "You are a support agent. Answer politely. Never promise refunds.",
     };
-    expect(suggest(after).level).toBe("minor");
+    expect(suggest(after)).toEqual({
+      level: "minor",
+      reasons: [
+        { level: "minor", reason: "instructions added: 1 sentence(s) more in messages[0].content" },
+      ],
+    });
   });
 
   it("calls a new variable or output format a major, with reasons", () => {

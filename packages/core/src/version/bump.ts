@@ -22,13 +22,17 @@ function setDifference(a: string[], b: string[]): string[] {
   return a.filter((x) => !other.has(x));
 }
 
-/** Whether an edit of a text adds sentences (new instructions or examples) or only rewords. */
+function countSentences(text: string): number {
+  return text.split(/(?<=[.!?])\s+/).filter((s) => s.trim() !== "").length;
+}
+
+/** How many sentences an edit adds (new instructions or examples); 0 or less means rewording. */
 function addsSentences(before: string, after: string): number {
   let added = 0;
   let removed = 0;
   for (const part of diffSentences(before, after)) {
-    if (part.added) added += part.count;
-    if (part.removed) removed += part.count;
+    if (part.added) added += countSentences(part.value);
+    if (part.removed) removed += countSentences(part.value);
   }
   return added - removed;
 }

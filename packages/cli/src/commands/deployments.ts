@@ -1,0 +1,97 @@
+import type { Deployment, DeploymentList, LabelAt } from "@promptline/core";
+import type { Command } from "commander";
+import { promptPath } from "../client.js";
+import { commandContext, parseVersion } from "../context.js";
+import { UsageError } from "../errors.js";
+import { emit, type Io, table } from "../output.js";
+
+function moveLine(d: Deployment): string {
+  const verb = d.kind === "deploy" ? "deployed" : "rolled back";
+  return `${verb} ${d.name}: ${d.environment} v${d.fromVersion ?? "—"} → v${d.toVersion}${d.reason ? ` (${d.reason})` : ""}`;
+}
+
+export function registerDeploymentCommands(program: Command, io: Io): void {
+  program
+    .command("deploy <name> <version>")
+    .description("point an environment's label at a version")
+    .requiredOption("-e, --env <environment>", "environment, e.g. production, staging, canary")
+    .option("-r, --reason <text>", "why (recorded in the history)")
+    .action(async (name: string, version: string, opts, command: Command) => {
+      const ctx = commandContext(command, io);
+      const body = {
+        environment: opts.env,
+        version: parseVersion(version),
+        ...(opts.reason && { reason: opts.reason }),
+      };
+      const move = await ctx.api.request<Deployment>(
+        "POST",
+        promptPath(name, "/deployments"),
+        body,
+      );
+      emit(io, ctx.json, move, () => moveLine(move));
+    });
+
+  program
+    .command("rollback <name>")
+    .description("undo the label's last move, or point it back at --to <version>")
+    .requiredOption("-e, --env <environment>", "environment to roll back")
+    .option("--to <version>", "roll back to this version")
+    .option("-r, --reason <text>", "why (recorded in the history)")
+    .action(async (name: string, opts, command: Command) => {
+      const ctx = commandContext(command, io);
+      const body = {
+        environment: opts.env,
+        ...(opts.to && { toVersion: parseVersion(opts.to) }),
+        ...(opts.reason && { reason: opts.reason }),
+      };
+      const move = await ctx.api.request<Deployment>("POST", promptPath(name, "/rollbacks"), body);
+      emit(io, ctx.json, move, () => moveLine(move));
+    });
+
+  program
+    .command("history <name>")
+    .description("who moved which label when, from and to which version, and why")
+    .option("-e, --env <environment>", "only this environment")
+    .option("--at <time>", "with --env: which version the environment served at this ISO time")
+    .option("--limit <n>", "how many moves", "100")
+    .action(async (name: string, opts, command: Command) => {
+      const ctx = commandContext(command, io);
+      if (opts.at) {
+        if (!opts.env)
+          throw new UsageError("--at needs --env: which environment's label to look up");
+        const query = new URLSearchParams({ environment: opts.env, at: opts.at });
+        const at = await ctx.api.request<LabelAt>("GET", promptPath(name, `/labels/at?${query}`));
+        emit(io, ctx.json, at, () =>
+          at.version === null
+            ? `${at.environment} served no version of ${name} at ${at.at}`
+            : `${at.environment} served ${name} v${at.version} at ${at.at} (since ${at.deployment?.createdAt}, by ${at.deployment?.actor})`,
+        );
+        return;
+      }
+      const query = new URLSearchParams({
+        limit: opts.limit,
+        ...(opts.env && { environment: opts.env }),
+      });
+      const list = await ctx.api.request<DeploymentList>(
+        "GET",
+        promptPath(name, `/deployments?${query}`),
+      );
+      emit(io, ctx.json, list, () =>
+        list.items.length === 0
+          ? `no deployments of ${name} yet`
+          : table(
+              ["id", "when", "environment", "kind", "from", "to", "who", "why"],
+              list.items.map((d) => [
+                d.id,
+                d.createdAt,
+                d.environment,
+                d.kind,
+                d.fromVersion,
+                d.toVersion,
+                d.actor,
+                d.reason,
+              ]),
+            ),
+      );
+    });
+}

@@ -1,0 +1,66 @@
+import type { CompiledPromptResult, ResolvedPrompt } from "@promptline/core";
+import { renderContent } from "@promptline/core";
+import type { Command } from "commander";
+import { collect, commandContext, parseVersion } from "../context.js";
+import { UsageError } from "../errors.js";
+import { emit, type Io } from "../output.js";
+
+function parseVariables(pairs: string[] = []): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    if (at < 1) throw new UsageError(`--var takes name=value, got '${pair}'`);
+    variables[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return variables;
+}
+
+export function registerResolveCommands(program: Command, io: Io): void {
+  program
+    .command("resolve <name>")
+    .description("fetch a prompt as applications get it (client API)")
+    .option("--label <label>", "label to resolve (default production)")
+    .option("--version <n>", "exact version")
+    .action(async (name: string, opts, command: Command) => {
+      const ctx = commandContext(command, io);
+      const query = new URLSearchParams();
+      if (opts.label) query.set("label", opts.label);
+      if (opts.version) query.set("version", String(parseVersion(opts.version)));
+      const resolved = await ctx.api.request<ResolvedPrompt>(
+        "GET",
+        `/api/v1/client/prompts/${encodeURIComponent(name)}?${query}`,
+      );
+      emit(io, ctx.json, resolved, () =>
+        [
+          `${resolved.name} v${resolved.version} (${resolved.semver}) via ${resolved.label ?? "version"}`,
+          "",
+          renderContent(resolved.content),
+        ].join("\n"),
+      );
+    });
+
+  program
+    .command("compile <name>")
+    .description("resolve a prompt and fill in its variables")
+    .option("--label <label>", "label to resolve (default production)")
+    .option("--version <n>", "exact version")
+    .option("--var <name=value>", "a variable (repeatable)", collect)
+    .action(async (name: string, opts, command: Command) => {
+      const ctx = commandContext(command, io);
+      const body = {
+        variables: parseVariables(opts.var),
+        ...(opts.label && { label: opts.label }),
+        ...(opts.version && { version: parseVersion(opts.version) }),
+      };
+      const compiled = await ctx.api.request<CompiledPromptResult>(
+        "POST",
+        `/api/v1/client/prompts/${encodeURIComponent(name)}/compile`,
+        body,
+      );
+      emit(io, ctx.json, compiled, () =>
+        compiled.type === "text"
+          ? (compiled.text ?? "")
+          : (compiled.messages ?? []).map((m) => `[${m.role}]\n${m.content}`).join("\n\n"),
+      );
+    });
+}

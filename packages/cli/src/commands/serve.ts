@@ -1,0 +1,54 @@
+import { type Config, ConfigError, loadConfig, startServer } from "@promptline/server";
+import type { Command } from "commander";
+import { UsageError } from "../errors.js";
+import type { Io } from "../output.js";
+
+export function registerServe(program: Command, io: Io): void {
+  program
+    .command("serve")
+    .description("run the promptline server (API on the embedded SQLite database, or PostgreSQL)")
+    .option("--host <host>", "address to listen on [PROMPTLINE_HOST, default 127.0.0.1]")
+    .option("--port <port>", "port to listen on [PROMPTLINE_PORT, default 4680]")
+    .option(
+      "--data-dir <dir>",
+      "where the SQLite database lives [PROMPTLINE_DATA_DIR, default ./data]",
+    )
+    .option("--database-url <url>", "postgres://… to use PostgreSQL instead [DATABASE_URL]")
+    .option(
+      "--log-level <level>",
+      "fatal|error|warn|info|debug|trace|silent [PROMPTLINE_LOG_LEVEL, default info]",
+    )
+    .action(async (flags: Partial<Record<keyof Config, string>>) => {
+      let config: Config;
+      try {
+        config = loadConfig(io.env, flags);
+      } catch (error) {
+        if (error instanceof ConfigError) throw new UsageError(error.message);
+        throw error;
+      }
+      const server = await startServer(config);
+      const storage = config.databaseUrl ? "postgresql" : `sqlite in ${config.dataDir}`;
+      io.stdout(`promptline listening on ${server.url} (${storage})`);
+      if (server.generatedAdminKey) {
+        io.stdout(
+          [
+            "First start: created the 'default' project and an admin API key.",
+            "It is shown only this once (the server keeps only its hash):",
+            "",
+            `  ${server.generatedAdminKey}`,
+            "",
+            `Save it for the CLI with: promptline login --url ${server.url} --api-key <key>`,
+          ].join("\n"),
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          void server.close().then(resolve);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+    });
+}

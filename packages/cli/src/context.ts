@@ -1,0 +1,28 @@
+import type { Command } from "commander";
+import { type ApiClient, createApiClient } from "./client.js";
+import { UsageError } from "./errors.js";
+import type { Io } from "./output.js";
+import { resolveConnection } from "./settings.js";
+
+export interface CommandContext {
+  api: ApiClient;
+  json: boolean;
+  io: Io;
+}
+
+/** The API client and output mode for a command, from its own and the global options. */
+export function commandContext(command: Command, io: Io): CommandContext {
+  const opts = command.optsWithGlobals<{ url?: string; apiKey?: string; json?: boolean }>();
+  const { url, apiKey } = resolveConnection(opts, io.env);
+  return { api: createApiClient(url, apiKey), json: opts.json ?? false, io };
+}
+
+export function parseVersion(value: string): number {
+  if (!/^[1-9]\d*$/.test(value))
+    throw new UsageError(`'${value}' is not a version number (1, 2, 3 …)`);
+  return Number(value);
+}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

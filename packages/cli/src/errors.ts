@@ -1,0 +1,31 @@
+import { ApiError, UnreachableError } from "./client.js";
+
+/** A mistake in how the command was called (or in a file it was given). */
+export class UsageError extends Error {}
+
+/** Something named on the command line does not exist. */
+export class NotFoundError extends Error {}
+
+/** Exit codes scripts can rely on. */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  auth: 3,
+  notFound: 4,
+  conflict: 5,
+  unreachable: 6,
+} as const;
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError) return EXIT.usage;
+  if (error instanceof UnreachableError) return EXIT.unreachable;
+  if (error instanceof NotFoundError) return EXIT.notFound;
+  if (error instanceof ApiError) {
+    if (error.status === 401 || error.status === 403) return EXIT.auth;
+    if (error.status === 404) return EXIT.notFound;
+    if (error.status === 409) return EXIT.conflict;
+    if (error.status >= 400 && error.status < 500) return EXIT.usage;
+  }
+  return EXIT.failure;
+}

@@ -1,0 +1,49 @@
+import { Command, CommanderError } from "commander";
+import { ApiError } from "./client.js";
+import { registerAdminCommands } from "./commands/admin.js";
+import { registerDeploymentCommands } from "./commands/deployments.js";
+import { registerPromptCommands } from "./commands/prompts.js";
+import { registerResolveCommands } from "./commands/resolve.js";
+import { registerServe } from "./commands/serve.js";
+import { EXIT, exitCodeFor } from "./errors.js";
+import type { Io } from "./output.js";
+
+export function createProgram(io: Io): Command {
+  const program = new Command("promptline")
+    .description("promptline: versioned prompts, environments, deploy and rollback")
+    .option(
+      "--url <url>",
+      "server URL [PROMPTLINE_URL, config file, default http://127.0.0.1:4680]",
+    )
+    .option("--api-key <key>", "API key [PROMPTLINE_API_KEY, config file]")
+    .option("--json", "print the API's JSON instead of tables")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s.trimEnd()),
+      writeErr: (s) => io.stderr(s.trimEnd()),
+    });
+  registerServe(program, io);
+  registerPromptCommands(program, io);
+  registerDeploymentCommands(program, io);
+  registerResolveCommands(program, io);
+  registerAdminCommands(program, io);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; errors become one line on stderr. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const detail = error instanceof ApiError ? ` (${error.status} ${error.problem.code})` : "";
+    io.stderr(`error: ${(error as Error).message}${detail}`);
+    return exitCodeFor(error);
+  }
+}
