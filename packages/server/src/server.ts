@@ -1,5 +1,6 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { type Logger, pino } from "pino";
 import { createApiKeyService } from "./apiKey/service.js";
 import type { Config } from "./config.js";
@@ -9,6 +10,7 @@ import { createEnvironmentService } from "./environment/service.js";
 import { createApp, type Services } from "./http/app.js";
 import { bootstrapDefaultProject } from "./project/service.js";
 import { createPromptService } from "./prompt/service.js";
+import { createResolveFastPath } from "./resolve/fast-path.js";
 import { createResolveService } from "./resolve/service.js";
 import { openStorage } from "./storage/index.js";
 import { createVersionService } from "./version/service.js";
@@ -50,7 +52,12 @@ export async function startServer(
   try {
     const { generatedAdminKey } = await bootstrapDefaultProject(ctx, config.initAdminKey);
     const app = createApp(services, log);
-    const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port });
+    const frameworkListener = getRequestListener(app.fetch);
+    const serveFromMemory = createResolveFastPath(services.apiKeys, services.resolver);
+    const server = createServer((req, res) => {
+      if (!serveFromMemory(req, res)) void frameworkListener(req, res);
+    });
+    server.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", reject);
@@ -65,7 +72,7 @@ export async function startServer(
       close: async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
-          if ("closeAllConnections" in server) server.closeAllConnections();
+          server.closeAllConnections();
         });
         await engine.close();
       },

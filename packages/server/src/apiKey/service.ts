@@ -85,11 +85,15 @@ export interface ApiKeyService {
   revokeApiKey(principal: Principal, id: string): Promise<ApiKey>;
   /** The principal a presented key stands for; memoised, and forgotten on revocation. */
   authenticate(key: string): Promise<Principal>;
+  /** The memoised principal of a valid key, without touching storage; undefined when not known yet. */
+  peekPrincipal(key: string): Principal | undefined;
 }
 
 export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
   const { db } = ctx.engine;
   const principals = new InvalidatingCache<Principal | null>(10_000);
+  // The hot path sees the same few keys over and over: skip re-hashing them.
+  const recentHashes = new Map<string, string>();
   ctx.engine.onChange(
     (change) => {
       if (change.kind === "apikey") principals.invalidate(change.subject);
@@ -158,6 +162,16 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
       if (!principal)
         throw new Unauthorized("the API key is unknown or revoked — create a new one");
       return principal;
+    },
+
+    peekPrincipal(key) {
+      let hash = recentHashes.get(key);
+      if (hash === undefined) {
+        hash = hashApiKey(key);
+        if (recentHashes.size >= 1_000) recentHashes.clear();
+        recentHashes.set(key, hash);
+      }
+      return principals.get(hash, "") ?? undefined;
     },
   };
 }

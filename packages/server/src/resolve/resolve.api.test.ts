@@ -76,6 +76,14 @@ describe.each(testEngines())("resolve and compile on %s", (engine) => {
     expect((await server.call("GET", client)).body.version).toBe(1);
   });
 
+  it("stops answering a key the moment it is revoked, even from memory", async () => {
+    const created = await server.call("POST", "/api/v1/api-keys", { name: "app", role: "viewer" });
+    for (let i = 0; i < 3; i++)
+      expect((await server.call("GET", client, undefined, created.body.key)).status).toBe(200);
+    await server.call("DELETE", `/api/v1/api-keys/${created.body.id}`);
+    expect((await server.call("GET", client, undefined, created.body.key)).status).toBe(401);
+  });
+
   it("compiles with variables, defaults and history", async () => {
     const { status, body } = await server.call("POST", `${client}/compile`, {
       variables: { user: "Ada" },

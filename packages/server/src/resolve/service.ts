@@ -35,6 +35,12 @@ export interface ResolveService {
     selector: Selector,
   ): Promise<Resolution & { found: true }>;
   compile(principal: Principal, name: string, body: CompileBody): Promise<CompiledPromptResult>;
+  /** A cached successful resolution, without touching storage; undefined when not cached. */
+  peek(
+    projectId: string,
+    name: string,
+    selector: Selector,
+  ): (Resolution & { found: true }) | undefined;
 }
 
 function variableInfo(content: PromptContent): VariableInfo[] {
@@ -99,14 +105,16 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
     };
   }
 
+  const selectorKey = (selector: Selector) =>
+    selector.version === undefined
+      ? `l:${selector.label ?? DEFAULT_LABEL}`
+      : `v:${selector.version}`;
+
   async function resolve(principal: Principal, name: string, selector: Selector) {
     if (selector.label !== undefined && selector.version !== undefined) {
       throw new Invalid("ask for a label or a version, not both");
     }
-    const key =
-      selector.version === undefined
-        ? `l:${selector.label ?? DEFAULT_LABEL}`
-        : `v:${selector.version}`;
+    const key = selectorKey(selector);
     const g = group(principal.projectId, name);
     const resolution =
       cache.get(g, key) ??
@@ -117,6 +125,10 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
 
   return {
     resolve,
+    peek(projectId, name, selector) {
+      const resolution = cache.get(group(projectId, name), selectorKey(selector));
+      return resolution?.found ? resolution : undefined;
+    },
     async compile(principal, name, body) {
       const { prompt } = await resolve(principal, name, body);
       const compiled = compileContent(prompt.content, body.variables, body.placeholders);

@@ -1,0 +1,20 @@
+// The promptline server on a fresh SQLite database, in its own process; prints its URL.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig, startServer } from "../../packages/server/dist/index.js";
+
+const config = loadConfig(
+  {},
+  {
+    port: 0,
+    dataDir: mkdtempSync(join(tmpdir(), "promptline-bench-")),
+    initAdminKey: process.env.BENCH_ADMIN_KEY,
+    databaseUrl: process.env.BENCH_DATABASE_URL,
+    logLevel: "warn",
+  },
+);
+const server = await startServer(config);
+process.stdout.write(`${server.url}\n`);
+for (const signal of ["SIGTERM", "SIGINT"])
+  process.on(signal, () => server.close().then(() => process.exit(0)));
