@@ -14,6 +14,8 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts"],
     globalSetup: ["./packages/server/src/test-support/postgres-global-setup.ts"],
+    // The default report for people, and a closing "N passed, N failed" line for CI logs.
+    reporters: ["default", "./scripts/summary-reporter.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
