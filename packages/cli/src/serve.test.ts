@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const main = fileURLToPath(new URL("../bin/promptline.js", import.meta.url));
 
 function start(args: string[], env: Record<string, string> = {}) {
-  if (!existsSync(main))
+  if (!existsSync(new URL("../dist/main.js", import.meta.url)))
     throw new Error("packages/cli/dist is missing: run 'npm run build' (npm test does)");
   const child = spawn(process.execPath, [main, ...args], { env: { ...process.env, ...env } });
   let output = "";
