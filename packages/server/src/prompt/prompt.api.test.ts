@@ -61,6 +61,8 @@ describe.each(testEngines())("prompts on %s", (engine) => {
     ]);
     expect(await names("?folder=support")).toEqual(["support/refund-agent", "support/triage"]);
     expect(await names("?tag=support")).toEqual(["support/refund-agent", "support/triage"]);
+    expect(await names("?tag=SUPPORT")).toEqual(["support/refund-agent", "support/triage"]);
+    expect(await names(`?tag=${enc("s%")}`)).toEqual([]);
     expect(await names("?q=tagline")).toEqual(["marketing/Tagline"]);
     expect(await names(`?q=${enc("100%")}`)).toEqual(["support/triage"]);
     expect(await names("?q=t_1")).toEqual([]);

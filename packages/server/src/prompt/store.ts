@@ -102,7 +102,11 @@ export async function listPrompts(
     const prefix = `${filter.folder.replace(/\/+$/, "")}/`;
     query = query.where(sql<string>`substr(name, 1, ${prefix.length})`, "=", prefix);
   }
-  if (filter.tag) query = query.where(sql`tags`, "like", `%${JSON.stringify(filter.tag)}%`);
+  if (filter.tag) {
+    // Tags are a JSON array: match the quoted element, case-insensitively on both engines.
+    const pattern = likeContains(JSON.stringify(filter.tag));
+    query = query.where(sql<boolean>`lower(tags) like ${pattern} escape '\\'`);
+  }
   if (filter.q) {
     const pattern = likeContains(filter.q);
     query = query.where((eb) =>

@@ -40,7 +40,13 @@ export function createPostgresEngine(
     isUniqueViolation: (error) => (error as { code?: string })?.code === "23505",
     publishChange: async (change: Change) => {
       changes.deliver(change);
-      await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(change)})`.execute(db);
+      try {
+        await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(change)})`.execute(db);
+      } catch (error) {
+        // The change is committed; failing the request now would invite a retry of a done deed.
+        // Other instances lose their listening connection too, and start over when it returns.
+        options.onListenerError?.(error as Error);
+      }
     },
     onChange: (fn, reset) => {
       listener.start();
