@@ -12,8 +12,8 @@ const fileSchema = z
 
 export function configFilePath(env: NodeJS.ProcessEnv): string {
   return (
-    env.PROMPTLINE_CONFIG ??
-    join(env.XDG_CONFIG_HOME ?? join(homedir(), ".config"), "promptline", "config.json")
+    env.PROMPTLINE_CONFIG ||
+    join(env.XDG_CONFIG_HOME || join(homedir(), ".config"), "promptline", "config.json")
   );
 }
 
@@ -36,8 +36,8 @@ export function resolveConnection(
   env: NodeJS.ProcessEnv,
 ): { url: string; apiKey: string } {
   const file = readConfigFile(configFilePath(env));
-  const url = flags.url ?? env.PROMPTLINE_URL ?? file.url ?? DEFAULT_URL;
-  const apiKey = flags.apiKey ?? env.PROMPTLINE_API_KEY ?? file.apiKey;
+  const url = flags.url || env.PROMPTLINE_URL || file.url || DEFAULT_URL;
+  const apiKey = flags.apiKey || env.PROMPTLINE_API_KEY || file.apiKey;
   if (!apiKey) {
     throw new UsageError(
       "no API key: pass --api-key, set PROMPTLINE_API_KEY, or run 'promptline login --api-key <key>'",
