@@ -24,9 +24,16 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
   } catch {
     return {};
   }
-  const parsed = fileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success)
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = fileSchema.safeParse(data);
+  if (!parsed.success) {
     throw new UsageError(`${path} is not a valid promptline config: ${parsed.error.message}`);
+  }
   return parsed.data;
 }
 
