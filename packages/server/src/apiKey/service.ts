@@ -11,7 +11,7 @@ import {
 import type { Kysely } from "kysely";
 import { InvalidatingCache } from "../cache.js";
 import { nowIso, type ServiceContext } from "../context.js";
-import { appendEvent } from "../event/store.js";
+import { type RecordEvent, writeWithEvents } from "../event/write.js";
 import type { Database } from "../storage/index.js";
 import {
   type ApiKeyRecord,
@@ -54,16 +54,20 @@ export function newApiKeyRecord(
   };
 }
 
-/** Inserts a key and its audit event, in the caller's transaction. */
-export async function storeApiKey(db: Kysely<Database>, record: ApiKeyRecord): Promise<void> {
-  await insertApiKey(db, record);
-  await appendEvent(db, {
-    projectId: record.projectId,
+/** Inserts a key and records its creation, in the caller's transaction. */
+export async function storeApiKey(
+  db: Kysely<Database>,
+  record: RecordEvent,
+  key: ApiKeyRecord,
+): Promise<void> {
+  await insertApiKey(db, key);
+  await record({
+    projectId: key.projectId,
     type: "apikey.created",
-    subject: record.id,
-    payload: { name: record.name, role: record.role, prefix: record.prefix },
-    actor: record.createdBy,
-    at: record.createdAt,
+    subject: key.id,
+    payload: { name: key.name, role: key.role, prefix: key.prefix },
+    actor: key.createdBy,
+    at: key.createdAt,
   });
 }
 
@@ -96,7 +100,8 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
   const recentHashes = new Map<string, string>();
   ctx.engine.onChange(
     (change) => {
-      if (change.kind === "apikey") principals.invalidate(change.subject);
+      // Key changes are rare: forget every memoised principal rather than track hashes by id.
+      if (change.kind === "apikey") principals.clear();
     },
     () => principals.clear(),
   );
@@ -112,12 +117,7 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
         key,
         principal.actor,
       );
-      await db.transaction().execute((trx) => storeApiKey(trx, record));
-      await ctx.engine.publishChange({
-        projectId: record.projectId,
-        kind: "apikey",
-        subject: record.keyHash,
-      });
+      await writeWithEvents(ctx, (trx, recordEvent) => storeApiKey(trx, recordEvent, record));
       return { ...toApi(record), key };
     },
 
@@ -130,9 +130,9 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
       if (!key) throw new NotFound(`no API key with id '${id}' in this project`);
       if (key.revokedAt) return toApi(key);
       const at = nowIso(ctx);
-      await db.transaction().execute(async (trx) => {
+      await writeWithEvents(ctx, async (trx, record) => {
         await markRevoked(trx, id, at);
-        await appendEvent(trx, {
+        await record({
           projectId: key.projectId,
           type: "apikey.revoked",
           subject: id,
@@ -140,11 +140,6 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
           actor: principal.actor,
           at,
         });
-      });
-      await ctx.engine.publishChange({
-        projectId: key.projectId,
-        kind: "apikey",
-        subject: key.keyHash,
       });
       return toApi({ ...key, revokedAt: at });
     },

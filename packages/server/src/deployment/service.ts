@@ -15,7 +15,7 @@ import {
 import type { Kysely } from "kysely";
 import { nowIso, type ServiceContext } from "../context.js";
 import type { EnvironmentService } from "../environment/service.js";
-import { appendEvent } from "../event/store.js";
+import { writeWithEvents } from "../event/write.js";
 import type { PromptService } from "../prompt/service.js";
 import type { PromptRecord } from "../prompt/store.js";
 import type { Database } from "../storage/index.js";
@@ -101,12 +101,12 @@ export function createDeploymentService(
       Omit<NewDeployment, "promptId" | "environment" | "fromVersion" | "actor" | "createdAt">
     >,
   ): Promise<Deployment> {
-    const record = await db.transaction().execute(async (trx) => {
+    const recorded = await writeWithEvents(ctx, async (trx, record) => {
       await ctx.engine.lockPrompt(trx, prompt.id);
       const from = await currentLabel(trx, prompt.id, environment);
       const planned = await plan(trx, from);
       const at = nowIso(ctx);
-      const recorded = await recordMove(trx, {
+      const move = await recordMove(trx, {
         ...planned,
         promptId: prompt.id,
         environment,
@@ -114,7 +114,7 @@ export function createDeploymentService(
         actor: principal.actor,
         createdAt: at,
       });
-      await appendEvent(trx, {
+      await record({
         projectId: prompt.projectId,
         type: planned.kind === "deploy" ? "label.deployed" : "label.rolled_back",
         subject: prompt.name,
@@ -122,14 +122,9 @@ export function createDeploymentService(
         actor: principal.actor,
         at,
       });
-      return recorded;
+      return move;
     });
-    await ctx.engine.publishChange({
-      projectId: prompt.projectId,
-      kind: "prompt",
-      subject: prompt.name,
-    });
-    return toApi(prompt.name, record);
+    return toApi(prompt.name, recorded);
   }
 
   return {

@@ -7,7 +7,7 @@ import {
   type Principal,
 } from "@promptline/core";
 import { nowIso, type ServiceContext } from "../context.js";
-import { appendEvent } from "../event/store.js";
+import { writeWithEvents } from "../event/write.js";
 import {
   type EnvironmentRecord,
   findEnvironment,
@@ -43,9 +43,9 @@ export function createEnvironmentService(ctx: ServiceContext): EnvironmentServic
         createdBy: principal.actor,
       };
       try {
-        await db.transaction().execute(async (trx) => {
+        await writeWithEvents(ctx, async (trx, recordEvent) => {
           await insertEnvironment(trx, record);
-          await appendEvent(trx, {
+          await recordEvent({
             projectId: record.projectId,
             type: "environment.created",
             subject: record.name,

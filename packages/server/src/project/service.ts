@@ -3,7 +3,7 @@ import { generateApiKey, hashApiKey, newApiKeyRecord, storeApiKey } from "../api
 import { findApiKeyByHash } from "../apiKey/store.js";
 import { nowIso, type ServiceContext } from "../context.js";
 import { insertEnvironment } from "../environment/store.js";
-import { appendEvent } from "../event/store.js";
+import { writeWithEvents } from "../event/write.js";
 
 export const DEFAULT_PROJECT = "default";
 const SYSTEM_ACTOR = "system";
@@ -41,7 +41,7 @@ export async function bootstrapDefaultProject(
   const at = nowIso(ctx);
   const key = initAdminKey ?? generateApiKey();
   try {
-    await ctx.engine.db.transaction().execute(async (trx) => {
+    await writeWithEvents(ctx, async (trx, record) => {
       await trx
         .insertInto("projects")
         .values({ id: projectId, name: DEFAULT_PROJECT, created_at: at })
@@ -56,7 +56,7 @@ export async function bootstrapDefaultProject(
           createdBy: SYSTEM_ACTOR,
         });
       }
-      await appendEvent(trx, {
+      await record({
         projectId,
         type: "project.created",
         subject: DEFAULT_PROJECT,
@@ -64,7 +64,11 @@ export async function bootstrapDefaultProject(
         actor: SYSTEM_ACTOR,
         at,
       });
-      await storeApiKey(trx, newApiKeyRecord(ctx, projectId, "admin", "admin", key, SYSTEM_ACTOR));
+      await storeApiKey(
+        trx,
+        record,
+        newApiKeyRecord(ctx, projectId, "admin", "admin", key, SYSTEM_ACTOR),
+      );
     });
   } catch (error) {
     // Another instance initialised the same database first: use its project.
@@ -73,7 +77,6 @@ export async function bootstrapDefaultProject(
     await ensureInitKey(ctx, raced, initAdminKey);
     return { projectId: raced };
   }
-  await ctx.engine.publishChange({ projectId, kind: "apikey", subject: hashApiKey(key) });
   return initAdminKey ? { projectId } : { projectId, generatedAdminKey: key };
 }
 
@@ -85,11 +88,13 @@ async function ensureInitKey(
 ): Promise<void> {
   if (!key || (await findApiKeyByHash(ctx.engine.db, hashApiKey(key)))) return;
   try {
-    await ctx.engine.db
-      .transaction()
-      .execute((trx) =>
-        storeApiKey(trx, newApiKeyRecord(ctx, projectId, "admin", "admin", key, SYSTEM_ACTOR)),
-      );
+    await writeWithEvents(ctx, (trx, record) =>
+      storeApiKey(
+        trx,
+        record,
+        newApiKeyRecord(ctx, projectId, "admin", "admin", key, SYSTEM_ACTOR),
+      ),
+    );
   } catch (error) {
     if (!(await findApiKeyByHash(ctx.engine.db, hashApiKey(key)))) throw error;
   }

@@ -14,7 +14,7 @@ import {
   validateContent,
 } from "@promptline/core";
 import { nowIso, type ServiceContext } from "../context.js";
-import { appendEvent } from "../event/store.js";
+import { writeWithEvents } from "../event/write.js";
 import {
   findPromptByName,
   insertPrompt,
@@ -81,10 +81,6 @@ export function createPromptService(ctx: ServiceContext): PromptService {
     };
   }
 
-  async function changed(projectId: string, name: string): Promise<void> {
-    await ctx.engine.publishChange({ projectId, kind: "prompt", subject: name });
-  }
-
   return {
     requirePrompt,
 
@@ -108,9 +104,9 @@ export function createPromptService(ctx: ServiceContext): PromptService {
         updatedAt: at,
       };
       try {
-        await db.transaction().execute(async (trx) => {
+        await writeWithEvents(ctx, async (trx, record) => {
           await insertPrompt(trx, prompt);
-          await appendEvent(trx, {
+          await record({
             projectId: prompt.projectId,
             type: "prompt.created",
             subject: prompt.name,
@@ -127,7 +123,6 @@ export function createPromptService(ctx: ServiceContext): PromptService {
         }
         throw error;
       }
-      await changed(prompt.projectId, prompt.name);
       return detail(prompt);
     },
 
@@ -150,9 +145,9 @@ export function createPromptService(ctx: ServiceContext): PromptService {
     async updatePrompt(principal, name, body) {
       const prompt = await requirePrompt(principal.projectId, name);
       const at = nowIso(ctx);
-      await db.transaction().execute(async (trx) => {
+      await writeWithEvents(ctx, async (trx, record) => {
         await updatePromptRow(trx, prompt.id, { ...body, updatedAt: at });
-        await appendEvent(trx, {
+        await record({
           projectId: prompt.projectId,
           type: "prompt.updated",
           subject: name,
@@ -161,7 +156,6 @@ export function createPromptService(ctx: ServiceContext): PromptService {
           at,
         });
       });
-      await changed(prompt.projectId, name);
       return detail({ ...prompt, ...body, updatedAt: at });
     },
 
@@ -169,13 +163,13 @@ export function createPromptService(ctx: ServiceContext): PromptService {
       const prompt = await requirePrompt(principal.projectId, name);
       checkDraft(prompt, content);
       const at = nowIso(ctx);
-      await db.transaction().execute(async (trx) => {
+      await writeWithEvents(ctx, async (trx, record) => {
         await updatePromptRow(trx, prompt.id, {
           draft: content,
           draftUpdatedBy: principal.actor,
           updatedAt: at,
         });
-        await appendEvent(trx, {
+        await record({
           projectId: prompt.projectId,
           type: "draft.saved",
           subject: name,

@@ -4,8 +4,8 @@ import type { Database } from "./database.js";
 /** A change other instances must hear about (cache invalidation now, the change feed later). */
 export interface Change {
   projectId: string;
-  kind: "prompt" | "apikey";
-  /** Prompt name, or api key hash. */
+  kind: "prompt" | "apikey" | "environment" | "project";
+  /** What changed: a prompt name, an API key id, an environment name. */
   subject: string;
 }
 

@@ -18,7 +18,7 @@ import {
 import type { Kysely } from "kysely";
 import { nowIso, type ServiceContext } from "../context.js";
 import { currentLabel } from "../deployment/store.js";
-import { appendEvent } from "../event/store.js";
+import { writeWithEvents } from "../event/write.js";
 import type { PromptService } from "../prompt/service.js";
 import { checkDraft } from "../prompt/service.js";
 import {
@@ -143,7 +143,7 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
       const content = body.content ?? known.draft;
       const variables = checkDraft(known, content);
       const hash = await contentHash(content);
-      const { version, created } = await db.transaction().execute(async (trx) => {
+      const { version, created } = await writeWithEvents(ctx, async (trx, record) => {
         await ctx.engine.lockPrompt(trx, known.id);
         // Re-read under the lock: a concurrent publish may have moved latest_version.
         const prompt = (await findPromptById(trx, known.id)) ?? known;
@@ -153,8 +153,17 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
           : {};
         const existing = await findVersionByHash(trx, prompt.id, hash);
         if (existing) {
-          if (body.content)
+          if (body.content) {
             await updatePromptRow(trx, prompt.id, { ...draftChange, updatedAt: at });
+            await record({
+              projectId: prompt.projectId,
+              type: "draft.saved",
+              subject: name,
+              payload: { identicalTo: existing.version },
+              actor: principal.actor,
+              at,
+            });
+          }
           return { version: existing, created: false };
         }
         const version = await insertNext(
@@ -171,7 +180,7 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
           latestVersion: version.version,
           updatedAt: at,
         });
-        await appendEvent(trx, {
+        await record({
           projectId: prompt.projectId,
           type: "version.published",
           subject: name,
@@ -181,12 +190,6 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
         });
         return { version, created: true };
       });
-      if (created)
-        await ctx.engine.publishChange({
-          projectId: known.projectId,
-          kind: "prompt",
-          subject: name,
-        });
       const prompt = (await findPromptById(db, known.id)) ?? known;
       return { ...toApi(name, version, await labelsWithLatest(prompt)), created };
     },

@@ -1,0 +1,44 @@
+import type { Transaction } from "kysely";
+import { nowIso, type ServiceContext } from "../context.js";
+import type { Change, Database } from "../storage/index.js";
+import { appendEvent, type NewEvent } from "./store.js";
+
+export type EventInput = Omit<NewEvent, "at"> & { at?: string };
+export type RecordEvent = (event: EventInput) => Promise<void>;
+
+const CHANGE_KINDS: Record<string, Change["kind"]> = {
+  prompt: "prompt",
+  draft: "prompt",
+  version: "prompt",
+  label: "prompt",
+  apikey: "apikey",
+  environment: "environment",
+  project: "project",
+};
+
+function changeOf(event: NewEvent): Change {
+  const kind = CHANGE_KINDS[event.type.split(".")[0] as string] ?? "project";
+  return { projectId: event.projectId, kind, subject: event.subject };
+}
+
+/**
+ * Runs a write in one transaction. What it records goes to the append-only audit log in that
+ * transaction and, once committed, is announced to every instance as a change: the events are
+ * the one source of "what changed".
+ */
+export async function writeWithEvents<T>(
+  ctx: ServiceContext,
+  work: (trx: Transaction<Database>, record: RecordEvent) => Promise<T>,
+): Promise<T> {
+  const changes = new Map<string, Change>();
+  const result = await ctx.engine.db.transaction().execute((trx) =>
+    work(trx, async (input) => {
+      const event = { ...input, at: input.at ?? nowIso(ctx) };
+      await appendEvent(trx, event);
+      const change = changeOf(event);
+      changes.set(`${change.projectId}\u0000${change.kind}\u0000${change.subject}`, change);
+    }),
+  );
+  for (const change of changes.values()) await ctx.engine.publishChange(change);
+  return result;
+}
