@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PromptContent } from "../prompt/content.js";
-import { compileContent, extractVariables, validateContent } from "./index.js";
+import { compileContent, extractVariables, MAX_SECTION_DEPTH, validateContent } from "./index.js";
 
 const chat: PromptContent = {
   type: "chat",
@@ -69,5 +69,27 @@ describe("templates", () => {
       variables: { nme: { type: "string" } },
     };
     expect(() => validateContent(content)).toThrow("variables.nme");
+  });
+
+  it("never takes a variable from Object's prototype", () => {
+    const content: PromptContent = { type: "text", text: "{{constructor}} {{toString}}" };
+    expect(() => compileContent(content, {})).toThrow("missing required variables: constructor, toString");
+    expect(compileContent(content, { constructor: "a", toString: "b" })).toEqual({ type: "text", text: "a b" });
+  });
+
+  it("treats a variable with a default as optional, even if marked required", () => {
+    const content: PromptContent = {
+      type: "text",
+      text: "{{tone}}",
+      variables: { tone: { type: "string", required: true, default: "warm" } },
+    };
+    expect(compileContent(content, {})).toEqual({ type: "text", text: "warm" });
+  });
+
+  it("refuses sections nested too deeply to render", () => {
+    const deep = `${"{{#a}}".repeat(MAX_SECTION_DEPTH + 1)}x${"{{/a}}".repeat(MAX_SECTION_DEPTH + 1)}`;
+    expect(() => validateContent({ type: "text", text: deep })).toThrow("nested more than");
+    const ok = `${"{{#a}}".repeat(MAX_SECTION_DEPTH)}x${"{{/a}}".repeat(MAX_SECTION_DEPTH)}`;
+    expect(compileContent({ type: "text", text: ok }, { a: true }).type).toBe("text");
   });
 });

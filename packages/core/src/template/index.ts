@@ -17,15 +17,41 @@ export interface TemplateVariable {
 
 type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
 
+// Mustache keeps every template it ever parsed in a global, unbounded cache; drafts change on
+// every save, so that cache would only grow. Templates are parsed per use instead.
+Mustache.templateCache = undefined;
+
+/** Rendering recurses once per section level: deeper nesting than this is refused up front. */
+export const MAX_SECTION_DEPTH = 16;
+
+function sectionDepth(tokens: Token[]): number {
+  let deepest = 0;
+  const stack: Array<[Token[], number]> = [[tokens, 1]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [level, depth] = next;
+    for (const token of level) {
+      if (!token[4]) continue;
+      deepest = Math.max(deepest, depth);
+      stack.push([token[4], depth + 1]);
+    }
+  }
+  return deepest;
+}
+
 function parseTemplate(template: string, path: string): Token[] {
+  let tokens: Token[];
   try {
-    return Mustache.parse(template) as Token[];
+    tokens = Mustache.parse(template) as Token[];
   } catch (error) {
     throw new Invalid(
       `${path}: ${(error as Error).message} — close every '{{' with '}}' and every '{{#section}}' with '{{/section}}'`,
       { path },
     );
   }
+  if (sectionDepth(tokens) > MAX_SECTION_DEPTH) {
+    throw new Invalid(`${path}: sections are nested more than ${MAX_SECTION_DEPTH} levels deep`, { path });
+  }
+  return tokens;
 }
 
 /**
@@ -113,6 +139,20 @@ function assertType(name: string, spec: VariableSpec, value: unknown, where: str
 
 export type Variables = Record<string, unknown>;
 
+/** The schema entry of a variable, if the schema has one of its own by that name. */
+export function specOf(schema: VariableSchema | undefined, name: string): VariableSpec | undefined {
+  return schema && Object.hasOwn(schema, name) ? schema[name] : undefined;
+}
+
+/**
+ * Whether a caller must give the variable: never when the schema has a default; else as the
+ * schema says; else when the template uses it as a plain `{{name}}`.
+ */
+export function isRequired(variable: TemplateVariable, spec: VariableSpec | undefined): boolean {
+  if (spec?.default !== undefined) return false;
+  return spec?.required ?? variable.usedAsValue;
+}
+
 /**
  * Applies the schema to caller-supplied variables: defaults filled in, types checked, and every
  * required variable present. Variables the prompt does not use are ignored.
@@ -122,13 +162,14 @@ export function resolveVariables(
   schema: VariableSchema | undefined,
   given: Variables,
 ): Variables {
-  const resolved: Variables = {};
+  // No prototype: a variable named `constructor` must come from the caller, never from Object.
+  const resolved: Variables = Object.create(null);
   const missing: string[] = [];
   for (const v of variables) {
-    const spec = schema?.[v.name];
-    const value = given[v.name] ?? spec?.default;
+    const spec = specOf(schema, v.name);
+    const value = (Object.hasOwn(given, v.name) ? given[v.name] : undefined) ?? spec?.default;
     if (value === undefined || value === null) {
-      if (spec?.required ?? v.usedAsValue) missing.push(v.name);
+      if (isRequired(v, spec)) missing.push(v.name);
       continue;
     }
     if (spec) assertType(v.name, spec, value, `variables.${v.name}`);

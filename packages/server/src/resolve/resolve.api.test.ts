@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   enc,
@@ -147,5 +148,26 @@ describe.runIf(testEngines().includes("postgres"))("several instances on postgre
     await expect
       .poll(async () => (await b.call("GET", client)).body.version, { timeout: 2_000 })
       .toBe(1);
+  });
+
+  it("instance B starts over after its listening connection drops, so it misses no change", async () => {
+    const drop = new pg.Client({ connectionString: database.databaseUrl });
+    await drop.connect();
+    await drop.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where query ilike 'LISTEN%' and datname = current_database()",
+    );
+    await drop.end();
+    // Cached by B while it may not be listening; the deploy's notification may never reach it.
+    const before = (await b.call("GET", client)).body.version;
+    const target = before === 1 ? 2 : 1;
+    await a.call("POST", `${admin}/deployments`, { environment: "production", version: target });
+    await expect.poll(async () => (await b.call("GET", client)).body.version, { timeout: 5_000 }).toBe(target);
+  });
+
+  it("a key revoked through instance A stops working on instance B", async () => {
+    const created = await a.call("POST", "/api/v1/api-keys", { name: "app", role: "viewer" });
+    expect((await b.call("GET", client, undefined, created.body.key)).status).toBe(200);
+    await a.call("DELETE", `/api/v1/api-keys/${created.body.id}`);
+    await expect.poll(async () => (await b.call("GET", client, undefined, created.body.key)).status).toBe(401);
   });
 });

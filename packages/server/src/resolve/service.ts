@@ -5,11 +5,13 @@ import {
   DEFAULT_LABEL,
   extractVariables,
   Invalid,
+  isRequired,
   LATEST,
   NotFound,
   type Principal,
   type PromptContent,
   type ResolvedPrompt,
+  specOf,
   type VariableInfo,
 } from "@promptline/core";
 import { InvalidatingCache } from "../cache.js";
@@ -45,10 +47,10 @@ export interface ResolveService {
 
 function variableInfo(content: PromptContent): VariableInfo[] {
   return extractVariables(content).map((v) => {
-    const spec = content.variables?.[v.name];
+    const spec = specOf(content.variables, v.name);
     return {
       name: v.name,
-      required: spec?.required ?? (v.usedAsValue && spec?.default === undefined),
+      required: isRequired(v, spec),
       ...(spec && { type: spec.type }),
       ...(spec?.default !== undefined && { default: spec.default }),
       ...(spec?.description !== undefined && { description: spec.description }),

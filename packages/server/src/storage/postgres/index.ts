@@ -44,7 +44,8 @@ export function createPostgresEngine(
         await sql`select pg_notify(${CHANNEL}, ${JSON.stringify(change)})`.execute(db);
       } catch (error) {
         // The change is committed; failing the request now would invite a retry of a done deed.
-        // Other instances lose their listening connection too, and start over when it returns.
+        // NOTIFY fails when the database is unreachable, and then every instance's listening
+        // connection drops too: each clears its caches again once it is listening anew.
         options.onListenerError?.(error as Error);
       }
     },
@@ -66,6 +67,7 @@ class ChangeListenerConnection {
   private stopped = false;
   private retryDelay = 100;
   private retryTimer: NodeJS.Timeout | undefined;
+  private everConnected = false;
 
   constructor(
     private readonly url: string,
@@ -108,6 +110,9 @@ class ChangeListenerConnection {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
       this.retryDelay = 100;
+      // What was cached while not listening may have missed a change: start over from here.
+      if (this.everConnected) this.changes.resetAll();
+      this.everConnected = true;
     } catch (error) {
       reconnect(error as Error);
     }
