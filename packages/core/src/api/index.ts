@@ -18,7 +18,15 @@ import { bumpLevelSchema } from "../version/semver.js";
 const timestamp = z
   .string()
   .meta({ description: "ISO-8601 UTC timestamp", example: "2026-11-27T16:00:00.000Z" });
-const versionNumber = z.number().int().positive();
+/** Version numbers and ids are 32-bit integers in storage: larger ones cannot exist. */
+export const MAX_STORED_INT = 2_147_483_647;
+const versionNumber = z.number().int().positive().max(MAX_STORED_INT, `at most ${MAX_STORED_INT}`);
+/** A version number in a query string or path. */
+export const versionParamSchema = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(MAX_STORED_INT, `at most ${MAX_STORED_INT}`);
 
 export const problemSchema = z
   .object({
@@ -249,12 +257,7 @@ export const deploymentHistoryQuerySchema = z
   .object({
     environment: environmentNameSchema.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
-    before: z.coerce
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .meta({ description: "Cursor: a deployment id" }),
+    before: versionParamSchema.optional().meta({ description: "Cursor: a deployment id" }),
   })
   .strict();
 
@@ -311,7 +314,7 @@ export const createdApiKeySchema = apiKeySchema
 export const resolveQuerySchema = z
   .object({
     label: z.string().max(64).optional().meta({ description: "Defaults to production" }),
-    version: z.coerce.number().int().positive().optional(),
+    version: versionParamSchema.optional(),
   })
   .strict();
 

@@ -73,8 +73,13 @@ describe("templates", () => {
 
   it("never takes a variable from Object's prototype", () => {
     const content: PromptContent = { type: "text", text: "{{constructor}} {{toString}}" };
-    expect(() => compileContent(content, {})).toThrow("missing required variables: constructor, toString");
-    expect(compileContent(content, { constructor: "a", toString: "b" })).toEqual({ type: "text", text: "a b" });
+    expect(() => compileContent(content, {})).toThrow(
+      "missing required variables: constructor, toString",
+    );
+    expect(compileContent(content, { constructor: "a", toString: "b" })).toEqual({
+      type: "text",
+      text: "a b",
+    });
   });
 
   it("treats a variable with a default as optional, even if marked required", () => {

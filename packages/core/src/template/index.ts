@@ -49,7 +49,9 @@ function parseTemplate(template: string, path: string): Token[] {
     );
   }
   if (sectionDepth(tokens) > MAX_SECTION_DEPTH) {
-    throw new Invalid(`${path}: sections are nested more than ${MAX_SECTION_DEPTH} levels deep`, { path });
+    throw new Invalid(`${path}: sections are nested more than ${MAX_SECTION_DEPTH} levels deep`, {
+      path,
+    });
   }
   return tokens;
 }

@@ -8,7 +8,6 @@ import {
   Forbidden,
   type LabelAt,
   moveToUndo,
-  NotFound,
   type Principal,
   type RollbackBody,
 } from "@promptline/core";
@@ -19,7 +18,7 @@ import { writeWithEvents } from "../event/write.js";
 import type { PromptService } from "../prompt/service.js";
 import type { PromptRecord } from "../prompt/store.js";
 import type { Database } from "../storage/index.js";
-import { findVersion } from "../version/store.js";
+import { requireVersion } from "../version/service.js";
 import {
   currentLabel,
   type DeploymentRecord,
@@ -77,16 +76,6 @@ export function createDeploymentService(
       );
     }
     return prompts.requirePrompt(principal.projectId, name);
-  }
-
-  async function requireVersion(
-    trx: Kysely<Database>,
-    prompt: PromptRecord,
-    version: number,
-  ): Promise<void> {
-    if (!(await findVersion(trx, prompt.id, version))) {
-      throw new NotFound(`prompt '${prompt.name}' has no version ${version} — publish it first`);
-    }
   }
 
   /** Moves the label under the prompt's lock, so concurrent moves serialise and none is lost. */

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { registerApiKeyRoutes } from "../apiKey/routes.js";
@@ -31,6 +32,28 @@ export interface Services {
 }
 
 export const API_VERSION = "0.1.0";
+
+// A JSON \u0000 escape not itself escaped (an odd run of backslashes before the u).
+const JSON_NUL = /(?<!\\)(?:\\\\)*\\u0000/i;
+
+/**
+ * PostgreSQL text cannot hold NUL characters, so no request may carry one — on SQLite either,
+ * for the two engines to accept the same input.
+ */
+const refuseNulCharacters: MiddlewareHandler = async (c, next) => {
+  const inUrl = /%00/.test(c.req.url);
+  const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
+  if (inUrl || (hasBody && JSON_NUL.test(await c.req.text()))) {
+    const where = inUrl ? "URL" : "body";
+    return problem(
+      c,
+      400,
+      "invalid",
+      `text may not contain NUL characters (\\u0000); remove them from the ${where}`,
+    );
+  }
+  await next();
+};
 
 export function createApp(services: Services, log: Logger): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
@@ -82,6 +105,7 @@ export function createApp(services: Services, log: Logger): OpenAPIHono<AppEnv> 
   app.use("/api/*", (c, next) =>
     c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
   );
+  app.use("/api/*", refuseNulCharacters);
   app.use("/api/*", authenticate(services.apiKeys));
 
   registerPromptRoutes(app, services.prompts);

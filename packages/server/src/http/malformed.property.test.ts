@@ -66,7 +66,17 @@ function malformed(valid: Record<string, unknown>): fc.Arbitrary<string> {
       return true;
     }
   });
-  return fc.oneof(unknownField, wrongType, notAnObject, notJson);
+  // Values PostgreSQL cannot store: NUL characters in text, numbers beyond 32 bits.
+  const unstorable = fc
+    .tuple(
+      fc.constantFrom(...keys),
+      fc.oneof(
+        fc.string({ unit: "binary", maxLength: 20 }).map((text) => `${text}\u0000${text}`),
+        fc.integer({ min: 2 ** 31, max: Number.MAX_SAFE_INTEGER }),
+      ),
+    )
+    .map(([key, value]) => JSON.stringify({ ...valid, [key]: value }));
+  return fc.oneof(unknownField, wrongType, notAnObject, notJson, unstorable);
 }
 
 async function snapshot(server: TestServer): Promise<string> {
@@ -123,6 +133,23 @@ describe.each(testEngines())("malformed input on %s", (engine) => {
       expect(await snapshot(server)).toBe(before);
     },
   );
+
+  it("answers reads with out-of-range numbers or NUL characters with 4xx, on both engines", async () => {
+    const client = `/api/v1/client/prompts/${enc("support/agent")}`;
+    const paths = [
+      `${prompt}/versions/99999999999`,
+      `${client}?version=99999999999`,
+      `${prompt}/diff?from=1&to=99999999999`,
+      `${prompt}/deployments?before=99999999999`,
+      `${client}?label=prod%00`,
+      `/api/v1/prompts?q=a%00b`,
+      `/api/v1/prompts/${enc("support/agent\u0000")}`,
+    ];
+    for (const path of paths) {
+      const { status } = await server.call("GET", path);
+      expect(`${path} ${status >= 400 && status < 500}`).toBe(`${path} true`);
+    }
+  });
 
   it("explains invalid names, unclosed tags, unknown fields and wrong types", async () => {
     const cases: Array<[string, string, unknown, string]> = [

@@ -161,13 +161,17 @@ describe.runIf(testEngines().includes("postgres"))("several instances on postgre
     const before = (await b.call("GET", client)).body.version;
     const target = before === 1 ? 2 : 1;
     await a.call("POST", `${admin}/deployments`, { environment: "production", version: target });
-    await expect.poll(async () => (await b.call("GET", client)).body.version, { timeout: 5_000 }).toBe(target);
+    await expect
+      .poll(async () => (await b.call("GET", client)).body.version, { timeout: 5_000 })
+      .toBe(target);
   });
 
   it("a key revoked through instance A stops working on instance B", async () => {
     const created = await a.call("POST", "/api/v1/api-keys", { name: "app", role: "viewer" });
     expect((await b.call("GET", client, undefined, created.body.key)).status).toBe(200);
     await a.call("DELETE", `/api/v1/api-keys/${created.body.id}`);
-    await expect.poll(async () => (await b.call("GET", client, undefined, created.body.key)).status).toBe(401);
+    await expect
+      .poll(async () => (await b.call("GET", client, undefined, created.body.key)).status)
+      .toBe(401);
   });
 });

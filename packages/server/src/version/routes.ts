@@ -6,20 +6,16 @@ import {
   publishBodySchema,
   publishResultSchema,
   versionListSchema,
+  versionParamSchema,
   versionSchema,
 } from "@promptline/core";
-import { z } from "zod";
 import { type AppEnv, requires } from "../http/auth.js";
 import { json, jsonBody, problems, promptNameParam, security } from "../http/openapi.js";
 import type { VersionService } from "./service.js";
 
 const tags = ["Versions"];
 const versionParams = promptNameParam.extend({
-  version: z.coerce
-    .number()
-    .int()
-    .positive()
-    .meta({ param: { name: "version", in: "path" }, example: 3 }),
+  version: versionParamSchema.meta({ param: { name: "version", in: "path" }, example: 3 }),
 });
 
 export function registerVersionRoutes(app: OpenAPIHono<AppEnv>, versions: VersionService): void {

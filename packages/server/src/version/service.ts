@@ -6,6 +6,7 @@ import {
   diffContents,
   FIRST_SEMVER,
   LATEST,
+  MAX_STORED_INT,
   NotFound,
   type Principal,
   type PromptContent,
@@ -56,6 +57,22 @@ function toApi(name: string, v: VersionRecord, labels: Record<string, number>): 
   };
 }
 
+/** The version, or a 404 that says which versions exist. */
+export async function requireVersion(
+  db: Kysely<Database>,
+  prompt: PromptRecord,
+  version: number,
+): Promise<VersionRecord> {
+  const found = version <= MAX_STORED_INT ? await findVersion(db, prompt.id, version) : undefined;
+  if (!found) {
+    const latest = prompt.latestVersion
+      ? `; the latest is ${prompt.latestVersion}`
+      : "; it has no versions yet";
+    throw new NotFound(`prompt '${prompt.name}' has no version ${version}${latest}`);
+  }
+  return found;
+}
+
 /** A version number (`3`), a label (`production`, `latest`) or `draft`, resolved for one prompt. */
 type ResolvedRef = { ref: string; content: PromptContent; version: VersionRecord | null };
 
@@ -77,17 +94,6 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
     return prompt.latestVersion === null ? labels : { ...labels, [LATEST]: prompt.latestVersion };
   }
 
-  async function requireVersion(prompt: PromptRecord, version: number): Promise<VersionRecord> {
-    const found = await findVersion(db, prompt.id, version);
-    if (!found) {
-      const latest = prompt.latestVersion
-        ? `; the latest is ${prompt.latestVersion}`
-        : "; it has no versions yet";
-      throw new NotFound(`prompt '${prompt.name}' has no version ${version}${latest}`);
-    }
-    return found;
-  }
-
   async function resolveRef(prompt: PromptRecord, ref: string): Promise<ResolvedRef> {
     if (ref === "draft") return { ref, content: prompt.draft, version: null };
     let number: number | undefined;
@@ -97,7 +103,7 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
     if (number === undefined) {
       throw new NotFound(`prompt '${prompt.name}' has no version labelled '${ref}'`);
     }
-    const version = await requireVersion(prompt, number);
+    const version = await requireVersion(db, prompt, number);
     return { ref, content: version.content, version };
   }
 
@@ -202,7 +208,7 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
 
     async getVersion(principal, name, version) {
       const prompt = await prompts.requirePrompt(principal.projectId, name);
-      return toApi(name, await requireVersion(prompt, version), await labelsWithLatest(prompt));
+      return toApi(name, await requireVersion(db, prompt, version), await labelsWithLatest(prompt));
     },
 
     async diff(principal, name, from, to) {
@@ -231,7 +237,7 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
       if (prompt.latestVersion === null) {
         return { baseVersion: null, nextSemver: FIRST_SEMVER, identicalTo: null, suggestion: null };
       }
-      const base = await requireVersion(prompt, prompt.latestVersion);
+      const base = await requireVersion(db, prompt, prompt.latestVersion);
       checkDraft(prompt, prompt.draft);
       const suggestion = suggestBump(
         base.content,
@@ -248,7 +254,7 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
 
     async refuseVersionChange(principal, name, version) {
       const prompt = await prompts.requirePrompt(principal.projectId, name);
-      await requireVersion(prompt, version);
+      await requireVersion(db, prompt, version);
       throw new Conflict(
         `version ${version} of '${name}' is immutable and cannot be changed or deleted — edit the draft and publish a new version, or move a label to choose which version is served`,
       );
