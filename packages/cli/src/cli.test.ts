@@ -99,6 +99,9 @@ describe("promptline CLI", () => {
     expect(diff.stdout).toContain("+Summarise {{ticket}} in one line. Mention the customer.");
     const compiled = await cli("compile", "ops/summary", "--var", "ticket=#42");
     expect(compiled.stdout).toBe("Summarise #42 in one line.");
+    const typed = await cli("compile", "ops/summary", "--vars", '{"ticket": 42}');
+    expect(typed.stdout).toBe("Summarise 42 in one line.");
+    expect((await cli("compile", "ops/summary", "--vars", "[1]")).code).toBe(EXIT.usage);
   });
 
   it("exits with codes that mean something", async () => {

@@ -4,11 +4,15 @@ import { z } from "zod";
 /** Every setting, with the environment variable it comes from. Flags of `promptline serve` mirror them. */
 export const configSchema = z.object({
   host: z.string().min(1, "PROMPTLINE_HOST must not be empty").default("127.0.0.1"),
-  port: z.coerce
-    .number({ message: "PROMPTLINE_PORT must be a number" })
-    .int("PROMPTLINE_PORT must be a whole number")
-    .min(0, "PROMPTLINE_PORT must be between 0 and 65535")
-    .max(65535, "PROMPTLINE_PORT must be between 0 and 65535")
+  port: z
+    .preprocess(
+      (value) => (typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+      z
+        .number({ message: "PROMPTLINE_PORT must be a whole number" })
+        .int("PROMPTLINE_PORT must be a whole number")
+        .min(0, "PROMPTLINE_PORT must be between 0 and 65535")
+        .max(65535, "PROMPTLINE_PORT must be between 0 and 65535"),
+    )
     .default(4680),
   dataDir: z.string().min(1, "PROMPTLINE_DATA_DIR must not be empty").default("./data"),
   databaseUrl: z

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { hashApiKey } from "./apiKey/service.js";
@@ -28,6 +31,32 @@ describe("configuration", () => {
     expect(() => loadConfig({ PROMPTLINE_INIT_ADMIN_KEY: "short" })).toThrow(
       "PROMPTLINE_INIT_ADMIN_KEY",
     );
+    expect(() => loadConfig({ PROMPTLINE_PORT: " " })).toThrow(
+      "PROMPTLINE_PORT must be a whole number",
+    );
+  });
+
+  it("names the setting when the start fails on it", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "promptline-config-"));
+    const file = join(dataDir, "not-a-dir");
+    writeFileSync(file, "");
+    await expect(startServer(loadConfig({}, { port: 0, dataDir: file }), silent)).rejects.toThrow(
+      /^PROMPTLINE_DATA_DIR: cannot open the database/,
+    );
+    const unreachable = { port: 0, dataDir, databaseUrl: "postgres://nobody@127.0.0.1:9/none" };
+    await expect(startServer(loadConfig({}, unreachable), silent)).rejects.toThrow(
+      /^DATABASE_URL: cannot use the PostgreSQL database/,
+    );
+    const first = await startServer(loadConfig({}, { port: 0, dataDir }), silent);
+    const taken = loadConfig({}, { port: first.port, dataDir: join(dataDir, "b") });
+    await expect(startServer(taken, silent)).rejects.toThrow(
+      `PROMPTLINE_PORT: port ${first.port} on 127.0.0.1 is already in use`,
+    );
+    const foreign = loadConfig({}, { port: 0, host: "192.0.2.1", dataDir: join(dataDir, "c") });
+    await expect(startServer(foreign, silent)).rejects.toThrow(
+      "PROMPTLINE_HOST: '192.0.2.1' is not an address of this machine",
+    );
+    await first.close();
   });
 });
 

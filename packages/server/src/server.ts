@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { type Logger, pino } from "pino";
 import { createApiKeyService } from "./apiKey/service.js";
-import type { Config } from "./config.js";
+import { type Config, ConfigError } from "./config.js";
 import { createContext, type ServiceContext } from "./context.js";
 import { createDeploymentService } from "./deployment/service.js";
 import { createEnvironmentService } from "./environment/service.js";
@@ -14,6 +14,24 @@ import { createResolveFastPath } from "./resolve/fast-path.js";
 import { createResolveService } from "./resolve/service.js";
 import { openStorage } from "./storage/index.js";
 import { createVersionService } from "./version/service.js";
+
+/** Why the server could not listen, naming the setting to change. */
+function listenError(error: NodeJS.ErrnoException, config: Config): Error {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new ConfigError(
+        `PROMPTLINE_PORT: port ${config.port} on ${config.host} is already in use`,
+      );
+    case "EACCES":
+      return new ConfigError(`PROMPTLINE_PORT: not allowed to listen on port ${config.port}`);
+    case "ENOTFOUND":
+    case "EADDRNOTAVAIL":
+    case "EAI_AGAIN":
+      return new ConfigError(`PROMPTLINE_HOST: '${config.host}' is not an address of this machine`);
+    default:
+      return error;
+  }
+}
 
 export function createServices(ctx: ServiceContext): Services {
   const apiKeys = createApiKeyService(ctx);
@@ -46,6 +64,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   const engine = await openStorage(config, {
     onListenerError: (err) => log.warn({ err }, "change listener"),
+  }).catch((error: Error) => {
+    throw config.databaseUrl
+      ? new ConfigError(`DATABASE_URL: cannot use the PostgreSQL database (${error.message})`)
+      : new ConfigError(
+          `PROMPTLINE_DATA_DIR: cannot open the database in ${config.dataDir} (${error.message})`,
+        );
   });
   const ctx = createContext(engine);
   const services = createServices(ctx);
@@ -60,7 +84,7 @@ export async function startServer(
     server.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
-      server.once("error", reject);
+      server.once("error", (error) => reject(listenError(error, config)));
     });
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;

@@ -5,8 +5,21 @@ import { collect, commandContext, parseVersion } from "../context.js";
 import { UsageError } from "../errors.js";
 import { emit, type Io } from "../output.js";
 
-function parseVariables(pairs: string[] = []): Record<string, string> {
-  const variables: Record<string, string> = {};
+/** `--vars '{"n": 3}'` for typed values, then `--var name=value` strings on top. */
+function parseVariables(json: string | undefined, pairs: string[] = []): Record<string, unknown> {
+  let variables: Record<string, unknown> = {};
+  if (json !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch (error) {
+      throw new UsageError(`--vars is not valid JSON: ${(error as Error).message}`);
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new UsageError(`--vars takes a JSON object, e.g. '{"count": 3}'`);
+    }
+    variables = { ...(parsed as Record<string, unknown>) };
+  }
   for (const pair of pairs) {
     const at = pair.indexOf("=");
     if (at < 1) throw new UsageError(`--var takes name=value, got '${pair}'`);
@@ -44,11 +57,12 @@ export function registerResolveCommands(program: Command, io: Io): void {
     .description("resolve a prompt and fill in its variables")
     .option("--label <label>", "label to resolve (default production)")
     .option("--version <n>", "exact version")
-    .option("--var <name=value>", "a variable (repeatable)", collect)
+    .option("--var <name=value>", "a string variable (repeatable)", collect)
+    .option("--vars <json>", "variables as a JSON object, for numbers, booleans, lists, objects")
     .action(async (name: string, opts, command: Command) => {
       const ctx = commandContext(command, io);
       const body = {
-        variables: parseVariables(opts.var),
+        variables: parseVariables(opts.vars, opts.var),
         ...(opts.label && { label: opts.label }),
         ...(opts.version && { version: parseVersion(opts.version) }),
       };

@@ -2,13 +2,7 @@
  * Typed domain errors. Services throw these; the HTTP layer maps each `code` to a problem
  * response, so a client mistake never surfaces as a 500.
  */
-export type DomainErrorCode =
-  | "invalid"
-  | "not_found"
-  | "conflict"
-  | "forbidden"
-  | "unauthorized"
-  | "payload_too_large";
+export type DomainErrorCode = "invalid" | "not_found" | "conflict" | "forbidden" | "unauthorized";
 
 export class DomainError extends Error {
   constructor(

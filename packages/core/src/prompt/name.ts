@@ -12,12 +12,6 @@ export const promptNameSchema = z
     "a prompt name is one or more '/'-separated segments of letters, digits, '.', '_' or '-', each starting with a letter or digit (e.g. support/refund-agent)",
   );
 
-/** Folders a prompt name sits in: `a/b/c` → [`a`, `a/b`]. */
-export function promptFolders(name: string): string[] {
-  const parts = name.split("/").slice(0, -1);
-  return parts.map((_, i) => parts.slice(0, i + 1).join("/"));
-}
-
 /** A tag on a prompt: short, no whitespace. */
 export const tagSchema = z
   .string()

@@ -6,10 +6,6 @@ export type BumpLevel = z.infer<typeof bumpLevelSchema>;
 export const FIRST_SEMVER = "1.0.0";
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
-export function isSemver(value: string): boolean {
-  return SEMVER.test(value);
-}
-
 /** `2.4.1` bumped by `minor` is `2.5.0`. */
 export function bumpSemver(current: string, level: BumpLevel): string {
   const match = SEMVER.exec(current);

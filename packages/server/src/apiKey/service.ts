@@ -9,7 +9,7 @@ import {
   Unauthorized,
 } from "@promptline/core";
 import type { Kysely } from "kysely";
-import { InvalidatingCache } from "../cache.js";
+import { InvalidatingCache } from "../cache/invalidating-cache.js";
 import { nowIso, type ServiceContext } from "../context.js";
 import { type RecordEvent, writeWithEvents } from "../event/write.js";
 import type { Database } from "../storage/index.js";

@@ -6,11 +6,16 @@ export type AppEnv = { Variables: { principal: Principal } };
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
+/** The API key in an `Authorization: Bearer <key>` header, if there is one. */
+export function bearerKey(header: string | undefined): string | undefined {
+  return header ? BEARER.exec(header)?.[1] : undefined;
+}
+
 /** Establishes who is calling from `Authorization: Bearer <api key>`; every /api route needs it. */
 export function authenticate(apiKeys: ApiKeyService) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
-    const key = header && BEARER.exec(header)?.[1];
+    const key = bearerKey(header);
     if (!key) {
       throw new Unauthorized("send your API key in the header 'Authorization: Bearer <key>'");
     }

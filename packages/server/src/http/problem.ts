@@ -10,7 +10,6 @@ const STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
-  payload_too_large: 413,
 };
 
 const HTTP_CODES: Partial<Record<number, string>> = {

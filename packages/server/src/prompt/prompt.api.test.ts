@@ -20,6 +20,7 @@ describe.each(testEngines())("prompts on %s", (engine) => {
       },
       { name: "support_old/triage", type: "text", description: "legacy", tags: [] },
       { name: "marketing/Tagline", type: "text", description: "Slogans", tags: ["growth"] },
+      { name: "zz/fr", type: "text", description: "Élan et café", tags: ["Élan"] },
     ];
     for (const p of prompts)
       expect((await server.call("POST", "/api/v1/prompts", p)).status).toBe(201);
@@ -58,6 +59,7 @@ describe.each(testEngines())("prompts on %s", (engine) => {
       "support/refund-agent",
       "support/triage",
       "support_old/triage",
+      "zz/fr",
     ]);
     expect(await names("?folder=support")).toEqual(["support/refund-agent", "support/triage"]);
     expect(await names("?tag=support")).toEqual(["support/refund-agent", "support/triage"]);
@@ -67,6 +69,8 @@ describe.each(testEngines())("prompts on %s", (engine) => {
     expect(await names(`?q=${enc("100%")}`)).toEqual(["support/triage"]);
     expect(await names("?q=t_1")).toEqual([]);
     expect(await names("?q=tier_1")).toEqual(["support/refund-agent"]);
+    expect(await names(`?q=${enc("CAFÉ")}`)).toEqual(["zz/fr"]);
+    expect(await names(`?tag=${enc("élan")}`)).toEqual(["zz/fr"]);
   });
 
   it("pages through prompts with a cursor", async () => {
@@ -77,7 +81,10 @@ describe.each(testEngines())("prompts on %s", (engine) => {
       "GET",
       `/api/v1/prompts?limit=3&after=${enc(first.body.nextCursor)}`,
     );
-    expect(second.body.items.map((p: { name: string }) => p.name)).toEqual(["support_old/triage"]);
+    expect(second.body.items.map((p: { name: string }) => p.name)).toEqual([
+      "support_old/triage",
+      "zz/fr",
+    ]);
     expect(second.body.nextCursor).toBeNull();
   });
 

@@ -21,6 +21,7 @@ import {
   labelsOfPrompts,
   listPrompts,
   type PromptRecord,
+  updatePromptMetadata,
   updatePromptRow,
 } from "./store.js";
 
@@ -144,19 +145,19 @@ export function createPromptService(ctx: ServiceContext): PromptService {
 
     async updatePrompt(principal, name, body) {
       const prompt = await requirePrompt(principal.projectId, name);
-      const at = nowIso(ctx);
+      const updated = { ...prompt, ...body, updatedAt: nowIso(ctx) };
       await writeWithEvents(ctx, async (trx, record) => {
-        await updatePromptRow(trx, prompt.id, { ...body, updatedAt: at });
+        await updatePromptMetadata(trx, updated);
         await record({
           projectId: prompt.projectId,
           type: "prompt.updated",
           subject: name,
           payload: body,
           actor: principal.actor,
-          at,
+          at: updated.updatedAt,
         });
       });
-      return detail({ ...prompt, ...body, updatedAt: at });
+      return detail(updated);
     },
 
     async saveDraft(principal, name, content) {

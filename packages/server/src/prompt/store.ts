@@ -36,6 +36,17 @@ function toRecord(row: PromptRow): PromptRecord {
   };
 }
 
+/**
+ * Lowercased copies for search, made in JavaScript: SQLite's lower() folds ASCII only and
+ * PostgreSQL's depends on the database locale, so neither engine can be asked to do it.
+ */
+function searchColumns(p: Pick<PromptRecord, "name" | "description" | "tags">) {
+  return {
+    search_text: [p.name, p.description, ...p.tags].join("\n").toLowerCase(),
+    tag_index: JSON.stringify(p.tags.map((t) => t.toLowerCase())),
+  };
+}
+
 export async function insertPrompt(db: Kysely<Database>, p: PromptRecord): Promise<void> {
   await db
     .insertInto("prompts")
@@ -46,6 +57,7 @@ export async function insertPrompt(db: Kysely<Database>, p: PromptRecord): Promi
       type: p.type,
       description: p.description,
       tags: JSON.stringify(p.tags),
+      ...searchColumns(p),
       draft: JSON.stringify(p.draft),
       draft_updated_at: p.draftUpdatedAt,
       draft_updated_by: p.draftUpdatedBy,
@@ -103,29 +115,36 @@ export async function listPrompts(
     query = query.where(sql<string>`substr(name, 1, ${prefix.length})`, "=", prefix);
   }
   if (filter.tag) {
-    // Tags are a JSON array: match the quoted element, case-insensitively on both engines.
+    // The quoted element of the JSON array, so `ops` does not match `devops`.
     const pattern = likeContains(JSON.stringify(filter.tag));
-    query = query.where(sql<boolean>`lower(tags) like ${pattern} escape '\\'`);
+    query = query.where(sql<boolean>`tag_index like ${pattern} escape '\\'`);
   }
   if (filter.q) {
-    const pattern = likeContains(filter.q);
-    query = query.where((eb) =>
-      eb.or(
-        ["name", "description", "tags"].map(
-          (column) => sql<boolean>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`,
-        ),
-      ),
-    );
+    query = query.where(sql<boolean>`search_text like ${likeContains(filter.q)} escape '\\'`);
   }
   if (filter.after) query = query.where("name", ">", filter.after);
   const rows = await query.orderBy("name").limit(filter.limit).execute();
   return rows.map(toRecord);
 }
 
+/** Writes a prompt's description and tags (and what search derives from them). */
+export async function updatePromptMetadata(db: Kysely<Database>, p: PromptRecord): Promise<void> {
+  await db
+    .updateTable("prompts")
+    .set({
+      description: p.description,
+      tags: JSON.stringify(p.tags),
+      ...searchColumns(p),
+      updated_at: p.updatedAt,
+    })
+    .where("id", "=", p.id)
+    .execute();
+}
+
 export async function updatePromptRow(
   db: Kysely<Database>,
   id: string,
-  changes: Partial<Pick<PromptRecord, "description" | "tags" | "draft" | "latestVersion">> & {
+  changes: Partial<Pick<PromptRecord, "draft" | "latestVersion">> & {
     updatedAt: string;
     draftUpdatedBy?: string;
   },
@@ -134,8 +153,6 @@ export async function updatePromptRow(
     .updateTable("prompts")
     .set({
       updated_at: changes.updatedAt,
-      ...(changes.description !== undefined && { description: changes.description }),
-      ...(changes.tags !== undefined && { tags: JSON.stringify(changes.tags) }),
       ...(changes.draft !== undefined && {
         draft: JSON.stringify(changes.draft),
         draft_updated_at: changes.updatedAt,

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { can } from "@promptline/core";
 import type { ApiKeyService } from "../apiKey/service.js";
+import { bearerKey } from "../http/auth.js";
 import type { ResolveService, Selector } from "./service.js";
 
 const PREFIX = "/api/v1/client/prompts/";
-const BEARER = /^Bearer\s+(\S+)$/i;
 const VERSION = /^[1-9]\d{0,8}$/;
 
 /**
@@ -21,7 +21,7 @@ export function createResolveFastPath(apiKeys: ApiKeyService, resolver: ResolveS
     const rawName = url.slice(PREFIX.length, queryAt < 0 ? undefined : queryAt);
     if (rawName === "" || rawName.includes("/")) return false;
     const selector = parseSelector(queryAt < 0 ? "" : url.slice(queryAt + 1));
-    const key = BEARER.exec(req.headers.authorization ?? "")?.[1];
+    const key = bearerKey(req.headers.authorization);
     if (!selector || !key) return false;
     const principal = apiKeys.peekPrincipal(key);
     if (!principal || !can(principal, "prompt:read")) return false;

@@ -14,7 +14,7 @@ import {
   specOf,
   type VariableInfo,
 } from "@promptline/core";
-import { InvalidatingCache } from "../cache.js";
+import { InvalidatingCache } from "../cache/invalidating-cache.js";
 import type { ServiceContext } from "../context.js";
 import { currentLabel } from "../deployment/store.js";
 import { findPromptByName } from "../prompt/store.js";

@@ -41,6 +41,10 @@ export interface PromptTable {
   description: string;
   /** JSON array of strings. */
   tags: string;
+  /** Name, description and tags lowercased here (not by the engine, whose lower() differs). */
+  search_text: string;
+  /** The tags lowercased, as a JSON array. */
+  tag_index: string;
   /** JSON PromptContent. */
   draft: string;
   draft_updated_at: string;

@@ -33,6 +33,8 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
           .addColumn("type", "text", (c) => c.notNull())
           .addColumn("description", "text", (c) => c.notNull())
           .addColumn("tags", "text", (c) => c.notNull())
+          .addColumn("search_text", "text", (c) => c.notNull())
+          .addColumn("tag_index", "text", (c) => c.notNull())
           .addColumn("draft", "text", (c) => c.notNull())
           .addColumn("draft_updated_at", "text", (c) => c.notNull())
           .addColumn("draft_updated_by", "text", (c) => c.notNull())

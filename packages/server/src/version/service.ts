@@ -233,11 +233,20 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
 
     async draftBump(principal, name) {
       const prompt = await prompts.requirePrompt(principal.projectId, name);
-      const identical = await findVersionByHash(db, prompt.id, await contentHash(prompt.draft));
       if (prompt.latestVersion === null) {
         return { baseVersion: null, nextSemver: FIRST_SEMVER, identicalTo: null, suggestion: null };
       }
       const base = await requireVersion(db, prompt, prompt.latestVersion);
+      const identical = await findVersionByHash(db, prompt.id, await contentHash(prompt.draft));
+      if (identical) {
+        // Publishing now would return that version, not create one.
+        return {
+          baseVersion: base.version,
+          nextSemver: identical.semver,
+          identicalTo: identical.version,
+          suggestion: null,
+        };
+      }
       checkDraft(prompt, prompt.draft);
       const suggestion = suggestBump(
         base.content,
@@ -247,7 +256,7 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
       return {
         baseVersion: base.version,
         nextSemver: bumpSemver(base.semver, suggestion.level),
-        identicalTo: identical?.version ?? null,
+        identicalTo: null,
         suggestion,
       };
     },

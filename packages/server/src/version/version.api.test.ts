@@ -66,6 +66,8 @@ describe.each(testEngines())("versions on %s", (engine) => {
       suggestion: { level: "patch" },
     });
     const v2 = await server.call("POST", `${path}/versions`, { commitMessage: "reword" });
+    const unchanged = await server.call("GET", `${path}/draft/bump`);
+    expect(unchanged.body).toMatchObject({ identicalTo: 2, nextSemver: "1.0.1", suggestion: null });
     expect(v2.body).toMatchObject({ version: 2, semver: "1.0.1", bump: "patch", parentVersion: 1 });
 
     draft.messages[2].content = "{{question}} (answer in {{locale}})";

@@ -7,7 +7,11 @@ export class InvalidatingCache<V> {
   private readonly groups = new Map<string, Map<string, V>>();
   private epoch = 0;
 
-  constructor(private readonly maxGroups: number) {}
+  /** At most `maxGroups` groups of at most `maxKeysPerGroup` entries: memory stays bounded. */
+  constructor(
+    private readonly maxGroups: number,
+    private readonly maxKeysPerGroup = 64,
+  ) {}
 
   get(group: string, key: string): V | undefined {
     return this.groups.get(group)?.get(key);
@@ -40,6 +44,6 @@ export class InvalidatingCache<V> {
       entries = new Map();
       this.groups.set(group, entries);
     }
-    entries.set(key, value);
+    if (entries.size < this.maxKeysPerGroup) entries.set(key, value);
   }
 }
