@@ -29,6 +29,11 @@ export const configSchema = z.object({
       "PROMPTLINE_INIT_ADMIN_KEY must be 20-200 letters, digits, _ - or .",
     )
     .optional(),
+  feedHeartbeatSeconds: z.coerce
+    .number({ message: "PROMPTLINE_FEED_HEARTBEAT_SECONDS must be a number" })
+    .min(0.05, "PROMPTLINE_FEED_HEARTBEAT_SECONDS must be at least 0.05")
+    .max(3600, "PROMPTLINE_FEED_HEARTBEAT_SECONDS must be at most 3600")
+    .default(15),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -41,6 +46,7 @@ export const ENV_VARS: Record<keyof Config, string> = {
   databaseUrl: "DATABASE_URL",
   initAdminKey: "PROMPTLINE_INIT_ADMIN_KEY",
   logLevel: "PROMPTLINE_LOG_LEVEL",
+  feedHeartbeatSeconds: "PROMPTLINE_FEED_HEARTBEAT_SECONDS",
 };
 
 export class ConfigError extends Error {}

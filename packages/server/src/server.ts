@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { type Logger, pino } from "pino";
 import { createApiKeyService } from "./apiKey/service.js";
+import { FeedHub } from "./changeFeed/hub.js";
 import { type Config, ConfigError } from "./config.js";
 import { createContext, type ServiceContext } from "./context.js";
 import { createDeploymentService } from "./deployment/service.js";
@@ -39,6 +40,7 @@ export function createServices(ctx: ServiceContext): Services {
   const environments = createEnvironmentService(ctx);
   return {
     engine: ctx.engine,
+    feed: new FeedHub(ctx),
     apiKeys,
     prompts,
     environments,
@@ -75,7 +77,9 @@ export async function startServer(
   const services = createServices(ctx);
   try {
     const { generatedAdminKey } = await bootstrapDefaultProject(ctx, config.initAdminKey);
-    const app = createApp(services, log);
+    const app = createApp(services, log, {
+      feed: { heartbeatMs: config.feedHeartbeatSeconds * 1000, retryMs: 1000 },
+    });
     const frameworkListener = getRequestListener(app.fetch);
     const serveFromMemory = createResolveFastPath(services.apiKeys, services.resolver);
     const server = createServer((req, res) => {

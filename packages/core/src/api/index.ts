@@ -388,3 +388,28 @@ export type ResolvedPrompt = z.infer<typeof resolvedPromptSchema>;
 export type VariableInfo = z.infer<typeof variableInfoSchema>;
 export type CompileBody = z.infer<typeof compileBodySchema>;
 export type CompiledPromptResult = z.infer<typeof compiledPromptSchema>;
+
+// ---- change feed (server-sent events) ----
+
+/** The event types the change feed carries: whatever changes what a client resolves. */
+export const FEED_EVENT_TYPES = [
+  "prompt.created",
+  "prompt.updated",
+  "version.published",
+  "label.deployed",
+  "label.rolled_back",
+] as const;
+
+export const changeEventSchema = z
+  .object({
+    id: z.number().int().meta({ description: "Increasing per project; resume with Last-Event-ID" }),
+    type: z.enum(FEED_EVENT_TYPES),
+    name: z.string().meta({ description: "The prompt that changed" }),
+    payload: z.record(z.string(), z.unknown()),
+    actor: z.string(),
+    createdAt: timestamp,
+  })
+  .meta({ id: "ChangeEvent" });
+
+export type ChangeEvent = z.infer<typeof changeEventSchema>;
+export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];

@@ -36,3 +36,49 @@ export async function appendEvent(db: Kysely<Database>, event: NewEvent): Promis
     })
     .execute();
 }
+
+export interface EventRecord {
+  id: number;
+  type: EventType;
+  subject: string;
+  payload: Record<string, unknown>;
+  actor: string;
+  createdAt: string;
+}
+
+/** A project's events after `afterId`, of the given types, oldest first. */
+export async function listEventsAfter(
+  db: Kysely<Database>,
+  projectId: string,
+  afterId: number,
+  types: readonly EventType[],
+  limit: number,
+): Promise<EventRecord[]> {
+  const rows = await db
+    .selectFrom("events")
+    .selectAll()
+    .where("project_id", "=", projectId)
+    .where("id", ">", afterId)
+    .where("type", "in", types)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    type: row.type as EventType,
+    subject: row.subject,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    actor: row.actor,
+    createdAt: row.created_at,
+  }));
+}
+
+/** The newest event id of a project (0 when it has none). */
+export async function latestEventId(db: Kysely<Database>, projectId: string): Promise<number> {
+  const row = await db
+    .selectFrom("events")
+    .select((eb) => eb.fn.max("id").as("id"))
+    .where("project_id", "=", projectId)
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}

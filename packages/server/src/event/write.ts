@@ -31,8 +31,13 @@ export async function writeWithEvents<T>(
   work: (trx: Transaction<Database>, record: RecordEvent) => Promise<T>,
 ): Promise<T> {
   const changes = new Map<string, Change>();
+  const locked = new Set<string>();
   const result = await ctx.engine.db.transaction().execute((trx) =>
     work(trx, async (input) => {
+      if (!locked.has(input.projectId)) {
+        await ctx.engine.lockEventLog(trx, input.projectId);
+        locked.add(input.projectId);
+      }
       const event = { ...input, at: input.at ?? nowIso(ctx) };
       await appendEvent(trx, event);
       const change = changeOf(event);

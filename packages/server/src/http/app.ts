@@ -4,6 +4,9 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { registerApiKeyRoutes } from "../apiKey/routes.js";
 import type { ApiKeyService } from "../apiKey/service.js";
+import type { FeedHub } from "../changeFeed/hub.js";
+import { registerChangeFeedRoutes } from "../changeFeed/routes.js";
+import type { StreamOptions } from "../changeFeed/stream.js";
 import { registerDeploymentRoutes } from "../deployment/routes.js";
 import type { DeploymentService } from "../deployment/service.js";
 import { registerEnvironmentRoutes } from "../environment/routes.js";
@@ -23,6 +26,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface Services {
   engine: StorageEngine;
+  feed: FeedHub;
   apiKeys: ApiKeyService;
   prompts: PromptService;
   versions: VersionService;
@@ -55,7 +59,15 @@ const refuseNulCharacters: MiddlewareHandler = async (c, next) => {
   await next();
 };
 
-export function createApp(services: Services, log: Logger): OpenAPIHono<AppEnv> {
+export interface AppOptions {
+  feed: StreamOptions;
+}
+
+export function createApp(
+  services: Services,
+  log: Logger,
+  options: AppOptions,
+): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) return validationProblem(c, result.error, result.target);
@@ -114,5 +126,6 @@ export function createApp(services: Services, log: Logger): OpenAPIHono<AppEnv> 
   registerEnvironmentRoutes(app, services.environments);
   registerApiKeyRoutes(app, services.apiKeys);
   registerResolveRoutes(app, services.resolver);
+  registerChangeFeedRoutes(app, services.feed, options.feed);
   return app;
 }

@@ -22,6 +22,11 @@ export interface StorageEngine {
   identity(col: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** Statements that make a table refuse UPDATE and DELETE. */
   appendOnlySql(table: string): string[];
+  /**
+   * Serialises writers of one project's event log until the transaction ends, so events commit
+   * in id order and a reader that has seen id N will never later find a smaller one appear.
+   */
+  lockEventLog(trx: Transaction<Database>, projectId: string): Promise<void>;
   /** Serialises writers of one prompt: held until the transaction ends. */
   lockPrompt(trx: Transaction<Database>, promptId: string): Promise<void>;
   /** Whether a failed statement broke a unique constraint (a concurrent insert won). */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { pino } from "pino";
 import { inject } from "vitest";
-import { loadConfig } from "../config.js";
+import { type Config, loadConfig } from "../config.js";
 import { type RunningServer, startServer } from "../server.js";
 
 export type EngineKind = "sqlite" | "postgres";
@@ -63,6 +63,7 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   kind: EngineKind,
   database?: Awaited<ReturnType<typeof freshDatabase>>,
+  settings: Partial<Config> = {},
 ): Promise<TestServer> {
   const db = database ?? (await freshDatabase(kind));
   const config = loadConfig(
@@ -73,6 +74,7 @@ export async function startTestServer(
       databaseUrl: db.databaseUrl,
       initAdminKey: TEST_ADMIN_KEY,
       logLevel: "silent",
+      ...settings,
     },
   );
   const server = await startServer(config, pino({ level: "silent" }));

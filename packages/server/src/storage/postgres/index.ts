@@ -37,6 +37,11 @@ export function createPostgresEngine(
     lockPrompt: async (trx, promptId) => {
       await sql`select id from prompts where id = ${promptId} for update`.execute(trx);
     },
+    lockEventLog: async (trx, projectId) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`promptline-events:${projectId}`}))`.execute(
+        trx,
+      );
+    },
     isUniqueViolation: (error) => (error as { code?: string })?.code === "23505",
     publishChange: async (change: Change) => {
       changes.deliver(change);

@@ -29,6 +29,7 @@ export function createSqliteEngine(file: string): StorageEngine {
       `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} rows are immutable'); END`,
     ],
     lockPrompt: async () => {},
+    lockEventLog: async () => {},
     isUniqueViolation: (error) =>
       (error as { code?: string })?.code === "SQLITE_CONSTRAINT_UNIQUE" ||
       (error as { code?: string })?.code === "SQLITE_CONSTRAINT_PRIMARYKEY",

@@ -1,0 +1,151 @@
+import { type ChangeEvent, FEED_EVENT_TYPES } from "@promptline/core";
+import type { ServiceContext } from "../context.js";
+import { type EventRecord, latestEventId, listEventsAfter } from "../event/store.js";
+
+const BATCH = 500;
+/** Recent events kept per project, shared by all its subscribers. */
+const RECENT = 2_000;
+
+function toChangeEvent(e: EventRecord): ChangeEvent {
+  return {
+    id: e.id,
+    type: e.type as ChangeEvent["type"],
+    name: e.subject,
+    payload: e.payload,
+    actor: e.actor,
+    createdAt: e.createdAt,
+  };
+}
+
+/**
+ * One project's feed on this instance: on each change notification it reads the new events once
+ * and keeps the most recent ones, so a thousand subscribers cost one query, not a thousand.
+ * Subscribers that fell further behind than the kept window read the event log themselves.
+ */
+class ProjectFeed {
+  private recent: ChangeEvent[] = [];
+  private latestId = 0;
+  private ready: Promise<void>;
+  private refreshing: Promise<void> | undefined;
+  private again = false;
+  private readonly waiters = new Set<() => void>();
+  subscribers = 0;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly projectId: string,
+  ) {
+    this.ready = latestEventId(ctx.engine.db, projectId).then((id) => {
+      this.latestId = id;
+    });
+  }
+
+  /** Where a new subscriber without a cursor starts: after everything committed so far. */
+  async head(): Promise<number> {
+    await this.ready;
+    return this.latestId;
+  }
+
+  refresh(): void {
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
+    this.refreshing = this.readNew().finally(() => {
+      this.refreshing = undefined;
+      if (this.again) {
+        this.again = false;
+        this.refresh();
+      }
+    });
+  }
+
+  private async readNew(): Promise<void> {
+    await this.ready;
+    for (;;) {
+      const events = await this.readLog(this.latestId);
+      if (events.length === 0) break;
+      this.recent.push(...events);
+      if (this.recent.length > RECENT) this.recent = this.recent.slice(-RECENT);
+      this.latestId = events.at(-1)?.id ?? this.latestId;
+      if (events.length < BATCH) break;
+    }
+    for (const wake of this.waiters) wake();
+  }
+
+  private async readLog(afterId: number): Promise<ChangeEvent[]> {
+    const rows = await listEventsAfter(
+      this.ctx.engine.db,
+      this.projectId,
+      afterId,
+      FEED_EVENT_TYPES,
+      BATCH,
+    );
+    return rows.map(toChangeEvent);
+  }
+
+  /** Events after `cursor`, from memory when the window covers it, else from the log. */
+  async eventsAfter(cursor: number): Promise<ChangeEvent[]> {
+    await this.ready;
+    if (cursor >= this.latestId) return [];
+    const first = this.recent[0];
+    if (first && cursor >= first.id - 1) {
+      const from = this.recent.findIndex((e) => e.id > cursor);
+      return from < 0 ? [] : this.recent.slice(from, from + BATCH);
+    }
+    return this.readLog(cursor);
+  }
+
+  /** Resolves true when there are events after `cursor`, false after `ms` without any. */
+  waitForNews(cursor: number, ms: number): { done: Promise<boolean>; cancel: () => void } {
+    let finish: (news: boolean) => void = () => {};
+    const done = new Promise<boolean>((resolve) => {
+      finish = resolve;
+    });
+    if (this.latestId > cursor) {
+      finish(true);
+      return { done, cancel: () => {} };
+    }
+    const wake = () => finish(true);
+    const timer = setTimeout(() => finish(false), ms);
+    this.waiters.add(wake);
+    const cancel = () => {
+      clearTimeout(timer);
+      this.waiters.delete(wake);
+      finish(false);
+    };
+    void done.then(cancel);
+    return { done, cancel };
+  }
+}
+
+/** The feeds of all projects with subscribers on this instance. */
+export class FeedHub {
+  private readonly feeds = new Map<string, ProjectFeed>();
+
+  constructor(private readonly ctx: ServiceContext) {
+    ctx.engine.onChange(
+      (change) => this.feeds.get(change.projectId)?.refresh(),
+      () => {
+        for (const feed of this.feeds.values()) feed.refresh();
+      },
+    );
+  }
+
+  join(projectId: string): ProjectFeed {
+    let feed = this.feeds.get(projectId);
+    if (!feed) {
+      feed = new ProjectFeed(this.ctx, projectId);
+      this.feeds.set(projectId, feed);
+    }
+    feed.subscribers++;
+    return feed;
+  }
+
+  leave(projectId: string): void {
+    const feed = this.feeds.get(projectId);
+    if (feed && --feed.subscribers === 0) this.feeds.delete(projectId);
+  }
+}
+
+export type { ProjectFeed };
