@@ -1,15 +1,17 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const src = (pkg: string) =>
-  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string, file = "index.ts") =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/${file}`, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    alias: {
-      "@promptline/core": src("core"),
-      "@promptline/server": src("server"),
-    },
+    alias: [
+      { find: /^@promptline\/core$/, replacement: src("core") },
+      { find: /^@promptline\/core\/template$/, replacement: src("core", "template/index.ts") },
+      { find: /^@promptline\/server$/, replacement: src("server") },
+      { find: /^@promptline\/sdk$/, replacement: src("sdk") },
+    ],
   },
   test: {
     include: ["packages/*/src/**/*.test.ts"],

@@ -5,6 +5,7 @@ export * from "./environment/index.js";
 export * from "./errors/index.js";
 export * from "./prompt/content.js";
 export * from "./prompt/name.js";
+export * from "./prompt/templates.js";
 export * from "./template/index.js";
 export * from "./version/bump.js";
 export * from "./version/canonical.js";

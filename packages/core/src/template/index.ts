@@ -1,12 +1,12 @@
 import Mustache from "mustache";
 import { Invalid } from "../errors/index.js";
-import {
-  type ChatMessage,
-  type PromptContent,
-  templatesOf,
-  type VariableSchema,
-  type VariableSpec,
+import type {
+  ChatMessage,
+  PromptContent,
+  VariableSchema,
+  VariableSpec,
 } from "../prompt/content.js";
+import { templatesOf } from "../prompt/templates.js";
 
 /** A variable a template uses, and whether the template needs it to render meaningfully. */
 export interface TemplateVariable {

@@ -1,0 +1,174 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  enc,
+  freshDatabase,
+  startTestServer,
+  type TestServer,
+} from "../../server/src/test-support/harness.js";
+import {
+  createClient,
+  PromptlineApiError,
+  type PromptlineClient,
+  PromptUnavailableError,
+} from "./index.js";
+
+const name = "support/greeter";
+const admin = `/api/v1/prompts/${enc(name)}`;
+
+async function publish(server: TestServer, greeting: string) {
+  const { body } = await server.call("POST", `${admin}/versions`, {
+    commitMessage: greeting,
+    content: {
+      type: "chat",
+      messages: [
+        { role: "system", content: `${greeting} You help {{user}}. Reply in {{lang}}.` },
+        { type: "placeholder", name: "history" },
+        { role: "user", content: "{{question}}" },
+      ],
+      variables: { lang: { type: "string", default: "English" } },
+      config: { model: "gpt-4o-mini" },
+    },
+  });
+  return body.version as number;
+}
+
+const deploy = (server: TestServer, version: number) =>
+  server.call("POST", `${admin}/deployments`, { environment: "production", version });
+
+let unhandled = 0;
+const onUnhandled = () => {
+  unhandled++;
+};
+
+describe("the SDK against a running server", () => {
+  let server: TestServer;
+  let database: Awaited<ReturnType<typeof freshDatabase>>;
+  const clients: PromptlineClient[] = [];
+  const client = (options: Partial<Parameters<typeof createClient>[0]> = {}) => {
+    const c = createClient({ baseUrl: server.url, apiKey: server.adminKey, ...options });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    process.on("unhandledRejection", onUnhandled);
+    database = await freshDatabase("sqlite");
+    server = await startTestServer("sqlite", database);
+    await server.call("POST", "/api/v1/prompts", { name, type: "chat" });
+    await publish(server, "Hello.");
+    await publish(server, "Hi.");
+    await deploy(server, 1);
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) await c.close();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await database?.drop();
+    process.off("unhandledRejection", onUnhandled);
+    expect(unhandled).toBe(0);
+  });
+
+  it("fetches once, then answers from memory, and compiles strictly", async () => {
+    let requests = 0;
+    const counting: typeof fetch = (input, init) => {
+      if (!String(input).endsWith("/api/v1/changes")) requests++;
+      return fetch(input, init);
+    };
+    const sdk = client({ fetch: counting });
+    const prompt = await sdk.getPrompt(name);
+    expect(prompt).toMatchObject({
+      name,
+      version: 1,
+      semver: "1.0.0",
+      label: "production",
+      variant: null,
+    });
+    expect(prompt.source).toBe("registry");
+    const before = requests;
+    for (let i = 0; i < 100; i++) expect((await sdk.getPrompt(name)).version).toBe(1);
+    expect(requests).toBe(before);
+
+    const history = [{ role: "assistant" as const, content: "Hello!" }];
+    expect(prompt.toOpenAI({ user: "Ada", question: "Refund?" }, { history })).toEqual([
+      { role: "system", content: "Hello. You help Ada. Reply in English." },
+      { role: "assistant", content: "Hello!" },
+      { role: "user", content: "Refund?" },
+    ]);
+    expect(prompt.toAnthropic({ user: "Ada", question: "Refund?" })).toEqual({
+      system: "Hello. You help Ada. Reply in English.",
+      messages: [{ role: "user", content: "Refund?" }],
+    });
+    expect(() => prompt.compile({ user: "Ada" })).toThrow("missing required variable: question");
+    expect(prompt.tags).toEqual({ prompt: name, version: 1, label: "production", variant: null });
+    expect((await sdk.getPrompt(name, { version: 2 })).version).toBe(2);
+    expect((await sdk.getPrompt(name, { label: "latest" })).version).toBe(2);
+  });
+
+  it("applies a pushed deploy and rollback without waiting for a poll", async () => {
+    const sdk = client({ pollIntervalMs: 3_600_000 });
+    expect((await sdk.getPrompt(name)).version).toBe(1);
+    await expect.poll(() => sdk.status().mode).toBe("streaming");
+    await deploy(server, 2);
+    await expect.poll(async () => (await sdk.getPrompt(name)).version).toBe(2);
+    await server.call("POST", `${admin}/rollbacks`, { environment: "production" });
+    await expect.poll(async () => (await sdk.getPrompt(name)).version).toBe(1);
+    expect(sdk.status()).toMatchObject({ mode: "streaming", connected: true, staleSince: null });
+    expect(sdk.status().lastEventId).toBeGreaterThan(0);
+  });
+
+  it("polls when the change feed is off", async () => {
+    const sdk = client({ stream: false, pollIntervalMs: 100 });
+    expect((await sdk.getPrompt(name)).version).toBe(1);
+    await deploy(server, 2);
+    await expect.poll(async () => (await sdk.getPrompt(name)).version).toBe(2);
+    expect(sdk.status().mode).toBe("polling");
+    await deploy(server, 1);
+    await expect.poll(async () => (await sdk.getPrompt(name)).version).toBe(1);
+  });
+
+  it("uses a fallback only when nothing was ever fetched, and says why otherwise", async () => {
+    const sdk = client();
+    const fallback = { type: "text" as const, text: "Hello {{user}}" };
+    const missing = await sdk.getPrompt("no/such", { fallback });
+    expect(missing).toMatchObject({ version: 0, source: "fallback" });
+    expect(missing.compile({ user: "Ada" })).toEqual({ type: "text", text: "Hello Ada" });
+    await expect(sdk.getPrompt("no/such")).rejects.toBeInstanceOf(PromptlineApiError);
+    const offline = client({ baseUrl: "http://127.0.0.1:9", retries: 0, timeoutMs: 500 });
+    expect((await offline.getPrompt(name, { fallback })).source).toBe("fallback");
+    await expect(offline.getPrompt(name)).rejects.toBeInstanceOf(PromptUnavailableError);
+    expect(offline.status()).toMatchObject({ connected: false });
+    expect(offline.status().staleSince).toBeInstanceOf(Date);
+  });
+
+  it("keeps answering while the server is down, then reconnects and converges", async () => {
+    const snapshotPath = join(mkdtempSync(join(tmpdir(), "promptline-sdk-")), "prompts.json");
+    const sdk = client({ pollIntervalMs: 200, retries: 0, timeoutMs: 500, snapshotPath });
+    expect((await sdk.getPrompt(name)).version).toBe(1);
+    await expect.poll(() => sdk.status().mode).toBe("streaming");
+    const port = server.port;
+    await server.stop();
+
+    const answers = await Promise.all(Array.from({ length: 100 }, () => sdk.getPrompt(name)));
+    expect(answers.every((p) => p.version === 1)).toBe(true);
+    await expect.poll(() => sdk.status().connected, { timeout: 5_000 }).toBe(false);
+    expect(sdk.status().staleSince).toBeInstanceOf(Date);
+
+    // A new process while the registry is down: the snapshot serves.
+    await sdk.close();
+    const restarted = client({ snapshotPath, retries: 0, timeoutMs: 500 });
+    const fromSnapshot = await restarted.getPrompt(name);
+    expect(fromSnapshot).toMatchObject({ version: 1, source: "snapshot" });
+
+    server = await startTestServer("sqlite", database, { port });
+    await deploy(server, 2);
+    await expect
+      .poll(async () => (await restarted.getPrompt(name)).version, { timeout: 15_000 })
+      .toBe(2);
+    await expect.poll(() => restarted.status().connected).toBe(true);
+    expect((await restarted.getPrompt(name)).source).toBe("registry");
+  }, 30_000);
+});

@@ -1,0 +1,449 @@
+import type { ChangeEvent, PromptContent, ResolvedPrompt } from "@promptline/core";
+import { extractVariables, isRequired, specOf } from "@promptline/core/template";
+import { PromptlineApiError, PromptUnavailableError } from "./errors.js";
+import { backoff, getJson, type HttpOptions } from "./http.js";
+import { Prompt, type PromptSource } from "./prompt.js";
+import { readSnapshot, type SnapshotEntry, writeSnapshot } from "./snapshot.js";
+import { readEventStream } from "./sse.js";
+
+export interface ClientOptions {
+  /** The promptline server, e.g. http://127.0.0.1:4680. */
+  baseUrl: string;
+  /** An API key with read access (a viewer key is enough). */
+  apiKey: string;
+  /** Per-request timeout. Default 5 s. */
+  timeoutMs?: number;
+  /** Retries of a failed request (network error, 429, 5xx), with backoff. Default 2. */
+  retries?: number;
+  /** Subscribe to the server's change feed so changes arrive within moments. Default true. */
+  stream?: boolean;
+  /** How often cached prompts are re-checked while the change feed is unavailable. Default 30 s. */
+  pollIntervalMs?: number;
+  /** A file to keep the last known good prompts in, to serve them after a restart. */
+  snapshotPath?: string;
+  /** Hears background failures (refreshes, stream drops); the SDK never throws them at you. */
+  onError?: (error: unknown) => void;
+  fetch?: typeof fetch;
+}
+
+/** What to serve when nothing was ever fetched: the content of a prompt, as in the API. */
+export type PromptFallback = PromptContent;
+
+export interface GetPromptOptions {
+  /** The environment label to resolve. Default `production`; `latest` is the newest version. */
+  label?: string;
+  /** An exact version instead of a label. */
+  version?: number;
+  /** Served (as version 0) only if this prompt was never fetched and the registry can't answer. */
+  fallback?: PromptFallback;
+}
+
+export interface ClientStatus {
+  /** `streaming`: changes are pushed; `polling`: re-checked every pollIntervalMs. */
+  mode: "idle" | "streaming" | "polling" | "closed";
+  /** Whether the last contact with the registry succeeded. */
+  connected: boolean;
+  /** Since when answers may be stale because the registry can't be reached; null when fresh. */
+  staleSince: Date | null;
+  lastEventId: number | null;
+  cachedPrompts: number;
+}
+
+interface Entry {
+  name: string;
+  label: string | null;
+  version: number | null;
+  prompt: Prompt;
+  etag: string | null;
+}
+
+const DEFAULT_LABEL = "production";
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+function keyOf(name: string, options: GetPromptOptions): string {
+  return options.version === undefined
+    ? `${name}@${options.label ?? DEFAULT_LABEL}`
+    : `${name}#${options.version}`;
+}
+
+function resolvePath(name: string, options: GetPromptOptions): string {
+  const query =
+    options.version === undefined
+      ? `label=${encodeURIComponent(options.label ?? DEFAULT_LABEL)}`
+      : `version=${options.version}`;
+  return `/api/v1/client/prompts/${encodeURIComponent(name)}?${query}`;
+}
+
+function fallbackPrompt(name: string, options: GetPromptOptions, content: PromptContent): Prompt {
+  const variables = extractVariables(content).map((v) => {
+    const spec = specOf(content.variables, v.name);
+    return { name: v.name, required: isRequired(v, spec), ...(spec && { type: spec.type }) };
+  });
+  const resolved: ResolvedPrompt = {
+    name,
+    version: 0,
+    semver: "0.0.0",
+    label: options.version === undefined ? (options.label ?? DEFAULT_LABEL) : null,
+    contentHash: "",
+    content,
+    variables,
+  };
+  return new Prompt(resolved, "fallback");
+}
+
+/**
+ * The runtime client. After a prompt's first fetch, `getPrompt` answers from memory and never
+ * waits on the network: changes are pushed over the change feed (or polled when it is down), and
+ * when the registry is unreachable the last known good version keeps being served.
+ */
+export class PromptlineClient {
+  private readonly http: HttpOptions;
+  private readonly cache = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<Entry>>();
+  private readonly ready: Promise<void>;
+  private readonly lifetime = new AbortController();
+  private readonly pollTimer: ReturnType<typeof setInterval>;
+  private streamStarted = false;
+  private streaming = false;
+  private streamAbort: AbortController | undefined;
+  private retryMs = 1_000;
+  private lastEventId: number | null = null;
+  private lastContactOk = false;
+  private staleSince: Date | null = null;
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  private snapshotWrite: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: ClientOptions) {
+    this.http = {
+      baseUrl: options.baseUrl.replace(/\/+$/, ""),
+      apiKey: options.apiKey,
+      fetch: options.fetch ?? globalThis.fetch,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      retries: options.retries ?? 2,
+    };
+    this.ready = options.snapshotPath ? this.loadSnapshot(options.snapshotPath) : Promise.resolve();
+    this.pollTimer = setInterval(() => this.poll(), options.pollIntervalMs ?? 30_000);
+    this.pollTimer.unref?.();
+  }
+
+  /**
+   * The prompt by label (default production) or version. Answers from memory once fetched; the
+   * first call for a prompt waits for the registry, or uses the snapshot or the fallback.
+   */
+  async getPrompt(name: string, options: GetPromptOptions = {}): Promise<Prompt> {
+    const entry = this.cache.get(keyOf(name, options));
+    if (entry) return entry.prompt;
+    return this.firstFetch(name, options);
+  }
+
+  /** The cached prompt without touching the network, or undefined if it was never fetched. */
+  getCachedPrompt(name: string, options: GetPromptOptions = {}): Prompt | undefined {
+    return this.cache.get(keyOf(name, options))?.prompt;
+  }
+
+  /** Fetches prompts up front (e.g. at start-up) so later calls answer from memory. */
+  async prefetch(
+    prompts: Array<string | ({ name: string } & GetPromptOptions)>,
+  ): Promise<{ loaded: string[]; failed: Array<{ name: string; error: unknown }> }> {
+    const results = await Promise.allSettled(
+      prompts.map((p) => (typeof p === "string" ? this.getPrompt(p) : this.getPrompt(p.name, p))),
+    );
+    const loaded: string[] = [];
+    const failed: Array<{ name: string; error: unknown }> = [];
+    results.forEach((result, i) => {
+      const p = prompts[i] as string | { name: string };
+      const name = typeof p === "string" ? p : p.name;
+      if (result.status === "fulfilled") loaded.push(name);
+      else failed.push({ name, error: result.reason });
+    });
+    return { loaded, failed };
+  }
+
+  status(): ClientStatus {
+    const closed = this.lifetime.signal.aborted;
+    return {
+      mode: closed
+        ? "closed"
+        : this.streaming
+          ? "streaming"
+          : this.cache.size > 0
+            ? "polling"
+            : "idle",
+      connected: !closed && (this.streaming || this.lastContactOk),
+      staleSince: this.staleSince,
+      lastEventId: this.lastEventId,
+      cachedPrompts: this.cache.size,
+    };
+  }
+
+  /** Stops the change feed and timers and writes the snapshot; the client answers no more fetches. */
+  async close(): Promise<void> {
+    this.lifetime.abort();
+    this.streamAbort?.abort();
+    clearInterval(this.pollTimer);
+    if (this.snapshotTimer) {
+      clearTimeout(this.snapshotTimer);
+      this.saveSnapshot();
+    }
+    await this.snapshotWrite;
+  }
+
+  private async firstFetch(name: string, options: GetPromptOptions): Promise<Prompt> {
+    await this.ready;
+    const key = keyOf(name, options);
+    const cached = this.cache.get(key);
+    if (cached) return cached.prompt;
+    try {
+      return (await this.load(key, name, options)).prompt;
+    } catch (error) {
+      if (!options.fallback) {
+        if (error instanceof PromptlineApiError) throw error;
+        throw new PromptUnavailableError(
+          `prompt '${name}' was never fetched and the registry cannot be reached (${(error as Error).message}); pass a fallback to serve something instead`,
+        );
+      }
+      this.report(error);
+      return fallbackPrompt(name, options, options.fallback);
+    }
+  }
+
+  private load(key: string, name: string, options: GetPromptOptions): Promise<Entry> {
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.fetchEntry(key, name, options).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async fetchEntry(key: string, name: string, options: GetPromptOptions): Promise<Entry> {
+    const current = this.cache.get(key);
+    let result: Awaited<ReturnType<typeof getJson<ResolvedPrompt>>>;
+    try {
+      result = await getJson<ResolvedPrompt>(
+        this.http,
+        resolvePath(name, options),
+        current?.etag ?? undefined,
+      );
+    } catch (error) {
+      if (!(error instanceof PromptlineApiError)) this.markUnreachable();
+      throw error;
+    }
+    this.markReachable();
+    if (result.status === 304 && current) {
+      if (current.prompt.source !== "registry")
+        this.store(key, { ...current, prompt: this.reSource(current, "registry") });
+      return this.cache.get(key) ?? current;
+    }
+    if (result.status === 304)
+      throw new Error("the registry answered 304 to a request without an ETag");
+    const entry: Entry = {
+      name,
+      label: options.version === undefined ? (options.label ?? DEFAULT_LABEL) : null,
+      version: options.version ?? null,
+      prompt: new Prompt(result.body, "registry"),
+      etag: result.etag,
+    };
+    this.store(key, entry);
+    this.startStream();
+    return entry;
+  }
+
+  private reSource(entry: Entry, source: PromptSource): Prompt {
+    const p = entry.prompt;
+    return new Prompt(
+      {
+        name: p.name,
+        version: p.version,
+        semver: p.semver,
+        label: p.label,
+        contentHash: p.contentHash,
+        content: p.content,
+        variables: p.variables,
+      },
+      source,
+    );
+  }
+
+  private store(key: string, entry: Entry): void {
+    this.cache.set(key, entry);
+    this.scheduleSnapshot();
+  }
+
+  /** Re-fetches one cached prompt in the background; failures keep the cached answer. */
+  private refresh(key: string, entry: Entry): void {
+    const options =
+      entry.version === null ? { label: entry.label ?? DEFAULT_LABEL } : { version: entry.version };
+    this.load(key, entry.name, options).catch((error) => this.report(error));
+  }
+
+  private refreshAll(onlyUnconfirmed = false): void {
+    for (const [key, entry] of this.cache) {
+      if (!onlyUnconfirmed || entry.prompt.source !== "registry") this.refresh(key, entry);
+    }
+  }
+
+  private poll(): void {
+    if (this.lifetime.signal.aborted) return;
+    // Streaming keeps confirmed prompts current; only snapshot copies still need a look.
+    this.refreshAll(this.streaming);
+  }
+
+  private startStream(): void {
+    if (this.options.stream === false || this.streamStarted || this.lifetime.signal.aborted) return;
+    this.streamStarted = true;
+    void this.runStream();
+  }
+
+  /** Keeps one change-feed connection open, reconnecting with backoff and resuming by event id. */
+  private async runStream(): Promise<void> {
+    let attempt = 0;
+    while (!this.lifetime.signal.aborted) {
+      const abort = new AbortController();
+      this.streamAbort = abort;
+      try {
+        const response = await this.http.fetch(`${this.http.baseUrl}/api/v1/changes`, {
+          headers: {
+            authorization: `Bearer ${this.http.apiKey}`,
+            accept: "text/event-stream",
+            ...(this.lastEventId !== null && { "last-event-id": String(this.lastEventId) }),
+          },
+          signal: abort.signal,
+        });
+        if (!response.ok || !response.body) {
+          throw new PromptlineApiError(
+            response.status,
+            "stream_refused",
+            `the change feed answered ${response.status}`,
+          );
+        }
+        this.streaming = true;
+        this.markReachable();
+        attempt = 0;
+        // Whatever changed while not listening (or before the first connection) is caught up on.
+        this.refreshAll();
+        await readEventStream(
+          response.body,
+          (message) => this.onEvent(message.data),
+          (ms) => {
+            this.retryMs = ms;
+          },
+        );
+      } catch (error) {
+        if (!this.lifetime.signal.aborted) this.report(error);
+      }
+      const wasStreaming = this.streaming;
+      this.streaming = false;
+      if (this.lifetime.signal.aborted) return;
+      if (!wasStreaming) this.markUnreachable();
+      await sleep(backoff(attempt++, this.retryMs, 10_000) + 100, this.lifetime.signal);
+      // The feed being down does not mean the registry is: polling takes over meanwhile.
+      if (!this.streaming) this.refreshAll();
+    }
+  }
+
+  private onEvent(data: string): void {
+    let event: ChangeEvent;
+    try {
+      event = JSON.parse(data) as ChangeEvent;
+    } catch (error) {
+      this.report(error);
+      return;
+    }
+    this.lastEventId = event.id;
+    for (const [key, entry] of this.cache) {
+      if (entry.name !== event.name || this.unaffected(entry, event)) continue;
+      this.refresh(key, entry);
+    }
+  }
+
+  /** Versions never change, and a label only changes when it is the one moved. */
+  private unaffected(entry: Entry, event: ChangeEvent): boolean {
+    if (entry.prompt.source !== "registry") return false;
+    if (entry.version !== null) return true;
+    if (event.type === "version.published") return entry.label !== "latest";
+    if (event.type === "label.deployed" || event.type === "label.rolled_back") {
+      return entry.label !== event.payload.environment;
+    }
+    return true;
+  }
+
+  private markReachable(): void {
+    this.lastContactOk = true;
+    this.staleSince = null;
+  }
+
+  private markUnreachable(): void {
+    this.lastContactOk = false;
+    this.staleSince ??= new Date();
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // A failing error handler must not break the client.
+    }
+  }
+
+  private async loadSnapshot(path: string): Promise<void> {
+    for (const entry of await readSnapshot(path)) {
+      if (this.cache.has(entry.key)) continue;
+      const { resolved } = entry;
+      this.cache.set(entry.key, {
+        name: resolved.name,
+        label: entry.key.includes("#") ? null : entry.key.slice(entry.key.lastIndexOf("@") + 1),
+        version: entry.key.includes("#") ? resolved.version : null,
+        prompt: new Prompt(resolved, "snapshot"),
+        etag: entry.etag,
+      });
+    }
+    if (this.cache.size > 0) {
+      this.refreshAll();
+      this.startStream();
+    }
+  }
+
+  private scheduleSnapshot(): void {
+    if (!this.options.snapshotPath || this.snapshotTimer) return;
+    this.snapshotTimer = setTimeout(() => this.saveSnapshot(), 50);
+    this.snapshotTimer.unref?.();
+  }
+
+  private saveSnapshot(): void {
+    this.snapshotTimer = undefined;
+    const path = this.options.snapshotPath;
+    if (!path) return;
+    const entries: SnapshotEntry[] = [];
+    for (const [key, entry] of this.cache) {
+      const p = entry.prompt;
+      entries.push({
+        key,
+        etag: entry.etag,
+        resolved: {
+          name: p.name,
+          version: p.version,
+          semver: p.semver,
+          label: p.label,
+          contentHash: p.contentHash,
+          content: p.content,
+          variables: p.variables,
+        },
+      });
+    }
+    this.snapshotWrite = this.snapshotWrite
+      .then(() => writeSnapshot(path, entries))
+      .catch((error) => this.report(error));
+  }
+}
+
+export function createClient(options: ClientOptions): PromptlineClient {
+  return new PromptlineClient(options);
+}

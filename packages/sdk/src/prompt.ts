@@ -1,0 +1,90 @@
+import type { ChatMessage, PromptContent, ResolvedPrompt, VariableInfo } from "@promptline/core";
+import { compileContent } from "@promptline/core/template";
+
+export type Variables = Record<string, unknown>;
+export type Placeholders = Record<string, ChatMessage[]>;
+
+/** Where a prompt object came from. */
+export type PromptSource = "registry" | "snapshot" | "fallback";
+
+export interface OpenAIMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface AnthropicRequestPart {
+  system?: string;
+  messages: Array<{ role: "user" | "assistant"; content: string }>;
+}
+
+/**
+ * A resolved prompt: which version it is (for tagging traces) and how to fill it in. Compiling
+ * is strict: a missing required variable throws an error naming it; schema defaults apply.
+ */
+export class Prompt {
+  readonly name: string;
+  readonly version: number;
+  readonly semver: string;
+  readonly label: string | null;
+  /** The rollout variant that served it (null until rollouts exist or when none applies). */
+  readonly variant: string | null = null;
+  readonly type: PromptContent["type"];
+  readonly content: PromptContent;
+  readonly config: NonNullable<PromptContent["config"]>;
+  readonly variables: VariableInfo[];
+  readonly contentHash: string;
+  readonly source: PromptSource;
+
+  constructor(resolved: ResolvedPrompt, source: PromptSource) {
+    this.name = resolved.name;
+    this.version = resolved.version;
+    this.semver = resolved.semver;
+    this.label = resolved.label;
+    this.type = resolved.content.type;
+    this.content = resolved.content;
+    this.config = resolved.content.config ?? {};
+    this.variables = resolved.variables;
+    this.contentHash = resolved.contentHash;
+    this.source = source;
+  }
+
+  /** The messages as stored, with `{{variables}}` and placeholders (chat prompts). */
+  get messages() {
+    return this.content.type === "chat" ? this.content.messages : undefined;
+  }
+
+  /** The template as stored (text prompts). */
+  get text() {
+    return this.content.type === "text" ? this.content.text : undefined;
+  }
+
+  compile(variables: Variables = {}, placeholders: Placeholders = {}) {
+    return compileContent(this.content, variables, placeholders);
+  }
+
+  /** Messages for OpenAI-compatible chat APIs; a text prompt becomes one user message. */
+  toOpenAI(variables: Variables = {}, placeholders: Placeholders = {}): OpenAIMessage[] {
+    const compiled = this.compile(variables, placeholders);
+    return compiled.type === "text"
+      ? [{ role: "user", content: compiled.text }]
+      : compiled.messages;
+  }
+
+  /** `system` and `messages` for Anthropic's Messages API (system messages are joined). */
+  toAnthropic(variables: Variables = {}, placeholders: Placeholders = {}): AnthropicRequestPart {
+    const messages = this.toOpenAI(variables, placeholders);
+    const system = messages
+      .filter((m) => m.role === "system")
+      .map((m) => m.content)
+      .join("\n\n");
+    const rest = messages.flatMap((m) =>
+      m.role === "system" ? [] : [{ role: m.role, content: m.content }],
+    );
+    return system ? { system, messages: rest } : { messages: rest };
+  }
+
+  /** What traces should be tagged with. */
+  get tags() {
+    return { prompt: this.name, version: this.version, label: this.label, variant: this.variant };
+  }
+}
