@@ -149,6 +149,8 @@ describe("promptline CLI", () => {
     const key = JSON.parse(created.stdout);
     expect(key.key).toMatch(/^pl_/);
     expect((await cli("keys", "revoke", key.id)).code).toBe(0);
+    const pair = await cli("keys", "create", "lf", "--role", "editor", "--langfuse");
+    expect(pair.stdout).toMatch(/LANGFUSE_PUBLIC_KEY=pk-lf-\S+\nLANGFUSE_SECRET_KEY=sk-lf-\S+/);
     expect((await cli("list", "--api-key", key.key)).code).toBe(EXIT.auth);
   });
 });

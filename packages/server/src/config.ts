@@ -34,6 +34,20 @@ export const configSchema = z.object({
     .min(0.05, "PROMPTLINE_FEED_HEARTBEAT_SECONDS must be at least 0.05")
     .max(3600, "PROMPTLINE_FEED_HEARTBEAT_SECONDS must be at most 3600")
     .default(15),
+  initPublicKey: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_\-.]{8,200}$/,
+      "PROMPTLINE_INIT_PUBLIC_KEY must be 8-200 letters, digits, _ - or .",
+    )
+    .optional(),
+  initSecretKey: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_\-.]{20,200}$/,
+      "PROMPTLINE_INIT_SECRET_KEY must be 20-200 letters, digits, _ - or .",
+    )
+    .optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -45,6 +59,8 @@ export const ENV_VARS: Record<keyof Config, string> = {
   dataDir: "PROMPTLINE_DATA_DIR",
   databaseUrl: "DATABASE_URL",
   initAdminKey: "PROMPTLINE_INIT_ADMIN_KEY",
+  initPublicKey: "PROMPTLINE_INIT_PUBLIC_KEY",
+  initSecretKey: "PROMPTLINE_INIT_SECRET_KEY",
   logLevel: "PROMPTLINE_LOG_LEVEL",
   feedHeartbeatSeconds: "PROMPTLINE_FEED_HEARTBEAT_SECONDS",
 };
@@ -71,6 +87,11 @@ export function loadConfig(
       return message;
     });
     throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+  }
+  if ((parsed.data.initPublicKey === undefined) !== (parsed.data.initSecretKey === undefined)) {
+    throw new ConfigError(
+      "invalid configuration: PROMPTLINE_INIT_PUBLIC_KEY and PROMPTLINE_INIT_SECRET_KEY go together — set both or neither",
+    );
   }
   return { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
 }

@@ -112,4 +112,28 @@ describe.each(testEngines())("first start on %s", (engine) => {
       await server.close();
     }
   });
+
+  it("registers PROMPTLINE_INIT_PUBLIC_KEY / _SECRET_KEY as a Langfuse key pair, idempotently", async () => {
+    const db = await freshDatabase(engine);
+    cleanup.push(db.drop);
+    const env = {
+      PROMPTLINE_INIT_PUBLIC_KEY: "pk-lf-init",
+      PROMPTLINE_INIT_SECRET_KEY: "sk-lf-initial-secret-0123456789",
+    };
+    const config = loadConfig(env, { port: 0, dataDir: db.dataDir, databaseUrl: db.databaseUrl });
+    const basic = `Basic ${Buffer.from("pk-lf-init:sk-lf-initial-secret-0123456789").toString("base64")}`;
+    for (let start = 0; start < 2; start++) {
+      const server = await startServer(config, silent);
+      const response = await fetch(`${server.url}/api/v1/api-keys`, {
+        headers: { authorization: basic },
+      });
+      const keys = (await response.json()).items as Array<{ publicKey: string | null }>;
+      expect(keys.map((k) => k.publicKey)).toEqual(expect.arrayContaining(["pk-lf-init", null]));
+      expect(keys).toHaveLength(2);
+      await server.close();
+    }
+    expect(() => loadConfig({ PROMPTLINE_INIT_PUBLIC_KEY: "pk-lf-init" })).toThrow(
+      "set both or neither",
+    );
+  });
 });

@@ -9,6 +9,7 @@ import { createContext, type ServiceContext } from "./context.js";
 import { createDeploymentService } from "./deployment/service.js";
 import { createEnvironmentService } from "./environment/service.js";
 import { createApp, type Services } from "./http/app.js";
+import { createLangfuseService } from "./langfuse/service.js";
 import { bootstrapDefaultProject } from "./project/service.js";
 import { createPromptService } from "./prompt/service.js";
 import { createResolveFastPath } from "./resolve/fast-path.js";
@@ -38,15 +39,25 @@ export function createServices(ctx: ServiceContext): Services {
   const apiKeys = createApiKeyService(ctx);
   const prompts = createPromptService(ctx);
   const environments = createEnvironmentService(ctx);
+  const versions = createVersionService(ctx, prompts);
+  const deployments = createDeploymentService(ctx, prompts, environments);
+  const resolver = createResolveService(ctx);
   return {
     engine: ctx.engine,
     feed: new FeedHub(ctx),
     apiKeys,
     prompts,
     environments,
-    versions: createVersionService(ctx, prompts),
-    deployments: createDeploymentService(ctx, prompts, environments),
-    resolver: createResolveService(ctx),
+    versions,
+    deployments,
+    resolver,
+    langfuse: createLangfuseService(ctx, {
+      prompts,
+      versions,
+      environments,
+      deployments,
+      resolver,
+    }),
   };
 }
 
@@ -76,7 +87,13 @@ export async function startServer(
   const ctx = createContext(engine);
   const services = createServices(ctx);
   try {
-    const { generatedAdminKey } = await bootstrapDefaultProject(ctx, config.initAdminKey);
+    const { generatedAdminKey } = await bootstrapDefaultProject(ctx, {
+      adminKey: config.initAdminKey,
+      pair:
+        config.initPublicKey && config.initSecretKey
+          ? { publicKey: config.initPublicKey, secretKey: config.initSecretKey }
+          : undefined,
+    });
     const app = createApp(services, log, {
       feed: { heartbeatMs: config.feedHeartbeatSeconds * 1000, retryMs: 1000 },
     });

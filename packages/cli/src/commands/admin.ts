@@ -75,14 +75,26 @@ export function registerAdminCommands(program: Command, io: Io): void {
     });
   keys
     .command("create <name>")
-    .description("create an API key; its secret is printed once")
+    .description("create an API key (or, with --langfuse, a key pair); the secret is printed once")
     .requiredOption("--role <role>", "admin, editor or viewer")
+    .option("--langfuse", "a pk-lf-…/sk-lf-… pair for Langfuse SDKs (Basic auth)")
     .action(async (name: string, opts, command: Command) => {
       const ctx = commandContext(command, io);
       const created = await ctx.api.request<CreatedApiKey>("POST", "/api/v1/api-keys", {
         name,
         role: opts.role,
+        kind: opts.langfuse ? "langfuse" : "bearer",
       });
+      if (created.publicKey && !ctx.json) {
+        io.stdout(
+          [
+            `created ${created.role} key pair '${created.name}' (${created.id}); the secret is shown only now:`,
+            `LANGFUSE_PUBLIC_KEY=${created.publicKey}`,
+            `LANGFUSE_SECRET_KEY=${created.key}`,
+          ].join("\n"),
+        );
+        return;
+      }
       emit(io, ctx.json, created, () =>
         [
           `created ${created.role} key '${created.name}' (${created.id}); its secret, shown only now:`,

@@ -133,6 +133,7 @@ export const publishBodySchema = z
 
 export const versionSchema = z
   .object({
+    id: z.string(),
     name: z.string(),
     version: versionNumber,
     semver: z.string(),
@@ -289,6 +290,10 @@ export const apiKeySchema = z
     name: z.string(),
     role: roleSchema,
     prefix: z.string().meta({ description: "The first characters of the key, to recognise it" }),
+    publicKey: z
+      .string()
+      .nullable()
+      .meta({ description: "For Langfuse-style key pairs: the public key (pk-lf-…)" }),
     createdAt: timestamp,
     createdBy: z.string(),
     revokedAt: timestamp.nullable(),
@@ -299,13 +304,19 @@ export const createApiKeyBodySchema = z
   .object({
     name: z.string().trim().min(1).max(100),
     role: roleSchema,
+    kind: z.enum(["bearer", "langfuse"]).default("bearer").meta({
+      description:
+        "bearer: one pl_… key for Authorization: Bearer. langfuse: a pk-lf-…/sk-lf-… pair for Basic auth, as Langfuse SDKs send it",
+    }),
   })
   .strict()
   .meta({ id: "CreateApiKey" });
 
 export const createdApiKeySchema = apiKeySchema
   .extend({
-    key: z.string().meta({ description: "The secret: shown this once, stored only as a hash" }),
+    key: z.string().meta({
+      description: "The secret (for a pair, sk-lf-…): shown this once, stored only as a hash",
+    }),
   })
   .meta({ id: "CreatedApiKey" });
 

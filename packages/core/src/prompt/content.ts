@@ -82,6 +82,10 @@ export const modelConfigSchema = z
     stop: z.array(z.string().max(100)).max(8).optional(),
     tools: z.array(toolSchema).max(128).optional(),
     responseFormat: responseFormatSchema.optional(),
+    extra: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: "Other provider parameters, passed through unchanged" }),
   })
   .strict()
   .meta({ id: "ModelConfig" });

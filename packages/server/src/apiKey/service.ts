@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import {
   type ApiKey,
   type CreateApiKeyBody,
@@ -33,6 +33,14 @@ export function generateApiKey(): string {
   return `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
 }
 
+/** A Langfuse-style pair: the public half names the key, the secret half proves it. */
+export function generateKeyPair(): { publicKey: string; secretKey: string } {
+  return {
+    publicKey: `pk-lf-${randomUUID()}`,
+    secretKey: `sk-lf-${randomBytes(32).toString("base64url")}`,
+  };
+}
+
 export function newApiKeyRecord(
   ctx: ServiceContext,
   projectId: string,
@@ -40,6 +48,7 @@ export function newApiKeyRecord(
   role: Role,
   key: string,
   actor: string,
+  publicKey: string | null = null,
 ): ApiKeyRecord {
   return {
     id: ctx.newId(),
@@ -47,7 +56,8 @@ export function newApiKeyRecord(
     name,
     role,
     keyHash: hashApiKey(key),
-    prefix: key.slice(0, KEY_PREFIX.length + 6),
+    prefix: key.slice(0, 9),
+    publicKey,
     createdAt: nowIso(ctx),
     createdBy: actor,
     revokedAt: null,
@@ -77,25 +87,34 @@ function toApi(k: ApiKeyRecord): ApiKey {
     name: k.name,
     role: k.role,
     prefix: k.prefix,
+    publicKey: k.publicKey,
     createdAt: k.createdAt,
     createdBy: k.createdBy,
     revokedAt: k.revokedAt,
   };
 }
 
+interface KnownKey {
+  principal: Principal;
+  publicKey: string | null;
+}
+
 export interface ApiKeyService {
   createApiKey(principal: Principal, body: CreateApiKeyBody): Promise<CreatedApiKey>;
   listApiKeys(principal: Principal): Promise<ApiKey[]>;
   revokeApiKey(principal: Principal, id: string): Promise<ApiKey>;
-  /** The principal a presented key stands for; memoised, and forgotten on revocation. */
-  authenticate(key: string): Promise<Principal>;
-  /** The memoised principal of a valid key, without touching storage; undefined when not known yet. */
+  /**
+   * The principal presented credentials stand for: a bearer key, or a pair's secret with its
+   * public key. Memoised, and forgotten on any key change.
+   */
+  authenticate(secret: string, publicKey?: string): Promise<Principal>;
+  /** The memoised principal of a valid bearer key, without touching storage; else undefined. */
   peekPrincipal(key: string): Principal | undefined;
 }
 
 export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
   const { db } = ctx.engine;
-  const principals = new InvalidatingCache<Principal | null>(10_000);
+  const principals = new InvalidatingCache<KnownKey | null>(10_000);
   // The hot path sees the same few keys over and over: skip re-hashing them.
   const recentHashes = new Map<string, string>();
   ctx.engine.onChange(
@@ -108,7 +127,8 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
 
   return {
     async createApiKey(principal, body) {
-      const key = generateApiKey();
+      const pair = body.kind === "langfuse" ? generateKeyPair() : undefined;
+      const key = pair?.secretKey ?? generateApiKey();
       const record = newApiKeyRecord(
         ctx,
         principal.projectId,
@@ -116,6 +136,7 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
         body.role,
         key,
         principal.actor,
+        pair?.publicKey ?? null,
       );
       await writeWithEvents(ctx, (trx, recordEvent) => storeApiKey(trx, recordEvent, record));
       return { ...toApi(record), key };
@@ -144,19 +165,27 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
       return toApi({ ...key, revokedAt: at });
     },
 
-    async authenticate(key) {
-      const hash = hashApiKey(key);
-      const principal =
+    async authenticate(secret, publicKey) {
+      const hash = hashApiKey(secret);
+      const known =
         principals.get(hash, "") ??
         (await principals.load(hash, "", async () => {
           const record = await findApiKeyByHash(db, hash);
-          return record && !record.revokedAt
-            ? { projectId: record.projectId, role: record.role, actor: `apikey:${record.name}` }
-            : null;
+          if (!record || record.revokedAt) return null;
+          return {
+            principal: {
+              projectId: record.projectId,
+              role: record.role,
+              actor: `apikey:${record.name}`,
+            },
+            publicKey: record.publicKey,
+          };
         }));
-      if (!principal)
+      // A pair's secret counts only together with its own public key.
+      if (!known || known.publicKey !== (publicKey ?? null)) {
         throw new Unauthorized("the API key is unknown or revoked — create a new one");
-      return principal;
+      }
+      return known.principal;
     },
 
     peekPrincipal(key) {
@@ -166,7 +195,8 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
         if (recentHashes.size >= 1_000) recentHashes.clear();
         recentHashes.set(key, hash);
       }
-      return principals.get(hash, "") ?? undefined;
+      const known = principals.get(hash, "");
+      return known && known.publicKey === null ? known.principal : undefined;
     },
   };
 }

@@ -9,6 +9,7 @@ export interface ApiKeyRecord {
   role: Role;
   keyHash: string;
   prefix: string;
+  publicKey: string | null;
   createdAt: string;
   createdBy: string;
   revokedAt: string | null;
@@ -22,6 +23,7 @@ function toRecord(row: ApiKeyRow): ApiKeyRecord {
     role: row.role as Role,
     keyHash: row.key_hash,
     prefix: row.key_prefix,
+    publicKey: row.public_key,
     createdAt: row.created_at,
     createdBy: row.created_by,
     revokedAt: row.revoked_at,
@@ -38,6 +40,7 @@ export async function insertApiKey(db: Kysely<Database>, k: ApiKeyRecord): Promi
       role: k.role,
       key_hash: k.keyHash,
       key_prefix: k.prefix,
+      public_key: k.publicKey,
       created_at: k.createdAt,
       created_by: k.createdBy,
       revoked_at: k.revokedAt,

@@ -11,6 +11,8 @@ import { registerDeploymentRoutes } from "../deployment/routes.js";
 import type { DeploymentService } from "../deployment/service.js";
 import { registerEnvironmentRoutes } from "../environment/routes.js";
 import type { EnvironmentService } from "../environment/service.js";
+import { registerLangfuseRoutes } from "../langfuse/routes.js";
+import type { LangfuseService } from "../langfuse/service.js";
 import { registerPromptRoutes } from "../prompt/routes.js";
 import type { PromptService } from "../prompt/service.js";
 import { registerResolveRoutes } from "../resolve/routes.js";
@@ -27,6 +29,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export interface Services {
   engine: StorageEngine;
   feed: FeedHub;
+  langfuse: LangfuseService;
   apiKeys: ApiKeyService;
   prompts: PromptService;
   versions: VersionService;
@@ -93,6 +96,11 @@ export function createApp(
     }
   });
 
+  app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", {
+    type: "http",
+    scheme: "basic",
+    description: "A Langfuse-style key pair: public key as user name, secret key as password",
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
@@ -127,5 +135,6 @@ export function createApp(
   registerApiKeyRoutes(app, services.apiKeys);
   registerResolveRoutes(app, services.resolver);
   registerChangeFeedRoutes(app, services.feed, options.feed);
+  registerLangfuseRoutes(app, services.langfuse);
   return app;
 }

@@ -28,13 +28,29 @@ async function findDefaultProject(ctx: ServiceContext): Promise<string | undefin
  * given for headless set-up), in one transaction. Later starts change nothing, except that a
  * newly given init key that was never stored is added.
  */
+/** Keys an operator sets for headless start-up: an admin key and/or a Langfuse key pair. */
+export interface InitKeys {
+  adminKey?: string | undefined;
+  pair?: { publicKey: string; secretKey: string } | undefined;
+}
+
+async function ensureInitKeys(
+  ctx: ServiceContext,
+  projectId: string,
+  init: InitKeys,
+): Promise<void> {
+  await ensureInitKey(ctx, projectId, init.adminKey, null);
+  await ensureInitKey(ctx, projectId, init.pair?.secretKey, init.pair?.publicKey ?? null);
+}
+
 export async function bootstrapDefaultProject(
   ctx: ServiceContext,
-  initAdminKey: string | undefined,
+  init: InitKeys,
 ): Promise<BootstrapResult> {
+  const initAdminKey = init.adminKey;
   const existing = await findDefaultProject(ctx);
   if (existing) {
-    await ensureInitKey(ctx, existing, initAdminKey);
+    await ensureInitKeys(ctx, existing, init);
     return { projectId: existing };
   }
   const projectId = ctx.newId();
@@ -69,12 +85,20 @@ export async function bootstrapDefaultProject(
         record,
         newApiKeyRecord(ctx, projectId, "admin", "admin", key, SYSTEM_ACTOR),
       );
+      if (init.pair) {
+        const { publicKey, secretKey } = init.pair;
+        await storeApiKey(
+          trx,
+          record,
+          newApiKeyRecord(ctx, projectId, "langfuse", "admin", secretKey, SYSTEM_ACTOR, publicKey),
+        );
+      }
     });
   } catch (error) {
     // Another instance initialised the same database first: use its project.
     const raced = await findDefaultProject(ctx);
     if (!raced) throw error;
-    await ensureInitKey(ctx, raced, initAdminKey);
+    await ensureInitKeys(ctx, raced, init);
     return { projectId: raced };
   }
   return initAdminKey ? { projectId } : { projectId, generatedAdminKey: key };
@@ -84,18 +108,20 @@ export async function bootstrapDefaultProject(
 async function ensureInitKey(
   ctx: ServiceContext,
   projectId: string,
-  key: string | undefined,
+  secret: string | undefined,
+  publicKey: string | null,
 ): Promise<void> {
-  if (!key || (await findApiKeyByHash(ctx.engine.db, hashApiKey(key)))) return;
+  if (!secret || (await findApiKeyByHash(ctx.engine.db, hashApiKey(secret)))) return;
+  const name = publicKey ? "langfuse" : "admin";
   try {
     await writeWithEvents(ctx, (trx, record) =>
       storeApiKey(
         trx,
         record,
-        newApiKeyRecord(ctx, projectId, "admin", "admin", key, SYSTEM_ACTOR),
+        newApiKeyRecord(ctx, projectId, name, "admin", secret, SYSTEM_ACTOR, publicKey),
       ),
     );
   } catch (error) {
-    if (!(await findApiKeyByHash(ctx.engine.db, hashApiKey(key)))) throw error;
+    if (!(await findApiKeyByHash(ctx.engine.db, hashApiKey(secret)))) throw error;
   }
 }

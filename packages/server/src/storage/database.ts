@@ -28,6 +28,8 @@ export interface ApiKeyTable {
   role: string;
   key_hash: string;
   key_prefix: string;
+  /** Set on Langfuse-style key pairs: the public half, sent with the secret in Basic auth. */
+  public_key: string | null;
   created_at: string;
   created_by: string;
   revoked_at: string | null;

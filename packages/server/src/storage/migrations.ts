@@ -122,6 +122,18 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
         }
       },
     },
+    "0002_key_pairs": {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable("api_keys").addColumn("public_key", "text").execute();
+        await db.schema
+          .createIndex("api_keys_public_key")
+          .unique()
+          .on("api_keys")
+          .column("public_key")
+          .execute();
+      },
+    },
   };
 }
 

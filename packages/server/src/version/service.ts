@@ -39,6 +39,7 @@ import {
 
 function toApi(name: string, v: VersionRecord, labels: Record<string, number>): PromptVersion {
   return {
+    id: v.id,
     name,
     version: v.version,
     semver: v.semver,

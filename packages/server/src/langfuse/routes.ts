@@ -1,0 +1,92 @@
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import { type AppEnv, requires } from "../http/auth.js";
+import { json, jsonBody, problems, promptNameParam } from "../http/openapi.js";
+import {
+  langfuseCreateSchema,
+  langfuseGetQuerySchema,
+  langfuseListQuerySchema,
+  langfusePromptListSchema,
+  langfusePromptSchema,
+  langfuseUpdateLabelsSchema,
+} from "./schema.js";
+import type { LangfuseService } from "./service.js";
+
+const tags = ["Langfuse compatibility"];
+const security: Array<Record<string, string[]>> = [{ basicAuth: [] }, { bearerAuth: [] }];
+
+/** Langfuse's public prompt endpoints, so Langfuse SDKs work by changing their base URL. */
+export function registerLangfuseRoutes(app: OpenAPIHono<AppEnv>, langfuse: LangfuseService): void {
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/api/public/v2/prompts",
+      tags,
+      security,
+      summary: "Create a prompt version (Langfuse API)",
+      middleware: [requires("prompt:write")],
+      request: { body: jsonBody(langfuseCreateSchema) },
+      responses: { 201: json(langfusePromptSchema, "The version"), ...problems },
+    }),
+    async (c) => c.json(await langfuse.createVersion(c.get("principal"), c.req.valid("json")), 201),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/public/v2/prompts",
+      tags,
+      security,
+      summary: "List prompts (Langfuse API)",
+      middleware: [requires("prompt:read")],
+      request: { query: langfuseListQuerySchema },
+      responses: { 200: json(langfusePromptListSchema, "Prompts"), ...problems },
+    }),
+    async (c) => c.json(await langfuse.listPrompts(c.get("principal"), c.req.valid("query")), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/public/v2/prompts/{name}",
+      tags,
+      security,
+      summary: "Get a prompt by label (default production) or version (Langfuse API)",
+      middleware: [requires("prompt:read")],
+      request: { params: promptNameParam, query: langfuseGetQuerySchema },
+      responses: { 200: json(langfusePromptSchema, "The version"), ...problems },
+    }),
+    async (c) =>
+      c.json(
+        await langfuse.getPrompt(
+          c.get("principal"),
+          c.req.valid("param").name,
+          c.req.valid("query"),
+        ),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/api/public/v2/prompts/{name}/versions/{version}",
+      tags,
+      security,
+      summary: "Point labels at a version (Langfuse API)",
+      middleware: [requires("label:move")],
+      request: {
+        params: promptNameParam.extend({
+          version: z.coerce.number().int().positive().max(2_147_483_647),
+        }),
+        body: jsonBody(langfuseUpdateLabelsSchema),
+      },
+      responses: { 200: json(langfusePromptSchema, "The version with its labels"), ...problems },
+    }),
+    async (c) => {
+      const { name, version } = c.req.valid("param");
+      const { newLabels } = c.req.valid("json");
+      return c.json(await langfuse.setLabels(c.get("principal"), name, version, newLabels), 200);
+    },
+  );
+}
