@@ -50,7 +50,7 @@ export function writeResult(name, data) {
 
 export const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
-function percentile(sorted, p) {
+export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 

@@ -110,12 +110,15 @@ describe("the SDK against a running server", () => {
 
   it("applies a pushed deploy and rollback without waiting for a poll", async () => {
     const sdk = client({ pollIntervalMs: 3_600_000 });
+    const updates: string[] = [];
+    sdk.onUpdate((prompt, previous) => updates.push(`${previous.version}→${prompt.version}`));
     expect((await sdk.getPrompt(name)).version).toBe(1);
     await expect.poll(() => sdk.status().mode).toBe("streaming");
     await deploy(server, 2);
     await expect.poll(async () => (await sdk.getPrompt(name)).version).toBe(2);
     await server.call("POST", `${admin}/rollbacks`, { environment: "production" });
     await expect.poll(async () => (await sdk.getPrompt(name)).version).toBe(1);
+    expect(updates).toEqual(["1→2", "2→1"]);
     expect(sdk.status()).toMatchObject({ mode: "streaming", connected: true, staleSince: null });
     expect(sdk.status().lastEventId).toBeGreaterThan(0);
   });

@@ -49,12 +49,23 @@ export interface ClientStatus {
   cachedPrompts: number;
 }
 
+/** Told the new prompt and the one it replaces. */
+export type UpdateListener = (prompt: Prompt, previous: Prompt) => void;
+
 interface Entry {
   name: string;
   label: string | null;
   version: number | null;
   prompt: Prompt;
   etag: string | null;
+  /** Which pushed change last set it (0: set by a fetch). */
+  pushed: number;
+}
+
+/** A cached prompt, and the settled promise `getPrompt` hands out for it (made once, not per call). */
+interface Indexed {
+  prompt: Prompt;
+  answer: Promise<Prompt>;
 }
 
 const DEFAULT_LABEL = "production";
@@ -106,6 +117,9 @@ function fallbackPrompt(name: string, options: GetPromptOptions, content: Prompt
 export class PromptlineClient {
   private readonly http: HttpOptions;
   private readonly cache = new Map<string, Entry>();
+  /** name → label or version → prompt: the hot path looks up without building a key string. */
+  private readonly index = new Map<string, Map<string | number, Indexed>>();
+  private readonly listeners = new Set<UpdateListener>();
   private readonly inflight = new Map<string, Promise<Entry>>();
   private readonly ready: Promise<void>;
   private readonly lifetime = new AbortController();
@@ -115,6 +129,8 @@ export class PromptlineClient {
   private streamAbort: AbortController | undefined;
   private retryMs = 1_000;
   private lastEventId: number | null = null;
+  /** Counts prompts set from pushed changes, so an older fetch never overwrites a newer push. */
+  private pushes = 0;
   private lastContactOk = false;
   private staleSince: Date | null = null;
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
@@ -137,15 +153,14 @@ export class PromptlineClient {
    * The prompt by label (default production) or version. Answers from memory once fetched; the
    * first call for a prompt waits for the registry, or uses the snapshot or the fallback.
    */
-  async getPrompt(name: string, options: GetPromptOptions = {}): Promise<Prompt> {
-    const entry = this.cache.get(keyOf(name, options));
-    if (entry) return entry.prompt;
-    return this.firstFetch(name, options);
+  getPrompt(name: string, options?: GetPromptOptions): Promise<Prompt> {
+    const hit = this.index.get(name)?.get(options?.version ?? options?.label ?? DEFAULT_LABEL);
+    return hit ? hit.answer : this.firstFetch(name, options ?? {});
   }
 
   /** The cached prompt without touching the network, or undefined if it was never fetched. */
-  getCachedPrompt(name: string, options: GetPromptOptions = {}): Prompt | undefined {
-    return this.cache.get(keyOf(name, options))?.prompt;
+  getCachedPrompt(name: string, options?: GetPromptOptions): Prompt | undefined {
+    return this.index.get(name)?.get(options?.version ?? options?.label ?? DEFAULT_LABEL)?.prompt;
   }
 
   /** Fetches prompts up front (e.g. at start-up) so later calls answer from memory. */
@@ -164,6 +179,15 @@ export class PromptlineClient {
       else failed.push({ name, error: result.reason });
     });
     return { loaded, failed };
+  }
+
+  /**
+   * Calls `listener` whenever a cached prompt changes version (a deploy, a rollback, a new
+   * `latest`). Returns a function that stops the calls.
+   */
+  onUpdate(listener: UpdateListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   status(): ClientStatus {
@@ -225,6 +249,7 @@ export class PromptlineClient {
 
   private async fetchEntry(key: string, name: string, options: GetPromptOptions): Promise<Entry> {
     const current = this.cache.get(key);
+    const pushesBefore = this.pushes;
     let result: Awaited<ReturnType<typeof getJson<ResolvedPrompt>>>;
     try {
       result = await getJson<ResolvedPrompt>(
@@ -237,6 +262,8 @@ export class PromptlineClient {
       throw error;
     }
     this.markReachable();
+    const latest = this.cache.get(key);
+    if (latest && latest.pushed > pushesBefore) return latest;
     if (result.status === 304 && current) {
       if (current.prompt.source !== "registry")
         this.store(key, { ...current, prompt: this.reSource(current, "registry") });
@@ -250,10 +277,24 @@ export class PromptlineClient {
       version: options.version ?? null,
       prompt: new Prompt(result.body, "registry"),
       etag: result.etag,
+      pushed: 0,
     };
     this.store(key, entry);
     this.startStream();
     return entry;
+  }
+
+  private indexEntry(entry: Entry): void {
+    let byName = this.index.get(entry.name);
+    if (!byName) {
+      byName = new Map();
+      this.index.set(entry.name, byName);
+    }
+    const prompt = entry.prompt;
+    byName.set(entry.version ?? entry.label ?? DEFAULT_LABEL, {
+      prompt,
+      answer: Promise.resolve(prompt),
+    });
   }
 
   private reSource(entry: Entry, source: PromptSource): Prompt {
@@ -273,8 +314,23 @@ export class PromptlineClient {
   }
 
   private store(key: string, entry: Entry): void {
+    const previous = this.cache.get(key)?.prompt;
     this.cache.set(key, entry);
+    this.indexEntry(entry);
     this.scheduleSnapshot();
+    const changed =
+      previous !== undefined &&
+      (previous.version !== entry.prompt.version ||
+        previous.contentHash !== entry.prompt.contentHash);
+    if (changed) {
+      for (const listener of this.listeners) {
+        try {
+          listener(entry.prompt, previous);
+        } catch (error) {
+          this.report(error);
+        }
+      }
+    }
   }
 
   /** Re-fetches one cached prompt in the background; failures keep the cached answer. */
@@ -360,7 +416,13 @@ export class PromptlineClient {
     this.lastEventId = event.id;
     for (const [key, entry] of this.cache) {
       if (entry.name !== event.name || this.unaffected(entry, event)) continue;
-      this.refresh(key, entry);
+      if (event.prompt && entry.version === null) {
+        // The event carries the version now served: no request needed.
+        const prompt = new Prompt({ ...event.prompt, label: entry.label }, "registry");
+        this.store(key, { ...entry, prompt, etag: event.etag ?? null, pushed: ++this.pushes });
+      } else {
+        this.refresh(key, entry);
+      }
     }
   }
 
@@ -397,12 +459,13 @@ export class PromptlineClient {
     for (const entry of await readSnapshot(path)) {
       if (this.cache.has(entry.key)) continue;
       const { resolved } = entry;
-      this.cache.set(entry.key, {
+      this.store(entry.key, {
         name: resolved.name,
         label: entry.key.includes("#") ? null : entry.key.slice(entry.key.lastIndexOf("@") + 1),
         version: entry.key.includes("#") ? resolved.version : null,
         prompt: new Prompt(resolved, "snapshot"),
         etag: entry.etag,
+        pushed: 0,
       });
     }
     if (this.cache.size > 0) {

@@ -5,6 +5,7 @@ export {
   type GetPromptOptions,
   type PromptFallback,
   PromptlineClient,
+  type UpdateListener,
 } from "./client.js";
 export { PromptlineApiError, PromptUnavailableError } from "./errors.js";
 export {

@@ -44,7 +44,7 @@ export function createServices(ctx: ServiceContext): Services {
   const resolver = createResolveService(ctx);
   return {
     engine: ctx.engine,
-    feed: new FeedHub(ctx),
+    feed: new FeedHub(ctx, resolver),
     apiKeys,
     prompts,
     environments,

@@ -419,6 +419,14 @@ export const changeEventSchema = z
     payload: z.record(z.string(), z.unknown()),
     actor: z.string(),
     createdAt: timestamp,
+    prompt: resolvedPromptSchema.optional().meta({
+      description:
+        "The version the moved label (or `latest`) now serves, so clients need not refetch it; its `label` is null",
+    }),
+    etag: z
+      .string()
+      .optional()
+      .meta({ description: "The ETag the resolve endpoint gives that version" }),
   })
   .meta({ id: "ChangeEvent" });
 

@@ -6,6 +6,7 @@
 export class InvalidatingCache<V> {
   private readonly groups = new Map<string, Map<string, V>>();
   private epoch = 0;
+  private readonly pending = new Map<string, Promise<V>>();
 
   /** At most `maxGroups` groups of at most `maxKeysPerGroup` entries: memory stays bounded. */
   constructor(
@@ -17,21 +18,37 @@ export class InvalidatingCache<V> {
     return this.groups.get(group)?.get(key);
   }
 
-  async load(group: string, key: string, loader: () => Promise<V>): Promise<V> {
+  /**
+   * Loads a missing entry. Concurrent misses of one entry share a single load (a burst of clients
+   * refetching after a rollback costs one read), unless an invalidation came in between.
+   */
+  load(group: string, key: string, loader: () => Promise<V>): Promise<V> {
+    const id = `${group}\u0000${key}`;
+    const pending = this.pending.get(id);
+    if (pending) return pending;
     const startedAt = this.epoch;
-    const value = await loader();
-    if (startedAt === this.epoch) this.set(group, key, value);
-    return value;
+    const loading = loader()
+      .then((value) => {
+        if (startedAt === this.epoch) this.set(group, key, value);
+        return value;
+      })
+      .finally(() => {
+        if (this.pending.get(id) === loading) this.pending.delete(id);
+      });
+    this.pending.set(id, loading);
+    return loading;
   }
 
   invalidate(group: string): void {
     this.epoch++;
     this.groups.delete(group);
+    this.pending.clear();
   }
 
   clear(): void {
     this.epoch++;
     this.groups.clear();
+    this.pending.clear();
   }
 
   private set(group: string, key: string, value: V): void {

@@ -1,6 +1,7 @@
 import { type ChangeEvent, FEED_EVENT_TYPES } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
 import { type EventRecord, latestEventId, listEventsAfter } from "../event/store.js";
+import type { ResolveService } from "../resolve/service.js";
 
 const BATCH = 500;
 /** Recent events kept per project, shared by all its subscribers. */
@@ -33,6 +34,7 @@ class ProjectFeed {
 
   constructor(
     private readonly ctx: ServiceContext,
+    private readonly resolver: ResolveService,
     private readonly projectId: string,
   ) {
     this.ready = latestEventId(ctx.engine.db, projectId).then((id) => {
@@ -81,7 +83,20 @@ class ProjectFeed {
       FEED_EVENT_TYPES,
       BATCH,
     );
-    return rows.map(toChangeEvent);
+    return Promise.all(rows.map((row) => this.withPrompt(toChangeEvent(row))));
+  }
+
+  /** Attaches the version a move or publish made current: a thousand clients need not ask. */
+  private async withPrompt(event: ChangeEvent): Promise<ChangeEvent> {
+    if (event.type === "prompt.created" || event.type === "prompt.updated") return event;
+    const version = event.type === "version.published" ? event.payload.version : event.payload.to;
+    if (typeof version !== "number") return event;
+    try {
+      const { prompt, etag } = await this.resolver.resolve(this.projectId, event.name, { version });
+      return { ...event, prompt, etag };
+    } catch {
+      return event;
+    }
   }
 
   /** Events after `cursor`, from memory when the window covers it, else from the log. */
@@ -123,7 +138,10 @@ class ProjectFeed {
 export class FeedHub {
   private readonly feeds = new Map<string, ProjectFeed>();
 
-  constructor(private readonly ctx: ServiceContext) {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly resolver: ResolveService,
+  ) {
     ctx.engine.onChange(
       (change) => this.feeds.get(change.projectId)?.refresh(),
       () => {
@@ -135,7 +153,7 @@ export class FeedHub {
   join(projectId: string): ProjectFeed {
     let feed = this.feeds.get(projectId);
     if (!feed) {
-      feed = new ProjectFeed(this.ctx, projectId);
+      feed = new ProjectFeed(this.ctx, this.resolver, projectId);
       this.feeds.set(projectId, feed);
     }
     feed.subscribers++;

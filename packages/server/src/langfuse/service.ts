@@ -179,8 +179,11 @@ export function createLangfuseService(
       }
       const version =
         selector.version ??
-        (await resolver.resolve(principal, name, { label: selector.label ?? DEFAULT_LABEL })).prompt
-          .version;
+        (
+          await resolver.resolve(principal.projectId, name, {
+            label: selector.label ?? DEFAULT_LABEL,
+          })
+        ).prompt.version;
       return show(principal, name, version);
     },
 

@@ -31,7 +31,7 @@ export function registerResolveRoutes(app: OpenAPIHono<AppEnv>, resolver: Resolv
     }),
     async (c) => {
       const resolution = await resolver.resolve(
-        c.get("principal"),
+        c.get("principal").projectId,
         c.req.valid("param").name,
         c.req.valid("query"),
       );

@@ -32,7 +32,7 @@ export interface Selector {
 
 export interface ResolveService {
   resolve(
-    principal: Principal,
+    projectId: string,
     name: string,
     selector: Selector,
   ): Promise<Resolution & { found: true }>;
@@ -112,15 +112,14 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
       ? `l:${selector.label ?? DEFAULT_LABEL}`
       : `v:${selector.version}`;
 
-  async function resolve(principal: Principal, name: string, selector: Selector) {
+  async function resolve(projectId: string, name: string, selector: Selector) {
     if (selector.label !== undefined && selector.version !== undefined) {
       throw new Invalid("ask for a label or a version, not both");
     }
     const key = selectorKey(selector);
-    const g = group(principal.projectId, name);
+    const g = group(projectId, name);
     const resolution =
-      cache.get(g, key) ??
-      (await cache.load(g, key, () => load(principal.projectId, name, selector)));
+      cache.get(g, key) ?? (await cache.load(g, key, () => load(projectId, name, selector)));
     if (!resolution.found) throw new NotFound(resolution.message);
     return resolution;
   }
@@ -132,7 +131,7 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
       return resolution?.found ? resolution : undefined;
     },
     async compile(principal, name, body) {
-      const { prompt } = await resolve(principal, name, body);
+      const { prompt } = await resolve(principal.projectId, name, body);
       const compiled = compileContent(prompt.content, body.variables, body.placeholders);
       return {
         name,
