@@ -15,6 +15,10 @@ export function registerServe(program: Command, io: Io): void {
     )
     .option("--database-url <url>", "postgres://… to use PostgreSQL instead [DATABASE_URL]")
     .option(
+      "--feed-heartbeat-seconds <seconds>",
+      "change-feed heartbeat interval [PROMPTLINE_FEED_HEARTBEAT_SECONDS, default 15]",
+    )
+    .option(
       "--log-level <level>",
       "fatal|error|warn|info|debug|trace|silent [PROMPTLINE_LOG_LEVEL, default info]",
     )
