@@ -298,19 +298,7 @@ export class PromptlineClient {
   }
 
   private reSource(entry: Entry, source: PromptSource): Prompt {
-    const p = entry.prompt;
-    return new Prompt(
-      {
-        name: p.name,
-        version: p.version,
-        semver: p.semver,
-        label: p.label,
-        contentHash: p.contentHash,
-        content: p.content,
-        variables: p.variables,
-      },
-      source,
-    );
+    return new Prompt(entry.prompt.resolved(), source);
   }
 
   private store(key: string, entry: Entry): void {
@@ -486,19 +474,10 @@ export class PromptlineClient {
     if (!path) return;
     const entries: SnapshotEntry[] = [];
     for (const [key, entry] of this.cache) {
-      const p = entry.prompt;
       entries.push({
         key,
         etag: entry.etag,
-        resolved: {
-          name: p.name,
-          version: p.version,
-          semver: p.semver,
-          label: p.label,
-          contentHash: p.contentHash,
-          content: p.content,
-          variables: p.variables,
-        },
+        resolved: entry.prompt.resolved(),
       });
     }
     this.snapshotWrite = this.snapshotWrite

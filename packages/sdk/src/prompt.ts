@@ -83,6 +83,12 @@ export class Prompt {
     return system ? { system, messages: rest } : { messages: rest };
   }
 
+  /** The prompt as the resolve endpoint describes it. */
+  resolved(): ResolvedPrompt {
+    const { name, version, semver, label, contentHash, content, variables } = this;
+    return { name, version, semver, label, contentHash, content, variables };
+  }
+
   /** What traces should be tagged with. */
   get tags() {
     return { prompt: this.name, version: this.version, label: this.label, variant: this.variant };
