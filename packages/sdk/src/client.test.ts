@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -139,12 +139,33 @@ describe("the SDK against a running server", () => {
     const missing = await sdk.getPrompt("no/such", { fallback });
     expect(missing).toMatchObject({ version: 0, source: "fallback" });
     expect(missing.compile({ user: "Ada" })).toEqual({ type: "text", text: "Hello Ada" });
-    await expect(sdk.getPrompt("no/such")).rejects.toBeInstanceOf(PromptlineApiError);
+    // Kept: the next call answers at once, without waiting on the registry again.
+    expect((await sdk.getPrompt("no/such")).source).toBe("fallback");
+    await expect(sdk.getPrompt("no/other")).rejects.toBeInstanceOf(PromptlineApiError);
+    const badKey = client({ apiKey: "pl_wrong" });
+    await expect(badKey.getPrompt(name, { fallback })).rejects.toMatchObject({ status: 401 });
     const offline = client({ baseUrl: "http://127.0.0.1:9", retries: 0, timeoutMs: 500 });
     expect((await offline.getPrompt(name, { fallback })).source).toBe("fallback");
-    await expect(offline.getPrompt(name)).rejects.toBeInstanceOf(PromptUnavailableError);
+    expect((await offline.getPrompt(name)).source).toBe("fallback");
+    await expect(offline.getPrompt("other/prompt")).rejects.toBeInstanceOf(PromptUnavailableError);
     expect(offline.status()).toMatchObject({ connected: false });
     expect(offline.status().staleSince).toBeInstanceOf(Date);
+    await offline.close();
+    await expect(offline.getPrompt("never/fetched")).rejects.toBeInstanceOf(PromptUnavailableError);
+  });
+
+  it("ignores a damaged snapshot file instead of failing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "promptline-sdk-"));
+    const snapshotPath = join(dir, "prompts.json");
+    writeFileSync(
+      snapshotPath,
+      JSON.stringify({ format: "promptline-snapshot/1", entries: [{ key: "a@production" }] }),
+    );
+    const sdk = client({ snapshotPath });
+    expect((await sdk.getPrompt(name)).source).toBe("registry");
+    writeFileSync(snapshotPath, "{ not json");
+    const again = client({ snapshotPath });
+    expect((await again.getPrompt(name)).version).toBe(1);
   });
 
   it("keeps answering while the server is down, then reconnects and converges", async () => {

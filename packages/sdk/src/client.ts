@@ -1,7 +1,7 @@
 import type { ChangeEvent, PromptContent, ResolvedPrompt } from "@promptline/core";
 import { extractVariables, isRequired, specOf } from "@promptline/core/template";
 import { PromptlineApiError, PromptUnavailableError } from "./errors.js";
-import { backoff, getJson, type HttpOptions } from "./http.js";
+import { backoff, getJson, type HttpOptions, sleep } from "./http.js";
 import { Prompt, type PromptSource } from "./prompt.js";
 import { readSnapshot, type SnapshotEntry, writeSnapshot } from "./snapshot.js";
 import { readEventStream } from "./sse.js";
@@ -19,6 +19,11 @@ export interface ClientOptions {
   stream?: boolean;
   /** How often cached prompts are re-checked while the change feed is unavailable. Default 30 s. */
   pollIntervalMs?: number;
+  /**
+   * A change-feed connection that sends nothing (not even the server's heartbeat, every 15 s by
+   * default) for this long is dropped and reopened. Default 45 s.
+   */
+  streamIdleTimeoutMs?: number;
   /** A file to keep the last known good prompts in, to serve them after a restart. */
   snapshotPath?: string;
   /** Hears background failures (refreshes, stream drops); the SDK never throws them at you. */
@@ -34,7 +39,10 @@ export interface GetPromptOptions {
   label?: string;
   /** An exact version instead of a label. */
   version?: number;
-  /** Served (as version 0) only if this prompt was never fetched and the registry can't answer. */
+  /**
+   * Served (as version 0) if this prompt was never fetched and the registry can't answer or has
+   * no such prompt or label. A refused key (401/403) still rejects.
+   */
   fallback?: PromptFallback;
 }
 
@@ -68,15 +76,20 @@ interface Indexed {
   answer: Promise<Prompt>;
 }
 
+// Core's DEFAULT_LABEL lives in a module that loads zod; the SDK only loads core's templates.
 const DEFAULT_LABEL = "production";
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+/** A stream that stays up this long counts as healthy again (resets the reconnection backoff). */
+const HEALTHY_STREAM_MS = 30_000;
+
+/** Whether the event changes what this label serves: versions never change; `latest` moves on publish. */
+function movesLabelOf(entry: Entry, event: ChangeEvent): boolean {
+  if (entry.version !== null) return false;
+  if (event.type === "version.published") return entry.label === "latest";
+  if (event.type === "label.deployed" || event.type === "label.rolled_back") {
+    return entry.label === event.payload.environment;
+  }
+  return false;
+}
 
 function keyOf(name: string, options: GetPromptOptions): string {
   return options.version === undefined
@@ -124,6 +137,7 @@ export class PromptlineClient {
   private readonly ready: Promise<void>;
   private readonly lifetime = new AbortController();
   private readonly pollTimer: ReturnType<typeof setInterval>;
+  private readonly streamIdleMs: number;
   private streamStarted = false;
   private streaming = false;
   private streamAbort: AbortController | undefined;
@@ -131,6 +145,8 @@ export class PromptlineClient {
   private lastEventId: number | null = null;
   /** Counts prompts set from pushed changes, so an older fetch never overwrites a newer push. */
   private pushes = 0;
+  /** Pushed changes seen per prompt name, so a fetch that overlapped one is re-checked. */
+  private readonly changesByName = new Map<string, number>();
   private lastContactOk = false;
   private staleSince: Date | null = null;
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
@@ -144,6 +160,7 @@ export class PromptlineClient {
       timeoutMs: options.timeoutMs ?? 5_000,
       retries: options.retries ?? 2,
     };
+    this.streamIdleMs = options.streamIdleTimeoutMs ?? 45_000;
     this.ready = options.snapshotPath ? this.loadSnapshot(options.snapshotPath) : Promise.resolve();
     this.pollTimer = setInterval(() => this.poll(), options.pollIntervalMs ?? 30_000);
     this.pollTimer.unref?.();
@@ -207,7 +224,7 @@ export class PromptlineClient {
     };
   }
 
-  /** Stops the change feed and timers and writes the snapshot; the client answers no more fetches. */
+  /** Stops the change feed and timers and writes the snapshot; afterwards only cached prompts are served. */
   async close(): Promise<void> {
     this.lifetime.abort();
     this.streamAbort?.abort();
@@ -224,17 +241,36 @@ export class PromptlineClient {
     const key = keyOf(name, options);
     const cached = this.cache.get(key);
     if (cached) return cached.prompt;
+    if (this.lifetime.signal.aborted) {
+      throw new PromptUnavailableError(
+        `prompt '${name}' was never fetched and the client is closed`,
+      );
+    }
     try {
       return (await this.load(key, name, options)).prompt;
     } catch (error) {
-      if (!options.fallback) {
+      // A refused key is a mistake to surface, not an outage to paper over.
+      const refused =
+        error instanceof PromptlineApiError && (error.status === 401 || error.status === 403);
+      if (!options.fallback || refused) {
         if (error instanceof PromptlineApiError) throw error;
         throw new PromptUnavailableError(
           `prompt '${name}' was never fetched and the registry cannot be reached (${(error as Error).message}); pass a fallback to serve something instead`,
         );
       }
       this.report(error);
-      return fallbackPrompt(name, options, options.fallback);
+      // Kept like a fetched prompt, so later calls answer at once; polling replaces it when it can.
+      const prompt = fallbackPrompt(name, options, options.fallback);
+      const label = options.version === undefined ? (options.label ?? DEFAULT_LABEL) : null;
+      this.store(key, {
+        name,
+        label,
+        version: options.version ?? null,
+        prompt,
+        etag: null,
+        pushed: 0,
+      });
+      return prompt;
     }
   }
 
@@ -250,6 +286,7 @@ export class PromptlineClient {
   private async fetchEntry(key: string, name: string, options: GetPromptOptions): Promise<Entry> {
     const current = this.cache.get(key);
     const pushesBefore = this.pushes;
+    const changesBefore = this.changesByName.get(name) ?? 0;
     let result: Awaited<ReturnType<typeof getJson<ResolvedPrompt>>>;
     try {
       result = await getJson<ResolvedPrompt>(
@@ -281,6 +318,8 @@ export class PromptlineClient {
     };
     this.store(key, entry);
     this.startStream();
+    // A change to this prompt arrived while the answer was on its way: it may predate the change.
+    if ((this.changesByName.get(name) ?? 0) !== changesBefore) this.refresh(key, entry);
     return entry;
   }
 
@@ -349,9 +388,17 @@ export class PromptlineClient {
   /** Keeps one change-feed connection open, reconnecting with backoff and resuming by event id. */
   private async runStream(): Promise<void> {
     let attempt = 0;
+    let maxDelay = 10_000;
     while (!this.lifetime.signal.aborted) {
       const abort = new AbortController();
       this.streamAbort = abort;
+      // Nothing at all (not even a heartbeat) for this long means the connection is dead.
+      let idle = setTimeout(() => abort.abort(), this.http.timeoutMs);
+      const alive = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => abort.abort(), this.streamIdleMs);
+      };
+      const connectedAt = Date.now();
       try {
         const response = await this.http.fetch(`${this.http.baseUrl}/api/v1/changes`, {
           headers: {
@@ -362,34 +409,40 @@ export class PromptlineClient {
           signal: abort.signal,
         });
         if (!response.ok || !response.body) {
+          // A server without a feed, or one that refuses this key, is not asked again soon.
+          if (response.status >= 400 && response.status < 500) maxDelay = 5 * 60_000;
           throw new PromptlineApiError(
             response.status,
             "stream_refused",
             `the change feed answered ${response.status}`,
           );
         }
+        maxDelay = 10_000;
         this.streaming = true;
         this.markReachable();
-        attempt = 0;
-        // Whatever changed while not listening (or before the first connection) is caught up on.
-        this.refreshAll();
+        alive();
+        // Events that came before the first connection are not replayed: look once.
+        if (this.lastEventId === null) this.refreshAll();
         await readEventStream(
           response.body,
           (message) => this.onEvent(message.data),
           (ms) => {
             this.retryMs = ms;
           },
+          alive,
         );
       } catch (error) {
         if (!this.lifetime.signal.aborted) this.report(error);
+      } finally {
+        clearTimeout(idle);
       }
       const wasStreaming = this.streaming;
       this.streaming = false;
       if (this.lifetime.signal.aborted) return;
       if (!wasStreaming) this.markUnreachable();
-      await sleep(backoff(attempt++, this.retryMs, 10_000) + 100, this.lifetime.signal);
-      // The feed being down does not mean the registry is: polling takes over meanwhile.
-      if (!this.streaming) this.refreshAll();
+      if (wasStreaming && Date.now() - connectedAt > HEALTHY_STREAM_MS) attempt = 0;
+      // Meanwhile the poll timer re-checks cached prompts every pollIntervalMs.
+      await sleep(backoff(attempt++, this.retryMs, maxDelay) + 100, this.lifetime.signal);
     }
   }
 
@@ -402,27 +455,18 @@ export class PromptlineClient {
       return;
     }
     this.lastEventId = event.id;
+    this.changesByName.set(event.name, (this.changesByName.get(event.name) ?? 0) + 1);
     for (const [key, entry] of this.cache) {
-      if (entry.name !== event.name || this.unaffected(entry, event)) continue;
-      if (event.prompt && entry.version === null) {
-        // The event carries the version now served: no request needed.
+      if (entry.name !== event.name) continue;
+      if (event.prompt && movesLabelOf(entry, event)) {
+        // The event carries the version this label now serves: no request needed.
         const prompt = new Prompt({ ...event.prompt, label: entry.label }, "registry");
         this.store(key, { ...entry, prompt, etag: event.etag ?? null, pushed: ++this.pushes });
-      } else {
+      } else if (entry.prompt.source !== "registry" || movesLabelOf(entry, event)) {
+        // Unconfirmed copies (snapshot, fallback) of a prompt that changed are checked anew.
         this.refresh(key, entry);
       }
     }
-  }
-
-  /** Versions never change, and a label only changes when it is the one moved. */
-  private unaffected(entry: Entry, event: ChangeEvent): boolean {
-    if (entry.prompt.source !== "registry") return false;
-    if (entry.version !== null) return true;
-    if (event.type === "version.published") return entry.label !== "latest";
-    if (event.type === "label.deployed" || event.type === "label.rolled_back") {
-      return entry.label !== event.payload.environment;
-    }
-    return true;
   }
 
   private markReachable(): void {
@@ -444,7 +488,15 @@ export class PromptlineClient {
   }
 
   private async loadSnapshot(path: string): Promise<void> {
-    for (const entry of await readSnapshot(path)) {
+    try {
+      this.restore(await readSnapshot(path));
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private restore(entries: SnapshotEntry[]): void {
+    for (const entry of entries) {
       if (this.cache.has(entry.key)) continue;
       const { resolved } = entry;
       this.store(entry.key, {
@@ -463,7 +515,7 @@ export class PromptlineClient {
   }
 
   private scheduleSnapshot(): void {
-    if (!this.options.snapshotPath || this.snapshotTimer) return;
+    if (!this.options.snapshotPath || this.snapshotTimer || this.lifetime.signal.aborted) return;
     this.snapshotTimer = setTimeout(() => this.saveSnapshot(), 50);
     this.snapshotTimer.unref?.();
   }

@@ -10,7 +10,18 @@ export interface HttpOptions {
 
 export type Fetched<T> = { status: 200; body: T; etag: string | null } | { status: 304 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less if `signal` aborts first; leaves no listener behind either way. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
 
 /** Retry delay: exponential with full jitter. */
 export function backoff(attempt: number, baseMs: number, maxMs: number): number {

@@ -5,13 +5,15 @@ export interface SseMessage {
 }
 
 /**
- * Reads server-sent events from a response body, calling `onMessage` per event and `onRetry`
- * when the server sets a reconnection delay. Resolves when the stream ends.
+ * Reads server-sent events from a response body, calling `onMessage` per event, `onRetry` when
+ * the server sets a reconnection delay and `onData` on anything received (heartbeats included).
+ * Resolves when the stream ends.
  */
 export async function readEventStream(
   body: ReadableStream<Uint8Array>,
   onMessage: (message: SseMessage) => void,
   onRetry: (ms: number) => void,
+  onData: () => void = () => {},
 ): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = "";
@@ -20,6 +22,7 @@ export async function readEventStream(
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
+    onData();
     buffer += decoder.decode(value, { stream: true });
     let newline = buffer.indexOf("\n");
     while (newline >= 0) {

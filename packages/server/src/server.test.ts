@@ -135,5 +135,19 @@ describe.each(testEngines())("first start on %s", (engine) => {
     expect(() => loadConfig({ PROMPTLINE_INIT_PUBLIC_KEY: "pk-lf-init" })).toThrow(
       "set both or neither",
     );
+    const otherPublic = loadConfig(
+      { ...env, PROMPTLINE_INIT_PUBLIC_KEY: "pk-lf-other" },
+      { port: 0, dataDir: db.dataDir, databaseUrl: db.databaseUrl },
+    );
+    await expect(startServer(otherPublic, silent)).rejects.toThrow(
+      "PROMPTLINE_INIT_SECRET_KEY is already registered with another public key",
+    );
+    const otherSecret = loadConfig(
+      { ...env, PROMPTLINE_INIT_SECRET_KEY: "sk-lf-another-secret-0123456789" },
+      { port: 0, dataDir: db.dataDir, databaseUrl: db.databaseUrl },
+    );
+    await expect(startServer(otherSecret, silent)).rejects.toThrow(
+      "PROMPTLINE_INIT_PUBLIC_KEY is already registered with another secret",
+    );
   });
 });

@@ -35,7 +35,11 @@ function listenError(error: NodeJS.ErrnoException, config: Config): Error {
   }
 }
 
-export function createServices(ctx: ServiceContext): Services {
+/** `warn` hears background failures that no request is waiting for (e.g. the database dropped). */
+export function createServices(
+  ctx: ServiceContext,
+  warn: (error: unknown) => void = () => {},
+): Services {
   const apiKeys = createApiKeyService(ctx);
   const prompts = createPromptService(ctx);
   const environments = createEnvironmentService(ctx);
@@ -44,7 +48,7 @@ export function createServices(ctx: ServiceContext): Services {
   const resolver = createResolveService(ctx);
   return {
     engine: ctx.engine,
-    feed: new FeedHub(ctx, resolver),
+    feed: new FeedHub(ctx, resolver, warn),
     apiKeys,
     prompts,
     environments,
@@ -85,7 +89,8 @@ export async function startServer(
         );
   });
   const ctx = createContext(engine);
-  const services = createServices(ctx);
+  const warn = (err: unknown) => log.warn({ err }, "change feed");
+  const services = createServices(ctx, warn);
   try {
     const { generatedAdminKey } = await bootstrapDefaultProject(ctx, {
       adminKey: config.initAdminKey,
@@ -95,7 +100,7 @@ export async function startServer(
           : undefined,
     });
     const app = createApp(services, log, {
-      feed: { heartbeatMs: config.feedHeartbeatSeconds * 1000, retryMs: 1000 },
+      feed: { heartbeatMs: config.feedHeartbeatSeconds * 1000, retryMs: 1000, onError: warn },
     });
     const frameworkListener = getRequestListener(app.fetch);
     const serveFromMemory = createResolveFastPath(services.apiKeys, services.resolver);

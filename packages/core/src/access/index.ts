@@ -31,3 +31,17 @@ export interface Principal {
 export function can(principal: Principal, permission: Permission): boolean {
   return GRANTS[principal.role].has(permission);
 }
+
+/** Why the principal may not move a label of this environment, or undefined if it may. */
+export function labelMoveRefusal(
+  principal: Principal,
+  environment: { name: string; protected: boolean },
+): string | undefined {
+  if (!can(principal, "label:move")) {
+    return `moving labels needs the 'label:move' permission, which the '${principal.role}' role does not have`;
+  }
+  if (environment.protected && !can(principal, "label:move-protected")) {
+    return `environment '${environment.name}' is protected: moving it needs the admin role (your key has '${principal.role}')`;
+  }
+  return undefined;
+}

@@ -23,6 +23,8 @@ import {
 } from "./store.js";
 
 const KEY_PREFIX = "pl_";
+/** How much of a key lists show so people can tell keys apart: never enough to guess it. */
+const SHOWN_PREFIX_LENGTH = 9;
 
 /** Keys carry 256 random bits, so a fast hash is enough: there is nothing to brute-force. */
 export function hashApiKey(key: string): string {
@@ -56,7 +58,7 @@ export function newApiKeyRecord(
     name,
     role,
     keyHash: hashApiKey(key),
-    prefix: key.slice(0, 9),
+    prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
     publicKey,
     createdAt: nowIso(ctx),
     createdBy: actor,

@@ -60,6 +60,18 @@ export async function findApiKeyByHash(
   return row && toRecord(row);
 }
 
+export async function findApiKeyByPublicKey(
+  db: Kysely<Database>,
+  publicKey: string,
+): Promise<ApiKeyRecord | undefined> {
+  const row = await db
+    .selectFrom("api_keys")
+    .selectAll()
+    .where("public_key", "=", publicKey)
+    .executeTakeFirst();
+  return row && toRecord(row);
+}
+
 export async function findApiKey(
   db: Kysely<Database>,
   projectId: string,

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   enc,
@@ -127,6 +128,50 @@ describe.each(testEngines())("change feed on %s", (engine) => {
 });
 
 describe.runIf(testEngines().includes("postgres"))("change feed across instances", () => {
+  it("survives the database dropping every connection, and delivers what came after", async () => {
+    const database = await freshDatabase("postgres");
+    const server = await startTestServer("postgres", database);
+    try {
+      await server.call("POST", "/api/v1/prompts", { name, type: "text" });
+      await server.call("POST", `${path}/versions`, {
+        commitMessage: "a",
+        content: { type: "text", text: "a" },
+      });
+      const feed = await subscribe(server);
+      const admin = new pg.Client({ connectionString: database.databaseUrl });
+      await admin.connect();
+      await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()",
+      );
+      await admin.end();
+      // The first request after the drop may meet a dead pooled connection; the server lives on.
+      await expect
+        .poll(
+          async () =>
+            (
+              await server.call("POST", `${path}/deployments`, {
+                environment: "staging",
+                version: 1,
+              })
+            ).status,
+          {
+            timeout: 5_000,
+          },
+        )
+        .toBe(201);
+      await expect
+        .poll(() => feed.events<Event>().some((e) => e.type === "label.deployed"), {
+          timeout: 5_000,
+        })
+        .toBe(true);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      feed.close();
+    } finally {
+      await server.stop();
+      await database.drop();
+    }
+  });
+
   it("a change through instance A reaches subscribers of instance B", async () => {
     const database = await freshDatabase("postgres");
     const a = await startTestServer("postgres", database);

@@ -5,7 +5,9 @@ import type { ResolveService } from "../resolve/service.js";
 
 const BATCH = 500;
 /** Recent events kept per project, shared by all its subscribers. */
-const RECENT = 2_000;
+const RECENT = 500;
+/** After a failed read (database unreachable), try again this much later. */
+const RETRY_MS = 500;
 
 function toChangeEvent(e: EventRecord): ChangeEvent {
   return {
@@ -26,9 +28,10 @@ function toChangeEvent(e: EventRecord): ChangeEvent {
 class ProjectFeed {
   private recent: ChangeEvent[] = [];
   private latestId = 0;
-  private ready: Promise<void>;
+  private ready: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly waiters = new Set<() => void>();
   subscribers = 0;
 
@@ -36,34 +39,57 @@ class ProjectFeed {
     private readonly ctx: ServiceContext,
     private readonly resolver: ResolveService,
     private readonly projectId: string,
-  ) {
-    this.ready = latestEventId(ctx.engine.db, projectId).then((id) => {
-      this.latestId = id;
-    });
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Learns where the log ends, once; a failed attempt is forgotten so the next one retries. */
+  private start(): Promise<void> {
+    this.ready ??= latestEventId(this.ctx.engine.db, this.projectId).then(
+      (id) => {
+        this.latestId = id;
+      },
+      (error: unknown) => {
+        this.ready = undefined;
+        throw error;
+      },
+    );
+    return this.ready;
   }
 
   /** Where a new subscriber without a cursor starts: after everything committed so far. */
   async head(): Promise<number> {
-    await this.ready;
+    await this.start();
     return this.latestId;
   }
 
+  /** Reads what is new; a failure (database down) is retried shortly instead of lost. */
   refresh(): void {
     if (this.refreshing) {
       this.again = true;
       return;
     }
-    this.refreshing = this.readNew().finally(() => {
-      this.refreshing = undefined;
-      if (this.again) {
-        this.again = false;
-        this.refresh();
-      }
-    });
+    this.refreshing = this.readNew()
+      .catch((error: unknown) => {
+        this.onError(error);
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.refresh(), RETRY_MS);
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+        if (this.again) {
+          this.again = false;
+          this.refresh();
+        }
+      });
+  }
+
+  /** Stops retrying once nobody listens. */
+  dispose(): void {
+    clearTimeout(this.retryTimer);
   }
 
   private async readNew(): Promise<void> {
-    await this.ready;
+    await this.start();
     for (;;) {
       const events = await this.readLog(this.latestId);
       if (events.length === 0) break;
@@ -101,7 +127,7 @@ class ProjectFeed {
 
   /** Events after `cursor`, from memory when the window covers it, else from the log. */
   async eventsAfter(cursor: number): Promise<ChangeEvent[]> {
-    await this.ready;
+    await this.start();
     if (cursor >= this.latestId) return [];
     const first = this.recent[0];
     if (first && cursor >= first.id - 1) {
@@ -141,6 +167,7 @@ export class FeedHub {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly resolver: ResolveService,
+    private readonly onError: (error: unknown) => void = () => {},
   ) {
     ctx.engine.onChange(
       (change) => this.feeds.get(change.projectId)?.refresh(),
@@ -153,7 +180,7 @@ export class FeedHub {
   join(projectId: string): ProjectFeed {
     let feed = this.feeds.get(projectId);
     if (!feed) {
-      feed = new ProjectFeed(this.ctx, this.resolver, projectId);
+      feed = new ProjectFeed(this.ctx, this.resolver, projectId, this.onError);
       this.feeds.set(projectId, feed);
     }
     feed.subscribers++;
@@ -162,7 +189,10 @@ export class FeedHub {
 
   leave(projectId: string): void {
     const feed = this.feeds.get(projectId);
-    if (feed && --feed.subscribers === 0) this.feeds.delete(projectId);
+    if (feed && --feed.subscribers === 0) {
+      feed.dispose();
+      this.feeds.delete(projectId);
+    }
   }
 }
 

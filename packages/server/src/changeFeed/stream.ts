@@ -6,6 +6,8 @@ export interface StreamOptions {
   heartbeatMs: number;
   /** Sent to clients as the SSE `retry:` reconnection delay. */
   retryMs: number;
+  /** Hears failures to read the event log. */
+  onError: (error: unknown) => void;
 }
 
 const encoder = new TextEncoder();
@@ -35,29 +37,45 @@ export function changeStream(
     stopWaiting();
     hub.leave(projectId);
   };
+  // The log could not be read (database down): end the stream cleanly; the client reconnects with
+  // its Last-Event-ID and loses nothing.
+  const endOnError = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+    options.onError(error);
+    close();
+    controller.close();
+  };
   return new ReadableStream<Uint8Array>(
     {
       async start(controller) {
-        position ??= await feed.head();
+        try {
+          position ??= await feed.head();
+        } catch (error) {
+          endOnError(controller, error);
+          return;
+        }
         controller.enqueue(
           encoder.encode(`retry: ${options.retryMs}\n: connected at event ${position}\n\n`),
         );
       },
       async pull(controller) {
-        for (;;) {
-          if (closed) return;
-          const events = await feed.eventsAfter(position ?? 0);
-          if (events.length > 0) {
-            position = events.at(-1)?.id ?? position;
-            controller.enqueue(encoder.encode(events.map(frame).join("")));
-            return;
+        try {
+          for (;;) {
+            if (closed) return;
+            const events = await feed.eventsAfter(position ?? 0);
+            if (events.length > 0) {
+              position = events.at(-1)?.id ?? position;
+              controller.enqueue(encoder.encode(events.map(frame).join("")));
+              return;
+            }
+            const wait = feed.waitForNews(position ?? 0, options.heartbeatMs);
+            stopWaiting = wait.cancel;
+            if (!(await wait.done)) {
+              if (!closed) controller.enqueue(encoder.encode(": heartbeat\n\n"));
+              return;
+            }
           }
-          const wait = feed.waitForNews(position ?? 0, options.heartbeatMs);
-          stopWaiting = wait.cancel;
-          if (!(await wait.done)) {
-            if (!closed) controller.enqueue(encoder.encode(": heartbeat\n\n"));
-            return;
-          }
+        } catch (error) {
+          endOnError(controller, error);
         }
       },
       cancel: close,

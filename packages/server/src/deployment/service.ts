@@ -1,12 +1,12 @@
 import {
   Conflict,
-  can,
   type DeployBody,
   type Deployment,
   type DeploymentHistoryQuery,
   type DeploymentList,
   Forbidden,
   type LabelAt,
+  labelMoveRefusal,
   moveToUndo,
   type Principal,
   type RollbackBody,
@@ -70,11 +70,8 @@ export function createDeploymentService(
     environment: string,
   ): Promise<PromptRecord> {
     const env = await environments.requireEnvironment(principal.projectId, environment);
-    if (env.protected && !can(principal, "label:move-protected")) {
-      throw new Forbidden(
-        `environment '${environment}' is protected: moving it needs the admin role (your key has '${principal.role}')`,
-      );
-    }
+    const refusal = labelMoveRefusal(principal, env);
+    if (refusal) throw new Forbidden(refusal);
     return prompts.requirePrompt(principal.projectId, name);
   }
 

@@ -1,4 +1,5 @@
 import {
+  Conflict,
   can,
   createPromptBodySchema,
   DEFAULT_LABEL,
@@ -6,6 +7,7 @@ import {
   Forbidden,
   Invalid,
   LATEST,
+  labelMoveRefusal,
   type Principal,
   type PromptVersion,
 } from "@promptline/core";
@@ -93,19 +95,14 @@ export function createLangfuseService(
       const valid = environmentNameSchema.safeParse(label);
       if (!valid.success)
         throw new Invalid(`labels: '${label}': ${valid.error.issues[0]?.message}`);
-      if (!can(principal, "label:move"))
-        throw new Forbidden(`setting label '${label}' needs the editor or admin role`);
       const env = await findEnvironment(db, principal.projectId, label);
       if (!env && !can(principal, "environment:manage")) {
         throw new Forbidden(
           `label '${label}' does not exist yet, and creating it needs the admin role`,
         );
       }
-      if (env?.protected && !can(principal, "label:move-protected")) {
-        throw new Forbidden(
-          `label '${label}' is a protected environment: moving it needs the admin role`,
-        );
-      }
+      const refusal = labelMoveRefusal(principal, env ?? { name: label, protected: false });
+      if (refusal) throw new Forbidden(refusal);
     }
     return wanted;
   }
@@ -120,7 +117,12 @@ export function createLangfuseService(
     for (const label of labels) {
       if (current[label] === version) continue;
       if (!(await findEnvironment(db, principal.projectId, label))) {
-        await environments.createEnvironment(principal, { name: label, protected: false });
+        // Created concurrently by another request: fine, it exists now.
+        await environments
+          .createEnvironment(principal, { name: label, protected: false })
+          .catch((error: unknown) => {
+            if (!(error instanceof Conflict)) throw error;
+          });
       }
       await deployments.deploy(principal, name, { environment: label, version, reason: REASON });
     }
@@ -157,7 +159,18 @@ export function createLangfuseService(
       const labels = await checkLabels(principal, body.labels);
       const existing = await findPromptByName(db, principal.projectId, body.name);
       if (!existing) {
-        await prompts.createPrompt(principal, checked.data);
+        await prompts.createPrompt(principal, checked.data).catch(async (error: unknown) => {
+          // A concurrent create of the same new prompt won: publish onto it, as Langfuse would.
+          const raced =
+            error instanceof Conflict &&
+            (await findPromptByName(db, principal.projectId, body.name));
+          if (!raced) throw error;
+          if (raced.type !== content.type) {
+            throw new Invalid(
+              `prompt '${body.name}' is a ${raced.type} prompt; a new version cannot change its type`,
+            );
+          }
+        });
       } else if (existing.type !== content.type) {
         throw new Invalid(
           `prompt '${body.name}' is a ${existing.type} prompt; a new version cannot change its type`,

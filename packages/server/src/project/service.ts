@@ -1,6 +1,7 @@
 import { DEFAULT_ENVIRONMENTS } from "@promptline/core";
 import { generateApiKey, hashApiKey, newApiKeyRecord, storeApiKey } from "../apiKey/service.js";
-import { findApiKeyByHash } from "../apiKey/store.js";
+import { findApiKeyByHash, findApiKeyByPublicKey } from "../apiKey/store.js";
+import { ConfigError } from "../config.js";
 import { nowIso, type ServiceContext } from "../context.js";
 import { insertEnvironment } from "../environment/store.js";
 import { writeWithEvents } from "../event/write.js";
@@ -23,11 +24,6 @@ async function findDefaultProject(ctx: ServiceContext): Promise<string | undefin
   return row?.id;
 }
 
-/**
- * First start: the default project, its environments and an admin key (generated, or the one
- * given for headless set-up), in one transaction. Later starts change nothing, except that a
- * newly given init key that was never stored is added.
- */
 /** Keys an operator sets for headless start-up: an admin key and/or a Langfuse key pair. */
 export interface InitKeys {
   adminKey?: string | undefined;
@@ -43,6 +39,11 @@ async function ensureInitKeys(
   await ensureInitKey(ctx, projectId, init.pair?.secretKey, init.pair?.publicKey ?? null);
 }
 
+/**
+ * First start: the default project, its environments and an admin key (generated, or the one
+ * given for headless set-up), in one transaction. Later starts change nothing, except that a
+ * newly given init key that was never stored is added.
+ */
 export async function bootstrapDefaultProject(
   ctx: ServiceContext,
   init: InitKeys,
@@ -104,14 +105,34 @@ export async function bootstrapDefaultProject(
   return initAdminKey ? { projectId } : { projectId, generatedAdminKey: key };
 }
 
-/** Idempotent: a key already stored (even since revoked) is left as it is. */
+/**
+ * Idempotent: a key already stored (even since revoked) is left as it is. A pair whose halves no
+ * longer match what is stored stops the start with a message naming the setting.
+ */
 async function ensureInitKey(
   ctx: ServiceContext,
   projectId: string,
   secret: string | undefined,
   publicKey: string | null,
 ): Promise<void> {
-  if (!secret || (await findApiKeyByHash(ctx.engine.db, hashApiKey(secret)))) return;
+  if (!secret) return;
+  const { db } = ctx.engine;
+  const stored = await findApiKeyByHash(db, hashApiKey(secret));
+  if (stored) {
+    if (stored.publicKey !== publicKey) {
+      throw new ConfigError(
+        publicKey
+          ? "PROMPTLINE_INIT_SECRET_KEY is already registered with another public key — keep the pair as it was created, or choose a new secret"
+          : "PROMPTLINE_INIT_ADMIN_KEY is already registered as a key pair's secret — choose another key",
+      );
+    }
+    return;
+  }
+  if (publicKey && (await findApiKeyByPublicKey(db, publicKey))) {
+    throw new ConfigError(
+      "PROMPTLINE_INIT_PUBLIC_KEY is already registered with another secret — set the secret it was created with, or revoke that pair and choose a new public key",
+    );
+  }
   const name = publicKey ? "langfuse" : "admin";
   try {
     await writeWithEvents(ctx, (trx, record) =>
@@ -122,6 +143,6 @@ async function ensureInitKey(
       ),
     );
   } catch (error) {
-    if (!(await findApiKeyByHash(ctx.engine.db, hashApiKey(secret)))) throw error;
+    if (!(await findApiKeyByHash(db, hashApiKey(secret)))) throw error;
   }
 }
