@@ -1,5 +1,4 @@
 import {
-  Conflict,
   type CreateEnvironmentBody,
   type Environment,
   environmentNameSchema,
@@ -7,7 +6,7 @@ import {
   type Principal,
 } from "@promptline/core";
 import { nowIso, type ServiceContext } from "../context.js";
-import { writeWithEvents } from "../event/write.js";
+import { createWithEvent } from "../event/write.js";
 import {
   type EnvironmentRecord,
   findEnvironment,
@@ -42,23 +41,19 @@ export function createEnvironmentService(ctx: ServiceContext): EnvironmentServic
         createdAt: nowIso(ctx),
         createdBy: principal.actor,
       };
-      try {
-        await writeWithEvents(ctx, async (trx, recordEvent) => {
-          await insertEnvironment(trx, record);
-          await recordEvent({
-            projectId: record.projectId,
-            type: "environment.created",
-            subject: record.name,
-            payload: { protected: record.protected },
-            actor: principal.actor,
-            at: record.createdAt,
-          });
-        });
-      } catch (error) {
-        if (ctx.engine.isUniqueViolation(error))
-          throw new Conflict(`environment '${body.name}' already exists`);
-        throw error;
-      }
+      await createWithEvent(
+        ctx,
+        (trx) => insertEnvironment(trx, record),
+        {
+          projectId: record.projectId,
+          type: "environment.created",
+          subject: record.name,
+          payload: { protected: record.protected },
+          actor: principal.actor,
+          at: record.createdAt,
+        },
+        `environment '${body.name}' already exists`,
+      );
       return toApi(record);
     },
 

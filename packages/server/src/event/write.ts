@@ -1,3 +1,4 @@
+import { Conflict } from "@promptline/core";
 import type { Transaction } from "kysely";
 import { nowIso, type ServiceContext } from "../context.js";
 import type { Change, Database } from "../storage/index.js";
@@ -46,4 +47,22 @@ export async function writeWithEvents<T>(
   );
   for (const change of changes.values()) await ctx.engine.publishChange(change);
   return result;
+}
+
+/** Inserts something new with its creation event; a duplicate (a unique key taken) is a Conflict. */
+export async function createWithEvent(
+  ctx: ServiceContext,
+  insert: (trx: Transaction<Database>) => Promise<void>,
+  event: EventInput,
+  duplicateMessage: string,
+): Promise<void> {
+  try {
+    await writeWithEvents(ctx, async (trx, record) => {
+      await insert(trx);
+      await record(event);
+    });
+  } catch (error) {
+    if (ctx.engine.isUniqueViolation(error)) throw new Conflict(duplicateMessage);
+    throw error;
+  }
 }

@@ -1,5 +1,4 @@
 import {
-  Conflict,
   type CreatePromptBody,
   emptyContent,
   Invalid,
@@ -14,7 +13,7 @@ import {
   validateContent,
 } from "@promptline/core";
 import { nowIso, type ServiceContext } from "../context.js";
-import { writeWithEvents } from "../event/write.js";
+import { createWithEvent, writeWithEvents } from "../event/write.js";
 import {
   findPromptByName,
   insertPrompt,
@@ -104,26 +103,19 @@ export function createPromptService(ctx: ServiceContext): PromptService {
         createdBy: principal.actor,
         updatedAt: at,
       };
-      try {
-        await writeWithEvents(ctx, async (trx, record) => {
-          await insertPrompt(trx, prompt);
-          await record({
-            projectId: prompt.projectId,
-            type: "prompt.created",
-            subject: prompt.name,
-            payload: { type: prompt.type },
-            actor: principal.actor,
-            at,
-          });
-        });
-      } catch (error) {
-        if (ctx.engine.isUniqueViolation(error)) {
-          throw new Conflict(
-            `a prompt named '${body.name}' already exists — edit its draft instead`,
-          );
-        }
-        throw error;
-      }
+      await createWithEvent(
+        ctx,
+        (trx) => insertPrompt(trx, prompt),
+        {
+          projectId: prompt.projectId,
+          type: "prompt.created",
+          subject: prompt.name,
+          payload: { type: prompt.type },
+          actor: principal.actor,
+          at,
+        },
+        `a prompt named '${body.name}' already exists — edit its draft instead`,
+      );
       return detail(prompt);
     },
 
