@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "zod";
+import { versionParamSchema } from "@promptline/core";
 import { type AppEnv, requires } from "../http/auth.js";
 import { json, jsonBody, problems, promptNameParam } from "../http/openapi.js";
 import {
@@ -77,7 +77,7 @@ export function registerLangfuseRoutes(app: OpenAPIHono<AppEnv>, langfuse: Langf
       middleware: [requires("label:move")],
       request: {
         params: promptNameParam.extend({
-          version: z.coerce.number().int().positive().max(2_147_483_647),
+          version: versionParamSchema,
         }),
         body: jsonBody(langfuseUpdateLabelsSchema),
       },

@@ -1,3 +1,4 @@
+import { versionParamSchema } from "@promptline/core";
 import { z } from "zod";
 
 /**
@@ -24,7 +25,7 @@ export const langfuseCreateSchema = z
   .meta({ id: "LangfuseCreatePrompt" });
 
 export const langfuseGetQuerySchema = z.object({
-  version: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+  version: versionParamSchema.optional(),
   label: z.string().max(64).optional(),
 });
 
