@@ -1,5 +1,6 @@
 export * from "./access/index.js";
 export * from "./api/index.js";
+export * from "./api/observability.js";
 export * from "./diff/index.js";
 export * from "./environment/index.js";
 export * from "./errors/index.js";
@@ -7,6 +8,10 @@ export * from "./prompt/content.js";
 export * from "./prompt/name.js";
 export * from "./prompt/templates.js";
 export * from "./template/index.js";
+export * from "./trace/cost.js";
+export * from "./trace/redact.js";
+export * from "./trace/schema.js";
+export * from "./trace/stats.js";
 export * from "./version/bump.js";
 export * from "./version/canonical.js";
 export * from "./version/semver.js";

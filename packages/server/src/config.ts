@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { parseRedactionRule } from "@promptline/core";
 import { z } from "zod";
 
 /** Every setting, with the environment variable it comes from. Flags of `promptline serve` mirror them. */
@@ -48,6 +49,63 @@ export const configSchema = z.object({
       "PROMPTLINE_INIT_SECRET_KEY must be 20-200 letters, digits, _ - or .",
     )
     .optional(),
+  secretKey: z.string().optional(),
+  traceRetentionDays: z.coerce
+    .number({
+      message: "PROMPTLINE_TRACE_RETENTION_DAYS must be a number of days (0 keeps traces forever)",
+    })
+    .int("PROMPTLINE_TRACE_RETENTION_DAYS must be a whole number of days")
+    .min(0, "PROMPTLINE_TRACE_RETENTION_DAYS must be 0 (forever) or more")
+    .max(36_500)
+    .default(30),
+  redact: z
+    .string()
+    .transform((value, ctx) => {
+      const names = value
+        .split(",")
+        .map((n) => n.trim())
+        .filter((n) => n !== "" && n !== "none");
+      const all = ["email", "phone", "card", "api_key"];
+      if (names.includes("all")) return all;
+      const unknown = names.filter((n) => !all.includes(n));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `PROMPTLINE_REDACT: unknown detector(s) ${unknown.join(", ")}; use a comma list of ${all.join(", ")}, or all, or none`,
+        });
+      }
+      return names;
+    })
+    .default([]),
+  redactPatterns: z
+    .string()
+    .transform((value, ctx) => {
+      try {
+        const list: unknown = JSON.parse(value);
+        if (Array.isArray(list) && list.every((p) => typeof p === "string")) {
+          return list.map((spec, i) => parseRedactionRule(spec, i));
+        }
+      } catch (error) {
+        if (!(error instanceof SyntaxError)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `PROMPTLINE_REDACT_PATTERNS: ${(error as Error).message}`,
+          });
+          return [];
+        }
+      }
+      ctx.addIssue({
+        code: "custom",
+        message:
+          'PROMPTLINE_REDACT_PATTERNS must be a JSON array of regular expressions, optionally named: ["order=ORD-\\d{6}"]',
+      });
+      return [];
+    })
+    .default([]),
+  metricsToken: z
+    .string()
+    .min(20, "PROMPTLINE_METRICS_TOKEN must be at least 20 characters")
+    .optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -62,6 +120,11 @@ export const ENV_VARS: Record<keyof Config, string> = {
   initPublicKey: "PROMPTLINE_INIT_PUBLIC_KEY",
   initSecretKey: "PROMPTLINE_INIT_SECRET_KEY",
   logLevel: "PROMPTLINE_LOG_LEVEL",
+  secretKey: "PROMPTLINE_SECRET_KEY",
+  traceRetentionDays: "PROMPTLINE_TRACE_RETENTION_DAYS",
+  redact: "PROMPTLINE_REDACT",
+  redactPatterns: "PROMPTLINE_REDACT_PATTERNS",
+  metricsToken: "PROMPTLINE_METRICS_TOKEN",
   feedHeartbeatSeconds: "PROMPTLINE_FEED_HEARTBEAT_SECONDS",
 };
 

@@ -1,6 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
+import type { Redactor } from "@promptline/core";
+import { createRedactor } from "@promptline/core";
 import { type Logger, pino } from "pino";
 import { createApiKeyService } from "./apiKey/service.js";
 import { FeedHub } from "./changeFeed/hub.js";
@@ -8,14 +10,32 @@ import { type Config, ConfigError } from "./config.js";
 import { createContext, type ServiceContext } from "./context.js";
 import { createDeploymentService } from "./deployment/service.js";
 import { createEnvironmentService } from "./environment/service.js";
+import { createGatewayService } from "./gateway/service.js";
 import { createApp, type Services } from "./http/app.js";
 import { createLangfuseService } from "./langfuse/service.js";
+import { ServerMetrics } from "./metrics/index.js";
+import { createPriceService } from "./price/service.js";
 import { bootstrapDefaultProject } from "./project/service.js";
 import { createPromptService } from "./prompt/service.js";
+import { createProviderService } from "./provider/service.js";
 import { createResolveFastPath } from "./resolve/fast-path.js";
 import { createResolveService } from "./resolve/service.js";
+import { loadServerSecret, SecretBox } from "./secret/index.js";
 import { openStorage } from "./storage/index.js";
+import { createTraceService, type TraceService } from "./trace/service.js";
+import { TraceWriter } from "./trace/writer.js";
 import { createVersionService } from "./version/service.js";
+
+const HOUR_MS = 3_600_000;
+
+/** Deletes traces past the retention period now and every hour. */
+function startRetention(traces: TraceService, warn: (error: unknown) => void): NodeJS.Timeout {
+  const run = () => void traces.applyRetention().catch(warn);
+  run();
+  const timer = setInterval(run, HOUR_MS);
+  timer.unref();
+  return timer;
+}
 
 /** Why the server could not listen, naming the setting to change. */
 function listenError(error: NodeJS.ErrnoException, config: Config): Error {
@@ -35,18 +55,59 @@ function listenError(error: NodeJS.ErrnoException, config: Config): Error {
   }
 }
 
-/** `warn` hears background failures that no request is waiting for (e.g. the database dropped). */
-export function createServices(
-  ctx: ServiceContext,
-  warn: (error: unknown) => void = () => {},
-): Services {
+export interface ServiceSettings {
+  secrets: SecretBox;
+  redact: Redactor;
+  traceRetentionDays: number;
+  /** Hears background failures no request waits for (the database dropped, a trace write). */
+  warn(error: unknown, what: string): void;
+}
+
+export function createServices(ctx: ServiceContext, settings: ServiceSettings): Services {
+  const warn = (err: unknown) => settings.warn(err, "change feed");
   const apiKeys = createApiKeyService(ctx);
   const prompts = createPromptService(ctx);
   const environments = createEnvironmentService(ctx);
   const versions = createVersionService(ctx, prompts);
   const deployments = createDeploymentService(ctx, prompts, environments);
   const resolver = createResolveService(ctx);
+  const providers = createProviderService(ctx, settings.secrets);
+  const prices = createPriceService(ctx);
+  const metrics = new ServerMetrics(() => resolver.cacheStats);
+  const traces = createTraceService(ctx, prices, {
+    redact: settings.redact,
+    retentionDays: settings.traceRetentionDays,
+    onIngest: (source, accepted, rejected) => {
+      metrics.tracesIngested.inc({ source }, accepted);
+      metrics.tracesRejected.inc({ source }, rejected);
+    },
+  });
+  const traceWriter = new TraceWriter({
+    store: async (projectId, batch) => {
+      const result = await traces.ingest(projectId, batch, "gateway");
+      if (result.rejected.length > 0) settings.warn(result.rejected, "gateway traces refused");
+    },
+    onError: (err) => settings.warn(err, "trace write (will retry)"),
+    onDrop: (count) => metrics.tracesDropped.inc(count),
+  });
+  const gateway = createGatewayService(ctx, {
+    resolver,
+    providers,
+    record: (projectId, trace) => {
+      const provider = trace.provider ?? "";
+      metrics.gatewayCalls.inc({ provider, status: trace.status ?? "ok" });
+      metrics.gatewayTokens.inc({ provider, direction: "input" }, trace.usage?.inputTokens ?? 0);
+      metrics.gatewayTokens.inc({ provider, direction: "output" }, trace.usage?.outputTokens ?? 0);
+      traceWriter.enqueue(projectId, trace);
+    },
+  });
   return {
+    providers,
+    prices,
+    traces,
+    traceWriter,
+    gateway,
+    metrics,
     engine: ctx.engine,
     feed: new FeedHub(ctx, resolver, warn),
     apiKeys,
@@ -79,6 +140,19 @@ export async function startServer(
   config: Config,
   log: Logger = pino({ level: config.logLevel }),
 ): Promise<RunningServer> {
+  let secret: ReturnType<typeof loadServerSecret>;
+  try {
+    secret = loadServerSecret(config.secretKey, config.dataDir);
+  } catch (error) {
+    throw new ConfigError(
+      config.secretKey === undefined
+        ? `PROMPTLINE_DATA_DIR: cannot keep the server secret in ${config.dataDir} (${(error as Error).message}); set PROMPTLINE_SECRET_KEY instead`
+        : `PROMPTLINE_SECRET_KEY ${(error as Error).message}`,
+    );
+  }
+  if (secret.source === "generated") {
+    log.info({ file: secret.file }, "generated the server secret that encrypts provider keys");
+  }
   const engine = await openStorage(config, {
     onListenerError: (err) => log.warn({ err }, "change listener"),
   }).catch((error: Error) => {
@@ -89,8 +163,13 @@ export async function startServer(
         );
   });
   const ctx = createContext(engine);
+  const services = createServices(ctx, {
+    secrets: new SecretBox(secret.key),
+    redact: createRedactor(config.redact, config.redactPatterns),
+    traceRetentionDays: config.traceRetentionDays,
+    warn: (err, what) => log.warn({ err }, what),
+  });
   const warn = (err: unknown) => log.warn({ err }, "change feed");
-  const services = createServices(ctx, warn);
   try {
     const { generatedAdminKey } = await bootstrapDefaultProject(ctx, {
       adminKey: config.initAdminKey,
@@ -101,11 +180,20 @@ export async function startServer(
     });
     const app = createApp(services, log, {
       feed: { heartbeatMs: config.feedHeartbeatSeconds * 1000, retryMs: 1000, onError: warn },
+      metricsToken: config.metricsToken,
     });
+    const retention = startRetention(services.traces, (err) =>
+      log.warn({ err }, "trace retention"),
+    );
     const frameworkListener = getRequestListener(app.fetch);
     const serveFromMemory = createResolveFastPath(services.apiKeys, services.resolver);
+    const fastRoute = { route: "/api/v1/client/prompts/:name", method: "GET" };
     const server = createServer((req, res) => {
-      if (!serveFromMemory(req, res)) void frameworkListener(req, res);
+      if (serveFromMemory(req, res)) {
+        services.metrics.httpRequests.inc({ ...fastRoute, status: String(res.statusCode) });
+      } else {
+        void frameworkListener(req, res);
+      }
     });
     server.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
@@ -120,10 +208,12 @@ export async function startServer(
       services,
       generatedAdminKey,
       close: async () => {
+        clearInterval(retention);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        await services.traceWriter.close();
         await engine.close();
       },
     };

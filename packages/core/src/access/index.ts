@@ -11,13 +11,28 @@ export const PERMISSIONS = [
   "label:move-protected",
   "environment:manage",
   "apikey:manage",
+  "provider:read",
+  "provider:manage",
+  "price:manage",
+  "gateway:call",
+  "trace:read",
+  "trace:write",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  editor: new Set(["prompt:read", "prompt:write", "label:move"]),
-  viewer: new Set(["prompt:read"]),
+  editor: new Set([
+    "prompt:read",
+    "prompt:write",
+    "label:move",
+    "provider:read",
+    "gateway:call",
+    "trace:read",
+    "trace:write",
+  ]),
+  // Applications run with viewer keys: they resolve prompts, call the gateway and report traces.
+  viewer: new Set(["prompt:read", "provider:read", "gateway:call", "trace:read", "trace:write"]),
 };
 
 /** Who is calling: an API key today, a user account later. */

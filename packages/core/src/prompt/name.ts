@@ -18,3 +18,28 @@ export const tagSchema = z
   .min(1)
   .max(64)
   .regex(/^[^\s,"]+$/, "a tag has no whitespace, commas or quotes");
+
+/** A prompt named in one string: `name`, `name@label` or `name#version`. */
+export interface PromptReference {
+  name: string;
+  label?: string;
+  version?: number;
+}
+
+/** Parses a prompt reference, or returns why it is not one. */
+export function parsePromptReference(text: string): PromptReference | string {
+  const match = /^([^@#]+)(?:@([^@#]+)|#(\d+))?$/.exec(text);
+  const example =
+    "e.g. support/refund-agent, support/refund-agent@staging or support/refund-agent#3";
+  if (!match) return `'${text}' is not a prompt reference (${example})`;
+  const [, name, label, version] = match as unknown as [string, string, string?, string?];
+  if (!promptNameSchema.safeParse(name).success) {
+    return `'${name}' is not a prompt name (${example})`;
+  }
+  if (version !== undefined) {
+    const n = Number(version);
+    if (n < 1 || n > 2_147_483_647) return `'#${version}' is not a version number`;
+    return { name, version: n };
+  }
+  return label === undefined ? { name } : { name, label };
+}

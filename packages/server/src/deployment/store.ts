@@ -118,3 +118,21 @@ export async function moveAt(
     .executeTakeFirst();
   return row && toRecord(row);
 }
+
+/** Moves of a prompt's labels made in [from, to), oldest first. */
+export async function movesBetween(
+  db: Kysely<Database>,
+  promptId: string,
+  from: string,
+  to: string,
+): Promise<DeploymentRecord[]> {
+  const rows = await db
+    .selectFrom("deployments")
+    .selectAll()
+    .where("prompt_id", "=", promptId)
+    .where("created_at", ">=", from)
+    .where("created_at", "<", to)
+    .orderBy("id")
+    .execute();
+  return rows.map(toRecord);
+}

@@ -11,7 +11,12 @@ export type EventType =
   | "label.rolled_back"
   | "environment.created"
   | "apikey.created"
-  | "apikey.revoked";
+  | "apikey.revoked"
+  | "provider.created"
+  | "provider.updated"
+  | "provider.deleted"
+  | "price.set"
+  | "price.removed";
 
 export interface NewEvent {
   projectId: string;

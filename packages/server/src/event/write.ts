@@ -15,6 +15,8 @@ const CHANGE_KINDS: Record<string, Change["kind"]> = {
   apikey: "apikey",
   environment: "environment",
   project: "project",
+  provider: "provider",
+  price: "price",
 };
 
 function changeOf(event: NewEvent): Change {

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -11,20 +12,31 @@ import { registerDeploymentRoutes } from "../deployment/routes.js";
 import type { DeploymentService } from "../deployment/service.js";
 import { registerEnvironmentRoutes } from "../environment/routes.js";
 import type { EnvironmentService } from "../environment/service.js";
+import { registerGatewayRoutes } from "../gateway/routes.js";
+import type { GatewayService } from "../gateway/service.js";
 import { registerLangfuseRoutes } from "../langfuse/routes.js";
 import type { LangfuseService } from "../langfuse/service.js";
+import type { ServerMetrics } from "../metrics/index.js";
+import { registerPriceRoutes } from "../price/routes.js";
+import type { PriceService } from "../price/service.js";
 import { registerPromptRoutes } from "../prompt/routes.js";
 import type { PromptService } from "../prompt/service.js";
+import { registerProviderRoutes } from "../provider/routes.js";
+import type { ProviderService } from "../provider/service.js";
 import { registerResolveRoutes } from "../resolve/routes.js";
 import type { ResolveService } from "../resolve/service.js";
 import type { StorageEngine } from "../storage/index.js";
+import { registerOtlpRoutes } from "../trace/otlp-routes.js";
+import { registerTraceRoutes } from "../trace/routes.js";
+import type { TraceService } from "../trace/service.js";
+import type { TraceWriter } from "../trace/writer.js";
 import { registerVersionRoutes } from "../version/routes.js";
 import type { VersionService } from "../version/service.js";
-import { type AppEnv, authenticate } from "./auth.js";
+import { type AppEnv, authenticate, bearerKey } from "./auth.js";
+import { bodyLimitFor } from "./limits.js";
 import { errorToProblem, problem, validationProblem } from "./problem.js";
 
-/** Request bodies larger than this are refused with 413 before they are parsed. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+export { MAX_BODY_BYTES } from "./limits.js";
 
 export interface Services {
   engine: StorageEngine;
@@ -36,6 +48,12 @@ export interface Services {
   environments: EnvironmentService;
   deployments: DeploymentService;
   resolver: ResolveService;
+  providers: ProviderService;
+  prices: PriceService;
+  traces: TraceService;
+  traceWriter: TraceWriter;
+  gateway: GatewayService;
+  metrics: ServerMetrics;
 }
 
 export const API_VERSION = "0.1.0";
@@ -62,8 +80,16 @@ const refuseNulCharacters: MiddlewareHandler = async (c, next) => {
   await next();
 };
 
+/** Compares secrets in constant time (digests first, so lengths do not leak either). */
+function safeEqual(a: string, b: string): boolean {
+  const digest = (s: string) => createHash("sha256").update(s).digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
 export interface AppOptions {
   feed: StreamOptions;
+  /** A bearer token that may read /metrics besides admin keys (for Prometheus). */
+  metricsToken?: string | undefined;
 }
 
 export function createApp(
@@ -77,6 +103,7 @@ export function createApp(
     },
   });
 
+  app.use("*", services.metrics.middleware());
   app.onError((error, c) => errorToProblem(error, c, log));
   app.notFound((c) => {
     const hint = c.req.path.startsWith("/api/v1/prompts/")
@@ -116,17 +143,51 @@ export function createApp(
     },
   });
 
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: (c) =>
-      problem(c, 413, "payload_too_large", `the body is over the ${MAX_BODY_BYTES} byte limit`),
-  });
+  const limits = new Map<number, MiddlewareHandler>();
+  const limitBody: MiddlewareHandler = (c, next) => {
+    const maxSize = bodyLimitFor(c.req.path);
+    let limit = limits.get(maxSize);
+    if (!limit) {
+      limit = bodyLimit({
+        maxSize,
+        onError: (c) =>
+          problem(c, 413, "payload_too_large", `the body is over the ${maxSize} byte limit`),
+      });
+      limits.set(maxSize, limit);
+    }
+    return limit(c, next);
+  };
   // Only requests that carry a body are limited: touching a GET's body would slow the hot path.
-  app.use("/api/*", (c, next) =>
-    c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
-  );
+  for (const path of ["/api/*", "/v1/*"]) {
+    app.use(path, (c, next) =>
+      c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
+    );
+  }
   app.use("/api/*", refuseNulCharacters);
   app.use("/api/*", authenticate(services.apiKeys));
+  app.use("/v1/*", authenticate(services.apiKeys));
+  app.get("/metrics", async (c) => {
+    const token = bearerKey(c.req.header("authorization"));
+    const allowed =
+      token !== undefined &&
+      ((options.metricsToken !== undefined && safeEqual(token, options.metricsToken)) ||
+        (await services.apiKeys.authenticate(token).then(
+          (principal) => principal.role === "admin",
+          () => false,
+        )));
+    if (!allowed) {
+      return problem(
+        c,
+        401,
+        "unauthorized",
+        "send PROMPTLINE_METRICS_TOKEN or an admin API key as 'Authorization: Bearer <token>'",
+      );
+    }
+    services.metrics.traceQueue.set(services.traceWriter.queued);
+    return c.body(await services.metrics.registry.metrics(), 200, {
+      "content-type": services.metrics.registry.contentType,
+    });
+  });
 
   registerPromptRoutes(app, services.prompts);
   registerVersionRoutes(app, services.versions);
@@ -136,5 +197,10 @@ export function createApp(
   registerResolveRoutes(app, services.resolver);
   registerChangeFeedRoutes(app, services.feed, options.feed);
   registerLangfuseRoutes(app, services.langfuse);
+  registerProviderRoutes(app, services.providers);
+  registerPriceRoutes(app, services.prices);
+  registerTraceRoutes(app, services.traces);
+  registerOtlpRoutes(app, services.traces);
+  registerGatewayRoutes(app, services.gateway);
   return app;
 }

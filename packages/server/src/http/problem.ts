@@ -28,8 +28,10 @@ export function problem(
   message: string,
   details?: unknown,
 ) {
-  const body: Problem =
+  const body: Problem & { error?: unknown } =
     details === undefined ? { status, code, message } : { status, code, message, details };
+  // OpenAI-compatible clients (the gateway's) read the message from an `error` object.
+  if (c.req.path.startsWith("/v1/")) body.error = { message, type: code, param: null, code };
   return c.body(JSON.stringify(body), status, { "content-type": "application/problem+json" });
 }
 

@@ -37,6 +37,8 @@ export interface ResolveService {
     selector: Selector,
   ): Promise<Resolution & { found: true }>;
   compile(principal: Principal, name: string, body: CompileBody): Promise<CompiledPromptResult>;
+  /** Running totals of resolutions answered from memory and loaded from storage. */
+  readonly cacheStats: { hits: number; misses: number };
   /** A cached successful resolution, without touching storage; undefined when not cached. */
   peek(
     projectId: string,
@@ -112,22 +114,29 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
       ? `l:${selector.label ?? DEFAULT_LABEL}`
       : `v:${selector.version}`;
 
+  const cacheStats = { hits: 0, misses: 0 };
   async function resolve(projectId: string, name: string, selector: Selector) {
     if (selector.label !== undefined && selector.version !== undefined) {
       throw new Invalid("ask for a label or a version, not both");
     }
     const key = selectorKey(selector);
     const g = group(projectId, name);
-    const resolution =
-      cache.get(g, key) ?? (await cache.load(g, key, () => load(projectId, name, selector)));
+    let resolution = cache.get(g, key);
+    if (resolution) cacheStats.hits++;
+    else {
+      cacheStats.misses++;
+      resolution = await cache.load(g, key, () => load(projectId, name, selector));
+    }
     if (!resolution.found) throw new NotFound(resolution.message);
     return resolution;
   }
 
   return {
     resolve,
+    cacheStats,
     peek(projectId, name, selector) {
       const resolution = cache.get(group(projectId, name), selectorKey(selector));
+      if (resolution?.found) cacheStats.hits++;
       return resolution?.found ? resolution : undefined;
     },
     async compile(principal, name, body) {

@@ -1,10 +1,10 @@
 import type { ColumnDefinitionBuilder, Kysely, Transaction } from "kysely";
-import type { Database } from "./database.js";
+import type { Database, NewTrace, TraceScoreRow } from "./database.js";
 
 /** A change other instances must hear about (cache invalidation now, the change feed later). */
 export interface Change {
   projectId: string;
-  kind: "prompt" | "apikey" | "environment" | "project";
+  kind: "prompt" | "apikey" | "environment" | "project" | "provider" | "price";
   /** What changed: a prompt name, an API key id, an environment name. */
   subject: string;
 }
@@ -29,6 +29,11 @@ export interface StorageEngine {
   lockEventLog(trx: Transaction<Database>, projectId: string): Promise<void>;
   /** Serialises writers of one prompt: held until the transaction ends. */
   lockPrompt(trx: Transaction<Database>, promptId: string): Promise<void>;
+  /**
+   * Inserts traces and their scores in one transaction, skipping ids already stored (a retried
+   * batch), and resolves once they are committed. Returns how many traces were new.
+   */
+  insertTraces(rows: readonly NewTrace[], scores: readonly TraceScoreRow[]): Promise<number>;
   /** Whether a failed statement broke a unique constraint (a concurrent insert won). */
   isUniqueViolation(error: unknown): boolean;
   /** Tells every instance (this one included) that something changed. */

@@ -134,6 +134,103 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
           .execute();
       },
     },
+    "0003_observability": {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("provider_connections")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("project_id", "text", (c) => c.notNull().references("projects.id"))
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("kind", "text", (c) => c.notNull())
+          .addColumn("base_url", "text")
+          .addColumn("api_key_encrypted", "text")
+          .addColumn("api_key_hint", "text")
+          .addColumn("api_key_header", "text")
+          .addColumn("default_model", "text")
+          .addColumn("timeout_ms", "integer", (c) => c.notNull())
+          .addColumn("max_retries", "integer", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .addUniqueConstraint("provider_connections_project_name", ["project_id", "name"])
+          .execute();
+        await db.schema
+          .createTable("model_prices")
+          .addColumn("project_id", "text", (c) => c.notNull().references("projects.id"))
+          .addColumn("model", "text", (c) => c.notNull())
+          .addColumn("input_per_million", "double precision", (c) => c.notNull())
+          .addColumn("output_per_million", "double precision", (c) => c.notNull())
+          .addColumn("updated_at", "text", (c) => c.notNull())
+          .addColumn("updated_by", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("model_prices_pk", ["project_id", "model"])
+          .execute();
+        // No foreign key to projects: ingestion runs at tens of thousands of rows a second.
+        await db.schema
+          .createTable("traces")
+          .addColumn("project_id", "text", (c) => c.notNull())
+          .addColumn("id", "text", (c) => c.notNull())
+          .addColumn("source", "text", (c) => c.notNull())
+          .addColumn("start_time", "text", (c) => c.notNull())
+          .addColumn("end_time", "text")
+          .addColumn("prompt_name", "text")
+          .addColumn("prompt_version", "integer")
+          .addColumn("label", "text")
+          .addColumn("variant", "text")
+          .addColumn("provider", "text")
+          .addColumn("model", "text")
+          .addColumn("input", "text")
+          .addColumn("output", "text")
+          .addColumn("input_tokens", "integer")
+          .addColumn("output_tokens", "integer")
+          .addColumn("total_tokens", "integer")
+          .addColumn("cost", "double precision")
+          .addColumn("latency_ms", "double precision")
+          .addColumn("ttft_ms", "double precision")
+          .addColumn("status", "text", (c) => c.notNull())
+          .addColumn("error", "text")
+          .addColumn("user_id", "text")
+          .addColumn("session_id", "text")
+          .addColumn("metadata", "text", (c) => c.notNull())
+          .addColumn("ingested_at", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("traces_pk", ["project_id", "id"])
+          .execute();
+        // Every list is newest first within a project; the filters people use most get their
+        // own (filter, time) index, the rest narrow a time range.
+        const traceIndexes: Record<string, string[]> = {
+          traces_time: ["project_id", "start_time"],
+          traces_prompt: ["project_id", "prompt_name", "prompt_version", "start_time"],
+          traces_model: ["project_id", "model", "start_time"],
+          traces_user: ["project_id", "user_id", "start_time"],
+          traces_status: ["project_id", "status", "start_time"],
+        };
+        for (const [name, columns] of Object.entries(traceIndexes)) {
+          await db.schema.createIndex(name).on("traces").columns(columns).execute();
+        }
+        await db.schema
+          .createTable("trace_scores")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("project_id", "text", (c) => c.notNull())
+          .addColumn("trace_id", "text", (c) => c.notNull())
+          .addColumn("name", "text", (c) => c.notNull())
+          .addColumn("value", "double precision", (c) => c.notNull())
+          .addColumn("comment", "text")
+          .addColumn("source", "text", (c) => c.notNull())
+          .addColumn("actor", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("trace_scores_trace")
+          .on("trace_scores")
+          .columns(["project_id", "trace_id"])
+          .execute();
+        await db.schema
+          .createIndex("trace_scores_time")
+          .on("trace_scores")
+          .columns(["project_id", "created_at"])
+          .execute();
+      },
+    },
   };
 }
 

@@ -63,7 +63,8 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(
   kind: EngineKind,
   database?: Awaited<ReturnType<typeof freshDatabase>>,
-  settings: Partial<Config> = {},
+  /** Raw settings, as the flags of `promptline serve` would give them. */
+  settings: Partial<Record<keyof Config, unknown>> = {},
 ): Promise<TestServer> {
   const db = database ?? (await freshDatabase(kind));
   const config = loadConfig(

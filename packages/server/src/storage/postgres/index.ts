@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import type { Database } from "../database.js";
+import { type Database, SCORE_COLUMNS, TRACE_COLUMNS } from "../database.js";
 import type { Change, StorageEngine } from "../engine.js";
 import { LocalChanges } from "../local-changes.js";
 
@@ -42,6 +42,13 @@ export function createPostgresEngine(
         trx,
       );
     },
+    // One statement of column arrays per table: the parameter count is the same for any batch.
+    insertTraces: (rows, scores) =>
+      db.transaction().execute(async (trx) => {
+        const result = await insertColumnArrays(trx, "traces", TRACE_COLUMNS, rows);
+        await insertColumnArrays(trx, "trace_scores", SCORE_COLUMNS, scores);
+        return result;
+      }),
     isUniqueViolation: (error) => (error as { code?: string })?.code === "23505",
     publishChange: async (change: Change) => {
       changes.deliver(change);
@@ -63,6 +70,24 @@ export function createPostgresEngine(
       await db.destroy();
     },
   };
+}
+
+async function insertColumnArrays<R extends object>(
+  db: Kysely<Database>,
+  table: string,
+  columns: ReadonlyArray<readonly [keyof R & string, string]>,
+  rows: readonly R[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const names = sql.join(columns.map(([c]) => sql.ref(c)));
+  const arrays = sql.join(
+    columns.map(([c, type]) => sql`${rows.map((r) => r[c] ?? null)}::${sql.raw(type)}[]`),
+  );
+  const result =
+    await sql`insert into ${sql.table(table)} (${names}) select * from unnest(${arrays}) on conflict do nothing`.execute(
+      db,
+    );
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /** One dedicated connection that LISTENs, reconnecting with backoff when it drops. */

@@ -1,0 +1,88 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { gatewayRequestSchema } from "@promptline/core";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { type AppEnv, requires } from "../http/auth.js";
+import { problem } from "../http/problem.js";
+import { ProviderError } from "../provider/types.js";
+import type { GatewayService } from "./service.js";
+
+export const TRACE_ID_HEADER = "x-promptline-trace-id";
+
+/** The status a failed provider call is answered with: the caller's own mistakes keep theirs. */
+function statusOf(error: ProviderError): ContentfulStatusCode {
+  if (error.kind === "timeout") return 504;
+  if (error.status !== null && error.status >= 400 && error.status < 500) {
+    return error.status as ContentfulStatusCode;
+  }
+  return 502;
+}
+
+function providerProblem(c: Context, error: ProviderError) {
+  return problem(c, statusOf(error), "provider_error", error.message, {
+    provider: error.provider,
+    upstreamStatus: error.status,
+  });
+}
+
+/**
+ * `POST /v1/chat/completions`, the OpenAI Chat Completions API: official OpenAI SDKs work by
+ * changing their base URL. Answers are the provider's, unchanged in shape, streamed as they come.
+ */
+export function registerGatewayRoutes(app: OpenAPIHono<AppEnv>, gateway: GatewayService): void {
+  app.post("/v1/chat/completions", requires("gateway:call"), async (c) => {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      return problem(c, 400, "invalid", "the body must be a JSON Chat Completions request");
+    }
+    const parsed = gatewayRequestSchema.safeParse(raw);
+    if (!parsed.success) {
+      const message = parsed.error.issues
+        .map((i) => `${["body", ...i.path].join(".")}: ${i.message}`)
+        .join("; ");
+      return problem(c, 400, "invalid", message);
+    }
+    let call: Awaited<ReturnType<GatewayService["complete"]>>;
+    try {
+      call = await gateway.complete(
+        c.get("principal"),
+        parsed.data,
+        (name) => c.req.header(name),
+        c.req.raw.signal,
+      );
+    } catch (error) {
+      if (error instanceof ProviderError) return providerProblem(c, error);
+      throw error;
+    }
+    const { response, traceId } = call;
+    if (!response.stream) {
+      return c.body(response.body, response.status as ContentfulStatusCode, {
+        "content-type": "application/json",
+        [TRACE_ID_HEADER]: traceId,
+      });
+    }
+    const chunks = response.chunks[Symbol.asyncIterator]();
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+      async cancel() {
+        await chunks.return?.();
+      },
+    });
+    return new Response(body, {
+      status: response.status,
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache",
+        connection: "keep-alive",
+        [TRACE_ID_HEADER]: traceId,
+      },
+    });
+  });
+}

@@ -1,0 +1,132 @@
+import {
+  compileContent,
+  type GatewayRequest,
+  Invalid,
+  type Principal,
+  type TraceInput,
+} from "@promptline/core";
+import type { ServiceContext } from "../context.js";
+import { callProvider } from "../provider/call.js";
+import type { ProviderService } from "../provider/service.js";
+import type { CallOutcome, ChatCompletionBody, ProviderResponse } from "../provider/types.js";
+import type { ResolveService } from "../resolve/service.js";
+import { timeOrderedId } from "../trace/ids.js";
+import { configParams, type GatewayIntent, promptMessages, readIntent } from "./request.js";
+
+export interface GatewayCall {
+  traceId: string;
+  response: ProviderResponse;
+}
+
+export interface GatewayService {
+  /**
+   * Resolves and compiles the named prompt, merges it into the request, calls the provider and
+   * hands back its answer. The trace is recorded in the background once the answer is complete.
+   */
+  complete(
+    principal: Principal,
+    request: GatewayRequest,
+    header: (name: string) => string | undefined,
+    signal?: AbortSignal,
+  ): Promise<GatewayCall>;
+}
+
+/** Hears each finished call, off the response's critical path. */
+export type TraceSink = (projectId: string, trace: TraceInput) => void;
+
+export function createGatewayService(
+  ctx: ServiceContext,
+  deps: { resolver: ResolveService; providers: ProviderService; record: TraceSink },
+): GatewayService {
+  async function prepare(projectId: string, intent: GatewayIntent) {
+    const { prompt, extension } = intent;
+    let body: ChatCompletionBody = intent.body;
+    let promptTag: TraceInput["prompt"];
+    let providerName = extension.provider;
+    if (prompt) {
+      const { prompt: resolved } = await deps.resolver.resolve(projectId, prompt.name, prompt);
+      const compiled = compileContent(
+        resolved.content,
+        extension.variables ?? {},
+        extension.placeholders ?? {},
+      );
+      const config = resolved.content.config;
+      providerName ??= config?.provider;
+      // The version's config is the default; what the caller set explicitly wins.
+      body = {
+        ...configParams(config),
+        ...intent.body,
+        model: intent.modelFromPrompt ? (config?.model ?? "") : intent.body.model,
+        messages: [...promptMessages(compiled), ...intent.body.messages],
+      };
+      promptTag = {
+        name: resolved.name,
+        version: resolved.version,
+        ...(resolved.label !== null && { label: resolved.label }),
+      };
+    }
+    const target = await deps.providers.targetFor(projectId, providerName);
+    if (body.model === "") {
+      if (!target.defaultModel) {
+        throw new Invalid(
+          `prompt '${promptTag?.name}' version ${promptTag?.version} sets no model in its config, and provider '${target.name}' has no defaultModel: set one of them, or send a model name and the prompt in promptline.prompt`,
+        );
+      }
+      body = { ...body, model: target.defaultModel };
+    }
+    return { body, target, promptTag };
+  }
+
+  return {
+    async complete(principal, request, header, signal) {
+      const intent = readIntent(request, header);
+      const { body, target, promptTag } = await prepare(principal.projectId, intent);
+      const { extension } = intent;
+      const traceId = timeOrderedId(ctx.clock.now().getTime());
+      const startedAt = ctx.clock.now();
+      const userId = extension.userId ?? (typeof body.user === "string" ? body.user : undefined);
+      const trace = (outcome: CallOutcome): TraceInput => ({
+        id: traceId,
+        startTime: startedAt.toISOString(),
+        endTime: new Date(startedAt.getTime() + outcome.latencyMs).toISOString(),
+        ...(promptTag && { prompt: promptTag }),
+        provider: target.name,
+        model: outcome.model ?? body.model,
+        input: body.messages,
+        ...(outcome.output !== undefined && { output: outcome.output }),
+        usage: outcome.usage,
+        latencyMs: outcome.latencyMs,
+        ...(outcome.timeToFirstTokenMs !== undefined && {
+          timeToFirstTokenMs: outcome.timeToFirstTokenMs,
+        }),
+        status: outcome.status,
+        ...(outcome.error !== undefined && { error: outcome.error.slice(0, 10_000) }),
+        ...(userId !== undefined && { userId: userId.slice(0, 256) }),
+        ...(extension.sessionId !== undefined && { sessionId: extension.sessionId }),
+        metadata: {
+          ...extension.traceMetadata,
+          stream: body.stream === true,
+          ...(outcome.finishReason !== undefined && { finishReason: outcome.finishReason }),
+          ...(extension.context !== undefined && { context: extension.context }),
+        },
+      });
+      let response: ProviderResponse;
+      try {
+        response = await callProvider(target, body, signal ? { signal } : {});
+      } catch (error) {
+        const latencyMs = ctx.clock.now().getTime() - startedAt.getTime();
+        deps.record(
+          principal.projectId,
+          trace({ status: "error", error: (error as Error).message, usage: {}, latencyMs }),
+        );
+        throw error;
+      }
+      if (response.stream) {
+        void response.outcome.then((outcome) => deps.record(principal.projectId, trace(outcome)));
+      } else {
+        deps.record(principal.projectId, trace(response.outcome));
+      }
+      return { traceId, response };
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/** Request bodies larger than this are refused with 413 before they are parsed. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Trace batches and gateway requests (long conversations) may be larger. */
+export const MAX_INGEST_BYTES = 16 * 1024 * 1024;
+
+/** The size limit of a request's body, by where it goes. */
+export function bodyLimitFor(path: string): number {
+  return path === "/api/v1/traces" || path.startsWith("/v1/") ? MAX_INGEST_BYTES : MAX_BODY_BYTES;
+}

@@ -1,0 +1,88 @@
+import type { MiddlewareHandler } from "hono";
+import { routePath } from "hono/route";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/**
+ * What operators scrape at /metrics (Prometheus text format). One registry per server, so
+ * several servers in one process (tests) keep their own counts.
+ */
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({
+    name: "promptline_http_requests_total",
+    help: "HTTP requests answered, by route pattern, method and status",
+    labelNames: ["route", "method", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: "promptline_http_request_duration_seconds",
+    help: "Time to answer HTTP requests (to the first byte of streamed answers)",
+    labelNames: ["route", "method"] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly tracesIngested = new Counter({
+    name: "promptline_traces_ingested_total",
+    help: "Traces stored, by source (api, otlp, gateway)",
+    labelNames: ["source"] as const,
+    registers: [this.registry],
+  });
+  readonly tracesRejected = new Counter({
+    name: "promptline_traces_rejected_total",
+    help: "Traces refused as malformed, by source",
+    labelNames: ["source"] as const,
+    registers: [this.registry],
+  });
+  readonly tracesDropped = new Counter({
+    name: "promptline_traces_dropped_total",
+    help: "Gateway traces dropped because the write queue was full",
+    registers: [this.registry],
+  });
+  readonly traceQueue = new Gauge({
+    name: "promptline_trace_queue_depth",
+    help: "Gateway traces waiting to be written",
+    registers: [this.registry],
+  });
+  readonly gatewayCalls = new Counter({
+    name: "promptline_gateway_calls_total",
+    help: "Gateway calls by provider connection and outcome",
+    labelNames: ["provider", "status"] as const,
+    registers: [this.registry],
+  });
+  readonly gatewayTokens = new Counter({
+    name: "promptline_gateway_tokens_total",
+    help: "Tokens through the gateway, by provider connection and direction",
+    labelNames: ["provider", "direction"] as const,
+    registers: [this.registry],
+  });
+
+  /** `cacheStats` reads the resolve cache's running totals when scraped. */
+  constructor(cacheStats: () => { hits: number; misses: number }) {
+    collectDefaultMetrics({ register: this.registry, prefix: "promptline_" });
+    new Counter({
+      name: "promptline_resolve_cache_total",
+      help: "Prompt resolutions answered from memory (hit) or loaded from storage (miss)",
+      labelNames: ["result"] as const,
+      registers: [this.registry],
+      collect() {
+        const { hits, misses } = cacheStats();
+        this.reset();
+        this.inc({ result: "hit" }, hits);
+        this.inc({ result: "miss" }, misses);
+      },
+    });
+  }
+
+  /** Counts and times every request the framework answers, labelled by route pattern. */
+  middleware(): MiddlewareHandler {
+    return async (c, next) => {
+      const started = performance.now();
+      await next();
+      // The matched pattern, not the URL: ids and names must not explode the label set.
+      const route = routePath(c, -1);
+      const method = c.req.method;
+      this.httpRequests.inc({ route, method, status: String(c.res.status) });
+      this.httpDuration.observe({ route, method }, (performance.now() - started) / 1000);
+    };
+  }
+}

@@ -1,0 +1,165 @@
+/** One server-sent event from an upstream stream. */
+export interface SseEvent {
+  event: string | undefined;
+  data: string;
+}
+
+/**
+ * Parses server-sent events as bytes arrive: events may be split anywhere across network chunks.
+ * Handles LF and CRLF line ends; ignores comments and the id/retry fields, which providers do not
+ * use for completions.
+ */
+export class SseParser {
+  private buffer = "";
+  private eventName: string | undefined;
+  private dataLines: string[] = [];
+
+  /** Feeds more text; returns the events it completed. */
+  push(text: string): SseEvent[] {
+    this.buffer += text;
+    const events: SseEvent[] = [];
+    let lineStart = 0;
+    for (
+      let lineEnd = this.buffer.indexOf("\n");
+      lineEnd >= 0;
+      lineEnd = this.buffer.indexOf("\n", lineStart)
+    ) {
+      const end = lineEnd > lineStart && this.buffer[lineEnd - 1] === "\r" ? lineEnd - 1 : lineEnd;
+      const line = this.buffer.slice(lineStart, end);
+      lineStart = lineEnd + 1;
+      if (line === "") {
+        if (this.dataLines.length > 0) {
+          events.push({ event: this.eventName, data: this.dataLines.join("\n") });
+        }
+        this.eventName = undefined;
+        this.dataLines = [];
+      } else if (!line.startsWith(":")) {
+        this.readField(line);
+      }
+    }
+    this.buffer = this.buffer.slice(lineStart);
+    return events;
+  }
+
+  private readField(line: string): void {
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const rawValue = colon < 0 ? "" : line.slice(colon + 1);
+    const value = rawValue.startsWith(" ") ? rawValue.slice(1) : rawValue;
+    if (field === "data") this.dataLines.push(value);
+    else if (field === "event") this.eventName = value;
+  }
+}
+
+/** Turns upstream events into the OpenAI chunk text the client gets. */
+export interface StreamTranslator {
+  /** The text to forward for one upstream event; "" forwards nothing. */
+  translate(event: SseEvent): string;
+  /** True once the upstream said the answer is complete, or sent an error. */
+  readonly done: boolean;
+  /** The error the upstream reported in the stream, if it did. */
+  readonly failure: string | undefined;
+}
+
+/** A translator for upstreams whose events carry JSON, which report errors in the stream. */
+export abstract class JsonEventTranslator implements StreamTranslator {
+  done = false;
+  failure: string | undefined;
+
+  translate(event: SseEvent): string {
+    let data: unknown;
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      return this.fail(`the provider sent an unreadable event: ${event.data.slice(0, 200)}`);
+    }
+    return this.translateData(data, event);
+  }
+
+  /** `data` is the event's parsed JSON; `event` keeps the text, for forwarding it unchanged. */
+  protected abstract translateData(data: unknown, event: SseEvent): string;
+
+  /** Ends the stream with an error event. */
+  protected fail(message: string): string {
+    this.done = true;
+    this.failure = message;
+    return errorEvent(message);
+  }
+}
+
+/** The response body of an upstream call: bytes, and a way to hang up. */
+export interface UpstreamBody extends AsyncIterable<Uint8Array> {
+  destroy(error?: Error): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}
+
+export const ABANDONED = "the client stopped reading before the stream ended";
+const CUT_SHORT = "the provider's stream ended before the answer was complete";
+
+/** The final event of a stream that failed after it started. */
+export function errorEvent(message: string): string {
+  return `data: ${JSON.stringify({ error: { message, type: "provider_error" } })}\n\n`;
+}
+
+/**
+ * Relays an upstream SSE body as translated chunks, as they arrive. `settle` hears exactly once how
+ * the stream ended (undefined: complete), including when the consumer stops early: then the upstream
+ * connection is closed at once, even if a read is pending.
+ */
+export function relayStream(
+  body: UpstreamBody,
+  translator: StreamTranslator,
+  settle: (error: string | undefined) => void,
+  describeFailure: (error: unknown) => string,
+): AsyncIterable<string> {
+  let abandoned = false;
+  async function* forward(): AsyncGenerator<string> {
+    const decoder = new TextDecoder();
+    const parser = new SseParser();
+    let failure: string | undefined;
+    try {
+      // The body is read to its end even after [DONE] so that the connection can be reused.
+      for await (const bytes of body) {
+        let text = "";
+        for (const event of parser.push(decoder.decode(bytes, { stream: true }))) {
+          if (!translator.done) text += translator.translate(event);
+        }
+        if (text) yield text;
+      }
+      failure = translator.done ? translator.failure : CUT_SHORT;
+      if (failure === CUT_SHORT) yield errorEvent(failure);
+    } catch (error) {
+      if (abandoned) return;
+      failure = describeFailure(error);
+      yield errorEvent(failure);
+    } finally {
+      settle(abandoned ? ABANDONED : failure);
+    }
+  }
+  return abandonable(forward(), () => {
+    abandoned = true;
+    // Destroying an undici body emits an error, which nobody may be listening for any more.
+    body.on("error", () => {});
+    body.destroy();
+    settle(ABANDONED);
+  });
+}
+
+/**
+ * Wraps a one-shot generator so that return() runs `abandon` first. A generator alone would queue
+ * return() behind a pending read, and would skip its finally block if it had not started yet.
+ */
+export function abandonable(
+  source: AsyncGenerator<string>,
+  abandon: () => void,
+): AsyncIterableIterator<string> {
+  const iterator: AsyncIterableIterator<string> = {
+    next: () => source.next(),
+    async return() {
+      abandon();
+      return source.return(undefined);
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}

@@ -1,0 +1,109 @@
+export type ProviderKind = "openai" | "anthropic" | "echo";
+
+/** A provider connection, decrypted and ready to call. */
+export interface ProviderTarget {
+  /** The connection's name in the project, used in error messages. */
+  name: string;
+  kind: ProviderKind;
+  /**
+   * openai default https://api.openai.com/v1, anthropic default https://api.anthropic.com. May carry
+   * a query string (Azure: ...?api-version=2024-10-21), which stays after the endpoint's path.
+   */
+  baseUrl: string | null;
+  apiKey: string | null;
+  /**
+   * openai kind: null sends "Authorization: Bearer <key>"; otherwise the key goes raw in this header
+   * (Azure uses "api-key"). The anthropic kind always uses x-api-key.
+   */
+  apiKeyHeader: string | null;
+  /**
+   * Non-streaming: the whole of each attempt. Streaming: time to the response headers, then the
+   * longest silence allowed between chunks.
+   */
+  timeoutMs: number;
+  /** Retries after the first attempt. */
+  maxRetries: number;
+}
+
+/** An OpenAI Chat Completions request body (the gateway's lingua franca). */
+export type ChatCompletionBody = Record<string, unknown> & {
+  model: string;
+  messages: unknown[];
+  stream?: boolean | null;
+};
+
+export interface TokenUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+
+/** What the tracing layer records about one call. */
+export interface CallOutcome {
+  status: "ok" | "error";
+  error?: string;
+  /** The model the provider says answered. */
+  model?: string;
+  /** The assistant message(s), OpenAI message shape: [{ role: "assistant", content, tool_calls? }]. */
+  output?: unknown;
+  usage: TokenUsage;
+  /** From the call start (before any retries) to the last byte. */
+  latencyMs: number;
+  /** Streaming only: from the call start to the first chunk that carries content. */
+  timeToFirstTokenMs?: number;
+  finishReason?: string;
+}
+
+export type ProviderResponse =
+  | {
+      stream: false;
+      status: number;
+      /** chat.completion JSON text in OpenAI shape, sent to the client as is. */
+      body: string;
+      outcome: CallOutcome;
+    }
+  | {
+      stream: true;
+      status: number;
+      /**
+       * SSE text in OpenAI chat.completion.chunk format: each item one or more complete
+       * "data: {...}\n\n" events; the final item ends with "data: [DONE]\n\n", or is an error event.
+       */
+      chunks: AsyncIterable<string>;
+      /** Settles once the stream ended, failed or was abandoned by the consumer; never rejects. */
+      outcome: Promise<CallOutcome>;
+    };
+
+export type ProviderErrorKind = "http" | "timeout" | "network";
+
+/**
+ * A call that failed before its response could start. The message names the connection, never
+ * its key or URL (a URL may carry credentials in its query).
+ */
+export class ProviderError extends Error {
+  constructor(
+    readonly provider: string,
+    /** The upstream HTTP status; null for network failures and timeouts. */
+    readonly status: number | null,
+    /** What the upstream said (http), the silence observed (timeout), or the cause (network). */
+    readonly upstreamMessage: string,
+    readonly kind: ProviderErrorKind,
+  ) {
+    super(
+      kind === "http"
+        ? `provider '${provider}' answered ${status}: ${upstreamMessage}`
+        : kind === "timeout"
+          ? `provider '${provider}' ${upstreamMessage}`
+          : `provider '${provider}' could not be reached: ${upstreamMessage}`,
+    );
+    this.name = "ProviderError";
+  }
+
+  static timedOut(provider: string, timeoutMs: number): ProviderError {
+    return new ProviderError(provider, null, `did not answer within ${timeoutMs} ms`, "timeout");
+  }
+
+  static unreachable(provider: string, cause: string): ProviderError {
+    return new ProviderError(provider, null, cause, "network");
+  }
+}

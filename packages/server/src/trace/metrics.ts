@@ -1,0 +1,117 @@
+import { percentile, type VersionMetrics } from "@promptline/core";
+
+type VersionEntry = VersionMetrics["versions"][number];
+type Figures = Omit<VersionEntry, "version" | "series">;
+
+interface CallRow {
+  prompt_version: number | null;
+  start_time: string;
+  status: string;
+  latency_ms: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost: number | null;
+}
+
+interface ScoreRow {
+  prompt_version: number | null;
+  start_time: string;
+  name: string;
+  value: number;
+}
+
+/** Accumulates one group of calls (a version, or a version in one time bucket). */
+class Tally {
+  calls = 0;
+  errors = 0;
+  latencies: number[] = [];
+  inputTokens = 0;
+  outputTokens = 0;
+  cost = 0;
+  scores = new Map<string, { count: number; sum: number }>();
+
+  addCall(row: CallRow): void {
+    this.calls++;
+    if (row.status === "error") this.errors++;
+    if (row.latency_ms !== null) this.latencies.push(row.latency_ms);
+    this.inputTokens += row.input_tokens ?? 0;
+    this.outputTokens += row.output_tokens ?? 0;
+    this.cost += row.cost ?? 0;
+  }
+
+  addScore(row: ScoreRow): void {
+    const s = this.scores.get(row.name) ?? { count: 0, sum: 0 };
+    s.count++;
+    s.sum += row.value;
+    this.scores.set(row.name, s);
+  }
+
+  figures(): Figures {
+    const sorted = this.latencies.sort((a, b) => a - b);
+    const round = (n: number | undefined) => (n === undefined ? null : Math.round(n * 1000) / 1000);
+    return {
+      calls: this.calls,
+      errors: this.errors,
+      errorRate: this.calls === 0 ? 0 : this.errors / this.calls,
+      latencyP50: round(percentile(sorted, 0.5)),
+      latencyP95: round(percentile(sorted, 0.95)),
+      latencyP99: round(percentile(sorted, 0.99)),
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      cost: Math.round(this.cost * 1e9) / 1e9,
+      avgCostPerCall: this.calls === 0 ? null : Math.round((this.cost / this.calls) * 1e9) / 1e9,
+      scores: Object.fromEntries(
+        [...this.scores].map(([name, s]) => [name, { count: s.count, mean: s.sum / s.count }]),
+      ),
+    };
+  }
+}
+
+/** Start of the hour or day a timestamp falls in, as an ISO string. */
+function bucketOf(startTime: string, bucket: "hour" | "day"): string {
+  return bucket === "hour"
+    ? `${startTime.slice(0, 13)}:00:00.000Z`
+    : `${startTime.slice(0, 10)}T00:00:00.000Z`;
+}
+
+/** Per-version totals and time series, versions in order (calls without a version last). */
+export function summarise(
+  calls: readonly CallRow[],
+  scores: readonly ScoreRow[],
+  bucket: "hour" | "day",
+): VersionEntry[] {
+  const versions = new Map<number | null, { total: Tally; series: Map<string, Tally> }>();
+  const groupOf = (version: number | null, startTime: string) => {
+    let v = versions.get(version);
+    if (!v) {
+      v = { total: new Tally(), series: new Map() };
+      versions.set(version, v);
+    }
+    const time = bucketOf(startTime, bucket);
+    let t = v.series.get(time);
+    if (!t) {
+      t = new Tally();
+      v.series.set(time, t);
+    }
+    return { total: v.total, inBucket: t };
+  };
+  for (const row of calls) {
+    const g = groupOf(row.prompt_version, row.start_time);
+    g.total.addCall(row);
+    g.inBucket.addCall(row);
+  }
+  for (const row of scores) {
+    const g = groupOf(row.prompt_version, row.start_time);
+    g.total.addScore(row);
+    g.inBucket.addScore(row);
+  }
+  return [...versions]
+    .sort(([a], [b]) => (a ?? Number.MAX_SAFE_INTEGER) - (b ?? Number.MAX_SAFE_INTEGER))
+    .map(([version, v]) => ({
+      version,
+      ...v.total.figures(),
+      series: [...v.series]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([time, t]) => ({ time, ...t.figures() })),
+    }));
+}

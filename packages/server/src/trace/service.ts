@@ -1,0 +1,325 @@
+import {
+  type IngestResult,
+  Invalid,
+  type MetricsQuery,
+  NotFound,
+  type ParsedTraceInput,
+  type PriceTable,
+  type Principal,
+  type Redactor,
+  type Score,
+  type ScoreInput,
+  scoreInputSchema,
+  TRACE_ID_PATTERN,
+  type TraceDetail,
+  type TraceListQuery,
+  type TraceRejection,
+  type TraceSummary,
+  traceInputSchema,
+  type VersionMetrics,
+} from "@promptline/core";
+import type { z } from "zod";
+import { nowIso, type ServiceContext } from "../context.js";
+import { movesBetween } from "../deployment/store.js";
+import type { PriceService } from "../price/service.js";
+import { findPromptByName } from "../prompt/store.js";
+import type { NewTrace, TraceRow, TraceScoreRow } from "../storage/database.js";
+import { timeOrderedId } from "./ids.js";
+import { summarise } from "./metrics.js";
+import {
+  deleteTracesBefore,
+  findTraceRow,
+  insertScores,
+  listScores,
+  listTraceRows,
+  metricRows,
+  metricScoreRows,
+  type TraceCursor,
+} from "./store.js";
+
+export type TraceSource = "gateway" | "api" | "otlp";
+
+export interface TraceServiceOptions {
+  redact: Redactor;
+  /** Traces older than this are deleted by `applyRetention`; 0 keeps them forever. */
+  retentionDays: number;
+  /** Hears how many traces of a batch were stored and refused. */
+  onIngest?(source: TraceSource, accepted: number, rejected: number): void;
+}
+
+export interface TraceService {
+  /**
+   * Validates each item on its own, stores the valid ones in one transaction and answers once
+   * they are committed: what is acknowledged is durable. Invalid items are reported, not stored.
+   */
+  ingest(projectId: string, items: readonly unknown[], source: TraceSource): Promise<IngestResult>;
+  listTraces(
+    principal: Principal,
+    query: TraceListQuery,
+  ): Promise<{ items: TraceSummary[]; nextCursor: string | null }>;
+  getTrace(principal: Principal, id: string): Promise<TraceDetail>;
+  addScore(principal: Principal, traceId: string, score: ScoreInput): Promise<Score>;
+  versionMetrics(principal: Principal, query: MetricsQuery): Promise<VersionMetrics>;
+  applyRetention(): Promise<{ traces: number; scores: number }>;
+}
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+const parseJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+
+function issuesOf(error: z.ZodError): string[] {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message));
+}
+
+function toSummary(row: TraceRow): TraceSummary {
+  return {
+    id: row.id,
+    source: row.source as TraceSummary["source"],
+    startTime: row.start_time,
+    endTime: row.end_time,
+    prompt:
+      row.prompt_name === null
+        ? null
+        : { name: row.prompt_name, version: row.prompt_version, label: row.label },
+    variant: row.variant,
+    provider: row.provider,
+    model: row.model,
+    usage: {
+      inputTokens: row.input_tokens,
+      outputTokens: row.output_tokens,
+      totalTokens: row.total_tokens,
+    },
+    cost: row.cost,
+    latencyMs: row.latency_ms,
+    timeToFirstTokenMs: row.ttft_ms,
+    status: row.status as TraceSummary["status"],
+    error: row.error,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    ingestedAt: row.ingested_at,
+  };
+}
+
+function toScore(row: TraceScoreRow): Score {
+  return {
+    id: row.id,
+    name: row.name,
+    value: row.value,
+    comment: row.comment,
+    source: row.source as Score["source"],
+    actor: row.actor,
+    createdAt: row.created_at,
+  };
+}
+
+const encodeCursor = (c: TraceCursor) =>
+  Buffer.from(`${c.startTime}|${c.id}`, "utf8").toString("base64url");
+
+function decodeCursor(text: string): TraceCursor {
+  const [startTime, id] = Buffer.from(text, "base64url").toString("utf8").split("|");
+  if (!startTime || !id || Number.isNaN(Date.parse(startTime))) {
+    throw new Invalid(
+      "cursor is not one this API gave out: pass nextCursor from the previous page",
+    );
+  }
+  return { startTime, id };
+}
+
+const DAY_MS = 86_400_000;
+
+export function createTraceService(
+  ctx: ServiceContext,
+  prices: PriceService,
+  options: TraceServiceOptions,
+): TraceService {
+  const { db } = ctx.engine;
+  const { redact } = options;
+
+  function toRow(
+    projectId: string,
+    t: ParsedTraceInput,
+    source: TraceSource,
+    table: PriceTable,
+    ingestedAt: string,
+  ): NewTrace {
+    const start = new Date(t.startTime);
+    const end = t.endTime === undefined ? undefined : new Date(t.endTime);
+    const latency = t.latencyMs ?? (end ? end.getTime() - start.getTime() : undefined);
+    const usage = t.usage;
+    const total =
+      usage?.totalTokens ??
+      (usage?.inputTokens !== undefined && usage.outputTokens !== undefined
+        ? usage.inputTokens + usage.outputTokens
+        : undefined);
+    return {
+      project_id: projectId,
+      id: t.id ?? timeOrderedId(start.getTime()),
+      source,
+      start_time: start.toISOString(),
+      end_time: end ? end.toISOString() : null,
+      prompt_name: t.prompt?.name ?? null,
+      prompt_version: t.prompt?.version ?? null,
+      label: t.prompt?.label ?? null,
+      variant: t.variant ?? null,
+      provider: t.provider ?? null,
+      model: t.model ?? null,
+      input: json(redact(t.input)),
+      output: json(redact(t.output)),
+      input_tokens: usage?.inputTokens ?? null,
+      output_tokens: usage?.outputTokens ?? null,
+      total_tokens: total ?? null,
+      cost: t.cost ?? table.costOf(t.model, usage) ?? null,
+      latency_ms: latency ?? null,
+      ttft_ms: t.timeToFirstTokenMs ?? null,
+      status: t.status,
+      error: t.error === undefined ? null : (redact(t.error) as string),
+      user_id: t.userId ?? null,
+      session_id: t.sessionId ?? null,
+      metadata: JSON.stringify(redact(t.metadata ?? {})),
+      ingested_at: ingestedAt,
+    };
+  }
+
+  const scoreRow = (
+    projectId: string,
+    traceId: string,
+    id: string,
+    score: z.output<typeof scoreInputSchema>,
+    source: "api" | "ingest",
+    actor: string,
+    at: string,
+  ): TraceScoreRow => ({
+    id,
+    project_id: projectId,
+    trace_id: traceId,
+    name: score.name,
+    value: typeof score.value === "boolean" ? (score.value ? 1 : 0) : score.value,
+    comment: score.comment === undefined ? null : (redact(score.comment) as string),
+    source,
+    actor,
+    created_at: at,
+  });
+
+  return {
+    async ingest(projectId, items, source) {
+      const table = await prices.tableFor(projectId);
+      const at = nowIso(ctx);
+      const rows: NewTrace[] = [];
+      const scores: TraceScoreRow[] = [];
+      const rejected: TraceRejection[] = [];
+      items.forEach((item, index) => {
+        const parsed = traceInputSchema.safeParse(item);
+        if (!parsed.success) {
+          const id = (item as { id?: unknown } | null)?.id;
+          rejected.push({
+            index,
+            ...(typeof id === "string" && { id }),
+            reasons: issuesOf(parsed.error),
+          });
+          return;
+        }
+        const row = toRow(projectId, parsed.data, source, table, at);
+        rows.push(row);
+        parsed.data.scores?.forEach((score, n) => {
+          // A retried batch carries the same scores: their ids repeat, so they are stored once.
+          scores.push(scoreRow(projectId, row.id, `${row.id}:${n}`, score, "ingest", source, at));
+        });
+      });
+      if (rows.length > 0) await ctx.engine.insertTraces(rows, scores);
+      options.onIngest?.(source, rows.length, rejected.length);
+      return { accepted: rows.length, ids: rows.map((r) => r.id), rejected };
+    },
+
+    async listTraces(principal, query) {
+      const { limit, cursor, ...filter } = query;
+      const rows = await listTraceRows(
+        db,
+        principal.projectId,
+        filter,
+        limit + 1,
+        cursor === undefined ? undefined : decodeCursor(cursor),
+      );
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: page.map(toSummary),
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor({ startTime: last.start_time, id: last.id })
+            : null,
+      };
+    },
+
+    async getTrace(principal, id) {
+      const row = TRACE_ID_PATTERN.test(id)
+        ? await findTraceRow(db, principal.projectId, id)
+        : undefined;
+      if (!row) throw new NotFound(`no trace with id '${id}' in this project`);
+      const scores = await listScores(db, principal.projectId, id);
+      return {
+        ...toSummary(row),
+        input: parseJson(row.input),
+        output: parseJson(row.output),
+        scores: scores.map(toScore),
+      };
+    },
+
+    async addScore(principal, traceId, input) {
+      const score = scoreInputSchema.parse(input);
+      const trace = TRACE_ID_PATTERN.test(traceId)
+        ? await findTraceRow(db, principal.projectId, traceId)
+        : undefined;
+      if (!trace) {
+        throw new NotFound(
+          `no trace with id '${traceId}' in this project — use the id the gateway returned in X-Promptline-Trace-Id or the one you ingested`,
+        );
+      }
+      const row = scoreRow(
+        principal.projectId,
+        traceId,
+        ctx.newId(),
+        score,
+        "api",
+        principal.actor,
+        nowIso(ctx),
+      );
+      await insertScores(db, [row]);
+      return toScore(row);
+    },
+
+    async versionMetrics(principal, query) {
+      const { bucket, ...filter } = query;
+      const to = filter.to ?? nowIso(ctx);
+      const from =
+        filter.from ??
+        new Date(Date.parse(to) - (bucket === "hour" ? 1 : 30) * DAY_MS).toISOString();
+      if (Date.parse(from) >= Date.parse(to)) throw new Invalid("'from' must be before 'to'");
+      const range = { ...filter, from, to };
+      const prompt = await findPromptByName(db, principal.projectId, query.prompt);
+      const [calls, scores, moves] = await Promise.all([
+        metricRows(db, principal.projectId, range),
+        metricScoreRows(db, principal.projectId, range),
+        prompt ? movesBetween(db, prompt.id, from, to) : Promise.resolve([]),
+      ]);
+      return {
+        prompt: query.prompt,
+        bucket,
+        versions: summarise(calls, scores, bucket),
+        deployments: moves.map((m) => ({
+          environment: m.environment,
+          kind: m.kind,
+          fromVersion: m.fromVersion,
+          toVersion: m.toVersion,
+          actor: m.actor,
+          at: m.createdAt,
+        })),
+      };
+    },
+
+    async applyRetention() {
+      if (options.retentionDays <= 0) return { traces: 0, scores: 0 };
+      const cutoff = new Date(ctx.clock.now().getTime() - options.retentionDays * DAY_MS);
+      return deleteTracesBefore(db, cutoff.toISOString());
+    },
+  };
+}
