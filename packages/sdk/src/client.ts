@@ -5,11 +5,12 @@ import { backoff, getJson, type HttpOptions, sleep } from "./http.js";
 import { Prompt, type PromptSource } from "./prompt.js";
 import { readSnapshot, type SnapshotEntry, writeSnapshot } from "./snapshot.js";
 import { readEventStream } from "./sse.js";
+import { type TraceOptions, TraceReporter } from "./traces.js";
 
 export interface ClientOptions {
   /** The promptline server, e.g. http://127.0.0.1:4680. */
   baseUrl: string;
-  /** An API key with read access (a viewer key is enough). */
+  /** An API key with read access (a viewer key is enough, and may also report traces). */
   apiKey: string;
   /** Per-request timeout. Default 5 s. */
   timeoutMs?: number;
@@ -28,6 +29,8 @@ export interface ClientOptions {
   snapshotPath?: string;
   /** Hears background failures (refreshes, stream drops); the SDK never throws them at you. */
   onError?: (error: unknown) => void;
+  /** How `client.traces` buffers and sends traces. */
+  traces?: TraceOptions;
   fetch?: typeof fetch;
 }
 
@@ -151,6 +154,8 @@ export class PromptlineClient {
   private staleSince: Date | null = null;
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   private snapshotWrite: Promise<void> = Promise.resolve();
+  /** Reports traces of LLM calls (and scores for them) in the background. */
+  readonly traces: TraceReporter;
 
   constructor(private readonly options: ClientOptions) {
     this.http = {
@@ -161,6 +166,7 @@ export class PromptlineClient {
       retries: options.retries ?? 2,
     };
     this.streamIdleMs = options.streamIdleTimeoutMs ?? 45_000;
+    this.traces = new TraceReporter(this.http, { onError: options.onError, ...options.traces });
     this.ready = options.snapshotPath ? this.loadSnapshot(options.snapshotPath) : Promise.resolve();
     this.pollTimer = setInterval(() => this.poll(), options.pollIntervalMs ?? 30_000);
     this.pollTimer.unref?.();
@@ -224,7 +230,10 @@ export class PromptlineClient {
     };
   }
 
-  /** Stops the change feed and timers and writes the snapshot; afterwards only cached prompts are served. */
+  /**
+   * Stops the change feed and timers, writes the snapshot and flushes buffered traces; afterwards
+   * only cached prompts are served and traces are no longer sent.
+   */
   async close(): Promise<void> {
     this.lifetime.abort();
     this.streamAbort?.abort();
@@ -233,7 +242,7 @@ export class PromptlineClient {
       clearTimeout(this.snapshotTimer);
       this.saveSnapshot();
     }
-    await this.snapshotWrite;
+    await Promise.all([this.snapshotWrite, this.traces.close()]);
   }
 
   private async firstFetch(name: string, options: GetPromptOptions): Promise<Prompt> {

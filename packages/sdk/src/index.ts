@@ -16,3 +16,16 @@ export {
   type PromptSource,
   type Variables,
 } from "./prompt.js";
+export {
+  type PromptRef,
+  type RejectedTrace,
+  TraceDeliveryError,
+  type TraceEnd,
+  type TraceOptions,
+  type TraceProblem,
+  type TraceRecord,
+  TraceReporter,
+  type TraceSpan,
+  type TraceStart,
+  type TraceStatus,
+} from "./traces.js";

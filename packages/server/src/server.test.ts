@@ -41,7 +41,7 @@ describe("configuration", () => {
     const file = join(dataDir, "not-a-dir");
     writeFileSync(file, "");
     await expect(startServer(loadConfig({}, { port: 0, dataDir: file }), silent)).rejects.toThrow(
-      /^PROMPTLINE_DATA_DIR: cannot open the database/,
+      /^PROMPTLINE_DATA_DIR: cannot (open the database|keep the server secret)/,
     );
     const unreachable = { port: 0, dataDir, databaseUrl: "postgres://nobody@127.0.0.1:9/none" };
     await expect(startServer(loadConfig({}, unreachable), silent)).rejects.toThrow(

@@ -4,6 +4,9 @@ import { startFakeAnthropic } from "../test-support/fake-anthropic.js";
 import { type FakeUpstream, startFakeOpenAI } from "../test-support/fake-openai.js";
 import { enc, startTestServer, type TestServer, testEngines } from "../test-support/harness.js";
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers loosely and assert on them
+type Loose = Record<string, any>;
+
 async function publishAndDeploy(server: TestServer, name: string, draft: unknown) {
   expect((await server.call("POST", "/api/v1/prompts", { name, type: "chat", draft })).status).toBe(
     201,
@@ -22,7 +25,7 @@ async function publishAndDeploy(server: TestServer, name: string, draft: unknown
 /** Waits until the background trace writer has stored the trace with this id. */
 async function traceOf(server: TestServer, id: string) {
   await server.services.traceWriter.flush();
-  const found = await server.call<Record<string, any>>("GET", `/api/v1/traces/${id}`);
+  const found = await server.call<Loose>("GET", `/api/v1/traces/${id}`);
   expect(found.status).toBe(200);
   return found.body;
 }
@@ -223,6 +226,21 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
       "/api/v1/traces?status=error&prompt=support%2Frefund-agent",
     );
     expect(errors.body.items[0]?.error).toContain("answered 503");
+  });
+
+  it("shows the calls per version next to the deployments that changed it", async () => {
+    await server.services.traceWriter.flush();
+    const metrics = await server.call<Loose>(
+      "GET",
+      `/api/v1/metrics/versions?prompt=${enc("support/refund-agent")}&bucket=hour`,
+    );
+    expect(metrics.status).toBe(200);
+    expect(metrics.body.versions[0].version).toBe(1);
+    expect(metrics.body.versions[0].calls).toBeGreaterThanOrEqual(4);
+    expect(metrics.body.versions[0].errors).toBeGreaterThanOrEqual(1);
+    expect(metrics.body.deployments).toEqual([
+      expect.objectContaining({ environment: "production", kind: "deploy", toVersion: 1 }),
+    ]);
   });
 
   it("refuses bad requests with a message that says what to fix", async () => {

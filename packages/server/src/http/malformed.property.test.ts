@@ -25,6 +25,18 @@ const WRITE_ENDPOINTS: Array<{ method: string; path: string; valid: Record<strin
     path: `/api/v1/client/prompts/${enc("support/agent")}/compile`,
     valid: { variables: {} },
   },
+  { method: "POST", path: "/api/v1/providers", valid: { name: "dry", kind: "echo" } },
+  { method: "PATCH", path: "/api/v1/providers/local", valid: { timeoutMs: 1000 } },
+  {
+    method: "PUT",
+    path: "/api/v1/model-prices/gpt-4o",
+    valid: { inputPerMillion: 1, outputPerMillion: 2 },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/traces",
+    valid: { traces: [{ startTime: "2026-11-27T00:00:00.000Z" }] },
+  },
 ];
 
 const kindOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
@@ -90,6 +102,10 @@ async function snapshot(server: TestServer): Promise<string> {
     "labels",
     "deployments",
     "events",
+    "provider_connections",
+    "model_prices",
+    "traces",
+    "trace_scores",
   ];
   const dump: Record<string, unknown> = {};
   for (const table of tables) dump[table] = await db.selectFrom(table).selectAll().execute();
@@ -107,6 +123,7 @@ describe.each(testEngines())("malformed input on %s", (engine) => {
       content: { type: "text", text: "{{x}}" },
     });
     await server.call("POST", `${prompt}/deployments`, { environment: "staging", version: 1 });
+    await server.call("POST", "/api/v1/providers", { name: "local", kind: "echo" });
     before = await snapshot(server);
   });
   afterAll(() => server?.stop());

@@ -21,6 +21,9 @@ export function createPostgresEngine(
 ): StorageEngine {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   pool.on("error", (error) => options.onListenerError?.(error));
+  // A connection dropped while checked out (between a transaction's statements) reports here;
+  // unheard, it would crash the process. The transaction's next statement fails instead.
+  pool.on("connect", (client) => client.on("error", (error) => options.onListenerError?.(error)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const changes = new LocalChanges();
   const listener = new ChangeListenerConnection(url, changes, options.onListenerError);
