@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ApiError } from "./client.js";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerDeploymentCommands } from "./commands/deployments.js";
+import { registerObservabilityCommands } from "./commands/observability.js";
 import { registerPromptCommands } from "./commands/prompts.js";
 import { registerResolveCommands } from "./commands/resolve.js";
 import { registerServe } from "./commands/serve.js";
@@ -28,6 +29,7 @@ export function createProgram(io: Io): Command {
   registerDeploymentCommands(program, io);
   registerResolveCommands(program, io);
   registerAdminCommands(program, io);
+  registerObservabilityCommands(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
