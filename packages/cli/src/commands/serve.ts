@@ -19,6 +19,14 @@ export function registerServe(program: Command, io: Io): void {
       "change-feed heartbeat interval [PROMPTLINE_FEED_HEARTBEAT_SECONDS, default 15]",
     )
     .option(
+      "--trace-retention-days <days>",
+      "delete traces older than this; 0 keeps them [PROMPTLINE_TRACE_RETENTION_DAYS, default 30]",
+    )
+    .option(
+      "--redact <detectors>",
+      "redact traces before storing: email,phone,card,api_key or all [PROMPTLINE_REDACT]",
+    )
+    .option(
       "--log-level <level>",
       "fatal|error|warn|info|debug|trace|silent [PROMPTLINE_LOG_LEVEL, default info]",
     )
