@@ -201,8 +201,8 @@ function toInput(trace: TraceRecord, id: string, now: number): TraceInput {
 function serialise(input: TraceInput): string {
   const json = JSON.stringify(input);
   return json.includes("\\u0000")
-    ? json.replace(NUL_ESCAPE, (escape, slashes: string) =>
-        slashes.length % 2 === 1 ? `${slashes}ufffd` : escape,
+    ? json.replace(NUL_ESCAPE, (match, slashes: string) =>
+        slashes.length % 2 === 1 ? `${slashes}ufffd` : match,
       )
     : json;
 }

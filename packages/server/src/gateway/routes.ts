@@ -3,6 +3,7 @@ import { gatewayRequestSchema } from "@promptline/core";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type AppEnv, requires } from "../http/auth.js";
+import { jsonBody, problems, security } from "../http/openapi.js";
 import { problem } from "../http/problem.js";
 import { ProviderError } from "../provider/types.js";
 import type { GatewayService } from "./service.js";
@@ -30,6 +31,22 @@ function providerProblem(c: Context, error: ProviderError) {
  * changing their base URL. Answers are the provider's, unchanged in shape, streamed as they come.
  */
 export function registerGatewayRoutes(app: OpenAPIHono<AppEnv>, gateway: GatewayService): void {
+  app.openAPIRegistry.registerPath({
+    method: "post",
+    path: "/v1/chat/completions",
+    tags: ["Gateway"],
+    security,
+    summary: "OpenAI Chat Completions through a provider connection, with managed prompts",
+    description:
+      "Name a prompt with `model: \"prompt:NAME[@LABEL|#VERSION]\"`, the `promptline` body field or X-Promptline-* headers; its compiled messages go before the request's and its model config applies. The answer is the provider's, in the OpenAI shape (server-sent chunks with `stream: true`), with its trace id in X-Promptline-Trace-Id.",
+    request: { body: jsonBody(gatewayRequestSchema) },
+    responses: {
+      200: { description: "A chat.completion, or chat.completion.chunk events when streaming" },
+      ...problems,
+      502: { description: "The provider failed (5xx or unreachable after retries)" },
+      504: { description: "The provider did not answer in time" },
+    },
+  });
   app.post("/v1/chat/completions", requires("gateway:call"), async (c) => {
     let raw: unknown;
     try {

@@ -3,6 +3,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { Invalid } from "@promptline/core";
 import { type AppEnv, requires } from "../http/auth.js";
 import { MAX_INGEST_BYTES } from "../http/limits.js";
+import { problems, security } from "../http/openapi.js";
 import { decodeOtlpJson, decodeOtlpProtobuf, encodeExportResponse } from "./otlp/decode.js";
 import type { TraceService } from "./service.js";
 
@@ -24,6 +25,19 @@ function readBody(bytes: Buffer, encoding: string | undefined): Buffer {
  * become traces; malformed ones are refused one by one, reported as a partial success.
  */
 export function registerOtlpRoutes(app: OpenAPIHono<AppEnv>, traces: TraceService): void {
+  app.openAPIRegistry.registerPath({
+    method: "post",
+    path: "/v1/traces",
+    tags: ["Traces"],
+    security,
+    summary: "OTLP/HTTP trace export (application/x-protobuf or application/json, gzip optional)",
+    description:
+      "Spans with gen_ai.* attributes (OpenTelemetry GenAI semantic conventions, OpenLLMetry) become traces; other spans are skipped. Malformed spans are refused one by one and counted in partialSuccess.rejectedSpans with reasons in errorMessage.",
+    responses: {
+      200: { description: "ExportTraceServiceResponse, in the request's encoding" },
+      ...problems,
+    },
+  });
   app.post("/v1/traces", requires("trace:write"), async (c) => {
     const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
     const format =
