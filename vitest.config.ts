@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@promptline\/core$/, replacement: src("core") },
       { find: /^@promptline\/core\/template$/, replacement: src("core", "template/index.ts") },
+      { find: /^@promptline\/core\/ids$/, replacement: src("core", "trace/ids.ts") },
       { find: /^@promptline\/server$/, replacement: src("server") },
       { find: /^@promptline\/sdk$/, replacement: src("sdk") },
     ],

@@ -9,6 +9,7 @@ export * from "./prompt/name.js";
 export * from "./prompt/templates.js";
 export * from "./template/index.js";
 export * from "./trace/cost.js";
+export * from "./trace/ids.js";
 export * from "./trace/redact.js";
 export * from "./trace/schema.js";
 export * from "./trace/stats.js";

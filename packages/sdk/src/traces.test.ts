@@ -292,9 +292,7 @@ describe.each(testEngines())("trace reporting against a running server (%s)", (e
     await sdk.traces.flush();
 
     expect(sdk.traces.status()).toMatchObject({ sent: 2, rejected: 2, buffered: 0 });
-    expect((await tracesOf("invalid/a")).map((t) => t.id).sort()).toEqual(
-      [valid, withNul].sort(),
-    );
+    expect((await tracesOf("invalid/a")).map((t) => t.id).sort()).toEqual([valid, withNul].sort());
     expect((await trace(withNul)).body.output).toBe("a\ufffdb");
     expect((await trace(negative)).status).toBe(404);
 

@@ -1,7 +1,7 @@
 import type { IngestResult, Score, ScoreInput, TraceInput } from "@promptline/core";
+import { timeOrderedId } from "@promptline/core/ids";
 import { PromptlineApiError } from "./errors.js";
 import { backoff, type HttpOptions, isRetryable, request, sleep } from "./http.js";
-import { uuidv7 } from "./ids.js";
 
 /** Which prompt produced a trace: a `Prompt` from `getPrompt`, or its name (version, label). */
 export interface PromptRef {
@@ -248,7 +248,7 @@ export class TraceReporter {
     const interval = wholeNumber("flushIntervalMs", options.flushIntervalMs, 1_000);
     this.send = { ...http, retries: 0, timeoutMs: options.timeoutMs ?? 10_000 };
     this.clock = options.clock ?? Date.now;
-    this.newId = options.newId ?? (() => uuidv7(this.clock()));
+    this.newId = options.newId ?? (() => timeOrderedId(this.clock()));
     this.timer = setInterval(() => this.tick(), interval);
     this.timer.unref?.();
   }
@@ -290,6 +290,7 @@ export class TraceReporter {
       this.unreportedDrops++;
       if (this.waiting === 0) return id;
       this.head++;
+      this.compact();
     }
     this.queue.push({ id, json, seq: ++this.seq });
     if (this.waiting >= this.flushAt) {
@@ -405,8 +406,7 @@ export class TraceReporter {
     if (this.state === "open") this.state = "closed";
     this.retryNow.abort();
     await this.delivering;
-    const left = this.waiting;
-    this.takeBatch(left);
+    const left = this.discardWaiting();
     this.counts.dropped += left;
     this.reportDrops();
     if (left > 0) {
@@ -442,6 +442,7 @@ export class TraceReporter {
       while (this.state === "open" && this.waiting > 0 && this.nextSeq() <= this.dueThrough) {
         const batch = this.takeBatch(this.batchSize);
         this.inflight = batch;
+        this.retryNow = new AbortController();
         const delivered = await this.sendBatch(batch);
         this.inflight = [];
         if (delivered) {
@@ -453,13 +454,12 @@ export class TraceReporter {
         }
         this.settleWaiters();
         if (!delivered && this.state === "open") {
-          // flush() cuts a wait short; someone waiting on flush() gets short waits.
+          // Short waits while someone awaits flush(); a flush() during a long wait cuts it short.
           const delay =
             this.waiters.length > 0
               ? backoff(this.failures, 100, 2_000)
               : backoff(this.failures, 1_000, 30_000);
-          if (!this.retryNow.signal.aborted) await sleep(delay, this.retryNow.signal);
-          this.retryNow = new AbortController();
+          await sleep(delay, this.retryNow.signal);
         }
       }
     } finally {
@@ -533,8 +533,7 @@ export class TraceReporter {
   private refuse(error: PromptlineApiError, onWire: number): void {
     this.state = "refused";
     clearInterval(this.timer);
-    const lost = onWire + this.waiting;
-    this.takeBatch(this.waiting);
+    const lost = onWire + this.discardWaiting();
     this.counts.dropped += lost;
     this.report(
       new TraceDeliveryError(
@@ -561,11 +560,24 @@ export class TraceReporter {
       batch.push(next);
       this.head++;
     }
+    this.compact();
+    return batch;
+  }
+
+  /** Empties the waiting queue; returns how many traces were in it. */
+  private discardWaiting(): number {
+    const discarded = this.waiting;
+    this.queue = [];
+    this.head = 0;
+    return discarded;
+  }
+
+  /** Lets go of traces before the head once they are most of the array (amortised O(1)). */
+  private compact(): void {
     if (this.head > 1_024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    return batch;
   }
 
   /**

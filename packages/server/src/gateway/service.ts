@@ -4,13 +4,13 @@ import {
   Invalid,
   type Principal,
   type TraceInput,
+  timeOrderedId,
 } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
 import { callProvider } from "../provider/call.js";
 import type { ProviderService } from "../provider/service.js";
 import type { CallOutcome, ChatCompletionBody, ProviderResponse } from "../provider/types.js";
 import type { ResolveService } from "../resolve/service.js";
-import { timeOrderedId } from "../trace/ids.js";
 import { configParams, type GatewayIntent, promptMessages, readIntent } from "./request.js";
 
 export interface GatewayCall {

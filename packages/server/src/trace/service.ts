@@ -15,6 +15,7 @@ import {
   type TraceListQuery,
   type TraceRejection,
   type TraceSummary,
+  timeOrderedId,
   traceInputSchema,
   type VersionMetrics,
 } from "@promptline/core";
@@ -24,7 +25,6 @@ import { movesBetween } from "../deployment/store.js";
 import type { PriceService } from "../price/service.js";
 import { findPromptByName } from "../prompt/store.js";
 import type { NewTrace, TraceRow, TraceScoreRow } from "../storage/database.js";
-import { timeOrderedId } from "./ids.js";
 import { summarise } from "./metrics.js";
 import {
   deleteTracesBefore,
