@@ -17,15 +17,17 @@ export {
   type Variables,
 } from "./prompt.js";
 export {
-  type PromptRef,
   type RejectedTrace,
   TraceDeliveryError,
+  type TraceProblem,
+  type TraceStatus,
+} from "./trace-delivery.js";
+export {
+  type PromptRef,
   type TraceEnd,
   type TraceOptions,
-  type TraceProblem,
   type TraceRecord,
   TraceReporter,
   type TraceSpan,
   type TraceStart,
-  type TraceStatus,
 } from "./traces.js";

@@ -1,9 +1,24 @@
 /**
  * OTLP/HTTP trace exports (JSON or protobuf) as promptline traces: every span that describes an
  * LLM call (OpenTelemetry GenAI semantic conventions, old and new names, plus OpenLLMetry's and
- * Langfuse's attributes) becomes one trace; other spans are counted and skipped.
+ * Langfuse's attributes) becomes one trace; other spans are counted and skipped. This file walks
+ * the request; genai.ts maps the conventions onto a trace's fields.
  */
-import { Invalid, type TraceInput, type TraceRejection, type Usage } from "@promptline/core";
+import { Invalid, type TraceInput, type TraceRejection } from "@promptline/core";
+import {
+  type AnyValueKind,
+  type Attributes,
+  asRecord,
+  bufferOf,
+  DIGITS,
+  describe,
+  isRecord,
+  readAttributes,
+  readEnum,
+  SpanAttributes,
+  SpanProblems,
+} from "./attributes.js";
+import { hasGenAiAttribute, readGenAiFields, readMetadata } from "./genai.js";
 import {
   ANY_VALUE_KINDS,
   decodeExportTraceRequest,
@@ -65,9 +80,6 @@ export function encodeExportResponse(
 // ---------------------------------------------------------------------------------------------
 // Walking the request. Protobufjs messages have the same camelCase shape as OTLP/JSON, so one
 // walker reads both; the formats differ only in how an AnyValue says which member is set.
-
-type Attributes = Map<string, unknown>;
-type AnyValueKind = (value: Record<string, unknown>) => string | undefined;
 
 interface ScopeContext {
   kindOf: AnyValueKind;
@@ -152,15 +164,6 @@ function readScope(value: unknown): ScopeContext["scope"] {
 // ---------------------------------------------------------------------------------------------
 // One span.
 
-/** Collects why a span cannot be stored, each reason naming the span and the field to fix. */
-class SpanProblems {
-  readonly reasons: string[] = [];
-  constructor(private readonly index: number) {}
-  add(message: string): void {
-    this.reasons.push(`span ${this.index}: ${message}`);
-  }
-}
-
 function decodeSpan(span: unknown, index: number, context: ScopeContext): SpanOutcome {
   if (!isRecord(span)) {
     return {
@@ -182,76 +185,31 @@ function decodeSpan(span: unknown, index: number, context: ScopeContext): SpanOu
   if (problems.reasons.length > 0 || !timing || !id) {
     return { kind: "rejected", rejection: { index, id, reasons: problems.reasons } };
   }
-  const metadata = readMetadata(span, ids, context, attributes);
+  const metadata = readMetadata(attributes, context.serviceName, {
+    traceId: ids.traceId,
+    spanId: ids.spanId,
+    parentSpanId: ids.parentSpanId,
+    name: typeof span.name === "string" ? span.name : "",
+    kind: readSpanKind(span.kind),
+    scope: context.scope,
+  });
   return { kind: "trace", trace: { id, ...timing, ...fields, metadata } };
 }
 
-/** The cheap test that lets non-LLM spans (HTTP, DB, …) skip every conversion. */
-function hasGenAiAttribute(list: unknown): boolean {
-  if (!Array.isArray(list)) return false;
-  for (const entry of list) {
-    const key = asRecord(entry)?.key;
-    if (typeof key === "string" && (key.startsWith("gen_ai.") || key.startsWith("llm."))) {
-      return true;
-    }
-  }
-  return false;
-}
+const SPAN_KINDS = [
+  "SPAN_KIND_UNSPECIFIED",
+  "SPAN_KIND_INTERNAL",
+  "SPAN_KIND_SERVER",
+  "SPAN_KIND_CLIENT",
+  "SPAN_KIND_PRODUCER",
+  "SPAN_KIND_CONSUMER",
+];
 
-function readAttributes(list: unknown, kindOf: AnyValueKind): Attributes {
-  const attributes: Attributes = new Map();
-  if (!Array.isArray(list)) return attributes;
-  for (const entry of list) {
-    // A KeyValue without a key cannot be addressed by anything downstream.
-    if (isRecord(entry) && typeof entry.key === "string") {
-      attributes.set(entry.key, readAnyValue(entry.value, kindOf));
-    }
-  }
-  return attributes;
-}
-
-/** An AnyValue as plain JSON-safe data: 64-bit integers past 2^53 stay strings, bytes base64. */
-function readAnyValue(value: unknown, kindOf: AnyValueKind): unknown {
-  if (!isRecord(value)) return undefined;
-  switch (kindOf(value)) {
-    case "stringValue":
-      return value.stringValue;
-    case "boolValue":
-      return value.boolValue;
-    case "intValue":
-      return readInt64(value.intValue);
-    case "doubleValue":
-      return readDouble(value.doubleValue);
-    case "arrayValue":
-      return listOf(asRecord(value.arrayValue)?.values).map((item) => readAnyValue(item, kindOf));
-    case "kvlistValue":
-      return Object.fromEntries(readAttributes(asRecord(value.kvlistValue)?.values, kindOf));
-    case "bytesValue":
-      return value.bytesValue instanceof Uint8Array
-        ? bufferOf(value.bytesValue).toString("base64")
-        : value.bytesValue;
-    default:
-      return undefined;
-  }
-}
-
-function readInt64(value: unknown): unknown {
-  if (isLongBits(value)) {
-    const exact = longBitsToBigInt(value);
-    const asNumber = Number(exact);
-    return Number.isSafeInteger(asNumber) ? asNumber : exact.toString();
-  }
-  if (typeof value === "string") {
-    const asNumber = Number(value);
-    return Number.isSafeInteger(asNumber) ? asNumber : value;
-  }
-  return value;
-}
-
-/** OTLP/JSON spells NaN and the infinities as strings; JSON cannot hold them as numbers. */
-function readDouble(value: unknown): unknown {
-  const asNumber = typeof value === "string" ? Number(value) : value;
-  return typeof asNumber === "number" && Number.isFinite(asNumber) ? asNumber : String(value);
+/** "client", "internal", …; undefined when unspecified. */
+function readSpanKind(value: unknown): string | undefined {
+  const kind = readEnum(value, SPAN_KINDS);
+  if (kind === undefined || kind === 0) return undefined;
+  return SPAN_KINDS[kind]?.slice("SPAN_KIND_".length).toLowerCase();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -314,7 +272,6 @@ interface Timing {
 
 const NANOS_PER_MS = 1_000_000n;
 const MAX_FIXED64 = 2n ** 64n - 1n;
-const DIGITS = /^\d{1,20}$/;
 
 function readTiming(span: Record<string, unknown>, problems: SpanProblems): Timing | undefined {
   const start = readUnixNanos(span.startTimeUnixNano, "startTimeUnixNano", problems);
@@ -356,426 +313,4 @@ function readUnixNanos(value: unknown, field: string, problems: SpanProblems): b
 
 function nanosToIso(nanos: bigint): string {
   return new Date(Number(nanos / NANOS_PER_MS)).toISOString();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Attributes.
-
-/**
- * A span's attributes with the resource's as service-level defaults. Reading a field consumes
- * its keys (every alias), so whatever is left over goes to metadata as-is.
- */
-class SpanAttributes {
-  constructor(
-    private readonly own: Attributes,
-    private readonly resource: Attributes,
-    private readonly problems: SpanProblems,
-  ) {}
-
-  /** The first of `keys` the span sets, else the first the resource sets. */
-  take(keys: readonly string[]): { key: string; value: unknown } | undefined {
-    let found: { key: string; value: unknown } | undefined;
-    for (const key of keys) {
-      const value = this.own.get(key);
-      if (value === undefined) continue;
-      this.own.delete(key);
-      found ??= { key, value };
-    }
-    if (found) return found;
-    for (const key of keys) {
-      const value = this.resource.get(key);
-      if (value !== undefined) return { key, value };
-    }
-    return undefined;
-  }
-
-  text(keys: readonly string[]): string | undefined {
-    const found = this.take(keys);
-    if (!found || found.value === "") return undefined;
-    // Ids are often numbers in the sender's code; their text is what users search for.
-    if (typeof found.value === "number" || typeof found.value === "boolean") {
-      return String(found.value);
-    }
-    if (typeof found.value === "string") return found.value;
-    this.problems.add(`${found.key} must be a string (got ${describe(found.value)})`);
-    return undefined;
-  }
-
-  /** A token count. */
-  count(keys: readonly string[]): number | undefined {
-    return this.number(keys, "a non-negative integer", (n) => Number.isSafeInteger(n) && n >= 0);
-  }
-
-  /** A version number. */
-  positiveInteger(keys: readonly string[]): number | undefined {
-    return this.number(keys, "a positive integer", (n) => Number.isSafeInteger(n) && n > 0);
-  }
-
-  /** A cost or a duration. */
-  amount(keys: readonly string[]): number | undefined {
-    return this.number(keys, "a non-negative number", (n) => Number.isFinite(n) && n >= 0);
-  }
-
-  /** A JSON document sent as a string (or already structured, as an OTLP array or kvlist). */
-  json(key: string): unknown {
-    const found = this.take([key]);
-    if (typeof found?.value !== "string") return found?.value;
-    try {
-      return JSON.parse(found.value);
-    } catch (error) {
-      this.problems.add(`${key} is not valid JSON (${(error as Error).message})`);
-      return undefined;
-    }
-  }
-
-  /** OpenLLMetry's flattened messages: `gen_ai.prompt.0.role`, `gen_ai.prompt.0.content`, … */
-  indexed(prefix: string): Record<string, unknown>[] | undefined {
-    const byPosition = new Map<number, Record<string, unknown>>();
-    for (const [key, value] of this.own) {
-      if (!key.startsWith(prefix)) continue;
-      const dot = key.indexOf(".", prefix.length);
-      const position = key.slice(prefix.length, dot);
-      if (dot < 0 || !DIGITS.test(position)) continue;
-      const message = byPosition.get(Number(position)) ?? {};
-      message[key.slice(dot + 1)] = value;
-      byPosition.set(Number(position), message);
-      this.own.delete(key);
-    }
-    if (byPosition.size === 0) return undefined;
-    return [...byPosition.entries()].sort(([a], [b]) => a - b).map(([, message]) => message);
-  }
-
-  /** Fills in keys the span lacks from another source (an event that carries them instead). */
-  adopt(source: Attributes, keys: readonly string[]): void {
-    for (const key of keys) {
-      const value = source.get(key);
-      if (value !== undefined && !this.own.has(key)) this.own.set(key, value);
-    }
-  }
-
-  /** Every span attribute no field consumed. */
-  remaining(): Record<string, unknown> {
-    const remaining: Record<string, unknown> = {};
-    for (const [key, value] of this.own) {
-      if (value !== undefined) remaining[key] = value;
-    }
-    return remaining;
-  }
-
-  private number(
-    keys: readonly string[],
-    expected: string,
-    isValid: (value: number) => boolean,
-  ): number | undefined {
-    const found = this.take(keys);
-    if (!found) return undefined;
-    const value =
-      typeof found.value === "string" && found.value.trim() !== ""
-        ? Number(found.value)
-        : found.value;
-    if (typeof value === "number" && isValid(value)) return value;
-    this.problems.add(`${found.key} must be ${expected} (got ${describe(found.value)})`);
-    return undefined;
-  }
-}
-
-const PROVIDER = ["gen_ai.provider.name", "gen_ai.system"];
-const MODEL = ["gen_ai.response.model", "gen_ai.request.model"];
-const INPUT_TOKENS = [
-  "gen_ai.usage.input_tokens",
-  "gen_ai.usage.prompt_tokens",
-  "llm.usage.prompt_tokens",
-];
-const OUTPUT_TOKENS = [
-  "gen_ai.usage.output_tokens",
-  "gen_ai.usage.completion_tokens",
-  "llm.usage.completion_tokens",
-];
-const TOTAL_TOKENS = ["llm.usage.total_tokens", "gen_ai.usage.total_tokens"];
-const COST = ["gen_ai.usage.cost", "promptline.cost"];
-const TTFT_MS = ["promptline.time_to_first_token_ms"];
-const TTFT_SECONDS = ["gen_ai.response.time_to_first_chunk", "gen_ai.server.time_to_first_token"];
-const PROMPT_NAME = ["promptline.prompt.name", "langfuse.observation.prompt.name"];
-const PROMPT_VERSION = ["promptline.prompt.version", "langfuse.observation.prompt.version"];
-const PROMPT_LABEL = ["promptline.prompt.label"];
-const VARIANT = ["promptline.variant"];
-const USER_ID = ["promptline.user.id", "user.id", "enduser.id", "langfuse.user.id"];
-const SESSION_ID = [
-  "promptline.session.id",
-  "session.id",
-  "gen_ai.conversation.id",
-  "langfuse.session.id",
-];
-const ERROR_TYPE = ["error.type"];
-const OPERATION = ["gen_ai.operation.name", "llm.request.type"];
-const FINISH_REASONS = ["gen_ai.response.finish_reasons"];
-const REQUEST_PARAMS = {
-  temperature: ["gen_ai.request.temperature"],
-  maxTokens: ["gen_ai.request.max_tokens"],
-  topP: ["gen_ai.request.top_p"],
-};
-
-type GenAiFields = Omit<TraceInput, "id" | "startTime" | "endTime" | "latencyMs" | "metadata">;
-
-function readGenAiFields(
-  span: Record<string, unknown>,
-  attributes: SpanAttributes,
-  kindOf: AnyValueKind,
-): GenAiFields {
-  // Events first: the newest conventions may carry the messages on an event instead.
-  const events = readEventMessages(span.events, kindOf, attributes);
-  return {
-    provider: attributes.text(PROVIDER),
-    model: attributes.text(MODEL),
-    prompt: readPromptRef(attributes),
-    variant: attributes.text(VARIANT),
-    input: readInput(attributes, events.input),
-    output: readOutput(attributes, events.output),
-    usage: readUsage(attributes),
-    cost: attributes.amount(COST),
-    timeToFirstTokenMs: readTimeToFirstToken(attributes),
-    ...readStatus(span.status, attributes),
-    userId: attributes.text(USER_ID),
-    sessionId: attributes.text(SESSION_ID),
-  };
-}
-
-function readPromptRef(attributes: SpanAttributes): TraceInput["prompt"] {
-  const name = attributes.text(PROMPT_NAME);
-  if (name === undefined) return undefined;
-  return {
-    name,
-    version: attributes.positiveInteger(PROMPT_VERSION),
-    label: attributes.text(PROMPT_LABEL),
-  };
-}
-
-function readUsage(attributes: SpanAttributes): Usage | undefined {
-  const inputTokens = attributes.count(INPUT_TOKENS);
-  const outputTokens = attributes.count(OUTPUT_TOKENS);
-  const sum =
-    inputTokens !== undefined && outputTokens !== undefined
-      ? inputTokens + outputTokens
-      : undefined;
-  const totalTokens = attributes.count(TOTAL_TOKENS) ?? sum;
-  if (inputTokens === undefined && outputTokens === undefined && totalTokens === undefined) {
-    return undefined;
-  }
-  return { inputTokens, outputTokens, totalTokens };
-}
-
-function readTimeToFirstToken(attributes: SpanAttributes): number | undefined {
-  const ms = attributes.amount(TTFT_MS);
-  if (ms !== undefined) return ms;
-  const seconds = attributes.amount(TTFT_SECONDS);
-  return seconds === undefined ? undefined : seconds * 1000;
-}
-
-const STATUS_CODES = ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"];
-const STATUS_ERROR = 2;
-const MAX_ERROR_LENGTH = 10_000;
-
-function readStatus(
-  value: unknown,
-  attributes: SpanAttributes,
-): { status: "ok" } | { status: "error"; error: string } {
-  const status = asRecord(value);
-  if (readEnum(status?.code, STATUS_CODES) !== STATUS_ERROR) return { status: "ok" };
-  const message = typeof status?.message === "string" ? status.message : "";
-  const error = message || attributes.text(ERROR_TYPE) || "error";
-  return { status: "error", error: error.slice(0, MAX_ERROR_LENGTH) };
-}
-
-/** OTLP/JSON may send an enum as its number or its name. */
-function readEnum(value: unknown, names: readonly string[]): number | undefined {
-  if (typeof value === "number") return value;
-  if (typeof value !== "string") return undefined;
-  const index = names.indexOf(value);
-  return index >= 0 ? index : undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Messages: the newest conventions put them in gen_ai.input/output.messages (JSON), OpenLLMetry
-// flattens them into indexed attributes, and the older conventions send one event per message.
-
-type Message = Record<string, unknown>;
-
-const INPUT_MESSAGES = "gen_ai.input.messages";
-const OUTPUT_MESSAGES = "gen_ai.output.messages";
-const SYSTEM_INSTRUCTIONS = "gen_ai.system_instructions";
-const EVENT_ROLES = new Map([
-  ["gen_ai.system.message", "system"],
-  ["gen_ai.user.message", "user"],
-  ["gen_ai.assistant.message", "assistant"],
-  ["gen_ai.tool.message", "tool"],
-]);
-const MESSAGE_EVENT_FIELDS = ["content", "tool_calls", "id"];
-const CHOICE_EVENT_FIELDS = ["content", "tool_calls", "finish_reason", "index"];
-
-function readInput(attributes: SpanAttributes, fromEvents: Message[]): unknown {
-  const messages =
-    attributes.json(INPUT_MESSAGES) ?? attributes.indexed("gen_ai.prompt.") ?? nonEmpty(fromEvents);
-  const instructions = readSystemInstructions(attributes);
-  const list = messages === undefined ? undefined : asMessages(messages, "user");
-  return instructions ? [instructions, ...(list ?? [])] : list;
-}
-
-function readOutput(attributes: SpanAttributes, fromEvents: Message[]): unknown {
-  const messages =
-    attributes.json(OUTPUT_MESSAGES) ??
-    attributes.indexed("gen_ai.completion.") ??
-    nonEmpty(fromEvents);
-  return messages === undefined ? undefined : asMessages(messages, "assistant");
-}
-
-/** Instructions are a JSON array of parts by the conventions, but plain text is common too. */
-function readSystemInstructions(attributes: SpanAttributes): Message | undefined {
-  const value = attributes.take([SYSTEM_INSTRUCTIONS])?.value;
-  if (value === undefined) return undefined;
-  const parsed = typeof value === "string" ? parseJsonOr(value, value) : value;
-  return Array.isArray(parsed)
-    ? { role: "system", parts: parsed }
-    : { role: "system", content: parsed };
-}
-
-function asMessages(value: unknown, role: string): unknown[] {
-  if (Array.isArray(value)) return value;
-  return isRecord(value) ? [value] : [{ role, content: value }];
-}
-
-function readEventMessages(
-  events: unknown,
-  kindOf: AnyValueKind,
-  attributes: SpanAttributes,
-): { input: Message[]; output: Message[] } {
-  const input: Message[] = [];
-  const output: Message[] = [];
-  for (const event of listOf(events)) {
-    const name = asRecord(event)?.name;
-    if (typeof name !== "string" || !name.startsWith("gen_ai.")) continue;
-    const eventAttributes = readAttributes(asRecord(event)?.attributes, kindOf);
-    const role = EVENT_ROLES.get(name);
-    if (role) input.push(eventMessage(role, eventAttributes, MESSAGE_EVENT_FIELDS));
-    else if (name === "gen_ai.choice") {
-      output.push(eventMessage("assistant", eventAttributes, CHOICE_EVENT_FIELDS));
-    } else if (name === "gen_ai.client.inference.operation.details") {
-      attributes.adopt(eventAttributes, [INPUT_MESSAGES, OUTPUT_MESSAGES, SYSTEM_INSTRUCTIONS]);
-    }
-  }
-  return { input, output };
-}
-
-/** A message event: the role its name implies, its body (`message`/`body`), then its fields. */
-function eventMessage(role: string, attributes: Attributes, fields: readonly string[]): Message {
-  const message: Message = { role, ...eventBody(attributes) };
-  for (const field of fields) {
-    const value = attributes.get(field);
-    if (value !== undefined) message[field] = value;
-  }
-  return message;
-}
-
-function eventBody(attributes: Attributes): Message | undefined {
-  const body = attributes.get("message") ?? attributes.get("body");
-  const parsed = typeof body === "string" ? parseJsonOr(body, undefined) : body;
-  if (isRecord(parsed)) return parsed;
-  return body === undefined ? undefined : { content: body };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Metadata: where the span came from, plus everything the typed fields did not take.
-
-function readMetadata(
-  span: Record<string, unknown>,
-  ids: SpanIds,
-  context: ScopeContext,
-  attributes: SpanAttributes,
-): Record<string, unknown> {
-  const finishReasons = attributes.take(FINISH_REASONS)?.value;
-  const derived = {
-    "service.name": context.serviceName,
-    operation: attributes.text(OPERATION),
-    request: readRequestParams(attributes),
-    finishReasons:
-      finishReasons === undefined || Array.isArray(finishReasons) ? finishReasons : [finishReasons],
-  };
-  // Assigned onto the leftovers rather than spread: spreading dotted keys is slow at this rate.
-  const metadata = attributes.remaining();
-  metadata.otel = {
-    traceId: ids.traceId,
-    spanId: ids.spanId,
-    parentSpanId: ids.parentSpanId,
-    name: typeof span.name === "string" ? span.name : "",
-    kind: readSpanKind(span.kind),
-    scope: context.scope,
-  };
-  for (const [key, value] of Object.entries(derived)) {
-    if (value !== undefined) metadata[key] = value;
-  }
-  return metadata;
-}
-
-function readRequestParams(attributes: SpanAttributes): Record<string, unknown> | undefined {
-  const params: Record<string, unknown> = {};
-  let any = false;
-  for (const [param, keys] of Object.entries(REQUEST_PARAMS)) {
-    const value = attributes.take(keys)?.value;
-    if (value === undefined) continue;
-    params[param] = value;
-    any = true;
-  }
-  return any ? params : undefined;
-}
-
-const SPAN_KINDS = [
-  "SPAN_KIND_UNSPECIFIED",
-  "SPAN_KIND_INTERNAL",
-  "SPAN_KIND_SERVER",
-  "SPAN_KIND_CLIENT",
-  "SPAN_KIND_PRODUCER",
-  "SPAN_KIND_CONSUMER",
-];
-
-/** "client", "internal", …; undefined when unspecified. */
-function readSpanKind(value: unknown): string | undefined {
-  const kind = readEnum(value, SPAN_KINDS);
-  if (kind === undefined || kind === 0) return undefined;
-  return SPAN_KINDS[kind]?.slice("SPAN_KIND_".length).toLowerCase();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers.
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return isRecord(value) ? value : undefined;
-}
-
-function listOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-function nonEmpty<T>(list: T[]): T[] | undefined {
-  return list.length > 0 ? list : undefined;
-}
-
-function bufferOf(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function parseJsonOr(text: string, fallback: unknown): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return fallback;
-  }
-}
-
-/** A value as it would appear in the request, short enough for an error message. */
-function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
