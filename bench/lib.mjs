@@ -1,22 +1,36 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
-/** Starts a server script in its own process and resolves with the URL it prints. */
-export function startProcess(script, env = {}) {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url))], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+/** Children still running: killed when the bench process exits, whatever the reason. */
+const children = new Set();
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
+/**
+ * Starts a server script in its own process and resolves with the URL it prints. `nodeArgs` go
+ * before the script (e.g. --cpu-prof); `pid` is there to read the child's /proc figures.
+ */
+export function startProcess(script, env = {}, { nodeArgs = [] } = {}) {
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, fileURLToPath(new URL(script, import.meta.url))],
+    { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  children.add(child);
+  child.once("exit", () => children.delete(child));
   return new Promise((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
     child.stdout.once("data", (chunk) => {
       resolve({
         url: chunk.toString().trim(),
+        pid: child.pid,
         stop: () =>
           new Promise((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once("exit", done);
             child.kill("SIGTERM");
           }),
@@ -57,8 +71,13 @@ export function percentile(sorted, p) {
 /**
  * Latency at a fixed request rate (open loop: requests start on schedule whether or not earlier
  * ones finished), timed with hrtime to the microsecond. Loopback only, bounded by `seconds`.
+ * GET by default; pass `method` and `body` (a string or Buffer) to time POSTs.
  */
-export async function pacedLatency(url, headers, { rate, seconds, warmupSeconds = 1 }) {
+export async function pacedLatency(
+  url,
+  headers,
+  { rate, seconds, warmupSeconds = 1, method = "GET", body },
+) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const warmup = rate * warmupSeconds;
   const total = warmup + rate * seconds;
@@ -68,7 +87,7 @@ export async function pacedLatency(url, headers, { rate, seconds, warmupSeconds 
   const one = (i) =>
     new Promise((resolve) => {
       const t0 = process.hrtime.bigint();
-      const req = http.get(url, { agent, headers }, (res) => {
+      const req = http.request(url, { method, agent, headers }, (res) => {
         res.resume();
         res.on("end", () => {
           if (res.statusCode !== 200) failures++;
@@ -81,6 +100,7 @@ export async function pacedLatency(url, headers, { rate, seconds, warmupSeconds 
         failures++;
         resolve();
       });
+      req.end(body);
     });
   const pending = [];
   for (let i = 0; i < total; i++) {
@@ -100,4 +120,181 @@ export async function pacedLatency(url, headers, { rate, seconds, warmupSeconds 
     max: ms(latencies.at(-1)),
     requests: latencies.length,
   };
+}
+
+/** One admin API call; throws on an error answer, resolves with the JSON body (or null). */
+export async function adminApi(url, key, method, path, body) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** The server's /metrics text (Prometheus format), read with an admin key. */
+export async function readMetrics(url, key) {
+  const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } });
+  if (!response.ok) throw new Error(`GET /metrics: ${response.status} ${await response.text()}`);
+  return response.text();
+}
+
+/** Sum of a metric's samples whose labels include `labels` (0 when none has been counted). */
+export function metricValue(text, name, labels = {}) {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    if (!line.startsWith(name) || (line[name.length] !== " " && line[name.length] !== "{")) {
+      continue;
+    }
+    const wanted = Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`));
+    if (wanted) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+  }
+  return sum;
+}
+
+/**
+ * Node flags that profile a server child when BENCH_PROFILE names a directory: one
+ * .cpuprofile per process lands in DIR/<label>/ on exit (see bench/profile-summary.mjs).
+ */
+export function profilingArgs(label) {
+  const dir = process.env.BENCH_PROFILE;
+  if (!dir) return [];
+  const path = `${dir.replace(/\/+$/, "")}/${label}`;
+  mkdirSync(path, { recursive: true });
+  return ["--cpu-prof", `--cpu-prof-dir=${path}`];
+}
+
+/** A process and its direct children (e.g. PostgreSQL's postmaster and its backends). */
+export function processTree(pid) {
+  const pids = [pid];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid)
+        pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/** The peak resident memory of a process so far (VmHWM), in MB; null where /proc is missing. */
+export function peakRssMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
+    return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/**
+ * CPU seconds (user + system) a process — or the sum of several — has used so far; null where
+ * /proc is missing.
+ */
+function processCpuSeconds(pid) {
+  if (Array.isArray(pid)) {
+    const each = pid.map(processCpuSeconds).filter((s) => s !== null);
+    return each.length === 0 ? null : each.reduce((a, b) => a + b, 0);
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy CPU seconds of the whole machine so far (all cores), from /proc/stat. */
+function machineBusySeconds() {
+  try {
+    const [, ...ticks] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq] = ticks.map(Number); // not idle, iowait, steal
+    return (user + nice + system + irq + softirq) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of every process on the machine now, with its command line's start. */
+function allProcesses() {
+  const table = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const seconds = processCpuSeconds(Number(entry));
+    if (seconds === null) continue;
+    let name = "";
+    try {
+      name = readFileSync(`/proc/${entry}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+      // Kernel threads have no command line: their name is in brackets, as ps shows it.
+      name ||= `[${readFileSync(`/proc/${entry}/comm`, "utf8").trim()}]`;
+    } catch {
+      // gone meanwhile
+    }
+    table.set(Number(entry), { seconds, name: name.slice(0, 80) });
+  }
+  return table;
+}
+
+/**
+ * Runs `fn` and reports where the machine's CPU went meanwhile: seconds used by each named
+ * process or list of processes (this one included as `loadGenerator`), by everything else on
+ * the machine, and the busiest of those others — other work on the cores skews every figure,
+ * so a benchmark should say how much there was.
+ */
+export async function withCpuAccounting(pids, fn) {
+  const named = { loadGenerator: process.pid, ...pids };
+  const before = Object.fromEntries(
+    Object.entries(named).map(([k, pid]) => [k, processCpuSeconds(pid)]),
+  );
+  const othersBefore = allProcesses();
+  const machineBefore = machineBusySeconds();
+  const t0 = performance.now();
+  const result = await fn();
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const cpuSeconds = {};
+  for (const [k, pid] of Object.entries(named)) {
+    const after = processCpuSeconds(pid);
+    cpuSeconds[k] = after === null || before[k] === null ? null : round(after - before[k], 2);
+  }
+  const machine = machineBusySeconds();
+  const ours = new Set(Object.values(named).flat());
+  const busiestOthers = [...allProcesses()]
+    .filter(([pid]) => !ours.has(pid))
+    .map(([pid, { seconds, name }]) => ({
+      pid,
+      name,
+      cpuSeconds: round(seconds - (othersBefore.get(pid)?.seconds ?? 0), 2),
+    }))
+    .filter((p) => p.cpuSeconds >= 0.2)
+    .sort((a, b) => b.cpuSeconds - a.cpuSeconds)
+    .slice(0, 3);
+  const oursSeconds = Object.values(cpuSeconds).reduce((a, b) => a + (b ?? 0), 0);
+  return {
+    result,
+    cpu: {
+      wallSeconds: round(wallSeconds, 2),
+      ...cpuSeconds,
+      otherProcesses:
+        machine === null ? null : round(Math.max(0, machine - machineBefore - oursSeconds), 2),
+      busiestOthers,
+    },
+  };
+}
+
+/** "other processes used 1.2 CPU-s (vitest … 1.0)": the interference a run saw, for its summary. */
+export function describeOthers(cpu) {
+  if (cpu.otherProcesses === null) return "other processes: unknown";
+  const busiest = cpu.busiestOthers.map(
+    (p) => `${p.name.length > 50 ? `${p.name.slice(0, 50)}…` : p.name} ${p.cpuSeconds}`,
+  );
+  return `other processes used ${cpu.otherProcesses} CPU-s in ${cpu.wallSeconds} s${busiest.length ? ` (${busiest.join("; ")})` : ""}`;
 }

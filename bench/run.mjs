@@ -1,5 +1,7 @@
 // npm run bench: every benchmark, one after another (they share the machine's two cores).
+import { benchGateway } from "./gateway.bench.mjs";
 import { benchGetPrompt } from "./get-prompt.bench.mjs";
+import { benchIngest } from "./ingest.bench.mjs";
 import { benchPropagation } from "./propagation.bench.mjs";
 import { benchResolve } from "./resolve.bench.mjs";
 
@@ -7,6 +9,8 @@ const benchmarks = {
   resolve: benchResolve,
   propagation: benchPropagation,
   "get-prompt": benchGetPrompt,
+  gateway: benchGateway,
+  ingest: benchIngest,
 };
 const only = process.argv.slice(2);
 for (const [name, run] of Object.entries(benchmarks)) {

@@ -1,4 +1,5 @@
-// The promptline server on a fresh SQLite database, in its own process; prints its URL.
+// The promptline server on a fresh SQLite database (in BENCH_DATA_DIR, or a new temp folder), or
+// on BENCH_DATABASE_URL, in its own process; prints its URL.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,7 @@ const config = loadConfig(
   {},
   {
     port: 0,
-    dataDir: mkdtempSync(join(tmpdir(), "promptline-bench-")),
+    dataDir: process.env.BENCH_DATA_DIR ?? mkdtempSync(join(tmpdir(), "promptline-bench-")),
     initAdminKey: process.env.BENCH_ADMIN_KEY,
     databaseUrl: process.env.BENCH_DATABASE_URL,
     logLevel: "warn",
