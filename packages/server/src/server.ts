@@ -83,10 +83,7 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
     },
   });
   const traceWriter = new TraceWriter({
-    store: async (projectId, batch) => {
-      const result = await traces.ingest(projectId, batch, "gateway");
-      if (result.rejected.length > 0) settings.warn(result.rejected, "gateway traces refused");
-    },
+    store: (projectId, batch) => traces.recordCalls(projectId, batch),
     onError: (err) => settings.warn(err, "trace write (will retry)"),
     onDrop: (count) => metrics.tracesDropped.inc(count),
   });
@@ -187,10 +184,9 @@ export async function startServer(
     );
     const frameworkListener = getRequestListener(app.fetch);
     const serveFromMemory = createResolveFastPath(services.apiKeys, services.resolver);
-    const fastRoute = { route: "/api/v1/client/prompts/:name", method: "GET" };
     const server = createServer((req, res) => {
       if (serveFromMemory(req, res)) {
-        services.metrics.httpRequests.inc({ ...fastRoute, status: String(res.statusCode) });
+        services.metrics.countRequest("/api/v1/client/prompts/:name", "GET", res.statusCode);
       } else {
         void frameworkListener(req, res);
       }

@@ -17,9 +17,49 @@ export interface TemplateVariable {
 
 type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
 
-// Mustache keeps every template it ever parsed in a global, unbounded cache; drafts change on
-// every save, so that cache would only grow. Templates are parsed per use instead.
-Mustache.templateCache = undefined;
+/**
+ * Mustache's own cache keeps every template it ever parsed; drafts change on every save, so it
+ * would only grow. This one keeps the most recently used templates, bounded in count and in
+ * characters, so published versions (rendered on every gateway call) are parsed once.
+ */
+class BoundedTemplateCache implements Mustache.TemplateCache {
+  // Mustache's typings say string; it stores parsed tokens. This cache never looks inside.
+  private readonly entries = new Map<string, string>();
+  private chars = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxChars: number,
+  ) {}
+
+  get(key: string): string | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: string): void {
+    if (key.length > this.maxChars / 4) return;
+    if (this.entries.has(key)) this.entries.delete(key);
+    else this.chars += key.length;
+    this.entries.set(key, value);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;
+      this.entries.delete(oldest);
+      this.chars -= oldest.length;
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.chars = 0;
+  }
+}
+
+Mustache.templateCache = new BoundedTemplateCache(2000, 8_000_000);
 
 /** Rendering recurses once per section level: deeper nesting than this is refused up front. */
 export const MAX_SECTION_DEPTH = 16;

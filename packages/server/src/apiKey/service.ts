@@ -117,8 +117,17 @@ export interface ApiKeyService {
 export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
   const { db } = ctx.engine;
   const principals = new InvalidatingCache<KnownKey | null>(10_000);
-  // The hot path sees the same few keys over and over: skip re-hashing them.
+  // The hot paths see the same few keys over and over: skip re-hashing them.
   const recentHashes = new Map<string, string>();
+  const hashOf = (key: string) => {
+    let hash = recentHashes.get(key);
+    if (hash === undefined) {
+      hash = hashApiKey(key);
+      if (recentHashes.size >= 1_000) recentHashes.clear();
+      recentHashes.set(key, hash);
+    }
+    return hash;
+  };
   ctx.engine.onChange(
     (change) => {
       // Key changes are rare: forget every memoised principal rather than track hashes by id.
@@ -168,7 +177,7 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
     },
 
     async authenticate(secret, publicKey) {
-      const hash = hashApiKey(secret);
+      const hash = hashOf(secret);
       const known =
         principals.get(hash, "") ??
         (await principals.load(hash, "", async () => {
@@ -191,13 +200,7 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
     },
 
     peekPrincipal(key) {
-      let hash = recentHashes.get(key);
-      if (hash === undefined) {
-        hash = hashApiKey(key);
-        if (recentHashes.size >= 1_000) recentHashes.clear();
-        recentHashes.set(key, hash);
-      }
-      const known = principals.get(hash, "");
+      const known = principals.get(hashOf(key), "");
       return known && known.publicKey === null ? known.principal : undefined;
     },
   };

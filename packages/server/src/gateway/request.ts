@@ -66,22 +66,8 @@ export function readIntent(
       "the prompt is named both in the body (promptline.prompt) and in X-Promptline-Prompt: name it once",
     );
   }
-  const headerCheck = gatewayExtensionSchema.safeParse(otherHeaders);
-  if (!headerCheck.success) {
-    fail(
-      `X-Promptline-* headers: ${headerCheck.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-    );
-  }
-  const extension: GatewayExtension = { ...headerCheck.data, ...promptline };
-  if (
-    promptline?.prompt !== undefined &&
-    headerCheck.data.prompt !== undefined &&
-    promptline.prompt !== headerCheck.data.prompt
-  ) {
-    fail(
-      "the prompt is named both in the body (promptline.prompt) and in X-Promptline-Prompt: name it once",
-    );
-  }
+  const fromHeaderFields = readHeaderExtension(otherHeaders);
+  const extension: GatewayExtension = { ...fromHeaderFields, ...promptline };
 
   const modelFromPrompt = body.model.startsWith(PROMPT_MODEL_PREFIX);
   let prompt: PromptReference | undefined;
@@ -123,6 +109,18 @@ export function readIntent(
     fail("messages must not be empty (or name a managed prompt to send its messages)");
   }
   return { prompt, extension, body: body as GatewayIntent["body"], modelFromPrompt };
+}
+
+/** Validates what the X-Promptline-* headers carried (most requests carry none). */
+function readHeaderExtension(fields: Record<string, unknown>): GatewayExtension {
+  if (Object.keys(fields).length === 0) return {};
+  const check = gatewayExtensionSchema.safeParse(fields);
+  if (!check.success) {
+    fail(
+      `X-Promptline-* headers: ${check.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  }
+  return check.data;
 }
 
 /** The request parameters a version's model config stands for, in OpenAI's names. */

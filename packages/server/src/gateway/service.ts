@@ -2,8 +2,8 @@ import {
   compileContent,
   type GatewayRequest,
   Invalid,
+  type ParsedTraceInput,
   type Principal,
-  type TraceInput,
   timeOrderedId,
 } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
@@ -32,7 +32,7 @@ export interface GatewayService {
 }
 
 /** Hears each finished call, off the response's critical path. */
-export type TraceSink = (projectId: string, trace: TraceInput) => void;
+export type TraceSink = (projectId: string, trace: ParsedTraceInput) => void;
 
 export function createGatewayService(
   ctx: ServiceContext,
@@ -41,7 +41,7 @@ export function createGatewayService(
   async function prepare(projectId: string, intent: GatewayIntent) {
     const { prompt, extension } = intent;
     let body: ChatCompletionBody = intent.body;
-    let promptTag: TraceInput["prompt"];
+    let promptTag: ParsedTraceInput["prompt"];
     let providerName = extension.provider;
     if (prompt) {
       const { prompt: resolved } = await deps.resolver.resolve(projectId, prompt.name, prompt);
@@ -85,7 +85,7 @@ export function createGatewayService(
       const traceId = timeOrderedId(ctx.clock.now().getTime());
       const startedAt = ctx.clock.now();
       const userId = extension.userId ?? (typeof body.user === "string" ? body.user : undefined);
-      const trace = (outcome: CallOutcome): TraceInput => ({
+      const trace = (outcome: CallOutcome): ParsedTraceInput => ({
         id: traceId,
         startTime: startedAt.toISOString(),
         endTime: new Date(startedAt.getTime() + outcome.latencyMs).toISOString(),

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { registerApiKeyRoutes } from "../apiKey/routes.js";
@@ -143,17 +143,22 @@ export function createApp(
     },
   });
 
-  const limits = new Map<number, MiddlewareHandler>();
-  const limitBody: MiddlewareHandler = (c, next) => {
+  const tooLarge = (c: Context, maxSize: number) =>
+    problem(c, 413, "payload_too_large", `the body is over the ${maxSize} byte limit`);
+  const streamingLimits = new Map<number, MiddlewareHandler>();
+  const limitBody: MiddlewareHandler = async (c, next) => {
     const maxSize = bodyLimitFor(c.req.path);
-    let limit = limits.get(maxSize);
+    // A declared length is judged from the header alone: Hono's middleware would first turn the
+    // Node request into a web Request (streams and all), which costs more than the rest of a
+    // gateway call. Chunked bodies are counted as they stream.
+    const length = c.req.header("content-length");
+    if (length !== undefined && c.req.header("transfer-encoding") === undefined) {
+      return Number(length) > maxSize ? tooLarge(c, maxSize) : next();
+    }
+    let limit = streamingLimits.get(maxSize);
     if (!limit) {
-      limit = bodyLimit({
-        maxSize,
-        onError: (c) =>
-          problem(c, 413, "payload_too_large", `the body is over the ${maxSize} byte limit`),
-      });
-      limits.set(maxSize, limit);
+      limit = bodyLimit({ maxSize, onError: (c) => tooLarge(c, maxSize) });
+      streamingLimits.set(maxSize, limit);
     }
     return limit(c, next);
   };

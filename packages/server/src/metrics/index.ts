@@ -73,6 +73,21 @@ export class ServerMetrics {
     });
   }
 
+  // Label lookups hash their values on every call: the children are kept per label set.
+  private readonly requestCounters = new Map<string, { inc(): void }>();
+  private readonly requestTimers = new Map<string, { observe(seconds: number): void }>();
+
+  /** Counts one answered request. */
+  countRequest(route: string, method: string, status: number): void {
+    const key = `${method} ${status} ${route}`;
+    let counter = this.requestCounters.get(key);
+    if (!counter) {
+      counter = this.httpRequests.labels({ route, method, status: String(status) });
+      this.requestCounters.set(key, counter);
+    }
+    counter.inc();
+  }
+
   /** Counts and times every request the framework answers, labelled by route pattern. */
   middleware(): MiddlewareHandler {
     return async (c, next) => {
@@ -81,8 +96,14 @@ export class ServerMetrics {
       // The matched pattern, not the URL: ids and names must not explode the label set.
       const route = routePath(c, -1);
       const method = c.req.method;
-      this.httpRequests.inc({ route, method, status: String(c.res.status) });
-      this.httpDuration.observe({ route, method }, (performance.now() - started) / 1000);
+      this.countRequest(route, method, c.res.status);
+      const key = `${method} ${route}`;
+      let timer = this.requestTimers.get(key);
+      if (!timer) {
+        timer = this.httpDuration.labels({ route, method });
+        this.requestTimers.set(key, timer);
+      }
+      timer.observe((performance.now() - started) / 1000);
     };
   }
 }

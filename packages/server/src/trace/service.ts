@@ -53,6 +53,11 @@ export interface TraceService {
    * they are committed: what is acknowledged is durable. Invalid items are reported, not stored.
    */
   ingest(projectId: string, items: readonly unknown[], source: TraceSource): Promise<IngestResult>;
+  /**
+   * Stores the gateway's own records of its calls: built by promptline from checked input, so
+   * they skip validation.
+   */
+  recordCalls(projectId: string, calls: readonly ParsedTraceInput[]): Promise<void>;
   listTraces(
     principal: Principal,
     query: TraceListQuery,
@@ -200,34 +205,53 @@ export function createTraceService(
     created_at: at,
   });
 
+  /** Stores validated traces (and their scores) in one transaction; returns their ids. */
+  async function store(
+    projectId: string,
+    traces: readonly ParsedTraceInput[],
+    source: TraceSource,
+  ): Promise<string[]> {
+    if (traces.length === 0) return [];
+    const table = await prices.tableFor(projectId);
+    const at = nowIso(ctx);
+    const scores: TraceScoreRow[] = [];
+    const rows = traces.map((trace) => {
+      const row = toRow(projectId, trace, source, table, at);
+      trace.scores?.forEach((score, n) => {
+        // A retried batch carries the same scores: their ids repeat, so they are stored once.
+        scores.push(scoreRow(projectId, row.id, `${row.id}:${n}`, score, "ingest", source, at));
+      });
+      return row;
+    });
+    await ctx.engine.insertTraces(rows, scores);
+    return rows.map((r) => r.id);
+  }
+
   return {
     async ingest(projectId, items, source) {
-      const table = await prices.tableFor(projectId);
-      const at = nowIso(ctx);
-      const rows: NewTrace[] = [];
-      const scores: TraceScoreRow[] = [];
+      const valid: ParsedTraceInput[] = [];
       const rejected: TraceRejection[] = [];
       items.forEach((item, index) => {
         const parsed = traceInputSchema.safeParse(item);
-        if (!parsed.success) {
-          const id = (item as { id?: unknown } | null)?.id;
-          rejected.push({
-            index,
-            ...(typeof id === "string" && { id }),
-            reasons: issuesOf(parsed.error),
-          });
+        if (parsed.success) {
+          valid.push(parsed.data);
           return;
         }
-        const row = toRow(projectId, parsed.data, source, table, at);
-        rows.push(row);
-        parsed.data.scores?.forEach((score, n) => {
-          // A retried batch carries the same scores: their ids repeat, so they are stored once.
-          scores.push(scoreRow(projectId, row.id, `${row.id}:${n}`, score, "ingest", source, at));
+        const id = (item as { id?: unknown } | null)?.id;
+        rejected.push({
+          index,
+          ...(typeof id === "string" && { id }),
+          reasons: issuesOf(parsed.error),
         });
       });
-      if (rows.length > 0) await ctx.engine.insertTraces(rows, scores);
-      options.onIngest?.(source, rows.length, rejected.length);
-      return { accepted: rows.length, ids: rows.map((r) => r.id), rejected };
+      const ids = await store(projectId, valid, source);
+      options.onIngest?.(source, ids.length, rejected.length);
+      return { accepted: ids.length, ids, rejected };
+    },
+
+    async recordCalls(projectId, calls) {
+      const ids = await store(projectId, calls, "gateway");
+      options.onIngest?.("gateway", ids.length, 0);
     },
 
     async listTraces(principal, query) {

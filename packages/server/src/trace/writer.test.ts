@@ -1,8 +1,12 @@
-import type { TraceInput } from "@promptline/core";
+import type { ParsedTraceInput } from "@promptline/core";
 import { describe, expect, it } from "vitest";
 import { TraceWriter } from "./writer.js";
 
-const trace = (id: string): TraceInput => ({ id, startTime: "2026-11-27T10:00:00.000Z" });
+const trace = (id: string): ParsedTraceInput => ({
+  id,
+  startTime: "2026-11-27T10:00:00.000Z",
+  status: "ok",
+});
 
 describe("trace writer", () => {
   it("stores queued traces in batches per project and flushes on demand", async () => {

@@ -1,8 +1,8 @@
-import type { TraceInput } from "@promptline/core";
+import type { ParsedTraceInput } from "@promptline/core";
 
 export interface TraceWriterOptions {
   /** Stores one project's batch; resolves when committed. */
-  store(projectId: string, traces: TraceInput[]): Promise<unknown>;
+  store(projectId: string, traces: ParsedTraceInput[]): Promise<unknown>;
   /** Traces held in memory at most: beyond it the newest are dropped (and counted). */
   maxQueued?: number;
   maxBatch?: number;
@@ -18,7 +18,7 @@ export interface TraceWriterOptions {
  * with backoff while the traces wait in the queue.
  */
 export class TraceWriter {
-  private queue: Array<{ projectId: string; trace: TraceInput }> = [];
+  private queue: Array<{ projectId: string; trace: ParsedTraceInput }> = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private retryDelayMs = 0;
@@ -37,7 +37,7 @@ export class TraceWriter {
     return this.queue.length;
   }
 
-  enqueue(projectId: string, trace: TraceInput): void {
+  enqueue(projectId: string, trace: ParsedTraceInput): void {
     if (this.closed || this.queue.length >= this.maxQueued) {
       this.options.onDrop?.(1);
       return;
@@ -87,7 +87,7 @@ export class TraceWriter {
   private writeBatch(): Promise<void> {
     const batch = this.queue.slice(0, this.maxBatch);
     if (batch.length === 0) return Promise.resolve();
-    const byProject = new Map<string, TraceInput[]>();
+    const byProject = new Map<string, ParsedTraceInput[]>();
     for (const { projectId, trace } of batch) {
       const list = byProject.get(projectId) ?? [];
       list.push(trace);

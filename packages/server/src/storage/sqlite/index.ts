@@ -1,49 +1,80 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
 import {
-  type Database,
-  type NewTrace,
-  SCORE_COLUMNS,
-  TRACE_COLUMNS,
-  type TraceScoreRow,
-} from "../database.js";
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from "kysely";
+import { type Database, SCORE_COLUMNS, TRACE_COLUMNS } from "../database.js";
 import type { StorageEngine } from "../engine.js";
 import { LocalChanges } from "../local-changes.js";
+import { SqliteTraceWriter } from "./trace-writer.js";
 
 /**
- * The embedded engine: one better-sqlite3 connection in WAL mode. Kysely's SQLite driver hands
- * that connection to one transaction at a time, so writers are already serialised within the
- * process; one server instance owns a database file.
+ * Transactions take the write lock when they begin: with the trace writer's connection also
+ * writing, a transaction that read first and wrote later could otherwise fail outright
+ * (SQLITE_BUSY_SNAPSHOT) instead of waiting its turn.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
+/**
+ * The embedded engine: better-sqlite3 in WAL mode. Kysely's connection serialises the registry's
+ * transactions within the process; traces are appended through a second connection in a worker
+ * thread (which also checkpoints the WAL), so ingestion runs beside the event loop, not on it.
+ * One server instance owns a database file.
  */
 export function createSqliteEngine(file: string): StorageEngine {
-  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const onDisk = file !== ":memory:";
+  if (onDisk) mkdirSync(dirname(file), { recursive: true });
   const connection = new SQLite(file);
+  // Larger pages hold more of a trace's JSON per page (new databases only; it is fixed after).
+  connection.pragma("page_size = 16384");
   connection.pragma("journal_mode = WAL");
   connection.pragma("synchronous = NORMAL");
-  connection.pragma("busy_timeout = 5000");
+  connection.pragma("busy_timeout = 10000");
   connection.pragma("foreign_keys = ON");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  connection.pragma("cache_size = -65536");
+  // The trace writer checkpoints in its thread; the event loop never waits on one.
+  if (onDisk) connection.pragma("wal_autocheckpoint = 0");
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: connection }),
+  });
   const changes = new LocalChanges();
+  const traceWriter = onDisk ? new SqliteTraceWriter(file) : undefined;
+  traceWriter?.open();
   const insertInto = (table: string, columns: ReadonlyArray<readonly [string, string]>) =>
     `insert into ${table} (${columns.map(([c]) => c).join(", ")}) values (${columns.map(() => "?").join(", ")}) on conflict do nothing`;
   let statements: { trace: SQLite.Statement; score: SQLite.Statement } | undefined;
-  // Prepared statements in a raw transaction: ingestion's hot path skips query building.
-  const insertTraceRows = connection.transaction(
-    (rows: readonly NewTrace[], scores: readonly TraceScoreRow[]) => {
-      statements ??= {
-        trace: connection.prepare(insertInto("traces", TRACE_COLUMNS)),
-        score: connection.prepare(insertInto("trace_scores", SCORE_COLUMNS)),
-      };
-      let inserted = 0;
-      for (const row of rows) {
-        inserted += statements.trace.run(TRACE_COLUMNS.map(([c]) => row[c] ?? null)).changes;
-      }
-      for (const score of scores) statements.score.run(SCORE_COLUMNS.map(([c]) => score[c]));
-      return inserted;
-    },
-  );
+  // In memory there is no second connection: the same statements run on the event loop.
+  const insertInPlace = connection.transaction((traces: unknown[][], scores: unknown[][]) => {
+    statements ??= {
+      trace: connection.prepare(insertInto("traces", TRACE_COLUMNS)),
+      score: connection.prepare(insertInto("trace_scores", SCORE_COLUMNS)),
+    };
+    let inserted = 0;
+    for (const row of traces) inserted += statements.trace.run(row).changes;
+    for (const row of scores) statements.score.run(row);
+    return inserted;
+  });
   return {
     kind: "sqlite",
     db,
@@ -55,13 +86,21 @@ export function createSqliteEngine(file: string): StorageEngine {
     lockPrompt: async () => {},
     lockEventLog: async () => {},
     // Holding Kysely's connection keeps its own transactions from interleaving with this one.
-    insertTraces: (rows, scores) =>
-      db.connection().execute(async () => insertTraceRows(rows, scores)),
+    insertTraces: (rows, scores) => {
+      const traces = rows.map((row) => TRACE_COLUMNS.map(([c]) => row[c] ?? null));
+      const scoreRows = scores.map((row) => SCORE_COLUMNS.map(([c]) => row[c]));
+      return traceWriter
+        ? traceWriter.insert(traces, scoreRows)
+        : db.connection().execute(async () => insertInPlace(traces, scoreRows));
+    },
     isUniqueViolation: (error) =>
       (error as { code?: string })?.code === "SQLITE_CONSTRAINT_UNIQUE" ||
       (error as { code?: string })?.code === "SQLITE_CONSTRAINT_PRIMARYKEY",
     publishChange: async (change) => changes.deliver(change),
     onChange: (listener, reset) => changes.subscribe(listener, reset),
-    close: () => db.destroy(),
+    close: async () => {
+      await traceWriter?.close();
+      await db.destroy();
+    },
   };
 }
