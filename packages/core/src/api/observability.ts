@@ -22,11 +22,42 @@ export const providerNameSchema = z
 const baseUrlSchema = z
   .url({ protocol: /^https?$/, message: "baseUrl must be an http:// or https:// URL" })
   .max(2000)
+  .refine(
+    (url) => !/^https?:\/\/[^/?#]*@/.test(url),
+    "baseUrl must not carry credentials (user:password@): give the key as apiKey, which is stored encrypted",
+  )
   .meta({ example: "https://api.openai.com/v1" });
-const apiKeySchema = z.string().min(1).max(4000).meta({ description: "Write-only" });
+const apiKeySchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4000)
+  .regex(
+    /^[\x21-\x7e]+$/,
+    "apiKey may hold only visible ASCII characters (no spaces or line breaks)",
+  )
+  .meta({ description: "Write-only" });
+/** Headers the client sets itself: a key sent in one of them would break the request. */
+const RESERVED_HEADERS = new Set([
+  "host",
+  "content-length",
+  "content-type",
+  "connection",
+  "transfer-encoding",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "accept",
+  "anthropic-version",
+]);
 const apiKeyHeaderSchema = z
   .string()
   .regex(/^[A-Za-z0-9-]{1,64}$/, "apiKeyHeader is an HTTP header name, e.g. api-key")
+  .refine(
+    (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
+    "apiKeyHeader names a header the request needs for itself",
+  )
   .meta({
     description:
       "Send the key raw in this header instead of 'Authorization: Bearer' (Azure: api-key)",

@@ -72,17 +72,19 @@ export function createRedactor(
     }
     return out;
   };
-  const walk = (value: unknown): unknown => {
+  // Deeper than this, a value is replaced rather than walked: nothing unredacted gets through,
+  // and a pathological nesting cannot exhaust the stack.
+  const MAX_DEPTH = 256;
+  const walk = (value: unknown, depth = 0): unknown => {
     if (typeof value === "string") return redactString(value);
-    if (Array.isArray(value)) return value.map(walk);
-    if (value !== null && typeof value === "object") {
-      const copy: Record<string, unknown> = {};
-      for (const [key, v] of Object.entries(value)) copy[key] = walk(v);
-      return copy;
-    }
-    return value;
+    if (value === null || typeof value !== "object") return value;
+    if (depth >= MAX_DEPTH) return "[REDACTED:nested_too_deeply]";
+    if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
+    const copy: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) copy[key] = walk(v, depth + 1);
+    return copy;
   };
-  return rules.length === 0 ? (value) => value : walk;
+  return rules.length === 0 ? (value) => value : (value) => walk(value);
 }
 
 /** Parses a user's pattern (`name=regex` or a bare regex), refusing ones that do not compile. */

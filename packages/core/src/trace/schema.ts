@@ -6,7 +6,8 @@ import { z } from "zod";
 import { promptNameSchema } from "../prompt/name.js";
 
 const MAX_INT = 2_147_483_647;
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Token counts are stored as 32-bit integers, as on PostgreSQL. */
+const count = z.number().int().min(0).max(MAX_INT, `at most ${MAX_INT}`);
 const isoTime = z.iso.datetime({
   offset: true,
   message: "an ISO-8601 timestamp, e.g. 2026-11-27T16:00:00.000Z",

@@ -243,6 +243,53 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
     ]);
   });
 
+  it("never passes the connection's key on when the provider refuses it", async () => {
+    const wrongKey = "sk-wrong-key-0123456789abcdefghij";
+    expect(
+      (
+        await server.call("POST", "/api/v1/providers", {
+          name: "stale",
+          kind: "openai",
+          baseUrl: upstream.url,
+          apiKey: wrongKey,
+          maxRetries: 0,
+        })
+      ).status,
+    ).toBe(201);
+    const refused = await openai.chat.completions
+      .create({
+        model: "gpt-4o",
+        messages: [{ role: "user", content: "x" }],
+        // @ts-expect-error promptline's extension rides along in the body
+        promptline: { provider: "stale" },
+      })
+      .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
+    // The provider refusing the connection's key is not the caller's key being wrong.
+    expect(refused.status).toBe(502);
+    expect(refused.message).toContain("provider 'stale' answered 401");
+    expect(JSON.stringify(refused)).not.toContain(wrongKey.slice(10, 18));
+    const traceId = refused.headers?.get("x-promptline-trace-id") as string;
+    const trace = await traceOf(server, traceId);
+    expect(trace.status).toBe("error");
+    expect(trace.error).toContain("answered 401");
+    expect(trace.error).not.toContain(wrongKey.slice(10, 18));
+  });
+
+  it("stores a trace even when the caller's fields hold characters the database refuses", async () => {
+    const { response } = await openai.chat.completions
+      .create({
+        model: "prompt:support/refund-agent",
+        messages: [{ role: "user", content: "nul \u0000 inside" }],
+        user: "user\u0000with-nul",
+        // @ts-expect-error promptline's extension rides along in the body
+        promptline: { variables: { customer: "Ed" } },
+      })
+      .withResponse();
+    const trace = await traceOf(server, response.headers.get("x-promptline-trace-id") as string);
+    expect(trace.userId).toBe("userwith-nul");
+    expect(trace.input.at(-1)).toEqual({ role: "user", content: "nul \u0000 inside" });
+  });
+
   it("refuses bad requests with a message that says what to fix", async () => {
     const missingVariable = await openai.chat.completions
       .create({ model: "prompt:support/refund-agent", messages: [] })
@@ -265,7 +312,7 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
       .create({ model: "gpt-4o", messages: [{ role: "user", content: "x" }] })
       .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
     expect(noProvider.status).toBe(400);
-    expect(noProvider.message).toContain("several provider connections (claude, local)");
+    expect(noProvider.message).toContain("several provider connections (claude, local, stale)");
 
     const badKey = new OpenAI({ apiKey: "pl_wrong", baseURL: `${server.url}/v1`, maxRetries: 0 });
     const unauthorized = await badKey.chat.completions

@@ -10,9 +10,14 @@ import type { GatewayService } from "./service.js";
 
 export const TRACE_ID_HEADER = "x-promptline-trace-id";
 
-/** The status a failed provider call is answered with: the caller's own mistakes keep theirs. */
+/**
+ * The status a failed provider call is answered with. The caller's own mistakes (a 400 from the
+ * provider, a 429) keep theirs; the provider refusing the connection's key is not the caller's
+ * key being wrong, so it is a 502 like any other provider failure.
+ */
 function statusOf(error: ProviderError): ContentfulStatusCode {
   if (error.kind === "timeout") return 504;
+  if (error.status === 401 || error.status === 403) return 502;
   if (error.status !== null && error.status >= 400 && error.status < 500) {
     return error.status as ContentfulStatusCode;
   }
@@ -20,7 +25,10 @@ function statusOf(error: ProviderError): ContentfulStatusCode {
 }
 
 function providerProblem(c: Context, error: ProviderError) {
-  return problem(c, statusOf(error), "provider_error", error.message, {
+  const code =
+    error.status === 401 || error.status === 403 ? "provider_auth_failed" : "provider_error";
+  if (error.traceId) c.header(TRACE_ID_HEADER, error.traceId);
+  return problem(c, statusOf(error), code, error.message, {
     provider: error.provider,
     upstreamStatus: error.status,
   });
@@ -71,6 +79,8 @@ export function registerGatewayRoutes(app: OpenAPIHono<AppEnv>, gateway: Gateway
       );
     } catch (error) {
       if (error instanceof ProviderError) return providerProblem(c, error);
+      // The caller hung up (its trace says so): nobody is left to answer, nothing went wrong here.
+      if (c.req.raw.signal.aborted) return new Response(null, { status: 499 });
       throw error;
     }
     const { response, traceId } = call;

@@ -9,7 +9,12 @@ import {
 import type { ServiceContext } from "../context.js";
 import { callProvider } from "../provider/call.js";
 import type { ProviderService } from "../provider/service.js";
-import type { CallOutcome, ChatCompletionBody, ProviderResponse } from "../provider/types.js";
+import {
+  type CallOutcome,
+  type ChatCompletionBody,
+  ProviderError,
+  type ProviderResponse,
+} from "../provider/types.js";
 import type { ResolveService } from "../resolve/service.js";
 import { configParams, type GatewayIntent, promptMessages, readIntent } from "./request.js";
 
@@ -32,6 +37,19 @@ export interface GatewayService {
 }
 
 /** Hears each finished call, off the response's critical path. */
+const MAX_COUNT = 2_147_483_647;
+const storableCount = (n: unknown) =>
+  typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= MAX_COUNT ? n : undefined;
+
+function storableUsage(usage: CallOutcome["usage"] | undefined): ParsedTraceInput["usage"] {
+  const fields = {
+    inputTokens: storableCount(usage?.inputTokens),
+    outputTokens: storableCount(usage?.outputTokens),
+    totalTokens: storableCount(usage?.totalTokens),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
 export type TraceSink = (projectId: string, trace: ParsedTraceInput) => void;
 
 export function createGatewayService(
@@ -91,10 +109,11 @@ export function createGatewayService(
         endTime: new Date(startedAt.getTime() + outcome.latencyMs).toISOString(),
         ...(promptTag && { prompt: promptTag }),
         provider: target.name,
-        model: outcome.model ?? body.model,
+        // What a provider reports is not checked by anyone else: keep only what fits.
+        model: typeof outcome.model === "string" ? outcome.model : body.model,
         input: body.messages,
         ...(outcome.output !== undefined && { output: outcome.output }),
-        usage: outcome.usage,
+        usage: storableUsage(outcome.usage),
         latencyMs: outcome.latencyMs,
         ...(outcome.timeToFirstTokenMs !== undefined && {
           timeToFirstTokenMs: outcome.timeToFirstTokenMs,
@@ -113,12 +132,20 @@ export function createGatewayService(
       let response: ProviderResponse;
       try {
         response = await callProvider(target, body, signal ? { signal } : {});
-      } catch (error) {
+      } catch (thrown) {
+        // Translating the request for another API fails on shapes it cannot carry.
+        const error =
+          thrown instanceof TypeError
+            ? new Invalid(
+                `the request has a shape provider '${target.name}' (${target.kind}) cannot take: ${thrown.message}`,
+              )
+            : thrown;
         const latencyMs = ctx.clock.now().getTime() - startedAt.getTime();
         deps.record(
           principal.projectId,
           trace({ status: "error", error: (error as Error).message, usage: {}, latencyMs }),
         );
+        if (error instanceof ProviderError) error.traceId = traceId;
         throw error;
       }
       if (response.stream) {

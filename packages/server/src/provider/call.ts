@@ -130,6 +130,18 @@ export async function callProvider(
   }
 }
 
+/** Providers quote refused keys in their errors: what they say must not carry the key on. */
+function withoutSecret(message: string, apiKey: string | null): string {
+  if (!apiKey || apiKey.length < 4) return message;
+  let scrubbed = message.split(apiKey).join("[the connection's key]");
+  // Some quote only part of it (sk-abc…wxyz): hide any 8-character run taken from the key.
+  for (let i = 0; i + 8 <= apiKey.length; i += 4) {
+    const piece = apiKey.slice(i, i + 8);
+    if (scrubbed.includes(piece)) scrubbed = scrubbed.split(piece).join("****");
+  }
+  return scrubbed;
+}
+
 async function attemptCall(call: Call): Promise<Attempt> {
   const { target } = call;
   const deadline = new AttemptDeadline(target.timeoutMs, call.signal);
@@ -145,7 +157,8 @@ async function attemptCall(call: Call): Promise<Attempt> {
     text = await response.body.text();
     deadline.release();
     if (status < 200 || status >= 300) {
-      const failure = new ProviderError(target.name, status, upstreamErrorMessage(text), "http");
+      const message = withoutSecret(upstreamErrorMessage(text), target.apiKey);
+      const failure = new ProviderError(target.name, status, message, "http");
       return { failure, retryable: RETRYABLE_STATUSES.has(status), headers: response.headers };
     }
   } catch (error) {

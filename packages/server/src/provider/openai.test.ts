@@ -136,11 +136,13 @@ describe("the OpenAI kind", () => {
     }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(ProviderError);
+    // The fake quotes the refused key, as the real API does; it must not travel further.
     expect(failure).toMatchObject({
       kind: "http",
       status: 401,
-      upstreamMessage: "Incorrect API key provided.",
-      message: "provider 'main-openai' answered 401: Incorrect API key provided.",
+      upstreamMessage: "Incorrect API key provided: [the connection's key].",
+      message:
+        "provider 'main-openai' answered 401: Incorrect API key provided: [the connection's key].",
     });
     expect(String((failure as Error).message)).not.toContain("sk-wrong-key");
     expect(upstream.requests.length - sentBefore).toBe(1);

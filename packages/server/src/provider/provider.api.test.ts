@@ -108,6 +108,50 @@ describe.each(testEngines())("provider connections (%s)", (kind) => {
     expect((await server.call("GET", "/api/v1/providers/openai")).status).toBe(404);
   });
 
+  it("sends a stored key only where it was entered for, and refuses keys and URLs that would leak or break", async () => {
+    await server.call("POST", "/api/v1/providers", {
+      name: "guarded",
+      kind: "openai",
+      baseUrl: "https://api.openai.com/v1",
+      apiKey: KEY,
+    });
+    const redirect = await server.call<{ message: string }>("PATCH", "/api/v1/providers/guarded", {
+      baseUrl: "https://elsewhere.example/v1",
+    });
+    expect(redirect.status).toBe(400);
+    expect(redirect.body.message).toContain("give apiKey again");
+    const withKey = await server.call("PATCH", "/api/v1/providers/guarded", {
+      baseUrl: "https://elsewhere.example/v1",
+      apiKey: KEY,
+    });
+    expect(withKey.status).toBe(200);
+    const credentials = await server.call<{ message: string }>("POST", "/api/v1/providers", {
+      name: "creds",
+      kind: "openai",
+      baseUrl: "https://user:secret@example.com/v1",
+    });
+    expect(credentials.status).toBe(400);
+    expect(credentials.body.message).toContain("credentials");
+    const broken = await server.call("POST", "/api/v1/providers", {
+      name: "broken",
+      kind: "openai",
+      apiKey: "sk-abc\ndef",
+    });
+    expect(broken.status).toBe(400);
+    const reserved = await server.call("POST", "/api/v1/providers", {
+      name: "reserved",
+      kind: "openai",
+      apiKeyHeader: "Host",
+    });
+    expect(reserved.status).toBe(400);
+    const short = await server.call<Record<string, unknown>>("POST", "/api/v1/providers", {
+      name: "short",
+      kind: "openai",
+      apiKey: "abcd1234",
+    });
+    expect(short.body.apiKeyHint).toBe("…");
+  });
+
   it("lets only admins manage connections", async () => {
     const editor = (
       await server.call<{ key: string }>("POST", "/api/v1/api-keys", { name: "ed", role: "editor" })

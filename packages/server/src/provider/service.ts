@@ -40,7 +40,8 @@ export interface ProviderService {
   targetFor(projectId: string, name: string | undefined): Promise<ConnectionTarget>;
 }
 
-const hint = (apiKey: string) => `…${apiKey.slice(-4)}`;
+/** Enough of a key to tell keys apart on a screen; nothing for short keys, where it would be most of it. */
+const hint = (apiKey: string) => (apiKey.length >= 16 ? `…${apiKey.slice(-4)}` : "…");
 
 function toApi(row: ProviderConnectionRow): Provider {
   return {
@@ -171,6 +172,15 @@ export function createProviderService(ctx: ServiceContext, secrets: SecretBox): 
 
     async updateProvider(principal, name, body) {
       const current = await requireRow(principal.projectId, name);
+      const redirected =
+        (body.baseUrl !== undefined && body.baseUrl !== current.base_url) ||
+        (body.apiKeyHeader !== undefined && body.apiKeyHeader !== current.api_key_header);
+      if (redirected && current.api_key_encrypted !== null && body.apiKey === undefined) {
+        // The stored key goes only where it was entered for: a new destination needs it again.
+        throw new Invalid(
+          "changing baseUrl or apiKeyHeader sends the key somewhere else: give apiKey again in the same request (or apiKey: null to drop it)",
+        );
+      }
       const row: ProviderConnectionRow = { ...current, updated_at: nowIso(ctx) };
       if (body.baseUrl !== undefined) row.base_url = body.baseUrl;
       if (body.apiKeyHeader !== undefined) row.api_key_header = body.apiKeyHeader;

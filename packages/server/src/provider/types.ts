@@ -81,6 +81,9 @@ export type ProviderErrorKind = "http" | "timeout" | "network";
  * its key or URL (a URL may carry credentials in its query).
  */
 export class ProviderError extends Error {
+  /** The trace the gateway recorded for the failed call, once it has. */
+  traceId?: string;
+
   constructor(
     readonly provider: string,
     /** The upstream HTTP status; null for network failures and timeouts. */

@@ -209,7 +209,7 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
         }
         await db.schema
           .createTable("trace_scores")
-          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("id", "text", (c) => c.notNull())
           .addColumn("project_id", "text", (c) => c.notNull())
           .addColumn("trace_id", "text", (c) => c.notNull())
           .addColumn("name", "text", (c) => c.notNull())
@@ -218,6 +218,7 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
           .addColumn("source", "text", (c) => c.notNull())
           .addColumn("actor", "text", (c) => c.notNull())
           .addColumn("created_at", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("trace_scores_pk", ["project_id", "id"])
           .execute();
         await db.schema
           .createIndex("trace_scores_trace")

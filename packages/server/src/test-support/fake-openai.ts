@@ -201,7 +201,11 @@ export function startFakeOpenAI(options: FakeOptions = {}): Promise<FakeUpstream
           return reply.json(404, errorBody(404, `no route for ${request.method} ${path}`));
         }
         if (options.requireKey && sentKey(request) !== options.requireKey) {
-          return reply.json(401, errorBody(401, "Incorrect API key provided."));
+          // Like the real API, the answer quotes the key it refused.
+          return reply.json(
+            401,
+            errorBody(401, `Incorrect API key provided: ${sentKey(request)}.`),
+          );
         }
         const body = request.body as ChatRequest;
         const id = `chatcmpl-fake-${++answered}`;

@@ -68,7 +68,22 @@ export interface TraceService {
   applyRetention(): Promise<{ traces: number; scores: number }>;
 }
 
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+/** JSON text of a value; one nested too deeply to serialise is stored as a note saying so. */
+function json(value: unknown): string | null {
+  if (value === undefined) return null;
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    return JSON.stringify(`[not stored: ${(error as Error).message}]`);
+  }
+}
+
+/** PostgreSQL text cannot hold NUL; JSON text escapes it, plain columns drop it. */
+function text<T extends string | null | undefined>(value: T): T {
+  return (
+    typeof value === "string" && value.includes("\u0000") ? value.replaceAll("\u0000", "") : value
+  ) as T;
+}
 const parseJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
 function issuesOf(error: z.ZodError): string[] {
@@ -131,6 +146,8 @@ function decodeCursor(text: string): TraceCursor {
 }
 
 const DAY_MS = 86_400_000;
+/** The calls one metrics answer is computed from, at most (they are read into memory). */
+const MAX_METRIC_CALLS = 1_000_000;
 
 export function createTraceService(
   ctx: ServiceContext,
@@ -158,16 +175,16 @@ export function createTraceService(
         : undefined);
     return {
       project_id: projectId,
-      id: t.id ?? timeOrderedId(start.getTime()),
+      id: text(t.id) ?? timeOrderedId(start.getTime()),
       source,
       start_time: start.toISOString(),
       end_time: end ? end.toISOString() : null,
-      prompt_name: t.prompt?.name ?? null,
+      prompt_name: text(t.prompt?.name ?? null),
       prompt_version: t.prompt?.version ?? null,
-      label: t.prompt?.label ?? null,
-      variant: t.variant ?? null,
-      provider: t.provider ?? null,
-      model: t.model ?? null,
+      label: text(t.prompt?.label ?? null),
+      variant: text(t.variant ?? null),
+      provider: text(t.provider ?? null),
+      model: text(t.model ?? null),
       input: json(redact(t.input)),
       output: json(redact(t.output)),
       input_tokens: usage?.inputTokens ?? null,
@@ -177,10 +194,10 @@ export function createTraceService(
       latency_ms: latency ?? null,
       ttft_ms: t.timeToFirstTokenMs ?? null,
       status: t.status,
-      error: t.error === undefined ? null : (redact(t.error) as string),
-      user_id: t.userId ?? null,
-      session_id: t.sessionId ?? null,
-      metadata: JSON.stringify(redact(t.metadata ?? {})),
+      error: t.error === undefined ? null : text(redact(t.error) as string),
+      user_id: text(t.userId ?? null),
+      session_id: text(t.sessionId ?? null),
+      metadata: json(redact(t.metadata ?? {})) ?? "{}",
       ingested_at: ingestedAt,
     };
   }
@@ -197,9 +214,9 @@ export function createTraceService(
     id,
     project_id: projectId,
     trace_id: traceId,
-    name: score.name,
+    name: text(score.name),
     value: typeof score.value === "boolean" ? (score.value ? 1 : 0) : score.value,
-    comment: score.comment === undefined ? null : (redact(score.comment) as string),
+    comment: score.comment === undefined ? null : text(redact(score.comment) as string),
     source,
     actor,
     created_at: at,
@@ -313,18 +330,31 @@ export function createTraceService(
 
     async versionMetrics(principal, query) {
       const { bucket, ...filter } = query;
-      const to = filter.to ?? nowIso(ctx);
-      const from =
-        filter.from ??
-        new Date(Date.parse(to) - (bucket === "hour" ? 1 : 30) * DAY_MS).toISOString();
-      if (Date.parse(from) >= Date.parse(to)) throw new Invalid("'from' must be before 'to'");
+      // In UTC, as stored: a time given with an offset is compared as the same instant.
+      const to = new Date(filter.to ?? nowIso(ctx)).toISOString();
+      const from = new Date(
+        filter.from ?? Date.parse(to) - (bucket === "hour" ? 1 : 30) * DAY_MS,
+      ).toISOString();
+      const spanDays = (Date.parse(to) - Date.parse(from)) / DAY_MS;
+      if (spanDays <= 0) throw new Invalid("'from' must be before 'to'");
+      const maxDays = bucket === "hour" ? 31 : 400;
+      if (spanDays > maxDays) {
+        throw new Invalid(
+          `a ${bucket}ly series covers at most ${maxDays} days: narrow 'from'/'to'${bucket === "hour" ? " or use bucket=day" : ""}`,
+        );
+      }
       const range = { ...filter, from, to };
       const prompt = await findPromptByName(db, principal.projectId, query.prompt);
       const [calls, scores, moves] = await Promise.all([
-        metricRows(db, principal.projectId, range),
+        metricRows(db, principal.projectId, range, MAX_METRIC_CALLS + 1),
         metricScoreRows(db, principal.projectId, range),
         prompt ? movesBetween(db, prompt.id, from, to) : Promise.resolve([]),
       ]);
+      if (calls.length > MAX_METRIC_CALLS) {
+        throw new Invalid(
+          `more than ${MAX_METRIC_CALLS.toLocaleString("en")} calls match: narrow 'from'/'to', or filter by version or label`,
+        );
+      }
       return {
         prompt: query.prompt,
         bucket,

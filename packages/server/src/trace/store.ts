@@ -119,8 +119,13 @@ export async function listScores(
     .execute();
 }
 
-/** What the per-version metrics are computed from: one small row per call. */
-export async function metricRows(db: Kysely<Database>, projectId: string, filter: TraceFilter) {
+/** What the per-version metrics are computed from: one small row per call, at most `limit`. */
+export async function metricRows(
+  db: Kysely<Database>,
+  projectId: string,
+  filter: TraceFilter,
+  limit: number,
+) {
   return applyTraceFilter(
     db
       .selectFrom("traces")
@@ -135,7 +140,9 @@ export async function metricRows(db: Kysely<Database>, projectId: string, filter
       ]),
     projectId,
     filter,
-  ).execute();
+  )
+    .limit(limit)
+    .execute();
 }
 
 /** Scores of the calls the filter selects, with the version and time of their call. */
@@ -163,20 +170,30 @@ export async function metricScoreRows(
   ).execute();
 }
 
-/** Deletes traces that started, and scores given, before the cutoff. */
+const DELETE_CHUNK = 5000;
+
+/**
+ * Deletes traces that started, and scores given, before the cutoff, a chunk per statement: the
+ * other writers (ingestion above all) get their turn between chunks.
+ */
 export async function deleteTracesBefore(
   db: Kysely<Database>,
   cutoff: string,
 ): Promise<{ traces: number; scores: number }> {
-  return db.transaction().execute(async (trx) => {
-    const traces = await trx
-      .deleteFrom("traces")
-      .where("start_time", "<", cutoff)
-      .executeTakeFirst();
-    const scores = await trx
-      .deleteFrom("trace_scores")
-      .where("created_at", "<", cutoff)
-      .executeTakeFirst();
-    return { traces: Number(traces.numDeletedRows), scores: Number(scores.numDeletedRows) };
-  });
+  const deleted = { traces: 0, scores: 0 };
+  for (const [table, column, key] of [
+    ["traces", "start_time", "traces"],
+    ["trace_scores", "created_at", "scores"],
+  ] as const) {
+    for (;;) {
+      const result =
+        await sql`delete from ${sql.table(table)} where (project_id, id) in (select project_id, id from ${sql.table(table)} where ${sql.ref(column)} < ${cutoff} limit ${DELETE_CHUNK})`.execute(
+          db,
+        );
+      const count = Number(result.numAffectedRows ?? 0);
+      deleted[key] += count;
+      if (count < DELETE_CHUNK) break;
+    }
+  }
+  return deleted;
 }

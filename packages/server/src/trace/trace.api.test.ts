@@ -195,6 +195,20 @@ describe.each(testEngines())("traces (%s)", (kind) => {
     expect((await server.call("GET", "/api/v1/traces/trace-fresh-1")).status).toBe(200);
   });
 
+  it("refuses token counts beyond what is stored, and over-long metric ranges", async () => {
+    const huge = await server.call<Loose>("POST", "/api/v1/traces", {
+      traces: [{ startTime: at(0), usage: { inputTokens: 3_000_000_000 } }],
+    });
+    expect(huge.body.accepted).toBe(0);
+    expect(huge.body.rejected[0].reasons.join()).toContain("usage.inputTokens");
+    const range = await server.call<{ message: string }>(
+      "GET",
+      `/api/v1/metrics/versions?prompt=x&bucket=hour&from=${at(0)}&to=${at(24 * 40)}`,
+    );
+    expect(range.status).toBe(400);
+    expect(range.body.message).toContain("at most 31 days");
+  });
+
   it("refuses empty and oversized batches", async () => {
     expect((await server.call("POST", "/api/v1/traces", { traces: [] })).status).toBe(400);
     const many = Array.from({ length: 5001 }, (_, i) => ({ startTime: at(0, i) }));

@@ -52,6 +52,28 @@ describe("trace writer", () => {
     await writer.close();
   });
 
+  it("gives up a batch that keeps failing, so the traces behind it still get written", async () => {
+    let dropped = 0;
+    const stored: string[] = [];
+    const writer = new TraceWriter({
+      store: async (_projectId, traces) => {
+        if (traces.some((t) => t.id === "poison-1")) throw new Error("value refused");
+        stored.push(...traces.map((t) => t.id as string));
+      },
+      maxBatch: 1,
+      maxAttempts: 3,
+      flushDelayMs: 1,
+      onDrop: (n) => {
+        dropped += n;
+      },
+    });
+    writer.enqueue("p", trace("poison-1"));
+    writer.enqueue("p", trace("e0000001"));
+    await expect.poll(() => stored, { timeout: 10_000 }).toEqual(["e0000001"]);
+    expect(dropped).toBe(1);
+    await writer.close();
+  });
+
   it("drops and counts traces beyond its memory bound instead of growing", async () => {
     let dropped = 0;
     const writer = new TraceWriter({

@@ -8,6 +8,8 @@ export interface TraceWriterOptions {
   maxBatch?: number;
   /** How long a trace may wait for others to share its write. */
   flushDelayMs?: number;
+  /** Writes of one batch tried before its traces are given up (and counted as dropped). */
+  maxAttempts?: number;
   onError?(error: unknown): void;
   onDrop?(count: number): void;
 }
@@ -22,6 +24,7 @@ export class TraceWriter {
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private retryDelayMs = 0;
+  private failedAttempts = 0;
   private closed = false;
   private readonly maxQueued: number;
   private readonly maxBatch: number;
@@ -72,12 +75,22 @@ export class TraceWriter {
       void this.writeBatch().then(
         () => {
           this.retryDelayMs = 0;
+          this.failedAttempts = 0;
           if (this.queue.length > 0) this.schedule(0);
         },
         (error) => {
           this.options.onError?.(error);
-          this.retryDelayMs = Math.min(30_000, Math.max(100, this.retryDelayMs * 2));
-          if (!this.closed) this.schedule(this.retryDelayMs);
+          // A batch that keeps failing (the database away too long, or a trace it cannot take)
+          // is given up, so the traces behind it are not held back for ever.
+          if (++this.failedAttempts >= (this.options.maxAttempts ?? 8)) {
+            const dropped = this.queue.splice(0, this.maxBatch).length;
+            this.options.onDrop?.(dropped);
+            this.failedAttempts = 0;
+            this.retryDelayMs = 0;
+          } else {
+            this.retryDelayMs = Math.min(30_000, Math.max(100, this.retryDelayMs * 2));
+          }
+          if (!this.closed && this.queue.length > 0) this.schedule(this.retryDelayMs);
         },
       );
     }, delayMs);
