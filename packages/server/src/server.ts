@@ -21,6 +21,7 @@ import { createProviderService } from "./provider/service.js";
 import { createResolveFastPath } from "./resolve/fast-path.js";
 import { createResolveService } from "./resolve/service.js";
 import { loadServerSecret, SecretBox } from "./secret/index.js";
+import { createSessionService } from "./session/service.js";
 import { openStorage } from "./storage/index.js";
 import { createTraceService, type TraceService } from "./trace/service.js";
 import { TraceWriter } from "./trace/writer.js";
@@ -99,6 +100,7 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
     },
   });
   return {
+    sessions: createSessionService(ctx, apiKeys),
     providers,
     prices,
     traces,

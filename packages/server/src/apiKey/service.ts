@@ -110,6 +110,8 @@ export interface ApiKeyService {
    * public key. Memoised, and forgotten on any key change.
    */
   authenticate(secret: string, publicKey?: string): Promise<Principal>;
+  /** The principal of a bearer key known only by its hash (a web session holds the hash). */
+  authenticateHash(keyHash: string): Promise<Principal>;
   /** The memoised principal of a valid bearer key, without touching storage; else undefined. */
   peekPrincipal(key: string): Principal | undefined;
 }
@@ -177,26 +179,11 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
     },
 
     async authenticate(secret, publicKey) {
-      const hash = hashOf(secret);
-      const known =
-        principals.get(hash, "") ??
-        (await principals.load(hash, "", async () => {
-          const record = await findApiKeyByHash(db, hash);
-          if (!record || record.revokedAt) return null;
-          return {
-            principal: {
-              projectId: record.projectId,
-              role: record.role,
-              actor: `apikey:${record.name}`,
-            },
-            publicKey: record.publicKey,
-          };
-        }));
-      // A pair's secret counts only together with its own public key.
-      if (!known || known.publicKey !== (publicKey ?? null)) {
-        throw new Unauthorized("the API key is unknown or revoked — create a new one");
-      }
-      return known.principal;
+      return principalByHash(hashOf(secret), publicKey);
+    },
+
+    authenticateHash(keyHash) {
+      return principalByHash(keyHash, undefined);
     },
 
     peekPrincipal(key) {
@@ -204,4 +191,26 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
       return known && known.publicKey === null ? known.principal : undefined;
     },
   };
+
+  async function principalByHash(hash: string, publicKey: string | undefined): Promise<Principal> {
+    const known =
+      principals.get(hash, "") ??
+      (await principals.load(hash, "", async () => {
+        const record = await findApiKeyByHash(db, hash);
+        if (!record || record.revokedAt) return null;
+        return {
+          principal: {
+            projectId: record.projectId,
+            role: record.role,
+            actor: `apikey:${record.name}`,
+          },
+          publicKey: record.publicKey,
+        };
+      }));
+    // A pair's secret counts only together with its own public key.
+    if (!known || known.publicKey !== (publicKey ?? null)) {
+      throw new Unauthorized("the API key is unknown or revoked — create a new one");
+    }
+    return known.principal;
+  }
 }

@@ -25,6 +25,8 @@ import { registerProviderRoutes } from "../provider/routes.js";
 import type { ProviderService } from "../provider/service.js";
 import { registerResolveRoutes } from "../resolve/routes.js";
 import type { ResolveService } from "../resolve/service.js";
+import { registerSessionRoutes } from "../session/routes.js";
+import type { SessionService } from "../session/service.js";
 import type { StorageEngine } from "../storage/index.js";
 import { registerOtlpRoutes } from "../trace/otlp-routes.js";
 import { registerTraceRoutes } from "../trace/routes.js";
@@ -35,6 +37,7 @@ import type { VersionService } from "../version/service.js";
 import { type AppEnv, authenticate, bearerKey } from "./auth.js";
 import { bodyLimitFor } from "./limits.js";
 import { errorToProblem, problem, validationProblem } from "./problem.js";
+import { serveWebUi } from "./web-ui.js";
 
 export { MAX_BODY_BYTES } from "./limits.js";
 
@@ -54,6 +57,7 @@ export interface Services {
   traceWriter: TraceWriter;
   gateway: GatewayService;
   metrics: ServerMetrics;
+  sessions: SessionService;
 }
 
 export const API_VERSION = "0.1.0";
@@ -90,6 +94,8 @@ export interface AppOptions {
   feed: StreamOptions;
   /** A bearer token that may read /metrics besides admin keys (for Prometheus). */
   metricsToken?: string | undefined;
+  /** The built web UI; the one `npm run build` makes when not given. */
+  webDir?: string | undefined;
 }
 
 export function createApp(
@@ -169,8 +175,8 @@ export function createApp(
     );
   }
   app.use("/api/*", refuseNulCharacters);
-  app.use("/api/*", authenticate(services.apiKeys));
-  app.use("/v1/*", authenticate(services.apiKeys));
+  app.use("/api/*", authenticate(services.apiKeys, services.sessions));
+  app.use("/v1/*", authenticate(services.apiKeys, services.sessions));
   app.get("/metrics", async (c) => {
     const token = bearerKey(c.req.header("authorization"));
     const allowed =
@@ -207,5 +213,7 @@ export function createApp(
   registerTraceRoutes(app, services.traces);
   registerOtlpRoutes(app, services.traces);
   registerGatewayRoutes(app, services.gateway);
+  registerSessionRoutes(app, services.sessions);
+  serveWebUi(app, options.webDir);
   return app;
 }

@@ -76,6 +76,8 @@ describe.each(testEngines())("authorisation on %s", (engine) => {
     const paths = Object.entries(spec.paths as Record<string, Record<string, unknown>>);
     expect(paths.length).toBeGreaterThan(10);
     for (const [path, methods] of paths) {
+      // Signing in is how a browser authenticates; signing out without a session is a no-op.
+      if (path === "/api/v1/session") continue;
       for (const method of Object.keys(methods)) {
         const url = `${server.url}${path.replace("{name}", enc("a")).replace("{version}", "1").replace("{id}", "x")}`;
         const response = await fetch(url, { method: method.toUpperCase() });

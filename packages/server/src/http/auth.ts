@@ -1,6 +1,8 @@
 import { can, Forbidden, type Permission, type Principal, Unauthorized } from "@promptline/core";
+import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { ApiKeyService } from "../apiKey/service.js";
+import type { SessionService } from "../session/service.js";
 
 export type AppEnv = { Variables: { principal: Principal } };
 
@@ -25,12 +27,31 @@ function basicPair(
   return { publicKey: decoded.slice(0, colon), secretKey: decoded.slice(colon + 1) };
 }
 
+export const SESSION_COOKIE = "promptline_session";
+/** Sent by the web UI on every change it makes: a cross-site form cannot add a header. */
+export const CLIENT_HEADER = "x-promptline-client";
+/** Opening and closing a session authenticate on their own. */
+export const SESSION_PATH = "/api/v1/session";
+
 /**
- * Establishes who is calling: `Authorization: Bearer <api key>`, or Basic auth with a key pair
- * as Langfuse SDKs send it. Every /api route needs one.
+ * Establishes who is calling: `Authorization: Bearer <api key>`, Basic auth with a key pair as
+ * Langfuse SDKs send it, or the web UI's session cookie. Every /api route needs one.
  */
-export function authenticate(apiKeys: ApiKeyService) {
+export function authenticate(apiKeys: ApiKeyService, sessions: SessionService) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    if (c.req.path === SESSION_PATH) return next();
+    const token = c.req.header("authorization") ? undefined : getCookie(c, SESSION_COOKIE);
+    if (token) {
+      const changes = c.req.method !== "GET" && c.req.method !== "HEAD";
+      if (changes && !c.req.header(CLIENT_HEADER)) {
+        throw new Forbidden(
+          `requests that change something with a session cookie must carry the ${CLIENT_HEADER} header`,
+        );
+      }
+      const { expiresAt: _, ...principal } = await sessions.principalOf(token);
+      c.set("principal", principal);
+      return next();
+    }
     const header = c.req.header("authorization");
     const key = bearerKey(header);
     const pair = key ? undefined : basicPair(header);

@@ -17,6 +17,16 @@ export interface Database {
   model_prices: ModelPriceTable;
   traces: TraceTable;
   trace_scores: TraceScoreTable;
+  sessions: SessionTable;
+}
+
+/** A signed-in browser: the cookie holds the token, this table only its hash. */
+export interface SessionTable {
+  token_hash: string;
+  /** The API key the person signed in with; revoking it ends the session. */
+  key_hash: string;
+  created_at: string;
+  expires_at: string;
 }
 
 export interface ProjectTable {

@@ -232,6 +232,23 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
           .execute();
       },
     },
+    "0004_sessions": {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable("sessions")
+          .addColumn("token_hash", "text", (c) => c.primaryKey())
+          .addColumn("key_hash", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex("sessions_expiry")
+          .on("sessions")
+          .column("expires_at")
+          .execute();
+      },
+    },
   };
 }
 

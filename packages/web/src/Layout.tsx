@@ -1,0 +1,45 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { api } from "./api.js";
+import { useSession } from "./session/session.js";
+
+/** The signed-in frame: navigation, who is signed in, sign out; the page below. */
+export function Layout() {
+  const session = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+
+  if (session.isPending) return <p className="loading">Loading…</p>;
+  if (session.isError) {
+    return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname)}`} replace />;
+  }
+
+  async function signOut() {
+    await api("DELETE", "/api/v1/session");
+    queryClient.clear();
+    navigate("/sign-in");
+  }
+
+  return (
+    <div className="frame">
+      <header>
+        <strong className="brand">promptline</strong>
+        <nav aria-label="Main">
+          <NavLink to="/" end>
+            Prompts
+          </NavLink>
+        </nav>
+        <span className="who">
+          {session.data.actor} ({session.data.role})
+        </span>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        <Outlet />
+      </main>
+    </div>
+  );
+}
