@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { api } from "./api.js";
+import { useChangeFeed } from "./changes.js";
 import { useSession } from "./session/session.js";
 
 /** The signed-in frame: navigation, who is signed in, sign out; the page below. */
@@ -9,6 +10,7 @@ export function Layout() {
   const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  useChangeFeed();
 
   if (session.isPending) return <p className="loading">Loading…</p>;
   if (session.isError) {

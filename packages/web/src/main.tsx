@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { ApiError } from "./api.js";
 import { Layout } from "./Layout.js";
+import { PromptPage } from "./prompt/PromptPage.js";
 import { PromptsPage } from "./prompts/PromptsPage.js";
 import { SignInPage } from "./session/SignInPage.js";
 import "./styles.css";
@@ -16,7 +17,12 @@ function onError(error: unknown) {
 }
 
 const queryClient = new QueryClient({
-  queryCache: new QueryCache({ onError }),
+  // The session query itself is how the frame finds out; it redirects on its own.
+  queryCache: new QueryCache({
+    onError: (error, query) => {
+      if (query.queryKey[0] !== "session") onError(error);
+    },
+  }),
   mutationCache: new MutationCache({ onError }),
   defaultOptions: {
     queries: {
@@ -30,7 +36,10 @@ const router = createBrowserRouter([
   {
     path: "/",
     element: <Layout />,
-    children: [{ index: true, element: <PromptsPage /> }],
+    children: [
+      { index: true, element: <PromptsPage /> },
+      { path: "prompts/*", element: <PromptPage /> },
+    ],
   },
 ]);
 

@@ -96,5 +96,89 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
       await page.goto(server.url);
       await page.waitForURL(/\/sign-in/);
     });
+
+    it("deploys, rolls back with a confirmation that says what changes, and follows changes made elsewhere", async () => {
+      screenshotOnFailure("deploy-rollback");
+      const name = "support/refund-agent";
+      await server.call("PUT", `/api/v1/prompts/${enc(name)}/draft`, {
+        type: "chat",
+        messages: [{ role: "system", content: "Help {{customer}} kindly." }],
+      });
+      await server.call("POST", `/api/v1/prompts/${enc(name)}/versions`, {
+        commitMessage: "kinder",
+      });
+
+      await page.goto(`${server.url}/sign-in`);
+      await page.getByLabel("API key").fill(server.adminKey);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("link", { name }).click();
+      await page.getByRole("heading", { name }).waitFor();
+      const production = page.getByRole("row", { name: "environment production" });
+      await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
+      const versions = page.getByRole("region", { name: "Versions", exact: true });
+      expect(await versions.textContent()).toContain("kinder");
+
+      await production.getByLabel("Version to deploy to production").selectOption("2");
+      await production.getByRole("button", { name: "Deploy to production" }).click();
+      await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v2");
+
+      await production.getByRole("button", { name: "Roll back production" }).click();
+      const dialog = page.getByRole("dialog", { name: "Confirm rollback" });
+      expect(await dialog.textContent()).toContain(
+        "Roll back production from v2 to v1, undoing the deploy to v2 by apikey:admin",
+      );
+      await dialog.getByRole("button", { name: "Roll back", exact: true }).click();
+      await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
+      const timeline = page.getByRole("list", { name: "Deployment timeline" });
+      await expect.poll(() => timeline.textContent()).toContain("rolled back production: v2 → v1");
+
+      // A change made elsewhere (the CLI, another person) shows up without a reload.
+      await server.call("POST", `/api/v1/prompts/${enc(name)}/deployments`, {
+        environment: "staging",
+        version: 2,
+        reason: "from the CLI",
+      });
+      const staging = page.getByRole("row", { name: "environment staging" });
+      await expect.poll(() => staging.getByRole("cell").nth(1).textContent()).toBe("v2");
+      await expect.poll(() => timeline.textContent()).toContain("from the CLI");
+    });
+
+    it("edits the draft with unsaved-change protection, publishes with the suggested bump, and diffs versions", async () => {
+      screenshotOnFailure("edit-publish-diff");
+      const name = "sales/upsell";
+      await page.goto(`${server.url}/prompts/${name}`);
+      await page.getByRole("heading", { name }).waitFor();
+      const editor = page.getByRole("textbox", { name: "Message 1" });
+      await editor.click();
+      await page.keyboard.press("End");
+      await page.keyboard.type(" Offer the yearly plan to {{plan}} customers.");
+      await page.getByText("Unsaved changes").waitFor();
+      // Leaving with unsaved changes asks first.
+      await page.getByRole("link", { name: "Prompts" }).click();
+      await page
+        .getByRole("alertdialog", { name: "Unsaved changes" })
+        .getByRole("button", { name: "Stay" })
+        .click();
+      await page.getByRole("button", { name: "Save draft" }).click();
+      await page.getByText("Saved", { exact: true }).waitFor();
+
+      const publish = page.getByRole("form", { name: "Publish the draft" });
+      await publish.waitFor();
+      // A new variable changes what callers must send: the server suggests a major bump.
+      expect(await publish.textContent()).toContain("2.0.0");
+      expect(await page.getByRole("list", { name: "Why this bump level" }).textContent()).toContain(
+        "plan",
+      );
+      await publish.getByLabel("Commit message").fill("offer the yearly plan");
+      await publish.getByRole("button", { name: "Publish" }).click();
+      await page.getByRole("status").filter({ hasText: "Published v2." }).waitFor();
+
+      const compare = page.getByRole("region", { name: "Compare versions" });
+      await compare.waitFor();
+      await expect
+        .poll(() => compare.getByRole("list", { name: "Changed fields" }).textContent())
+        .toContain("messages");
+      expect(await compare.locator(".cm-changedText").count()).toBeGreaterThan(0);
+    });
   },
 );

@@ -1,6 +1,7 @@
 import type { PromptList } from "@promptline/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { Link } from "react-router";
 import { api } from "../api.js";
 
 const PAGE_SIZE = 50;
@@ -60,7 +61,9 @@ export function PromptsPage() {
           <tbody>
             {prompts.data.items.map((p) => (
               <tr key={p.name}>
-                <td>{p.name}</td>
+                <td>
+                  <Link to={`/prompts/${p.name}`}>{p.name}</Link>
+                </td>
                 <td>{p.type}</td>
                 <td>{p.latestVersion === null ? "—" : `v${p.latestVersion}`}</td>
                 <td>

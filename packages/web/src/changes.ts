@@ -1,0 +1,30 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+
+/** The change feed's event types (the server's FEED_EVENT_TYPES): named SSE events. */
+const EVENT_TYPES = [
+  "prompt.created",
+  "prompt.updated",
+  "version.published",
+  "label.deployed",
+  "label.rolled_back",
+];
+
+/**
+ * Keeps every open page in step with the server: each change (made here, in the CLI, or on
+ * another instance) refetches what shows the prompt it touched. EventSource reconnects by itself
+ * and resumes from the last event id.
+ */
+export function useChangeFeed(): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    const source = new EventSource("/api/v1/changes", { withCredentials: true });
+    const onChange = (event: MessageEvent<string>) => {
+      const { name } = JSON.parse(event.data) as { name: string };
+      void queryClient.invalidateQueries({ queryKey: ["prompt", name] });
+      void queryClient.invalidateQueries({ queryKey: ["prompts"] });
+    };
+    for (const type of EVENT_TYPES) source.addEventListener(type, onChange);
+    return () => source.close();
+  }, [queryClient]);
+}

@@ -1,0 +1,250 @@
+import type { DraftBump, PromptContent, PromptDetail, PublishResult } from "@promptline/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { useBlocker } from "react-router";
+import { api } from "../api.js";
+import { CodeEditor } from "../editor/CodeEditor.js";
+import { promptPath } from "./queries.js";
+
+type Message =
+  | { role: "system" | "user" | "assistant"; content: string }
+  | { type: "placeholder"; name: string };
+
+/** The parts of a draft edited as JSON: variable schema, model config, output constraints. */
+function settingsOf(content: PromptContent): string {
+  const { variables, config, constraints } = content;
+  return JSON.stringify(
+    { variables: variables ?? {}, config: config ?? {}, constraints: constraints ?? {} },
+    null,
+    2,
+  );
+}
+
+/** The draft the editor holds, or why its settings JSON cannot be read. */
+function contentOf(
+  type: PromptContent["type"],
+  messages: Message[],
+  text: string,
+  settings: string,
+): PromptContent | string {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(settings) as Record<string, unknown>;
+  } catch (error) {
+    return `the settings are not valid JSON: ${(error as Error).message}`;
+  }
+  const extra = Object.fromEntries(
+    ["variables", "config", "constraints"]
+      .filter((key) => parsed[key] && Object.keys(parsed[key] as object).length > 0)
+      .map((key) => [key, parsed[key]]),
+  );
+  return (
+    type === "chat" ? { type, messages, ...extra } : { type, text, ...extra }
+  ) as PromptContent;
+}
+
+/** Edit the draft (messages and roles, variables, config, constraints) and publish it. */
+export function DraftPanel({ name, detail }: { name: string; detail: PromptDetail }) {
+  const queryClient = useQueryClient();
+  const saved = detail.draft;
+  const [messages, setMessages] = useState<Message[]>(saved.type === "chat" ? saved.messages : []);
+  const [text, setText] = useState(saved.type === "text" ? saved.text : "");
+  const [settings, setSettings] = useState(settingsOf(saved));
+  const [commitMessage, setCommitMessage] = useState("");
+  const content = contentOf(saved.type, messages, text, settings);
+  const dirty =
+    typeof content === "string" ||
+    JSON.stringify(content) !==
+      JSON.stringify(
+        contentOf(
+          saved.type,
+          saved.type === "chat" ? saved.messages : [],
+          saved.type === "text" ? saved.text : "",
+          settingsOf(saved),
+        ),
+      );
+
+  // Unsaved work is not lost to a click elsewhere or a closed tab.
+  const blocker = useBlocker(dirty);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    addEventListener("beforeunload", warn);
+    return () => removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  const save = useMutation({
+    mutationFn: (next: PromptContent) => api("PUT", `${promptPath(name)}/draft`, next),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["prompt", name] }),
+  });
+  const bump = useQuery({
+    queryKey: ["prompt", name, "bump", detail.draftUpdatedAt],
+    queryFn: () => api<DraftBump>("GET", `${promptPath(name)}/draft/bump`),
+    enabled: !dirty,
+  });
+  const publish = useMutation({
+    mutationFn: () =>
+      api<PublishResult>("POST", `${promptPath(name)}/versions`, {
+        commitMessage,
+        ...(bump.data?.suggestion && { bump: bump.data.suggestion.level }),
+      }),
+    onSuccess: () => {
+      setCommitMessage("");
+      void queryClient.invalidateQueries({ queryKey: ["prompt", name] });
+    },
+  });
+
+  const setMessage = (index: number, next: Message) =>
+    setMessages(messages.map((m, i) => (i === index ? next : m)));
+
+  return (
+    <section aria-labelledby="draft-title">
+      <h2 id="draft-title">Draft</h2>
+      {saved.type === "chat" ? (
+        <ol className="messages">
+          {messages.map((message, index) =>
+            "role" in message ? (
+              // biome-ignore lint/suspicious/noArrayIndexKey: messages have no identity but their place
+              <li key={index}>
+                <label>
+                  Role of message {index + 1}{" "}
+                  <select
+                    value={message.role}
+                    onChange={(e) =>
+                      setMessage(index, { ...message, role: e.target.value as "system" })
+                    }
+                  >
+                    <option value="system">system</option>
+                    <option value="user">user</option>
+                    <option value="assistant">assistant</option>
+                  </select>
+                </label>
+                <CodeEditor
+                  label={`Message ${index + 1}`}
+                  value={message.content}
+                  onChange={(value) => setMessage(index, { ...message, content: value })}
+                />
+                <button
+                  type="button"
+                  onClick={() => setMessages(messages.filter((_, i) => i !== index))}
+                >
+                  Remove message {index + 1}
+                </button>
+              </li>
+            ) : (
+              // biome-ignore lint/suspicious/noArrayIndexKey: messages have no identity but their place
+              <li key={index}>Placeholder for conversation history: {message.name}</li>
+            ),
+          )}
+          <li>
+            <button
+              type="button"
+              onClick={() => setMessages([...messages, { role: "user", content: "" }])}
+            >
+              Add message
+            </button>
+          </li>
+        </ol>
+      ) : (
+        <CodeEditor label="Prompt text" value={text} onChange={setText} />
+      )}
+      <h3>Variables, model config and output constraints</h3>
+      <CodeEditor label="Settings (JSON)" language="json" value={settings} onChange={setSettings} />
+      {typeof content === "string" && (
+        <p role="alert" className="error">
+          {content}
+        </p>
+      )}
+      {save.isError && (
+        <p role="alert" className="error">
+          The draft was not saved: {save.error.message}
+        </p>
+      )}
+      <p>
+        <button
+          type="button"
+          disabled={!dirty || typeof content === "string" || save.isPending}
+          onClick={() => typeof content !== "string" && save.mutate(content)}
+        >
+          {save.isPending ? "Saving…" : "Save draft"}
+        </button>{" "}
+        {dirty ? (
+          <span className="hint">Unsaved changes</span>
+        ) : (
+          <span className="hint">Saved</span>
+        )}
+      </p>
+
+      <h3>Publish</h3>
+      {publish.data && <p role="status">Published v{publish.data.version}.</p>}
+      {dirty ? (
+        <p className="hint">Save the draft to see what publishing it would be.</p>
+      ) : bump.isPending ? (
+        <p className="loading">Comparing the draft with the latest version…</p>
+      ) : bump.isError ? (
+        <p role="alert" className="error">
+          {bump.error.message}
+        </p>
+      ) : bump.data.identicalTo !== null ? (
+        <p className="hint">
+          The draft is identical to v{bump.data.identicalTo}: nothing to publish.
+        </p>
+      ) : (
+        <form
+          aria-label="Publish the draft"
+          onSubmit={(event) => {
+            event.preventDefault();
+            publish.mutate();
+          }}
+        >
+          <p>
+            Publishing makes <strong>{bump.data.nextSemver}</strong>
+            {bump.data.suggestion && (
+              <>
+                {" "}
+                — a <strong>{bump.data.suggestion.level}</strong> change:
+              </>
+            )}
+          </p>
+          {bump.data.suggestion && (
+            <ul aria-label="Why this bump level">
+              {bump.data.suggestion.reasons.map((r) => (
+                <li key={r.reason}>
+                  {r.level}: {r.reason}
+                </li>
+              ))}
+            </ul>
+          )}
+          <label>
+            Commit message{" "}
+            <input
+              value={commitMessage}
+              onChange={(e) => setCommitMessage(e.target.value)}
+              required
+            />
+          </label>{" "}
+          <button type="submit" disabled={publish.isPending || commitMessage.trim() === ""}>
+            Publish
+          </button>
+          {publish.isError && (
+            <p role="alert" className="error">
+              {publish.error.message}
+            </p>
+          )}
+        </form>
+      )}
+
+      {blocker.state === "blocked" && (
+        <div role="alertdialog" aria-label="Unsaved changes" className="confirm">
+          <p>The draft has unsaved changes. Leave and lose them?</p>
+          <button type="button" onClick={() => blocker.proceed()}>
+            Leave
+          </button>{" "}
+          <button type="button" onClick={() => blocker.reset()}>
+            Stay
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
