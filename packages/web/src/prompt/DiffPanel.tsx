@@ -21,7 +21,7 @@ function asText(content: PromptContent): string {
 }
 
 function SideBySide({ from, to }: { from: string; to: string }) {
-  const host = useRef<HTMLDivElement>(null);
+  const host = useRef<HTMLElement>(null);
   useEffect(() => {
     if (!host.current) return;
     const readOnly = [
@@ -38,7 +38,7 @@ function SideBySide({ from, to }: { from: string; to: string }) {
     });
     return () => view.destroy();
   }, [from, to]);
-  return <div className="merge" ref={host} aria-label="Side-by-side diff" />;
+  return <figure className="merge" ref={host} aria-label="Side-by-side diff" />;
 }
 
 /** Any two versions side by side, with word-level highlights and the list of changed fields. */
