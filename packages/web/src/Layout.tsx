@@ -31,6 +31,7 @@ export function Layout() {
           <NavLink to="/" end>
             Prompts
           </NavLink>
+          <NavLink to="/traces">Traces</NavLink>
         </nav>
         <span className="who">
           {session.data.actor} ({session.data.role})

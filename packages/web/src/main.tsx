@@ -7,6 +7,8 @@ import { Layout } from "./Layout.js";
 import { PromptPage } from "./prompt/PromptPage.js";
 import { PromptsPage } from "./prompts/PromptsPage.js";
 import { SignInPage } from "./session/SignInPage.js";
+import { TracePage } from "./traces/TracePage.js";
+import { TracesPage } from "./traces/TracesPage.js";
 import "./styles.css";
 
 /** An ended session sends the person to sign in, from wherever they were. */
@@ -39,6 +41,8 @@ const router = createBrowserRouter([
     children: [
       { index: true, element: <PromptsPage /> },
       { path: "prompts/*", element: <PromptPage /> },
+      { path: "traces", element: <TracesPage /> },
+      { path: "traces/:id", element: <TracePage /> },
     ],
   },
 ]);

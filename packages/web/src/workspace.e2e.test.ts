@@ -180,5 +180,61 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
         .toContain("messages");
       expect(await compare.locator(".cm-changedText").count()).toBeGreaterThan(0);
     });
+
+    it("explores traces by filter, opens one, and attaches feedback", async () => {
+      screenshotOnFailure("traces");
+      const now = Date.now();
+      await server.call("POST", "/api/v1/traces", {
+        traces: [
+          {
+            id: "ui-trace-ok-1",
+            startTime: new Date(now - 2000).toISOString(),
+            latencyMs: 420,
+            prompt: { name: "support/refund-agent", version: 1, label: "production" },
+            model: "gpt-4o-mini",
+            input: [{ role: "user", content: "Where is my refund for order 42?" }],
+            output: [{ role: "assistant", content: "It was sent on Monday." }],
+            usage: { inputTokens: 1000, outputTokens: 200 },
+            userId: "ada",
+          },
+          {
+            id: "ui-trace-err-1",
+            startTime: new Date(now - 1000).toISOString(),
+            prompt: { name: "support/refund-agent", version: 2 },
+            model: "gpt-4o-mini",
+            status: "error",
+            error: "provider 'openai' answered 503: overloaded",
+          },
+        ],
+      });
+      await page.goto(`${server.url}/traces`);
+      await page.getByRole("heading", { name: "Traces" }).waitFor();
+      const rows = page.getByRole("table").getByRole("row");
+      await expect.poll(() => rows.count()).toBe(3);
+      await page.getByLabel("Status").selectOption("error");
+      await expect.poll(() => rows.count()).toBe(2);
+      expect(await rows.nth(1).textContent()).toContain("support/refund-agent v2");
+      await page.getByLabel("Status").selectOption("");
+      await page.getByLabel("User").fill("ada");
+      await expect.poll(() => rows.count()).toBe(2);
+
+      await rows.nth(1).getByRole("link").click();
+      await page.getByRole("heading", { name: "Trace ui-trace-ok-1" }).waitFor();
+      expect(await page.getByRole("list", { name: "Input messages" }).textContent()).toContain(
+        "Where is my refund for order 42?",
+      );
+      // gpt-4o-mini: 1,000 × $0.15/M + 200 × $0.60/M.
+      expect(await page.locator(".facts").textContent()).toContain("$0.000270");
+
+      await page.getByLabel("Comment (optional)").fill("too vague");
+      await page.getByRole("button", { name: "Thumbs down" }).click();
+      await expect
+        .poll(() => page.getByRole("list", { name: "Scores" }).textContent())
+        .toContain("too vague");
+
+      await page.goto(`${server.url}/traces?scoreName=feedback&maxScore=0`);
+      await expect.poll(() => rows.count()).toBe(2);
+      expect(await rows.nth(1).textContent()).toContain("ada");
+    });
   },
 );

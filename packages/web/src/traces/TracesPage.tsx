@@ -1,0 +1,163 @@
+import type { TraceSummary } from "@promptline/core";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { api } from "../api.js";
+
+const FILTERS = [
+  ["prompt", "Prompt"],
+  ["version", "Version"],
+  ["label", "Environment"],
+  ["variant", "Variant"],
+  ["model", "Model"],
+  ["userId", "User"],
+  ["from", "From (ISO time)"],
+  ["to", "To (ISO time)"],
+  ["q", "Text"],
+] as const;
+
+const money = (usd: number | null) => (usd === null ? "—" : `$${usd.toFixed(6)}`);
+
+/** Production calls, newest first, filtered by anything a trace is tagged with. */
+export function TracesPage() {
+  const [params, setParams] = useSearchParams();
+  const [cursors, setCursors] = useState<string[]>([]);
+  const query = new URLSearchParams(params);
+  query.set("limit", "50");
+  const cursor = cursors.at(-1);
+  if (cursor) query.set("cursor", cursor);
+  const traces = useQuery({
+    queryKey: ["traces", query.toString()],
+    queryFn: () =>
+      api<{ items: TraceSummary[]; nextCursor: string | null }>("GET", `/api/v1/traces?${query}`),
+    placeholderData: keepPreviousData,
+  });
+  const setFilter = (key: string, value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setCursors([]);
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <section aria-labelledby="traces-title">
+      <h1 id="traces-title">Traces</h1>
+      <form className="filters" aria-label="Filter traces" onSubmit={(e) => e.preventDefault()}>
+        {FILTERS.map(([key, label]) => (
+          <label key={key}>
+            {label}
+            <input
+              defaultValue={params.get(key) ?? ""}
+              onChange={(e) => setFilter(key, e.target.value.trim())}
+            />
+          </label>
+        ))}
+        <label>
+          Status
+          <select
+            value={params.get("status") ?? ""}
+            onChange={(e) => setFilter("status", e.target.value)}
+          >
+            <option value="">any</option>
+            <option value="ok">ok</option>
+            <option value="error">error</option>
+          </select>
+        </label>
+        <label>
+          Feedback
+          <select
+            value={
+              params.get("maxScore") === "0" ? "down" : params.get("minScore") === "1" ? "up" : ""
+            }
+            onChange={(e) => {
+              const next = new URLSearchParams(params);
+              next.delete("minScore");
+              next.delete("maxScore");
+              next.delete("scoreName");
+              if (e.target.value) {
+                next.set("scoreName", "feedback");
+                next.set(
+                  e.target.value === "up" ? "minScore" : "maxScore",
+                  e.target.value === "up" ? "1" : "0",
+                );
+              }
+              setCursors([]);
+              setParams(next, { replace: true });
+            }}
+          >
+            <option value="">any</option>
+            <option value="up">thumbs up</option>
+            <option value="down">thumbs down</option>
+          </select>
+        </label>
+      </form>
+      {traces.isPending && <p className="loading">Loading traces…</p>}
+      {traces.isError && (
+        <p role="alert" className="error">
+          The traces could not be loaded: {traces.error.message}
+        </p>
+      )}
+      {traces.data && traces.data.items.length === 0 && (
+        <p className="empty">
+          No trace matches. Calls through the gateway, the SDK or OpenTelemetry appear here.
+        </p>
+      )}
+      {traces.data && traces.data.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Prompt</th>
+              <th scope="col">Model</th>
+              <th scope="col">Status</th>
+              <th scope="col">Latency</th>
+              <th scope="col">Tokens</th>
+              <th scope="col">Cost</th>
+              <th scope="col">User</th>
+            </tr>
+          </thead>
+          <tbody>
+            {traces.data.items.map((t) => (
+              <tr key={t.id}>
+                <td>
+                  <Link to={`/traces/${t.id}`}>{new Date(t.startTime).toLocaleString()}</Link>
+                </td>
+                <td>
+                  {t.prompt
+                    ? `${t.prompt.name}${t.prompt.version ? ` v${t.prompt.version}` : ""}${t.prompt.label ? ` @${t.prompt.label}` : ""}`
+                    : "—"}
+                </td>
+                <td>{t.model ?? "—"}</td>
+                <td className={t.status === "error" ? "error" : undefined}>{t.status}</td>
+                <td>{t.latencyMs === null ? "—" : `${Math.round(t.latencyMs)} ms`}</td>
+                <td>{t.usage.totalTokens ?? "—"}</td>
+                <td>{money(t.cost)}</td>
+                <td>{t.userId ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="pager">
+        <button
+          type="button"
+          disabled={cursors.length === 0}
+          onClick={() => setCursors((c) => c.slice(0, -1))}
+        >
+          Newer
+        </button>
+        <button
+          type="button"
+          disabled={!traces.data?.nextCursor}
+          onClick={() => {
+            const next = traces.data?.nextCursor;
+            if (next) setCursors((c) => [...c, next]);
+          }}
+        >
+          Older
+        </button>
+      </div>
+    </section>
+  );
+}
