@@ -32,6 +32,7 @@ export function Layout() {
             Prompts
           </NavLink>
           <NavLink to="/traces">Traces</NavLink>
+          <NavLink to="/settings">Settings</NavLink>
         </nav>
         <span className="who">
           {session.data.actor} ({session.data.role})

@@ -7,6 +7,7 @@ import { Layout } from "./Layout.js";
 import { PromptPage } from "./prompt/PromptPage.js";
 import { PromptsPage } from "./prompts/PromptsPage.js";
 import { SignInPage } from "./session/SignInPage.js";
+import { SettingsPage } from "./settings/SettingsPage.js";
 import { TracePage } from "./traces/TracePage.js";
 import { TracesPage } from "./traces/TracesPage.js";
 import "./styles.css";
@@ -43,6 +44,7 @@ const router = createBrowserRouter([
       { path: "prompts/*", element: <PromptPage /> },
       { path: "traces", element: <TracesPage /> },
       { path: "traces/:id", element: <TracePage /> },
+      { path: "settings", element: <SettingsPage /> },
     ],
   },
 ]);

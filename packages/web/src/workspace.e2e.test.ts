@@ -236,5 +236,43 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
       await expect.poll(() => rows.count()).toBe(2);
       expect(await rows.nth(1).textContent()).toContain("ada");
     });
+
+    it("manages provider connections with write-only keys, API keys shown once, and prices", async () => {
+      screenshotOnFailure("settings");
+      await page.goto(`${server.url}/settings`);
+      await page.getByRole("heading", { name: "Settings" }).waitFor();
+
+      const connect = page.getByRole("form", { name: "Connect a provider" });
+      await connect.getByLabel("Name").fill("openai");
+      await connect.getByLabel("Base URL").fill("https://api.openai.com/v1");
+      await connect.getByLabel("API key (write-only)").fill("sk-ui-secret-key-abcdefgh1234");
+      await connect.getByRole("button", { name: "Connect" }).click();
+      const provider = page.getByRole("row", { name: "provider openai" });
+      await expect.poll(() => provider.textContent()).toContain("…1234");
+      expect(await page.content()).not.toContain("sk-ui-secret-key");
+
+      const create = page.getByRole("form", { name: "Create an API key" });
+      await create.getByLabel("Key name").fill("checkout-service");
+      await create.getByRole("button", { name: "Create key" }).click();
+      const shown = page.getByRole("status").filter({ hasText: "shown only this once" });
+      const secret = (await shown.locator("code").textContent()) ?? "";
+      expect(secret).toMatch(/^pl_/);
+      const row = page.getByRole("row", { name: "key checkout-service" });
+      await row.getByRole("button", { name: "Revoke checkout-service" }).click();
+      await expect.poll(() => row.textContent()).toContain("revoked");
+      const revoked = await fetch(`${server.url}/api/v1/environments`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      expect(revoked.status).toBe(401);
+
+      const price = page.getByRole("form", { name: "Set a model price" });
+      await price.getByLabel("Model").fill("my-finetune");
+      await price.getByLabel("Input").fill("0.3");
+      await price.getByLabel("Output").fill("1.2");
+      await price.getByRole("button", { name: "Set price" }).click();
+      await expect
+        .poll(() => page.getByRole("row", { name: "price my-finetune" }).textContent())
+        .toContain("project");
+    });
   },
 );

@@ -1,0 +1,113 @@
+import type { ApiKey, CreatedApiKey } from "@promptline/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { api } from "../api.js";
+
+/** API keys: create one with a role (its secret shown once), revoke one. */
+export function ApiKeysPanel() {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [role, setRole] = useState("viewer");
+  const keys = useQuery({
+    queryKey: ["api-keys"],
+    queryFn: () => api<{ items: ApiKey[] }>("GET", "/api/v1/api-keys"),
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["api-keys"] });
+  const create = useMutation({
+    mutationFn: () => api<CreatedApiKey>("POST", "/api/v1/api-keys", { name: name.trim(), role }),
+    onSuccess: () => {
+      setName("");
+      void refresh();
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => api("DELETE", `/api/v1/api-keys/${encodeURIComponent(id)}`),
+    onSuccess: refresh,
+  });
+
+  return (
+    <section aria-labelledby="keys-title">
+      <h2 id="keys-title">API keys</h2>
+      {keys.isPending && <p className="loading">Loading keys…</p>}
+      {keys.isError && (
+        <p role="alert" className="error">
+          The keys could not be loaded: {keys.error.message}
+        </p>
+      )}
+      {keys.data && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Key</th>
+              <th scope="col">Created</th>
+              <th scope="col">State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.data.items.map((k) => (
+              <tr key={k.id} aria-label={`key ${k.name}`}>
+                <td>{k.name}</td>
+                <td>{k.role}</td>
+                <td>
+                  <code>{k.prefix}…</code>
+                </td>
+                <td>{new Date(k.createdAt).toLocaleString()}</td>
+                <td>
+                  {k.revokedAt ? (
+                    `revoked ${new Date(k.revokedAt).toLocaleString()}`
+                  ) : (
+                    <button
+                      type="button"
+                      disabled={revoke.isPending}
+                      onClick={() => revoke.mutate(k.id)}
+                    >
+                      Revoke {k.name}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form
+        aria-label="Create an API key"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <label>
+          Key name <input value={name} onChange={(e) => setName(e.target.value)} required />
+        </label>{" "}
+        <label>
+          Role{" "}
+          <select value={role} onChange={(e) => setRole(e.target.value)}>
+            <option value="viewer">viewer (applications)</option>
+            <option value="editor">editor</option>
+            <option value="admin">admin</option>
+          </select>
+        </label>{" "}
+        <button type="submit" disabled={create.isPending || name.trim() === ""}>
+          Create key
+        </button>
+      </form>
+      {(create.isError || revoke.isError) && (
+        <p role="alert" className="error">
+          {(create.error ?? revoke.error)?.message}
+        </p>
+      )}
+      {create.data && (
+        <div role="status" className="secret">
+          <p>
+            Key <strong>{create.data.name}</strong> ({create.data.role}) — copy it now, it is shown
+            only this once:
+          </p>
+          <code>{create.data.key}</code>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,123 @@
+import type { Provider } from "@promptline/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { api } from "../api.js";
+
+/** Provider connections: keys are write-only and shown masked. */
+export function ProvidersPanel() {
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState({
+    name: "",
+    kind: "openai",
+    baseUrl: "",
+    apiKey: "",
+    defaultModel: "",
+  });
+  const providers = useQuery({
+    queryKey: ["providers"],
+    queryFn: () => api<{ items: Provider[] }>("GET", "/api/v1/providers"),
+  });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["providers"] });
+  const add = useMutation({
+    mutationFn: () =>
+      api<Provider>("POST", "/api/v1/providers", {
+        name: form.name.trim(),
+        kind: form.kind,
+        ...(form.baseUrl.trim() && { baseUrl: form.baseUrl.trim() }),
+        ...(form.apiKey.trim() && { apiKey: form.apiKey.trim() }),
+        ...(form.defaultModel.trim() && { defaultModel: form.defaultModel.trim() }),
+      }),
+    onSuccess: () => {
+      setForm({ name: "", kind: "openai", baseUrl: "", apiKey: "", defaultModel: "" });
+      void refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (name: string) => api("DELETE", `/api/v1/providers/${encodeURIComponent(name)}`),
+    onSuccess: refresh,
+  });
+  const field = (key: keyof typeof form, label: string, type = "text") => (
+    <label>
+      {label}{" "}
+      <input
+        type={type}
+        autoComplete="off"
+        value={form[key]}
+        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+      />
+    </label>
+  );
+
+  return (
+    <section aria-labelledby="providers-title">
+      <h2 id="providers-title">Provider connections</h2>
+      {providers.isError && (
+        <p role="alert" className="error">
+          {providers.error.message}
+        </p>
+      )}
+      {providers.data && providers.data.items.length === 0 && (
+        <p className="empty">No provider yet: the gateway and the playground need one.</p>
+      )}
+      {providers.data && providers.data.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Base URL</th>
+              <th scope="col">Key</th>
+              <th scope="col">Default model</th>
+              <th scope="col" />
+            </tr>
+          </thead>
+          <tbody>
+            {providers.data.items.map((p) => (
+              <tr key={p.name} aria-label={`provider ${p.name}`}>
+                <td>{p.name}</td>
+                <td>{p.kind}</td>
+                <td>{p.baseUrl ?? "default"}</td>
+                <td>{p.hasApiKey ? p.apiKeyHint : "none"}</td>
+                <td>{p.defaultModel ?? "—"}</td>
+                <td>
+                  <button type="button" onClick={() => remove.mutate(p.name)}>
+                    Remove {p.name}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form
+        aria-label="Connect a provider"
+        className="filters"
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          add.mutate();
+        }}
+      >
+        {field("name", "Name")}
+        <label>
+          Kind{" "}
+          <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}>
+            <option value="openai">OpenAI-compatible</option>
+            <option value="anthropic">Anthropic</option>
+            <option value="echo">echo (dry runs)</option>
+          </select>
+        </label>
+        {field("baseUrl", "Base URL")}
+        {field("apiKey", "API key (write-only)", "password")}
+        {field("defaultModel", "Default model")}
+        <button type="submit" disabled={add.isPending || form.name.trim() === ""}>
+          Connect
+        </button>
+      </form>
+      {(add.isError || remove.isError) && (
+        <p role="alert" className="error">
+          {(add.error ?? remove.error)?.message}
+        </p>
+      )}
+    </section>
+  );
+}
