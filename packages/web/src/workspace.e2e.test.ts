@@ -6,6 +6,8 @@ import { enc, startTestServer, type TestServer } from "../../server/src/test-sup
 const CHROMIUM = process.env.PROMPTLINE_CHROMIUM ?? "/usr/bin/chromium";
 /** Where failing runs leave a screenshot, for the CI log. */
 const ARTIFACTS = "test-results";
+/** Set to a folder (docs/screenshots) to keep pictures of the main screens for the README. */
+const SCREENSHOTS = process.env.PROMPTLINE_SCREENSHOTS;
 
 /** Headless Debian chromium as this machine allows it: no sandbox as root, no background traffic. */
 function launch(): Promise<Browser> {
@@ -55,6 +57,12 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
       await server?.stop();
     });
 
+    async function capture(name: string) {
+      if (!SCREENSHOTS) return;
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+    }
+
     function screenshotOnFailure(name: string) {
       onTestFailed(async () => {
         mkdirSync(ARTIFACTS, { recursive: true });
@@ -87,6 +95,7 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
       const cookies = await page.context().cookies();
       expect(cookies.find((c) => c.name === "promptline_session")?.httpOnly).toBe(true);
 
+      await capture("prompts");
       await page.getByLabel("Search by name, tag or description").fill("refund");
       await expect.poll(() => page.getByRole("row", { name: /sales\/upsell/ }).count()).toBe(0);
       expect(await page.getByRole("row", { name: /support\/refund-agent/ }).count()).toBe(1);
@@ -124,6 +133,7 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
 
       await production.getByRole("button", { name: "Roll back production" }).click();
       const dialog = page.getByRole("dialog", { name: "Confirm rollback" });
+      await capture("rollback-confirmation");
       expect(await dialog.textContent()).toContain(
         "Roll back production from v2 to v1, undoing the deploy to v2 by apikey:admin",
       );
@@ -211,6 +221,7 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
       await page.getByRole("heading", { name: "Traces" }).waitFor();
       const rows = page.getByRole("table").getByRole("row");
       await expect.poll(() => rows.count()).toBe(3);
+      await capture("traces");
       await page.getByLabel("Status").selectOption("error");
       await expect.poll(() => rows.count()).toBe(2);
       expect(await rows.nth(1).textContent()).toContain("support/refund-agent v2");
@@ -226,6 +237,7 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
       // gpt-4o-mini: 1,000 × $0.15/M + 200 × $0.60/M.
       expect(await page.locator(".facts").textContent()).toContain("$0.000270");
 
+      await capture("trace");
       await page.getByLabel("Comment (optional)").fill("too vague");
       await page.getByRole("button", { name: "Thumbs down" }).click();
       await expect
@@ -265,6 +277,7 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
       });
       expect(revoked.status).toBe(401);
 
+      await capture("settings");
       const price = page.getByRole("form", { name: "Set a model price" });
       await price.getByLabel("Model").fill("my-finetune");
       await price.getByLabel("Input").fill("0.3");
@@ -273,6 +286,34 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
       await expect
         .poll(() => page.getByRole("row", { name: "price my-finetune" }).textContent())
         .toContain("project");
+    });
+
+    it("charts each version over time with the deployments and rollbacks marked", async () => {
+      screenshotOnFailure("dashboard");
+      const name = "support/refund-agent";
+      const now = Date.now();
+      const traces = Array.from({ length: 12 }, (_, i) => ({
+        id: `dash-${i}-trace`,
+        startTime: new Date(now - (12 - i) * 60_000).toISOString(),
+        latencyMs: i % 2 === 0 ? 300 : 900,
+        prompt: { name, version: i % 2 === 0 ? 1 : 2, label: "production" },
+        model: "gpt-4o-mini",
+        usage: { inputTokens: 500, outputTokens: i % 2 === 0 ? 50 : 150 },
+      }));
+      await server.call("POST", "/api/v1/traces", { traces });
+      await page.goto(`${server.url}/prompts/${name}`);
+      const dashboard = page.getByRole("region", { name: "Dashboard" });
+      await dashboard.waitFor();
+      const totals = dashboard.getByRole("table", { name: "Per version totals" });
+      await expect.poll(() => totals.getByRole("row").count()).toBeGreaterThanOrEqual(3);
+      expect(await totals.textContent()).toContain("v2");
+      const chart = dashboard.getByRole("figure", { name: "Calls per version" });
+      await expect.poll(() => chart.locator(".recharts-line").count()).toBeGreaterThanOrEqual(2);
+      // The deploy and the rollback made earlier in this run are marked on the time axis.
+      expect(await chart.textContent()).toContain("rollback production → v1");
+      await dashboard.getByLabel("Measure").selectOption("latencyP50");
+      await dashboard.getByRole("figure", { name: "Latency p50 (ms) per version" }).waitFor();
+      await capture("prompt-page");
     });
   },
 );

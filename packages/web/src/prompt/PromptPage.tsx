@@ -1,4 +1,5 @@
 import { useParams } from "react-router";
+import { DashboardPanel } from "./DashboardPanel.js";
 import { DiffPanel } from "./DiffPanel.js";
 import { DraftPanel } from "./DraftPanel.js";
 import { EnvironmentsPanel } from "./EnvironmentsPanel.js";
@@ -29,6 +30,7 @@ export function PromptPage() {
       <DraftPanel key={prompt.data.draftUpdatedAt} name={name} detail={prompt.data} />
       <EnvironmentsPanel name={name} labels={prompt.data.labels} versions={numbers} />
       <DiffPanel key={numbers[0]} name={name} versions={versions.data.items} />
+      <DashboardPanel name={name} />
       <section aria-labelledby="versions-title">
         <h2 id="versions-title">Versions</h2>
         {numbers.length === 0 ? (
