@@ -31,6 +31,7 @@ export function Layout() {
           <NavLink to="/" end>
             Prompts
           </NavLink>
+          <NavLink to="/playground">Playground</NavLink>
           <NavLink to="/traces">Traces</NavLink>
           <NavLink to="/settings">Settings</NavLink>
         </nav>

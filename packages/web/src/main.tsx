@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { ApiError } from "./api.js";
 import { Layout } from "./Layout.js";
+import { PlaygroundPage } from "./playground/PlaygroundPage.js";
 import { PromptPage } from "./prompt/PromptPage.js";
 import { PromptsPage } from "./prompts/PromptsPage.js";
 import { SignInPage } from "./session/SignInPage.js";
@@ -45,6 +46,7 @@ const router = createBrowserRouter([
       { path: "traces", element: <TracesPage /> },
       { path: "traces/:id", element: <TracePage /> },
       { path: "settings", element: <SettingsPage /> },
+      { path: "playground", element: <PlaygroundPage /> },
     ],
   },
 ]);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { startFakeOpenAI } from "../../server/src/test-support/fake-openai.js";
 import { enc, startTestServer, type TestServer } from "../../server/src/test-support/harness.js";
 
 const CHROMIUM = process.env.PROMPTLINE_CHROMIUM ?? "/usr/bin/chromium";
@@ -314,6 +315,76 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
       await dashboard.getByLabel("Measure").selectOption("latencyP50");
       await dashboard.getByRole("figure", { name: "Latency p50 (ms) per version" }).waitFor();
       await capture("prompt-page");
+    });
+
+    it("runs versions side by side in the playground against a provider, and the runs become traces on the dashboard", async () => {
+      screenshotOnFailure("playground");
+      const upstream = await startFakeOpenAI();
+      try {
+        await server.call("POST", "/api/v1/providers", {
+          name: "local",
+          kind: "openai",
+          baseUrl: upstream.url,
+          apiKey: "sk-local-test-key-0123456789",
+        });
+        const name = "playground/greeter";
+        await server.call("POST", "/api/v1/prompts", {
+          name,
+          type: "chat",
+          draft: {
+            type: "chat",
+            messages: [{ role: "system", content: "Greet {{person}} warmly." }],
+            config: { provider: "local", model: "gpt-4o-mini" },
+          },
+        });
+        await server.call("POST", `/api/v1/prompts/${enc(name)}/versions`, { commitMessage: "v1" });
+        await server.call("POST", `/api/v1/prompts/${enc(name)}/deployments`, {
+          environment: "production",
+          version: 1,
+        });
+
+        await page.goto(`${server.url}/playground`);
+        await page.getByRole("heading", { name: "Playground" }).waitFor();
+        await page.getByLabel("Prompt", { exact: true }).fill(name);
+        const person = page.getByLabel("person (required)");
+        await person.waitFor();
+        await person.fill("Ada");
+        await page.getByLabel("User message").fill("Hi there");
+        await page.getByRole("button", { name: "Run" }).click();
+        for (const index of [1, 2]) {
+          const result = page.getByRole("region", { name: `Result ${index}` });
+          await expect
+            .poll(() => result.getByLabel(`Output ${index}`).textContent())
+            .toBe("echo: Hi there");
+          await expect.poll(() => result.textContent()).toMatch(/\$0\.0000\d+/);
+        }
+        const sent = upstream.requests.at(-1)?.body;
+        expect(sent.messages[0]).toEqual({ role: "system", content: "Greet Ada warmly." });
+        await capture("playground");
+
+        const snippets = page.getByText("Use this from code");
+        await snippets.click();
+        expect(await page.getByLabel("openai snippet").inputValue()).toContain(
+          `prompt:${name}@production`,
+        );
+
+        // The runs were traced like any production call, with what they were filled with.
+        const list = await server.call<{ items: Array<{ id: string }> }>(
+          "GET",
+          `/api/v1/traces?prompt=${enc(name)}`,
+        );
+        expect(list.body.items.length).toBe(2);
+        await page.getByLabel("person (required)").fill("");
+        await page.getByLabel("Load inputs from trace").fill(list.body.items[0]?.id ?? "");
+        await page.getByRole("button", { name: "Load" }).click();
+        await expect.poll(() => page.getByLabel("person (required)").inputValue()).toBe("Ada");
+
+        await page.goto(`${server.url}/prompts/${name}`);
+        const chart = page.getByRole("figure", { name: "Calls per version" });
+        await expect.poll(() => chart.locator(".recharts-line").count()).toBeGreaterThanOrEqual(1);
+      } finally {
+        await upstream.close();
+      }
     });
   },
 );

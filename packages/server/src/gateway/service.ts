@@ -127,6 +127,8 @@ export function createGatewayService(
           stream: body.stream === true,
           ...(outcome.finishReason !== undefined && { finishReason: outcome.finishReason }),
           ...(extension.context !== undefined && { context: extension.context }),
+          // What the prompt was filled with: the playground replays a trace from these.
+          ...(extension.variables !== undefined && { variables: extension.variables }),
         },
       });
       let response: ProviderResponse;
