@@ -90,6 +90,7 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
   });
   const gateway = createGatewayService(ctx, {
     resolver,
+    prompts,
     providers,
     record: (projectId, trace) => {
       const provider = trace.provider ?? "";

@@ -386,5 +386,68 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
         await upstream.close();
       }
     });
+
+    it("creates a prompt in a folder, and compares its draft with production in the playground", async () => {
+      screenshotOnFailure("create-and-compare-draft");
+      const upstream = await startFakeOpenAI();
+      try {
+        await server.call("PATCH", "/api/v1/providers/local", {
+          baseUrl: upstream.url,
+          apiKey: "sk-local-test-key-0123456789",
+        });
+        await page.goto(server.url);
+        const folders = page.getByRole("navigation", { name: "Folders" });
+        await folders.getByRole("button", { name: "support (1)" }).click();
+        await page.getByRole("heading", { name: "Prompts in support/" }).waitFor();
+        await page.getByText("New prompt").click();
+        const form = page.getByRole("form", { name: "New prompt" });
+        expect(await form.getByLabel("Name (folders with /)").inputValue()).toBe("support/");
+        await form.getByLabel("Name (folders with /)").fill("support/triage");
+        await form.getByLabel("Tags (comma-separated)").fill("support, triage");
+        await form.getByRole("button", { name: "Create prompt" }).click();
+        await page.getByRole("heading", { name: "support/triage" }).waitFor();
+
+        const editor = page.getByRole("textbox", { name: "Message 1" });
+        await editor.click();
+        await page.keyboard.type("Sort the ticket of {{team}}.");
+        await page
+          .getByRole("textbox", { name: "Settings (JSON)" })
+          .evaluate((element) => element.focus());
+        await page.keyboard.press("Control+A");
+        await page.keyboard.type('{"config": {"provider": "local", "model": "gpt-4o-mini"}}');
+        await page.getByRole("button", { name: "Save draft" }).click();
+        await page.getByText("Saved", { exact: true }).waitFor();
+        const publish = page.getByRole("form", { name: "Publish the draft" });
+        await publish.getByLabel("Commit message").fill("first triage prompt");
+        await publish.getByRole("button", { name: "Publish" }).click();
+        await page.getByRole("status").filter({ hasText: "Published v1." }).waitFor();
+        const production = page.getByRole("row", { name: "environment production" });
+        await production.getByRole("button", { name: "Deploy to production" }).click();
+        await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
+
+        await page.goto(`${server.url}/playground`);
+        await page.getByLabel("Prompt", { exact: true }).fill("support/triage");
+        await page.getByLabel("Column 1").selectOption("@draft");
+        await page.getByLabel("Column 2").selectOption("@production");
+        await page.getByLabel("team (required)").fill("billing");
+        await page.getByLabel("User message").fill("Card declined");
+        await page.getByRole("button", { name: "Run" }).click();
+        for (const index of [1, 2]) {
+          await expect
+            .poll(() => page.getByLabel(`Output ${index}`).textContent())
+            .toBe("echo: Card declined");
+        }
+        const traces = await server.call<{ items: Array<{ prompt: { label: string | null } }> }>(
+          "GET",
+          `/api/v1/traces?prompt=${enc("support/triage")}`,
+        );
+        expect(traces.body.items.map((t) => t.prompt.label).sort()).toEqual([
+          "draft",
+          "production",
+        ]);
+      } finally {
+        await upstream.close();
+      }
+    });
   },
 );

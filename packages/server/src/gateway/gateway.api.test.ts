@@ -290,6 +290,29 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
     expect(trace.input.at(-1)).toEqual({ role: "user", content: "nul \u0000 inside" });
   });
 
+  it("runs the unpublished draft with @draft, traced without a version", async () => {
+    await server.call("PUT", `/api/v1/prompts/${enc("support/refund-agent")}/draft`, {
+      type: "chat",
+      messages: [{ role: "system", content: "Draft: help {{customer}}." }],
+      variables: { customer: { type: "string", required: true } },
+      config: { provider: "local", model: "gpt-4o-mini" },
+    });
+    const { response } = await openai.chat.completions
+      .create({
+        model: "prompt:support/refund-agent@draft",
+        messages: [{ role: "user", content: "draft run" }],
+        // @ts-expect-error promptline's extension rides along in the body
+        promptline: { variables: { customer: "Flo" } },
+      })
+      .withResponse();
+    expect(upstream.requests.at(-1)?.body.messages[0]).toEqual({
+      role: "system",
+      content: "Draft: help Flo.",
+    });
+    const trace = await traceOf(server, response.headers.get("x-promptline-trace-id") as string);
+    expect(trace.prompt).toEqual({ name: "support/refund-agent", version: null, label: "draft" });
+  });
+
   it("refuses bad requests with a message that says what to fix", async () => {
     const missingVariable = await openai.chat.completions
       .create({ model: "prompt:support/refund-agent", messages: [] })

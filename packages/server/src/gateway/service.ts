@@ -7,6 +7,7 @@ import {
   timeOrderedId,
 } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
+import type { PromptService } from "../prompt/service.js";
 import { callProvider } from "../provider/call.js";
 import type { ProviderService } from "../provider/service.js";
 import {
@@ -37,6 +38,8 @@ export interface GatewayService {
 }
 
 /** Hears each finished call, off the response's critical path. */
+/** The label that names a prompt's draft rather than a deployed version. */
+const DRAFT = "draft";
 const MAX_COUNT = 2_147_483_647;
 const storableCount = (n: unknown) =>
   typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= MAX_COUNT ? n : undefined;
@@ -54,7 +57,12 @@ export type TraceSink = (projectId: string, trace: ParsedTraceInput) => void;
 
 export function createGatewayService(
   ctx: ServiceContext,
-  deps: { resolver: ResolveService; providers: ProviderService; record: TraceSink },
+  deps: {
+    resolver: ResolveService;
+    prompts: PromptService;
+    providers: ProviderService;
+    record: TraceSink;
+  },
 ): GatewayService {
   async function prepare(projectId: string, intent: GatewayIntent) {
     const { prompt, extension } = intent;
@@ -62,7 +70,16 @@ export function createGatewayService(
     let promptTag: ParsedTraceInput["prompt"];
     let providerName = extension.provider;
     if (prompt) {
-      const { prompt: resolved } = await deps.resolver.resolve(projectId, prompt.name, prompt);
+      // `@draft` runs the unpublished draft (the playground compares it with what is deployed).
+      const resolved =
+        prompt.label === DRAFT
+          ? await deps.prompts.requirePrompt(projectId, prompt.name).then((p) => ({
+              name: p.name,
+              version: undefined,
+              label: DRAFT,
+              content: p.draft,
+            }))
+          : (await deps.resolver.resolve(projectId, prompt.name, prompt)).prompt;
       const compiled = compileContent(
         resolved.content,
         extension.variables ?? {},
@@ -79,7 +96,7 @@ export function createGatewayService(
       };
       promptTag = {
         name: resolved.name,
-        version: resolved.version,
+        ...(resolved.version !== undefined && { version: resolved.version }),
         ...(resolved.label !== null && { label: resolved.label }),
       };
     }
@@ -87,7 +104,7 @@ export function createGatewayService(
     if (body.model === "") {
       if (!target.defaultModel) {
         throw new Invalid(
-          `prompt '${promptTag?.name}' version ${promptTag?.version} sets no model in its config, and provider '${target.name}' has no defaultModel: set one of them, or send a model name and the prompt in promptline.prompt`,
+          `prompt '${promptTag?.name}' ${promptTag?.version === undefined ? "draft" : `version ${promptTag.version}`} sets no model in its config, and provider '${target.name}' has no defaultModel: set one of them, or send a model name and the prompt in promptline.prompt`,
         );
       }
       body = { ...body, model: target.defaultModel };

@@ -7,6 +7,7 @@ import {
   promptListSchema,
   updatePromptBodySchema,
 } from "@promptline/core";
+import { z } from "zod";
 import { type AppEnv, requires } from "../http/auth.js";
 import { json, jsonBody, problems, promptNameParam, security } from "../http/openapi.js";
 import type { PromptService } from "./service.js";
@@ -95,5 +96,24 @@ export function registerPromptRoutes(app: OpenAPIHono<AppEnv>, prompts: PromptSe
         await prompts.saveDraft(c.get("principal"), c.req.valid("param").name, c.req.valid("json")),
         200,
       ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/api/v1/folders",
+      tags,
+      security,
+      summary: "The folders prompts live in, with how many prompts each holds",
+      middleware: [requires("prompt:read")],
+      responses: {
+        200: json(
+          z.object({ items: z.array(z.object({ path: z.string(), prompts: z.number().int() })) }),
+          "Folders, sorted by path",
+        ),
+        ...problems,
+      },
+    }),
+    async (c) => c.json({ items: await prompts.listFolders(c.get("principal")) }, 200),
   );
 }

@@ -18,6 +18,7 @@ import {
   findPromptByName,
   insertPrompt,
   labelsOfPrompts,
+  listFolders,
   listPrompts,
   type PromptRecord,
   updatePromptMetadata,
@@ -59,10 +60,16 @@ export interface PromptService {
   saveDraft(principal: Principal, name: string, content: PromptContent): Promise<PromptDetail>;
   /** The prompt or a 404 that names it. */
   requirePrompt(projectId: string, name: string): Promise<PromptRecord>;
+  /** The folders prompts live in, with how many prompts each holds (for a folder tree). */
+  listFolders(principal: Principal): Promise<Array<{ path: string; prompts: number }>>;
 }
 
 export function createPromptService(ctx: ServiceContext): PromptService {
   const { db } = ctx.engine;
+
+  async function listProjectFolders(principal: Principal) {
+    return listFolders(db, principal.projectId);
+  }
 
   async function requirePrompt(projectId: string, name: string): Promise<PromptRecord> {
     const prompt = await findPromptByName(db, projectId, name);
@@ -83,6 +90,7 @@ export function createPromptService(ctx: ServiceContext): PromptService {
 
   return {
     requirePrompt,
+    listFolders: listProjectFolders,
 
     async createPrompt(principal, body) {
       const draft = body.draft ?? emptyContent(body.type);

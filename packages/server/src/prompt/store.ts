@@ -184,3 +184,26 @@ export async function labelsOfPrompts(
   }
   return result;
 }
+
+/** Every folder of the project's prompts (each prefix of a foldered name), with how many prompts are under it. */
+export async function listFolders(
+  db: Kysely<Database>,
+  projectId: string,
+): Promise<Array<{ path: string; prompts: number }>> {
+  const rows = await db
+    .selectFrom("prompts")
+    .select("name")
+    .where("project_id", "=", projectId)
+    .execute();
+  const counts = new Map<string, number>();
+  for (const { name } of rows) {
+    const segments = name.split("/");
+    for (let depth = 1; depth < segments.length; depth++) {
+      const path = segments.slice(0, depth).join("/");
+      counts.set(path, (counts.get(path) ?? 0) + 1);
+    }
+  }
+  return [...counts]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([path, prompts]) => ({ path, prompts }));
+}

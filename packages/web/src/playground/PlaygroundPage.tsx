@@ -1,4 +1,10 @@
-import type { PromptVersion, Provider, ResolvedPrompt, TraceDetail } from "@promptline/core";
+import type {
+  PromptDetail,
+  PromptVersion,
+  Provider,
+  ResolvedPrompt,
+  TraceDetail,
+} from "@promptline/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { useSearchParams } from "react-router";
@@ -55,13 +61,18 @@ export function PlaygroundPage() {
     enabled: name.trim() !== "",
     retry: false,
   });
+  // The variables to ask for: those of the first published column, or else the draft's.
+  const published = columns.find((c) => c.selector !== "@draft")?.selector;
   const resolved = useQuery({
-    queryKey: ["prompt", name, "resolved", columns[0]?.selector],
-    queryFn: () => {
-      const selector = columns[0]?.selector ?? "@latest";
-      const query = selector.startsWith("#")
-        ? `version=${selector.slice(1)}`
-        : `label=${selector.slice(1)}`;
+    queryKey: ["prompt", name, "resolved", published ?? "@draft"],
+    queryFn: async (): Promise<Pick<ResolvedPrompt, "variables">> => {
+      if (!published) {
+        const detail = await api<PromptDetail>("GET", promptPath(name));
+        return { variables: detail.draftVariables.map((v) => ({ name: v, required: false })) };
+      }
+      const query = published.startsWith("#")
+        ? `version=${published.slice(1)}`
+        : `label=${published.slice(1)}`;
       return api<ResolvedPrompt>(
         "GET",
         `/api/v1/client/prompts/${encodeURIComponent(name)}?${query}`,
@@ -171,6 +182,7 @@ export function PlaygroundPage() {
   }
 
   const options = [
+    "@draft",
     "@production",
     "@staging",
     "@latest",

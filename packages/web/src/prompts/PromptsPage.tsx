@@ -3,100 +3,114 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 import { api } from "../api.js";
+import { FolderTree } from "./FolderTree.js";
+import { NewPromptForm } from "./NewPromptForm.js";
 
 const PAGE_SIZE = 50;
 
 /** Every prompt with the version each environment serves, searchable, a page at a time. */
 export function PromptsPage() {
   const [search, setSearch] = useState("");
+  const [folder, setFolder] = useState("");
   const [cursors, setCursors] = useState<string[]>([]);
   const after = cursors.at(-1);
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (search.trim()) query.set("q", search.trim());
+  if (folder) query.set("folder", folder);
   if (after) query.set("after", after);
   const prompts = useQuery({
-    queryKey: ["prompts", search.trim(), after],
+    queryKey: ["prompts", folder, search.trim(), after],
     queryFn: () => api<PromptList>("GET", `/api/v1/prompts?${query}`),
     placeholderData: keepPreviousData,
   });
 
   return (
-    <section aria-labelledby="prompts-title">
-      <h1 id="prompts-title">Prompts</h1>
-      <label className="search">
-        Search by name, tag or description
-        <input
-          type="search"
-          value={search}
-          onChange={(e) => {
-            setSearch(e.target.value);
-            setCursors([]);
-          }}
-        />
-      </label>
-      {prompts.isPending && <p className="loading">Loading prompts…</p>}
-      {prompts.isError && (
-        <p role="alert" className="error">
-          The prompts could not be loaded: {prompts.error.message}
-        </p>
-      )}
-      {prompts.data && prompts.data.items.length === 0 && (
-        <p className="empty">
-          {search.trim()
-            ? `No prompt matches “${search.trim()}”.`
-            : "No prompts yet. Create one with the CLI (promptline create) or the API."}
-        </p>
-      )}
-      {prompts.data && prompts.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Latest</th>
-              <th scope="col">Environments</th>
-              <th scope="col">Tags</th>
-            </tr>
-          </thead>
-          <tbody>
-            {prompts.data.items.map((p) => (
-              <tr key={p.name}>
-                <td>
-                  <Link to={`/prompts/${p.name}`}>{p.name}</Link>
-                </td>
-                <td>{p.type}</td>
-                <td>{p.latestVersion === null ? "—" : `v${p.latestVersion}`}</td>
-                <td>
-                  {Object.entries(p.labels).map(([env, version]) => (
-                    <span key={env} className="label">
-                      {env} v{version}
-                    </span>
-                  ))}
-                </td>
-                <td>{p.tags.join(", ")}</td>
+    <section aria-labelledby="prompts-title" className="with-sidebar">
+      <FolderTree
+        selected={folder}
+        onSelect={(path) => {
+          setFolder(path);
+          setCursors([]);
+        }}
+      />
+      <div>
+        <h1 id="prompts-title">Prompts{folder ? ` in ${folder}/` : ""}</h1>
+        <NewPromptForm key={folder} folder={folder} />
+        <label className="search">
+          Search by name, tag or description
+          <input
+            type="search"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              setCursors([]);
+            }}
+          />
+        </label>
+        {prompts.isPending && <p className="loading">Loading prompts…</p>}
+        {prompts.isError && (
+          <p role="alert" className="error">
+            The prompts could not be loaded: {prompts.error.message}
+          </p>
+        )}
+        {prompts.data && prompts.data.items.length === 0 && (
+          <p className="empty">
+            {search.trim()
+              ? `No prompt matches “${search.trim()}”.`
+              : "No prompts yet. Create one with the CLI (promptline create) or the API."}
+          </p>
+        )}
+        {prompts.data && prompts.data.items.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Type</th>
+                <th scope="col">Latest</th>
+                <th scope="col">Environments</th>
+                <th scope="col">Tags</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Previous
-        </button>
-        <button
-          type="button"
-          disabled={!prompts.data?.nextCursor}
-          onClick={() => {
-            const next = prompts.data?.nextCursor;
-            if (next) setCursors((c) => [...c, next]);
-          }}
-        >
-          Next
-        </button>
+            </thead>
+            <tbody>
+              {prompts.data.items.map((p) => (
+                <tr key={p.name}>
+                  <td>
+                    <Link to={`/prompts/${p.name}`}>{p.name}</Link>
+                  </td>
+                  <td>{p.type}</td>
+                  <td>{p.latestVersion === null ? "—" : `v${p.latestVersion}`}</td>
+                  <td>
+                    {Object.entries(p.labels).map(([env, version]) => (
+                      <span key={env} className="label">
+                        {env} v{version}
+                      </span>
+                    ))}
+                  </td>
+                  <td>{p.tags.join(", ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <div className="pager">
+          <button
+            type="button"
+            disabled={cursors.length === 0}
+            onClick={() => setCursors((c) => c.slice(0, -1))}
+          >
+            Previous
+          </button>
+          <button
+            type="button"
+            disabled={!prompts.data?.nextCursor}
+            onClick={() => {
+              const next = prompts.data?.nextCursor;
+              if (next) setCursors((c) => [...c, next]);
+            }}
+          >
+            Next
+          </button>
+        </div>
       </div>
     </section>
   );

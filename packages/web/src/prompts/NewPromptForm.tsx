@@ -1,0 +1,78 @@
+import type { PromptDetail } from "@promptline/core";
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { useNavigate } from "react-router";
+import { api } from "../api.js";
+
+/** Creates a prompt with an empty draft and opens it for editing. */
+export function NewPromptForm({ folder }: { folder: string }) {
+  const navigate = useNavigate();
+  const [name, setName] = useState(folder ? `${folder}/` : "");
+  const [type, setType] = useState<"chat" | "text">("chat");
+  const [description, setDescription] = useState("");
+  const [tags, setTags] = useState("");
+  const create = useMutation({
+    mutationFn: () =>
+      api<PromptDetail>("POST", "/api/v1/prompts", {
+        name: name.trim(),
+        type,
+        ...(description.trim() && { description: description.trim() }),
+        tags: tags
+          .split(",")
+          .map((t) => t.trim())
+          .filter(Boolean),
+        draft:
+          type === "chat"
+            ? { type, messages: [{ role: "system", content: "" }] }
+            : { type, text: "" },
+      }),
+    onSuccess: (prompt) => navigate(`/prompts/${prompt.name}`),
+  });
+
+  return (
+    <details className="new-prompt">
+      <summary>New prompt</summary>
+      <form
+        aria-label="New prompt"
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <label>
+          Name (folders with /)
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder="support/refund-agent"
+            required
+          />
+        </label>
+        <label>
+          Type
+          <select value={type} onChange={(e) => setType(e.target.value as "chat" | "text")}>
+            <option value="chat">chat (messages)</option>
+            <option value="text">text</option>
+          </select>
+        </label>
+        <label>
+          Description
+          <input value={description} onChange={(e) => setDescription(e.target.value)} />
+        </label>
+        <label>
+          Tags (comma-separated)
+          <input value={tags} onChange={(e) => setTags(e.target.value)} />
+        </label>
+        <button type="submit" disabled={create.isPending || name.trim() === ""}>
+          Create prompt
+        </button>
+      </form>
+      {create.isError && (
+        <p role="alert" className="error">
+          {create.error.message}
+        </p>
+      )}
+    </details>
+  );
+}
