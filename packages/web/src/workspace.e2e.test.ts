@@ -374,6 +374,12 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
           `/api/v1/traces?prompt=${enc(name)}`,
         );
         expect(list.body.items.length).toBe(2);
+        await page.goto(`${server.url}/traces?prompt=${enc(name)}`);
+        const traceRows = page.getByRole("table").getByRole("row");
+        await expect.poll(() => traceRows.count()).toBe(3);
+        expect(await traceRows.nth(1).textContent()).toContain(`${name} v1`);
+        await page.goto(`${server.url}/playground`);
+        await page.getByLabel("Prompt", { exact: true }).fill(name);
         await page.getByLabel("person (required)").fill("");
         await page.getByLabel("Load inputs from trace").fill(list.body.items[0]?.id ?? "");
         await page.getByRole("button", { name: "Load" }).click();
