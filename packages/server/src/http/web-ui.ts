@@ -33,7 +33,13 @@ export function serveWebUi(app: Hono<AppEnv>, dir: string = DEFAULT_WEB_DIR): vo
   app.on(["GET", "HEAD"], "*", async (c, next) => {
     const path = c.req.path;
     if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) return next();
-    const file = normalize(join(root, decodeURIComponent(path)));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(path);
+    } catch {
+      return problem(c, 400, "invalid", `the path ${path} is not valid URL encoding`);
+    }
+    const file = normalize(join(root, decoded));
     if (!file.startsWith(root)) return next();
     const asset = extname(file) !== "" && existsSync(file);
     const target = asset ? file : join(root, "index.html");

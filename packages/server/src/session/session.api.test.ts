@@ -72,5 +72,6 @@ describe.each(testEngines())("web sessions (%s)", (kind) => {
     expect((await fetch(`${server.url}/prompts/some/deep/link`)).status).toBe(200);
     expect((await fetch(`${server.url}/api/v1/nothing-here`)).status).toBe(401);
     expect((await fetch(`${server.url}/../../etc/passwd`)).status).not.toBe(500);
+    expect((await fetch(`${server.url}/%E0%A4%A`)).status).toBe(400);
   });
 });
