@@ -35,7 +35,21 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  const parsed: unknown = text ? JSON.parse(text) : undefined;
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not the API answering (a proxy's error page, say): say so rather than show a parse error.
+    parsed = undefined;
+    if (response.ok) {
+      throw new ApiError(response.status, {
+        status: response.status,
+        code: "unreadable",
+        message:
+          "the server's answer could not be read — is something else answering at this address?",
+      });
+    }
+  }
   if (!response.ok) {
     const problem =
       parsed && typeof parsed === "object" && "message" in parsed
