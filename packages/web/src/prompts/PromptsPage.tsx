@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 import { api } from "../api.js";
+import { useCursorPages } from "../Pager.js";
 import { FolderTree } from "./FolderTree.js";
 import { NewPromptForm } from "./NewPromptForm.js";
 
@@ -12,8 +13,8 @@ const PAGE_SIZE = 50;
 export function PromptsPage() {
   const [search, setSearch] = useState("");
   const [folder, setFolder] = useState("");
-  const [cursors, setCursors] = useState<string[]>([]);
-  const after = cursors.at(-1);
+  const pages = useCursorPages();
+  const after = pages.cursor;
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (search.trim()) query.set("q", search.trim());
   if (folder) query.set("folder", folder);
@@ -30,7 +31,7 @@ export function PromptsPage() {
         selected={folder}
         onSelect={(path) => {
           setFolder(path);
-          setCursors([]);
+          pages.reset();
         }}
       />
       <div>
@@ -43,7 +44,7 @@ export function PromptsPage() {
             value={search}
             onChange={(e) => {
               setSearch(e.target.value);
-              setCursors([]);
+              pages.reset();
             }}
           />
         </label>
@@ -92,25 +93,7 @@ export function PromptsPage() {
             </tbody>
           </table>
         )}
-        <div className="pager">
-          <button
-            type="button"
-            disabled={cursors.length === 0}
-            onClick={() => setCursors((c) => c.slice(0, -1))}
-          >
-            Previous
-          </button>
-          <button
-            type="button"
-            disabled={!prompts.data?.nextCursor}
-            onClick={() => {
-              const next = prompts.data?.nextCursor;
-              if (next) setCursors((c) => [...c, next]);
-            }}
-          >
-            Next
-          </button>
-        </div>
+        {pages.pager(prompts.data?.nextCursor, ["Previous", "Next"])}
       </div>
     </section>
   );

@@ -1,8 +1,8 @@
 import type { TraceSummary } from "@promptline/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { api } from "../api.js";
+import { useCursorPages } from "../Pager.js";
 
 const FILTERS = [
   ["prompt", "Prompt"],
@@ -21,10 +21,10 @@ const money = (usd: number | null) => (usd === null ? "—" : `$${usd.toFixed(6)
 /** Production calls, newest first, filtered by anything a trace is tagged with. */
 export function TracesPage() {
   const [params, setParams] = useSearchParams();
-  const [cursors, setCursors] = useState<string[]>([]);
+  const pages = useCursorPages();
   const query = new URLSearchParams(params);
   query.set("limit", "50");
-  const cursor = cursors.at(-1);
+  const cursor = pages.cursor;
   if (cursor) query.set("cursor", cursor);
   const traces = useQuery({
     queryKey: ["traces", query.toString()],
@@ -36,7 +36,7 @@ export function TracesPage() {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
     else next.delete(key);
-    setCursors([]);
+    pages.reset();
     setParams(next, { replace: true });
   };
 
@@ -82,7 +82,7 @@ export function TracesPage() {
                   e.target.value === "up" ? "1" : "0",
                 );
               }
-              setCursors([]);
+              pages.reset();
               setParams(next, { replace: true });
             }}
           >
@@ -139,25 +139,7 @@ export function TracesPage() {
           </tbody>
         </table>
       )}
-      <div className="pager">
-        <button
-          type="button"
-          disabled={cursors.length === 0}
-          onClick={() => setCursors((c) => c.slice(0, -1))}
-        >
-          Newer
-        </button>
-        <button
-          type="button"
-          disabled={!traces.data?.nextCursor}
-          onClick={() => {
-            const next = traces.data?.nextCursor;
-            if (next) setCursors((c) => [...c, next]);
-          }}
-        >
-          Older
-        </button>
-      </div>
+      {pages.pager(traces.data?.nextCursor, ["Newer", "Older"])}
     </section>
   );
 }
