@@ -189,7 +189,13 @@ export function PlaygroundPage() {
     ...(versions.data?.items ?? []).map((v) => `#${v.version}`),
   ];
   const snippet = name
-    ? snippets(name, columns[0]?.selector ?? "@production", typedVariablesSafe(), message)
+    ? snippets(
+        name,
+        // Snippets are for what applications can run: the first published column, never the draft.
+        published ?? "@production",
+        typedVariablesSafe(),
+        message,
+      )
     : undefined;
   function typedVariablesSafe() {
     try {
