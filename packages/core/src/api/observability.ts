@@ -3,6 +3,7 @@ import { z } from "zod";
 import { chatMessageSchema, variableNameSchema } from "../prompt/content.js";
 import { promptNameSchema } from "../prompt/name.js";
 import { scoreNameSchema, traceSchema, traceStatusSchema } from "../trace/schema.js";
+import { MAX_STORED_INT, versionParamSchema } from "./index.js";
 
 // ---- providers ----
 
@@ -147,7 +148,7 @@ const timeQuery = z.iso.datetime({ offset: true, message: "an ISO-8601 timestamp
 /** Filters shared by the trace list and the metrics. */
 const traceFilterFields = {
   prompt: promptNameSchema.optional(),
-  version: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+  version: versionParamSchema.optional(),
   label: z.string().max(64).optional(),
   variant: z.string().max(64).optional(),
   model: z.string().max(200).optional(),
@@ -266,7 +267,7 @@ export const gatewayExtensionSchema = z
   .object({
     prompt: promptNameSchema.optional().meta({ description: "The managed prompt to prepend" }),
     label: z.string().min(1).max(64).optional().meta({ description: "Defaults to production" }),
-    version: z.number().int().positive().max(2_147_483_647).optional(),
+    version: z.number().int().positive().max(MAX_STORED_INT).optional(),
     variables: z.record(z.string(), z.unknown()).optional(),
     placeholders: z.record(variableNameSchema, z.array(chatMessageSchema)).optional(),
     context: z.record(z.string(), z.unknown()).optional().meta({

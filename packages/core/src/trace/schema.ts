@@ -3,11 +3,16 @@
  * label and rollout variant that produced it. These are the shapes traces are sent and read in.
  */
 import { z } from "zod";
+import { MAX_STORED_INT } from "../api/index.js";
 import { promptNameSchema } from "../prompt/name.js";
 
-const MAX_INT = 2_147_483_647;
 /** Token counts are stored as 32-bit integers, as on PostgreSQL. */
-const count = z.number().int().min(0).max(MAX_INT, `at most ${MAX_INT}`);
+export const tokenCountSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_STORED_INT, `at most ${MAX_STORED_INT}`);
+const count = tokenCountSchema;
 const isoTime = z.iso.datetime({
   offset: true,
   message: "an ISO-8601 timestamp, e.g. 2026-11-27T16:00:00.000Z",
@@ -51,7 +56,7 @@ export type Usage = z.infer<typeof usageSchema>;
 export const tracePromptRefSchema = z
   .object({
     name: promptNameSchema,
-    version: z.number().int().positive().max(MAX_INT).optional(),
+    version: z.number().int().positive().max(MAX_STORED_INT).optional(),
     label: z.string().min(1).max(64).optional(),
   })
   .strict()

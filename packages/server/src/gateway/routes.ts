@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type AppEnv, requires } from "../http/auth.js";
 import { jsonBody, problems, security } from "../http/openapi.js";
-import { problem } from "../http/problem.js";
+import { problem, validationProblem } from "../http/problem.js";
 import { ProviderError } from "../provider/types.js";
 import type { GatewayService } from "./service.js";
 
@@ -63,12 +63,7 @@ export function registerGatewayRoutes(app: OpenAPIHono<AppEnv>, gateway: Gateway
       return problem(c, 400, "invalid", "the body must be a JSON Chat Completions request");
     }
     const parsed = gatewayRequestSchema.safeParse(raw);
-    if (!parsed.success) {
-      const message = parsed.error.issues
-        .map((i) => `${["body", ...i.path].join(".")}: ${i.message}`)
-        .join("; ");
-      return problem(c, 400, "invalid", message);
-    }
+    if (!parsed.success) return validationProblem(c, parsed.error, "json");
     let call: Awaited<ReturnType<GatewayService["complete"]>>;
     try {
       call = await gateway.complete(

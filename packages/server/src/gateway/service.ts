@@ -5,6 +5,7 @@ import {
   type ParsedTraceInput,
   type Principal,
   timeOrderedId,
+  tokenCountSchema,
 } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
 import type { PromptService } from "../prompt/service.js";
@@ -40,9 +41,9 @@ export interface GatewayService {
 /** Hears each finished call, off the response's critical path. */
 /** The label that names a prompt's draft rather than a deployed version. */
 const DRAFT = "draft";
-const MAX_COUNT = 2_147_483_647;
+/** A count the trace schema would take (whole, not negative, storable), else nothing. */
 const storableCount = (n: unknown) =>
-  typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= MAX_COUNT ? n : undefined;
+  tokenCountSchema.safeParse(n).success ? (n as number) : undefined;
 
 function storableUsage(usage: CallOutcome["usage"] | undefined): ParsedTraceInput["usage"] {
   const fields = {
