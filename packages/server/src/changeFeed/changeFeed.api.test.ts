@@ -117,6 +117,34 @@ describe.each(testEngines())("change feed on %s", (engine) => {
     });
   });
 
+  it("a subscriber behind only events the feed does not carry waits for news instead of asking again and again", async () => {
+    const head = await subscribe(server);
+    head.close();
+    const cursor = Number(/connected at event (\d+)/.exec(head.frames[0]?.comment ?? "")?.[1]);
+    // Draft saves, keys and prices are audit events, not feed events.
+    for (const text of ["draft 1", "draft 2"]) {
+      await server.call("PUT", `${path}/draft`, { type: "text", text });
+    }
+    await server.call("POST", "/api/v1/api-keys", { name: "feed-test", role: "viewer" });
+    const readsBefore = server.services.feed.stats.logReads;
+    const behind = await subscribe(server, { "last-event-id": String(cursor) });
+    const fromStart = await subscribe(server, {}, "?after=0");
+    open.push(behind, fromStart);
+    await expect
+      .poll(() => behind.frames.filter((f) => f.comment === "heartbeat").length)
+      .toBeGreaterThan(2);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    // A handful of reads for two subscribers, not one per turn of a loop.
+    expect(server.services.feed.stats.logReads - readsBefore).toBeLessThan(10);
+    const deploy = await server.call("POST", `${path}/deployments`, {
+      environment: "production",
+      version: 1,
+    });
+    expect(deploy.status).toBe(201);
+    await expect.poll(() => behind.events<Event>().map((e) => e.type)).toContain("label.deployed");
+    expect(behind.events<Event>().every((e) => e.id > cursor)).toBe(true);
+  });
+
   it("needs a key that may read", async () => {
     const anonymous = await fetch(`${server.url}/api/v1/changes`);
     expect(anonymous.status).toBe(401);

@@ -9,6 +9,18 @@ const RECENT = 500;
 /** After a failed read (database unreachable), try again this much later. */
 const RETRY_MS = 500;
 
+/** What one read of a feed gives a subscriber: the events, and where to read from next. */
+export interface FeedRead {
+  events: ChangeEvent[];
+  position: number;
+}
+
+/** Running totals for /metrics: queries of the event log, and streams open. */
+export interface FeedStats {
+  logReads: number;
+  streams: number;
+}
+
 function toChangeEvent(e: EventRecord): ChangeEvent {
   return {
     id: e.id,
@@ -40,11 +52,12 @@ class ProjectFeed {
     private readonly resolver: ResolveService,
     private readonly projectId: string,
     private readonly onError: (error: unknown) => void,
+    private readonly stats: FeedStats,
   ) {}
 
   /** Learns where the log ends, once; a failed attempt is forgotten so the next one retries. */
   private start(): Promise<void> {
-    this.ready ??= latestEventId(this.ctx.engine.db, this.projectId).then(
+    this.ready ??= latestEventId(this.ctx.engine.db, this.projectId, FEED_EVENT_TYPES).then(
       (id) => {
         this.latestId = id;
       },
@@ -102,6 +115,7 @@ class ProjectFeed {
   }
 
   private async readLog(afterId: number): Promise<ChangeEvent[]> {
+    this.stats.logReads++;
     const rows = await listEventsAfter(
       this.ctx.engine.db,
       this.projectId,
@@ -125,16 +139,22 @@ class ProjectFeed {
     }
   }
 
-  /** Events after `cursor`, from memory when the window covers it, else from the log. */
-  async eventsAfter(cursor: number): Promise<ChangeEvent[]> {
+  /**
+   * Events after `cursor`, from memory when the window covers it, else from the log, and the
+   * position the reader has now seen up to. The position passes every id the read covered, even
+   * when none was a feed event, so a reader never asks about the same stretch of the log twice.
+   */
+  async eventsAfter(cursor: number): Promise<FeedRead> {
     await this.start();
-    if (cursor >= this.latestId) return [];
+    const head = this.latestId;
+    if (cursor >= head) return { events: [], position: cursor };
     const first = this.recent[0];
-    if (first && cursor >= first.id - 1) {
-      const from = this.recent.findIndex((e) => e.id > cursor);
-      return from < 0 ? [] : this.recent.slice(from, from + BATCH);
-    }
-    return this.readLog(cursor);
+    const events =
+      first && cursor >= first.id - 1
+        ? this.recent.slice(this.recent.findIndex((e) => e.id > cursor)).slice(0, BATCH)
+        : await this.readLog(cursor);
+    const last = events.at(-1)?.id ?? cursor;
+    return { events, position: events.length === BATCH ? last : Math.max(head, last) };
   }
 
   /** Resolves true when there are events after `cursor`, false after `ms` without any. */
@@ -163,6 +183,7 @@ class ProjectFeed {
 /** The feeds of all projects with subscribers on this instance. */
 export class FeedHub {
   private readonly feeds = new Map<string, ProjectFeed>();
+  readonly stats: FeedStats = { logReads: 0, streams: 0 };
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -180,15 +201,17 @@ export class FeedHub {
   join(projectId: string): ProjectFeed {
     let feed = this.feeds.get(projectId);
     if (!feed) {
-      feed = new ProjectFeed(this.ctx, this.resolver, projectId, this.onError);
+      feed = new ProjectFeed(this.ctx, this.resolver, projectId, this.onError, this.stats);
       this.feeds.set(projectId, feed);
     }
     feed.subscribers++;
+    this.stats.streams++;
     return feed;
   }
 
   leave(projectId: string): void {
     const feed = this.feeds.get(projectId);
+    if (feed) this.stats.streams--;
     if (feed && --feed.subscribers === 0) {
       feed.dispose();
       this.feeds.delete(projectId);

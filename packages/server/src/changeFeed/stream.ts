@@ -12,6 +12,9 @@ export interface StreamOptions {
 
 const encoder = new TextEncoder();
 
+/** Reads in a row that may find nothing new before the stream waits a whole heartbeat. */
+const MAX_EMPTY_READS = 3;
+
 function frame(event: ChangeEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
@@ -31,6 +34,10 @@ export function changeStream(
   let position = cursor;
   let stopWaiting = () => {};
   let closed = false;
+  const waitFor = (wait: { done: Promise<boolean>; cancel: () => void }) => {
+    stopWaiting = wait.cancel;
+    return wait.done;
+  };
   const close = () => {
     if (closed) return;
     closed = true;
@@ -59,21 +66,23 @@ export function changeStream(
       },
       async pull(controller) {
         try {
-          for (;;) {
+          // Each read either delivers events or moves the position past what it covered, so
+          // news that turns out to hold nothing for this feed is not asked about again.
+          let news = true;
+          for (let read = 0; read < MAX_EMPTY_READS && news; read++) {
             if (closed) return;
-            const events = await feed.eventsAfter(position ?? 0);
-            if (events.length > 0) {
-              position = events.at(-1)?.id ?? position;
-              controller.enqueue(encoder.encode(events.map(frame).join("")));
+            const next = await feed.eventsAfter(position ?? 0);
+            position = next.position;
+            if (next.events.length > 0) {
+              controller.enqueue(encoder.encode(next.events.map(frame).join("")));
               return;
             }
-            const wait = feed.waitForNews(position ?? 0, options.heartbeatMs);
-            stopWaiting = wait.cancel;
-            if (!(await wait.done)) {
-              if (!closed) controller.enqueue(encoder.encode(": heartbeat\n\n"));
-              return;
-            }
+            news = await waitFor(feed.waitForNews(position, options.heartbeatMs));
           }
+          // Woken again and again for nothing: the bookkeeping disagrees with the log. Waiting
+          // out a heartbeat turns what would be a busy loop into one read per heartbeat.
+          if (news) await waitFor(feed.waitForNews(Number.MAX_SAFE_INTEGER, options.heartbeatMs));
+          if (!closed) controller.enqueue(encoder.encode(": heartbeat\n\n"));
         } catch (error) {
           endOnError(controller, error);
         }

@@ -78,12 +78,21 @@ export async function listEventsAfter(
   }));
 }
 
-/** The newest event id of a project (0 when it has none). */
-export async function latestEventId(db: Kysely<Database>, projectId: string): Promise<number> {
+/**
+ * The newest id among a project's events of the given types (0 when it has none). A reader that
+ * filters by type must compare with this, not with the newest event of any type: events it never
+ * reads would otherwise look like news forever.
+ */
+export async function latestEventId(
+  db: Kysely<Database>,
+  projectId: string,
+  types: readonly EventType[],
+): Promise<number> {
   const row = await db
     .selectFrom("events")
     .select((eb) => eb.fn.max("id").as("id"))
     .where("project_id", "=", projectId)
+    .where("type", "in", types)
     .executeTakeFirst();
   return Number(row?.id ?? 0);
 }
