@@ -20,14 +20,28 @@ export const providerNameSchema = z
     "a provider name has 1-63 lowercase letters, digits, '-' or '_' (e.g. openai, azure-eu)",
   );
 
+/** Whether a URL names a user or password, read as the client that calls it will read it. */
+function carriesCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return false; // not a URL at all: z.url() reports that
+  }
+}
+
 const baseUrlSchema = z
   .url({ protocol: /^https?$/, message: "baseUrl must be an http:// or https:// URL" })
   .max(2000)
   .refine(
-    (url) => !/^https?:\/\/[^/?#]*@/.test(url),
+    (url) => !carriesCredentials(url),
     "baseUrl must not carry credentials (user:password@): give the key as apiKey, which is stored encrypted",
   )
-  .meta({ example: "https://api.openai.com/v1" });
+  .meta({
+    example: "https://api.openai.com/v1",
+    description:
+      "May carry a query string (Azure: ?api-version=…); only admins see its values, everyone else and the audit log see the parameter names with the values masked (api-version is shown)",
+  });
 const apiKeySchema = z
   .string()
   .trim()
@@ -98,7 +112,10 @@ export const providerSchema = z
   .object({
     name: z.string(),
     kind: providerKindSchema,
-    baseUrl: z.string().nullable(),
+    baseUrl: z.string().nullable().meta({
+      description:
+        "As entered, for admins; for everyone else with every query value but api-version shown as ***",
+    }),
     hasApiKey: z.boolean(),
     apiKeyHint: z
       .string()

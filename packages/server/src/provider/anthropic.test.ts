@@ -294,7 +294,7 @@ describe("the Anthropic kind", () => {
 
   it("ends the stream with an error event when Anthropic reports one mid-stream", () => {
     const accumulator = new ChunkAccumulator(() => 0);
-    const translator = new AnthropicStreamTranslator(accumulator, created, false);
+    const translator = new AnthropicStreamTranslator(accumulator, created, false, []);
     const event = (data: object) => ({ event: undefined, data: JSON.stringify(data) });
 
     translator.translate(

@@ -282,8 +282,9 @@ export class AnthropicStreamTranslator extends JsonEventTranslator {
     private readonly accumulator: ChunkAccumulator,
     private readonly created: number,
     private readonly clientWantsUsage: boolean,
+    secrets: readonly string[],
   ) {
-    super();
+    super(secrets);
   }
 
   // Methods are bivariant in their parameters, so the parsed JSON can be typed as the event.
@@ -306,7 +307,11 @@ export class AnthropicStreamTranslator extends JsonEventTranslator {
       case "message_stop":
         return this.finish();
       case "error":
-        return this.fail(data.error?.message ?? "the provider reported an error");
+        return this.fail(
+          typeof data.error?.message === "string"
+            ? data.error.message
+            : "the provider reported an error",
+        );
       default:
         // ping, content_block_stop, and event types added after this was written
         return "";
@@ -376,6 +381,7 @@ export function anthropicStreamTranslator(
   body: ChatCompletionBody,
   accumulator: ChunkAccumulator,
   created: number,
+  secrets: readonly string[],
 ): AnthropicStreamTranslator {
-  return new AnthropicStreamTranslator(accumulator, created, wantsStreamUsage(body));
+  return new AnthropicStreamTranslator(accumulator, created, wantsStreamUsage(body), secrets);
 }

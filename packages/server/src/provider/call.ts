@@ -2,13 +2,7 @@ import { setTimeout as wait } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import { anthropicRequest, anthropicStreamTranslator, completeAnthropic } from "./anthropic.js";
 import { answerAsEcho } from "./echo.js";
-import {
-  AttemptDeadline,
-  postJson,
-  transportFailure,
-  type UpstreamRequest,
-  upstreamErrorMessage,
-} from "./http.js";
+import { AttemptDeadline, postJson, transportFailure, type UpstreamRequest } from "./http.js";
 import {
   type ChatCompletion,
   ChunkAccumulator,
@@ -27,6 +21,7 @@ import {
   type ProviderResponse,
   type ProviderTarget,
 } from "./types.js";
+import { secretsOf, shownProviderText, upstreamErrorMessage } from "./untrusted.js";
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -46,10 +41,12 @@ interface ProviderAdapter {
   request(target: ProviderTarget, body: ChatCompletionBody): UpstreamRequest;
   /** The client's body and the outcome of a complete answer; throws if it cannot be read. */
   complete(text: string, created: number): { body: string; fields: OutcomeFields };
+  /** `secrets` are hidden in any error the stream reports. */
   translator(
     body: ChatCompletionBody,
     accumulator: ChunkAccumulator,
     created: number,
+    secrets: readonly string[],
   ): StreamTranslator;
 }
 
@@ -61,8 +58,8 @@ const adapters: Record<Exclude<ProviderKind, "echo">, ProviderAdapter> = {
       body: text,
       fields: outcomeOfCompletion(JSON.parse(text) as ChatCompletion),
     }),
-    translator: (body, accumulator) =>
-      new OpenAIStreamTranslator(accumulator, !wantsStreamUsage(body)),
+    translator: (body, accumulator, _created, secrets) =>
+      new OpenAIStreamTranslator(accumulator, !wantsStreamUsage(body), secrets),
   },
   anthropic: {
     request: anthropicRequest,
@@ -130,18 +127,6 @@ export async function callProvider(
   }
 }
 
-/** Providers quote refused keys in their errors: what they say must not carry the key on. */
-function withoutSecret(message: string, apiKey: string | null): string {
-  if (!apiKey || apiKey.length < 4) return message;
-  let scrubbed = message.split(apiKey).join("[the connection's key]");
-  // Some quote only part of it (sk-abc…wxyz): hide any 8-character run taken from the key.
-  for (let i = 0; i + 8 <= apiKey.length; i += 4) {
-    const piece = apiKey.slice(i, i + 8);
-    if (scrubbed.includes(piece)) scrubbed = scrubbed.split(piece).join("****");
-  }
-  return scrubbed;
-}
-
 async function attemptCall(call: Call): Promise<Attempt> {
   const { target } = call;
   const deadline = new AttemptDeadline(target.timeoutMs, call.signal);
@@ -157,7 +142,7 @@ async function attemptCall(call: Call): Promise<Attempt> {
     text = await response.body.text();
     deadline.release();
     if (status < 200 || status >= 300) {
-      const message = withoutSecret(upstreamErrorMessage(text), target.apiKey);
+      const message = shownProviderText(upstreamErrorMessage(text), secretsOf(target));
       const failure = new ProviderError(target.name, status, message, "http");
       return { failure, retryable: RETRYABLE_STATUSES.has(status), headers: response.headers };
     }
@@ -203,7 +188,12 @@ function relayResponse(
   const { outcome, settle } = outcomeSettler(accumulator, call.startedAt, call.now, () =>
     deadline.release(),
   );
-  const translator = call.adapter.translator(call.body, accumulator, Math.floor(call.now() / 1000));
+  const translator = call.adapter.translator(
+    call.body,
+    accumulator,
+    Math.floor(call.now() / 1000),
+    secretsOf(call.target),
+  );
   const describeFailure = (error: unknown) =>
     deadline.cancelledByCaller
       ? "the request was cancelled"

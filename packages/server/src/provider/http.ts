@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher, request } from "undici";
 import { ProviderError, type ProviderTarget } from "./types.js";
+import { secretsOf, shownProviderText } from "./untrusted.js";
 
 /**
  * One keep-alive pool for every provider call, so connections are reused across requests. Its
@@ -14,12 +15,12 @@ export interface UpstreamRequest {
   body: string;
 }
 
-/** `path` appended to the base URL's path, keeping its query string (Azure's api-version) after it. */
+/** `path` appended to the base URL's path, keeping its query string (Azure's api-version). */
 export function endpointUrl(baseUrl: string, path: string): string {
-  const queryStart = baseUrl.indexOf("?");
-  const base = queryStart < 0 ? baseUrl : baseUrl.slice(0, queryStart);
-  const query = queryStart < 0 ? "" : baseUrl.slice(queryStart);
-  return `${base.replace(/\/+$/, "")}${path}${query}`;
+  const url = new URL(baseUrl);
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}${path}`;
+  url.hash = "";
+  return url.href;
 }
 
 /**
@@ -96,7 +97,10 @@ export function transportFailure(
   if (deadline.timedOut || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
     return ProviderError.timedOut(target.name, target.timeoutMs);
   }
-  return ProviderError.unreachable(target.name, describeCause(error));
+  return ProviderError.unreachable(
+    target.name,
+    shownProviderText(describeCause(error), secretsOf(target)),
+  );
 }
 
 function describeCause(error: unknown): string {
@@ -106,22 +110,4 @@ function describeCause(error: unknown): string {
   if (!error.message && first instanceof Error) return first.message;
   const code = (error as { code?: unknown }).code;
   return error.message || (typeof code === "string" ? code : error.name);
-}
-
-/** The error message an upstream put in its error answer: `error.message` in JSON, or the text. */
-export function upstreamErrorMessage(text: string): string {
-  try {
-    const parsed = JSON.parse(text) as {
-      error?: { message?: unknown } | string;
-      message?: unknown;
-    };
-    const nested = typeof parsed.error === "object" ? parsed.error?.message : parsed.error;
-    const message = nested ?? parsed.message;
-    if (typeof message === "string" && message) return message;
-  } catch {
-    // not JSON: fall back to the text itself
-  }
-  const trimmed = text.trim();
-  if (!trimmed) return "no error message";
-  return trimmed.length > 500 ? `${trimmed.slice(0, 500)}…` : trimmed;
 }

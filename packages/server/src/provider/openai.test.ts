@@ -140,9 +140,8 @@ describe("the OpenAI kind", () => {
     expect(failure).toMatchObject({
       kind: "http",
       status: 401,
-      upstreamMessage: "Incorrect API key provided: [the connection's key].",
-      message:
-        "provider 'main-openai' answered 401: Incorrect API key provided: [the connection's key].",
+      upstreamMessage: "Incorrect API key provided: [redacted].",
+      message: "provider 'main-openai' answered 401: Incorrect API key provided: [redacted].",
     });
     expect(String((failure as Error).message)).not.toContain("sk-wrong-key");
     expect(upstream.requests.length - sentBefore).toBe(1);

@@ -237,8 +237,9 @@ export class OpenAIStreamTranslator extends JsonEventTranslator {
   constructor(
     private readonly accumulator: ChunkAccumulator,
     private readonly hideUsage: boolean,
+    secrets: readonly string[],
   ) {
-    super();
+    super(secrets);
   }
 
   override translate(event: SseEvent): string {
@@ -251,7 +252,8 @@ export class OpenAIStreamTranslator extends JsonEventTranslator {
     const chunk = data as ChatCompletionChunk & { error?: { message?: unknown } };
     if (chunk.error) {
       const message = chunk.error.message;
-      return this.fail(typeof message === "string" ? message : JSON.stringify(chunk.error));
+      // Only the message field is shown: the rest of an error is the upstream's to fill.
+      return this.fail(typeof message === "string" ? message : "the provider reported an error");
     }
     this.accumulator.add(chunk);
     if (!this.hideUsage || !("usage" in chunk)) return `data: ${event.data}\n\n`;

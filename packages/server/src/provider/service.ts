@@ -1,5 +1,6 @@
 import {
   type CreateProviderBody,
+  can,
   Invalid,
   NotFound,
   type Principal,
@@ -13,6 +14,7 @@ import { nowIso, type ServiceContext } from "../context.js";
 import { createWithEvent, writeWithEvents } from "../event/write.js";
 import { type SecretBox, SecretMismatch } from "../secret/index.js";
 import type { ProviderConnectionRow } from "../storage/database.js";
+import { maskedBaseUrl } from "./base-url.js";
 import {
   deleteConnection,
   findConnection,
@@ -43,11 +45,18 @@ export interface ProviderService {
 /** Enough of a key to tell keys apart on a screen; nothing for short keys, where it would be most of it. */
 const hint = (apiKey: string) => (apiKey.length >= 16 ? `…${apiKey.slice(-4)}` : "…");
 
-function toApi(row: ProviderConnectionRow): Provider {
+/**
+ * A connection as `principal` may see it. Only those who may change a connection see its base
+ * URL whole: anyone else would see a key some servers take in the query string (?api_key=…).
+ */
+function toApi(principal: Principal, row: ProviderConnectionRow): Provider {
   return {
     name: row.name,
     kind: row.kind as ProviderKind,
-    baseUrl: row.base_url,
+    baseUrl:
+      row.base_url === null || can(principal, "provider:manage")
+        ? row.base_url
+        : maskedBaseUrl(row.base_url),
     hasApiKey: row.api_key_encrypted !== null,
     apiKeyHint: row.api_key_hint,
     apiKeyHeader: row.api_key_header,
@@ -127,18 +136,22 @@ export function createProviderService(ctx: ServiceContext, secrets: SecretBox): 
     projectId: principal.projectId,
     type,
     subject: row.name,
-    // The audit log says that a key changed, never what it is.
-    payload: { kind: row.kind, baseUrl: row.base_url, apiKeyHint: row.api_key_hint },
+    // The audit log says that a key or URL changed, never the secrets they hold.
+    payload: {
+      kind: row.kind,
+      baseUrl: row.base_url === null ? null : maskedBaseUrl(row.base_url),
+      apiKeyHint: row.api_key_hint,
+    },
     actor: principal.actor,
   });
 
   return {
     async listProviders(principal) {
-      return (await listConnections(db, principal.projectId)).map(toApi);
+      return (await listConnections(db, principal.projectId)).map((row) => toApi(principal, row));
     },
 
     async getProvider(principal, name) {
-      return toApi(await requireRow(principal.projectId, name));
+      return toApi(principal, await requireRow(principal.projectId, name));
     },
 
     async createProvider(principal, body) {
@@ -167,7 +180,7 @@ export function createProviderService(ctx: ServiceContext, secrets: SecretBox): 
         event(principal, "provider.created", row),
         `a provider connection named '${body.name}' already exists — change it with PATCH /api/v1/providers/${body.name}`,
       );
-      return toApi(row);
+      return toApi(principal, row);
     },
 
     async updateProvider(principal, name, body) {
@@ -197,7 +210,7 @@ export function createProviderService(ctx: ServiceContext, secrets: SecretBox): 
         await updateConnection(trx, row);
         await record(event(principal, "provider.updated", row));
       });
-      return toApi(row);
+      return toApi(principal, row);
     },
 
     async deleteProvider(principal, name) {

@@ -1,3 +1,5 @@
+import { shownProviderText } from "./untrusted.js";
+
 /** One server-sent event from an upstream stream. */
 export interface SseEvent {
   event: string | undefined;
@@ -61,10 +63,15 @@ export interface StreamTranslator {
   readonly failure: string | undefined;
 }
 
-/** A translator for upstreams whose events carry JSON, which report errors in the stream. */
+/**
+ * A translator for upstreams whose events carry JSON, which report errors in the stream. What an
+ * error says comes from the upstream: `secrets` are hidden in it before it is sent or recorded.
+ */
 export abstract class JsonEventTranslator implements StreamTranslator {
   done = false;
   failure: string | undefined;
+
+  constructor(private readonly secrets: readonly string[]) {}
 
   translate(event: SseEvent): string {
     let data: unknown;
@@ -82,8 +89,8 @@ export abstract class JsonEventTranslator implements StreamTranslator {
   /** Ends the stream with an error event. */
   protected fail(message: string): string {
     this.done = true;
-    this.failure = message;
-    return errorEvent(message);
+    this.failure = shownProviderText(message, this.secrets);
+    return errorEvent(this.failure);
   }
 }
 
