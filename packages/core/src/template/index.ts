@@ -7,6 +7,9 @@ import type {
   VariableSpec,
 } from "../prompt/content.js";
 import { templatesOf } from "../prompt/templates.js";
+import { RenderBudget, renderWithin, type Token } from "./render.js";
+
+export { MAX_RENDER_STEPS, MAX_REPEATED_CHARS } from "./render.js";
 
 /** A variable a template uses, and whether the template needs it to render meaningfully. */
 export interface TemplateVariable {
@@ -14,8 +17,6 @@ export interface TemplateVariable {
   /** Used as a plain `{{name}}` outside any section (so it has to be given). */
   usedAsValue: boolean;
 }
-
-type Token = [type: string, value: string, start: number, end: number, children?: Token[]];
 
 /**
  * Mustache's own cache keeps every template it ever parsed; drafts change on every save, so it
@@ -64,18 +65,35 @@ Mustache.templateCache = new BoundedTemplateCache(2000, 8_000_000);
 /** Rendering recurses once per section level: deeper nesting than this is refused up front. */
 export const MAX_SECTION_DEPTH = 16;
 
-function sectionDepth(tokens: Token[]): number {
-  let deepest = 0;
+/**
+ * Every lookup scans its name at each section level it climbs, so names are kept short: a
+ * variable name is at most 64 characters, and this leaves room for a dotted path of a few.
+ */
+export const MAX_TAG_NAME_LENGTH = 200;
+
+const LOOKUPS = new Set(["name", "&", "#", "^"]);
+
+/** Refuses what no render could do cheaply: nesting past the limit, or overlong tag names. */
+function checkStructure(tokens: Token[], path: string): void {
   const stack: Array<[Token[], number]> = [[tokens, 1]];
   for (let next = stack.pop(); next; next = stack.pop()) {
     const [level, depth] = next;
     for (const token of level) {
-      if (!token[4]) continue;
-      deepest = Math.max(deepest, depth);
-      stack.push([token[4], depth + 1]);
+      const [type, name, , , children] = token;
+      if (LOOKUPS.has(type) && name.length > MAX_TAG_NAME_LENGTH) {
+        throw new Invalid(
+          `${path}: the tag name '${name.slice(0, 40)}…' is longer than ${MAX_TAG_NAME_LENGTH} characters — use a shorter variable name`,
+          { path },
+        );
+      }
+      if (type !== "#" && type !== "^") continue;
+      if (depth > MAX_SECTION_DEPTH) {
+        const message = `${path}: sections are nested more than ${MAX_SECTION_DEPTH} levels deep`;
+        throw new Invalid(message, { path });
+      }
+      if (children) stack.push([children, depth + 1]);
     }
   }
-  return deepest;
 }
 
 function parseTemplate(template: string, path: string): Token[] {
@@ -88,11 +106,7 @@ function parseTemplate(template: string, path: string): Token[] {
       { path },
     );
   }
-  if (sectionDepth(tokens) > MAX_SECTION_DEPTH) {
-    throw new Invalid(`${path}: sections are nested more than ${MAX_SECTION_DEPTH} levels deep`, {
-      path,
-    });
-  }
+  checkStructure(tokens, path);
   return tokens;
 }
 
@@ -226,12 +240,6 @@ export function resolveVariables(
   return resolved;
 }
 
-const noEscape = { escape: (value: unknown) => String(value) };
-
-function render(template: string, variables: Variables): string {
-  return Mustache.render(template, variables, undefined, noEscape);
-}
-
 export type CompiledPrompt =
   | { type: "text"; text: string }
   | { type: "chat"; messages: ChatMessage[] };
@@ -246,11 +254,49 @@ export function compileContent(
   placeholders: Record<string, ChatMessage[]> = {},
 ): CompiledPrompt {
   const variables = resolveVariables(extractVariables(content), content.variables, given);
-  if (content.type === "text") return { type: "text", text: render(content.text, variables) };
-  const messages = content.messages.flatMap((m) =>
+  return renderContent(content, variables, placeholders);
+}
+
+/** Renders every template of a content within one budget (limits apply to the whole prompt). */
+function renderContent(
+  content: PromptContent,
+  variables: Variables,
+  placeholders: Record<string, ChatMessage[]>,
+): CompiledPrompt {
+  const budget = new RenderBudget();
+  if (content.type === "text") {
+    return { type: "text", text: renderWithin(budget, "text", content.text, variables) };
+  }
+  const messages = content.messages.flatMap((m, i) =>
     "role" in m
-      ? [{ role: m.role, content: render(m.content, variables) }]
+      ? [
+          {
+            role: m.role,
+            content: renderWithin(budget, `messages[${i}].content`, m.content, variables),
+          },
+        ]
       : (placeholders[m.name] ?? []),
   );
   return { type: "chat", messages };
+}
+
+/**
+ * Renders a content with its schema's defaults alone, so a default that makes every compile pass
+ * a render limit is refused when the prompt is saved rather than each time a caller compiles it.
+ */
+export function checkDefaultsRender(content: PromptContent): void {
+  const defaults: Variables = Object.create(null);
+  for (const v of extractVariables(content)) {
+    const fallback = specOf(content.variables, v.name)?.default;
+    if (fallback !== undefined && fallback !== null) defaults[v.name] = fallback;
+  }
+  try {
+    renderContent(content, defaults, {});
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error;
+    throw new Invalid(
+      `${error.message}; this happens with the schema's defaults alone, so give the variables smaller defaults`,
+      error.details,
+    );
+  }
 }
