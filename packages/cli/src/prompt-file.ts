@@ -1,6 +1,11 @@
 import { readFileSync } from "node:fs";
-import { type PromptContent, promptContentSchema } from "@promptline/core";
-import { parse } from "yaml";
+import {
+  type PromptContent,
+  promptContentSchema,
+  tooDeeplyNested,
+  valueDepthExceeds,
+} from "@promptline/core";
+import { parse, YAMLParseError } from "yaml";
 import { UsageError } from "./errors.js";
 
 /**
@@ -23,8 +28,13 @@ export function readPromptFile(path: string): PromptContent {
   try {
     data = parse(text);
   } catch (error) {
+    // The YAML parser reads nesting by recursion and reports running out of stack this way.
+    if (error instanceof YAMLParseError && error.code === "RESOURCE_EXHAUSTION") {
+      throw tooDeep(path);
+    }
     throw new UsageError(`${path} is not valid YAML or JSON: ${(error as Error).message}`);
   }
+  if (valueDepthExceeds(data)) throw tooDeep(path);
   const parsed = promptContentSchema.safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues.map(
@@ -33,4 +43,9 @@ export function readPromptFile(path: string): PromptContent {
     throw new UsageError(`${path} is not a valid prompt: ${issues.join("; ")}`);
   }
   return parsed.data;
+}
+
+/** The server refuses such content too; saying so here names the file. */
+function tooDeep(path: string): UsageError {
+  return new UsageError(`${path}: ${tooDeeplyNested("the prompt").message}`);
 }

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { StorageEngine } from "./storage/index.js";
+import type { Transaction } from "kysely";
+import type { RecordEvent } from "./event/write.js";
+import type { Database, StorageEngine } from "./storage/index.js";
 
 /** Time and ids come from here so tests can control them. */
 export interface Clock {
@@ -10,6 +12,8 @@ export interface ServiceContext {
   engine: StorageEngine;
   clock: Clock;
   newId: () => string;
+  /** Set by `writeTogether`: every write joins this transaction instead of starting its own. */
+  enclosing?: { trx: Transaction<Database>; record: RecordEvent };
 }
 
 export const systemClock: Clock = { now: () => new Date() };

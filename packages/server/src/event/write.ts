@@ -25,14 +25,15 @@ function changeOf(event: NewEvent): Change {
 }
 
 /**
- * Runs a write in one transaction. What it records goes to the append-only audit log in that
- * transaction and, once committed, is announced to every instance as a change: the events are
- * the one source of "what changed".
+ * Runs a write in one transaction (inside `writeTogether`, as one step of that one). What it
+ * records goes to the append-only audit log in that transaction and, once committed, is announced
+ * to every instance as a change: the events are the one source of "what changed".
  */
 export async function writeWithEvents<T>(
   ctx: ServiceContext,
   work: (trx: Transaction<Database>, record: RecordEvent) => Promise<T>,
 ): Promise<T> {
+  if (ctx.enclosing) return work(ctx.enclosing.trx, ctx.enclosing.record);
   const changes = new Map<string, Change>();
   const locked = new Set<string>();
   const result = await ctx.engine.db.transaction().execute((trx) =>
@@ -49,6 +50,22 @@ export async function writeWithEvents<T>(
   );
   for (const change of changes.values()) await ctx.engine.publishChange(change);
   return result;
+}
+
+/**
+ * Runs several service writes as one: `work` gets a context whose reads and writes all go through
+ * one transaction, so services built on it commit together or not at all. Inside `work`, use only
+ * services built on that context: on SQLite, a query through any other waits for the transaction
+ * to end, which it never does. A failed step aborts the transaction on PostgreSQL, so nothing
+ * inside may catch a storage error and carry on.
+ */
+export async function writeTogether<T>(
+  ctx: ServiceContext,
+  work: (bound: ServiceContext) => Promise<T>,
+): Promise<T> {
+  return writeWithEvents(ctx, (trx, record) =>
+    work({ ...ctx, engine: { ...ctx.engine, db: trx }, enclosing: { trx, record } }),
+  );
 }
 
 /** Inserts something new with its creation event; a duplicate (a unique key taken) is a Conflict. */

@@ -9,16 +9,18 @@ import {
   LATEST,
   labelMoveRefusal,
   type Principal,
+  type PromptType,
   type PromptVersion,
 } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
-import type { DeploymentService } from "../deployment/service.js";
-import type { EnvironmentService } from "../environment/service.js";
+import { createDeploymentService } from "../deployment/service.js";
+import { createEnvironmentService } from "../environment/service.js";
 import { findEnvironment } from "../environment/store.js";
-import type { PromptService } from "../prompt/service.js";
+import { writeTogether } from "../event/write.js";
+import { createPromptService, type PromptService } from "../prompt/service.js";
 import { findPromptByName, labelsOfPrompts, listPrompts } from "../prompt/store.js";
 import type { ResolveService } from "../resolve/service.js";
-import type { VersionService } from "../version/service.js";
+import { createVersionService, type VersionService } from "../version/service.js";
 import { listVersions } from "../version/store.js";
 import { fromLangfusePrompt, toLangfuseConfig, toLangfusePromptBody } from "./mapping.js";
 import type {
@@ -29,14 +31,29 @@ import type {
 } from "./schema.js";
 
 const REASON = "label set through the Langfuse prompt API";
+/** A write that lost a race to a concurrent create is retried: it then finds what was created. */
+const WRITE_ATTEMPTS = 3;
 
+/** What answers reads; writes use services bound to their own transaction (see `writeAtomically`). */
 export interface LangfuseServices {
   prompts: PromptService;
   versions: VersionService;
-  environments: EnvironmentService;
-  deployments: DeploymentService;
   resolver: ResolveService;
 }
+
+/** The services one Langfuse write uses, all on one transaction's context. */
+function writeServices(bound: ServiceContext) {
+  const prompts = createPromptService(bound);
+  const environments = createEnvironmentService(bound);
+  return {
+    db: bound.engine.db,
+    prompts,
+    environments,
+    versions: createVersionService(bound, prompts),
+    deployments: createDeploymentService(bound, prompts, environments),
+  };
+}
+type WriteServices = ReturnType<typeof writeServices>;
 
 export interface LangfuseService {
   createVersion(principal: Principal, body: LangfuseCreate): Promise<LangfusePrompt>;
@@ -84,7 +101,22 @@ export function createLangfuseService(
   services: LangfuseServices,
 ): LangfuseService {
   const { db } = ctx.engine;
-  const { prompts, versions, environments, deployments, resolver } = services;
+  const { prompts, versions, resolver } = services;
+
+  /**
+   * One Langfuse call changes a prompt, its versions, environments and labels: all of it commits
+   * in one transaction, so a step that fails leaves nothing of the others behind.
+   */
+  async function writeAtomically<T>(work: (write: WriteServices) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await writeTogether(ctx, (bound) => work(writeServices(bound)));
+      } catch (error) {
+        // A concurrent request created the same prompt or environment first.
+        if (!(error instanceof Conflict) || attempt === WRITE_ATTEMPTS) throw error;
+      }
+    }
+  }
 
   /** Checks every label before anything is written, so a refused request changes nothing. */
   async function checkLabels(principal: Principal, labels: string[]): Promise<string[]> {
@@ -108,23 +140,31 @@ export function createLangfuseService(
   }
 
   async function applyLabels(
+    write: WriteServices,
     principal: Principal,
     name: string,
     version: number,
     labels: string[],
   ) {
-    const current = (await prompts.getPrompt(principal, name)).labels;
+    const current = (await write.prompts.getPrompt(principal, name)).labels;
     for (const label of labels) {
       if (current[label] === version) continue;
-      if (!(await findEnvironment(db, principal.projectId, label))) {
-        // Created concurrently by another request: fine, it exists now.
-        await environments
-          .createEnvironment(principal, { name: label, protected: false })
-          .catch((error: unknown) => {
-            if (!(error instanceof Conflict)) throw error;
-          });
+      if (!(await findEnvironment(write.db, principal.projectId, label))) {
+        await write.environments.createEnvironment(principal, { name: label, protected: false });
       }
-      await deployments.deploy(principal, name, { environment: label, version, reason: REASON });
+      await write.deployments.deploy(principal, name, {
+        environment: label,
+        version,
+        reason: REASON,
+      });
+    }
+  }
+
+  function refuseTypeChange(name: string, type: PromptType, wanted: PromptType): void {
+    if (type !== wanted) {
+      throw new Invalid(
+        `prompt '${name}' is a ${type} prompt; a new version cannot change its type`,
+      );
     }
   }
 
@@ -157,33 +197,26 @@ export function createLangfuseService(
         );
       }
       const labels = await checkLabels(principal, body.labels);
-      const existing = await findPromptByName(db, principal.projectId, body.name);
-      if (!existing) {
-        await prompts.createPrompt(principal, checked.data).catch(async (error: unknown) => {
-          // A concurrent create of the same new prompt won: publish onto it, as Langfuse would.
-          const raced =
-            error instanceof Conflict &&
-            (await findPromptByName(db, principal.projectId, body.name));
-          if (!raced) throw error;
-          if (raced.type !== content.type) {
-            throw new Invalid(
-              `prompt '${body.name}' is a ${raced.type} prompt; a new version cannot change its type`,
-            );
+      const version = await writeAtomically(async (write) => {
+        const existing = await findPromptByName(write.db, principal.projectId, body.name);
+        if (!existing) {
+          await write.prompts.createPrompt(principal, checked.data);
+        } else {
+          refuseTypeChange(body.name, existing.type, content.type);
+          if (body.tags && JSON.stringify(existing.tags) !== JSON.stringify(checked.data.tags)) {
+            await write.prompts.updatePrompt(principal, body.name, {
+              tags: checked.data.tags ?? [],
+            });
           }
+        }
+        const published = await write.versions.publish(principal, body.name, {
+          commitMessage: body.commitMessage?.trim() || "Created through the Langfuse prompt API",
+          content,
         });
-      } else if (existing.type !== content.type) {
-        throw new Invalid(
-          `prompt '${body.name}' is a ${existing.type} prompt; a new version cannot change its type`,
-        );
-      } else if (body.tags && JSON.stringify(existing.tags) !== JSON.stringify(checked.data.tags)) {
-        await prompts.updatePrompt(principal, body.name, { tags: checked.data.tags ?? [] });
-      }
-      const published = await versions.publish(principal, body.name, {
-        commitMessage: body.commitMessage?.trim() || "Created through the Langfuse prompt API",
-        content,
+        await applyLabels(write, principal, body.name, published.version, labels);
+        return published.version;
       });
-      await applyLabels(principal, body.name, published.version, labels);
-      return show(principal, body.name, published.version);
+      return show(principal, body.name, version);
     },
 
     async getPrompt(principal, name, selector) {
@@ -243,8 +276,10 @@ export function createLangfuseService(
 
     async setLabels(principal, name, version, newLabels) {
       const labels = await checkLabels(principal, newLabels);
-      await versions.getVersion(principal, name, version);
-      await applyLabels(principal, name, version, labels);
+      await writeAtomically(async (write) => {
+        await write.versions.getVersion(principal, name, version);
+        await applyLabels(write, principal, name, version, labels);
+      });
       return show(principal, name, version);
     },
   };

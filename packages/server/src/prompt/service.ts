@@ -1,5 +1,7 @@
 import {
+  assertJsonDepth,
   type CreatePromptBody,
+  checkDefaultsRender,
   emptyContent,
   Invalid,
   NotFound,
@@ -39,17 +41,24 @@ export function toPromptSummary(p: PromptRecord, labels: Record<string, number>)
   };
 }
 
-/** A draft must be of the prompt's type and its templates must parse. */
+/**
+ * A draft must be of the prompt's type, its templates must parse, and it must nest no deeper than
+ * hashing and diffing can walk (whatever route or file it came from).
+ */
 export function checkDraft(
   prompt: Pick<PromptRecord, "type" | "name">,
   content: PromptContent,
 ): string[] {
+  assertJsonDepth(content, `prompt '${prompt.name}'`);
   if (content.type !== prompt.type) {
     throw new Invalid(
       `prompt '${prompt.name}' is a ${prompt.type} prompt; its content must have type '${prompt.type}', not '${content.type}'`,
     );
   }
-  return validateContent(content).map((v) => v.name);
+  const variables = validateContent(content).map((v) => v.name);
+  // A default that passes a render limit would fail every compile that relies on it.
+  checkDefaultsRender(content);
+  return variables;
 }
 
 export interface PromptService {

@@ -1,4 +1,5 @@
 import {
+  assertJsonDepth,
   bumpSemver,
   Conflict,
   contentHash,
@@ -217,6 +218,8 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
       const [a, b] = [await resolveRef(prompt, from), await resolveRef(prompt, to)];
       const label = (side: ResolvedRef) =>
         `${name}@${side.version ? `v${side.version.version}` : side.ref}`;
+      // Content saved before depth was limited may still be too deep to walk.
+      for (const side of [a, b]) assertJsonDepth(side.content, label(side));
       const diff = diffContents(a.content, b.content, { from: label(a), to: label(b) });
       const side = (s: ResolvedRef) => ({
         ref: s.ref,

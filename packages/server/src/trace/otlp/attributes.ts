@@ -2,6 +2,7 @@
  * OTLP attributes as plain values, and the reading of a span's attributes into typed fields:
  * shared by the request walker (decode.ts) and the GenAI convention mapping (genai.ts).
  */
+import { jsonDepthExceeds, MAX_JSON_DEPTH, tooDeeplyNested } from "@promptline/core";
 import { isLongBits, longBitsToBigInt } from "./proto.js";
 
 export type Attributes = Map<string, unknown>;
@@ -19,22 +20,31 @@ export class SpanProblems {
   }
 }
 
-export function readAttributes(list: unknown, kindOf: AnyValueKind): Attributes {
+/** `depth`: how many arrays and kvlists the list sits in (0 for a span's own attributes). */
+export function readAttributes(list: unknown, kindOf: AnyValueKind, depth = 0): Attributes {
   const attributes: Attributes = new Map();
   if (!Array.isArray(list)) return attributes;
   for (const entry of list) {
     // A KeyValue without a key cannot be addressed by anything downstream.
     if (isRecord(entry) && typeof entry.key === "string") {
-      attributes.set(entry.key, readAnyValue(entry.value, kindOf));
+      attributes.set(entry.key, readAnyValue(entry.value, kindOf, depth));
     }
   }
   return attributes;
 }
 
-/** An AnyValue as plain JSON-safe data: 64-bit integers past 2^53 stay strings, bytes base64. */
-function readAnyValue(value: unknown, kindOf: AnyValueKind): unknown {
+/**
+ * An AnyValue as plain JSON-safe data: 64-bit integers past 2^53 stay strings, bytes base64.
+ * Arrays and kvlists nest at most MAX_JSON_DEPTH deep: the walk recurses, and what is stored
+ * is walked again later.
+ */
+function readAnyValue(value: unknown, kindOf: AnyValueKind, depth: number): unknown {
   if (!isRecord(value)) return undefined;
-  switch (kindOf(value)) {
+  const kind = kindOf(value);
+  if ((kind === "arrayValue" || kind === "kvlistValue") && depth >= MAX_JSON_DEPTH) {
+    throw tooDeeplyNested("an attribute value");
+  }
+  switch (kind) {
     case "stringValue":
       return value.stringValue;
     case "boolValue":
@@ -44,9 +54,13 @@ function readAnyValue(value: unknown, kindOf: AnyValueKind): unknown {
     case "doubleValue":
       return readDouble(value.doubleValue);
     case "arrayValue":
-      return listOf(asRecord(value.arrayValue)?.values).map((item) => readAnyValue(item, kindOf));
+      return listOf(asRecord(value.arrayValue)?.values).map((item) =>
+        readAnyValue(item, kindOf, depth + 1),
+      );
     case "kvlistValue":
-      return Object.fromEntries(readAttributes(asRecord(value.kvlistValue)?.values, kindOf));
+      return Object.fromEntries(
+        readAttributes(asRecord(value.kvlistValue)?.values, kindOf, depth + 1),
+      );
     case "bytesValue":
       return value.bytesValue instanceof Uint8Array
         ? bufferOf(value.bytesValue).toString("base64")
@@ -142,6 +156,12 @@ export class SpanAttributes {
   json(key: string): unknown {
     const found = this.take([key]);
     if (typeof found?.value !== "string") return found?.value;
+    if (jsonDepthExceeds(found.value)) {
+      this.problems.add(
+        `${key} holds JSON nested more than ${MAX_JSON_DEPTH} levels deep; flatten it`,
+      );
+      return undefined;
+    }
     try {
       return JSON.parse(found.value);
     } catch (error) {

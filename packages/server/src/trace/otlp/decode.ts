@@ -4,7 +4,7 @@
  * Langfuse's attributes) becomes one trace; other spans are counted and skipped. This file walks
  * the request; genai.ts maps the conventions onto a trace's fields.
  */
-import { Invalid, type TraceInput, type TraceRejection } from "@promptline/core";
+import { Invalid, MAX_JSON_DEPTH, type TraceInput, type TraceRejection } from "@promptline/core";
 import {
   type AnyValueKind,
   type Attributes,
@@ -25,6 +25,7 @@ import {
   encodeExportTraceResponse,
   isLongBits,
   longBitsToBigInt,
+  messageNestingExceeds,
   type PartialSuccess,
   protoAnyValueKind,
 } from "./proto.js";
@@ -45,9 +46,12 @@ export function decodeOtlpJson(body: unknown): OtlpDecodeResult {
 }
 
 export function decodeOtlpProtobuf(bytes: Uint8Array): OtlpDecodeResult {
-  let request: unknown;
+  return decodeExportRequest(readProtobufRequest(bytes), protoAnyValueKind);
+}
+
+function readProtobufRequest(bytes: Uint8Array): unknown {
   try {
-    request = decodeExportTraceRequest(bytes);
+    if (!messageNestingExceeds(bytes, MAX_JSON_DEPTH)) return decodeExportTraceRequest(bytes);
   } catch (error) {
     throw new Invalid(
       `the body is not an OTLP ExportTraceServiceRequest in protobuf (${(error as Error).message}); ` +
@@ -55,7 +59,11 @@ export function decodeOtlpProtobuf(bytes: Uint8Array): OtlpDecodeResult {
         "or OTLP/JSON with Content-Type: application/json",
     );
   }
-  return decodeExportRequest(request, protoAnyValueKind);
+  throw new Invalid(
+    `the request nests protobuf messages more than ${MAX_JSON_DEPTH} levels deep, which only attribute values ` +
+      "with arrays or kvlists inside one another can do; flatten them, e.g. send deep structures as a JSON string",
+    { maxDepth: MAX_JSON_DEPTH },
+  );
 }
 
 export function encodeExportResponse(

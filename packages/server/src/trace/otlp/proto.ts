@@ -185,6 +185,37 @@ export function decodeExportTraceRequest(bytes: Uint8Array): unknown {
 }
 
 /**
+ * Whether a protobuf request nests messages more than `max` deep (the request itself is level 1),
+ * found in one pass with an explicit stack. protobufjs decodes by recursion, so an AnyValue
+ * wrapped in itself a hundred thousand times would overflow the stack: this runs first. Throws on
+ * malformed input, as decoding would.
+ */
+export function messageNestingExceeds(bytes: Uint8Array, max: number): boolean {
+  const reader = protobuf.Reader.create(bytes);
+  const open = [{ type: ExportTraceServiceRequest, end: reader.len }];
+  for (let current = open.at(-1); current; current = open.at(-1)) {
+    if (reader.pos >= current.end) {
+      open.pop();
+      continue;
+    }
+    const tag = reader.uint32();
+    const wireType = tag & 7;
+    const nested = current.type.fieldsById[tag >>> 3]?.resolvedType;
+    if (wireType === 2 && nested instanceof protobuf.Type) {
+      const length = reader.uint32();
+      if (open.length >= max) return true;
+      open.push({ type: nested, end: reader.pos + length });
+    } else if (wireType === 3 || wireType === 4) {
+      // protobufjs skips groups by recursion too; OTLP never sends them.
+      throw new Error("groups (wire types 3 and 4) are not part of OTLP");
+    } else {
+      reader.skipType(wireType);
+    }
+  }
+  return false;
+}
+
+/**
  * The members of an AnyValue's oneof, spelled as in OTLP/JSON and protobufjs alike. The schema
  * declares them as plain fields, which is the same on the wire: protobufjs's oneof setter deletes
  * the six unset members from every decoded AnyValue, turning each into a slow dictionary object.
