@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ApiError } from "./client.js";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerDeploymentCommands } from "./commands/deployments.js";
+import { registerEventCommands } from "./commands/events.js";
 import { registerObservabilityCommands } from "./commands/observability.js";
 import { registerPromptCommands } from "./commands/prompts.js";
 import { registerResolveCommands } from "./commands/resolve.js";
@@ -30,6 +31,7 @@ export function createProgram(io: Io): Command {
   registerResolveCommands(program, io);
   registerAdminCommands(program, io);
   registerObservabilityCommands(program, io);
+  registerEventCommands(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

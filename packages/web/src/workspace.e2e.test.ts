@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startFakeOpenAI } from "../../server/src/test-support/fake-openai.js";
 import { enc, startTestServer, type TestServer } from "../../server/src/test-support/harness.js";
 
@@ -38,6 +38,8 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
     let server: TestServer;
     let browser: Browser;
     let page: Page;
+    /** What the Content-Security-Policy refused: the UI must work within it, so nothing. */
+    const refusedByPolicy: string[] = [];
 
     beforeAll(async () => {
       server = await startTestServer("sqlite");
@@ -52,6 +54,13 @@ describe.skipIf(process.env.PROMPTLINE_TEST_BROWSER === "none")(
       });
       browser = await launch();
       page = await browser.newPage();
+      page.on("console", (message) => {
+        if (message.text().includes("Content Security Policy"))
+          refusedByPolicy.push(message.text());
+      });
+    });
+    afterEach(() => {
+      expect(refusedByPolicy.splice(0)).toEqual([]);
     });
     afterAll(async () => {
       await browser?.close();

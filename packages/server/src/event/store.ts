@@ -1,22 +1,14 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../storage/index.js";
+import {
+  type AuditEventList,
+  type AuditEventListQuery,
+  type AuditEventType,
+  PROMPT_EVENT_TYPES,
+} from "@promptline/core";
+import type { Kysely, Selectable } from "kysely";
+import type { Database, EventTable } from "../storage/database.js";
 
-export type EventType =
-  | "project.created"
-  | "prompt.created"
-  | "prompt.updated"
-  | "draft.saved"
-  | "version.published"
-  | "label.deployed"
-  | "label.rolled_back"
-  | "environment.created"
-  | "apikey.created"
-  | "apikey.revoked"
-  | "provider.created"
-  | "provider.updated"
-  | "provider.deleted"
-  | "price.set"
-  | "price.removed";
+/** The types are listed once, in core, where the audit log's API schema also reads them. */
+export type EventType = AuditEventType;
 
 export interface NewEvent {
   projectId: string;
@@ -68,14 +60,7 @@ export async function listEventsAfter(
     .orderBy("id")
     .limit(limit)
     .execute();
-  return rows.map((row) => ({
-    id: row.id,
-    type: row.type as EventType,
-    subject: row.subject,
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
-    actor: row.actor,
-    createdAt: row.created_at,
-  }));
+  return rows.map(toEventRecord);
 }
 
 /**
@@ -95,4 +80,47 @@ export async function latestEventId(
     .where("type", "in", types)
     .executeTakeFirst();
   return Number(row?.id ?? 0);
+}
+
+function toEventRecord(row: Selectable<EventTable>): EventRecord {
+  return {
+    id: row.id,
+    type: row.type as EventType,
+    subject: row.subject,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+    actor: row.actor,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * One page of a project's audit log, newest first, as stored. Filters combine: `prompt` means
+ * the prompt events whose subject is that name, so a provider of the same name does not match.
+ */
+export async function listEventsNewestFirst(
+  db: Kysely<Database>,
+  projectId: string,
+  filter: AuditEventListQuery,
+): Promise<AuditEventList> {
+  let query = db.selectFrom("events").selectAll().where("project_id", "=", projectId);
+  if (filter.type !== undefined) query = query.where("type", "in", filter.type);
+  if (filter.prompt !== undefined) {
+    query = query.where("subject", "=", filter.prompt).where("type", "in", PROMPT_EVENT_TYPES);
+  }
+  if (filter.subject !== undefined) query = query.where("subject", "=", filter.subject);
+  if (filter.actor !== undefined) query = query.where("actor", "=", filter.actor);
+  // Stored times are UTC ISO strings, which order as text; offsets in the query are normalised.
+  if (filter.from !== undefined)
+    query = query.where("created_at", ">=", new Date(filter.from).toISOString());
+  if (filter.to !== undefined)
+    query = query.where("created_at", "<", new Date(filter.to).toISOString());
+  if (filter.before !== undefined) query = query.where("id", "<", filter.before);
+  // One row past the page tells whether there is a next one.
+  const rows = await query
+    .orderBy("id", "desc")
+    .limit(filter.limit + 1)
+    .execute();
+  const items = rows.slice(0, filter.limit).map(toEventRecord);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > filter.limit && last ? last.id : null };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Hono } from "hono";
 import type { AppEnv } from "./auth.js";
 import { problem } from "./problem.js";
+import { WEB_UI_SECURITY_HEADERS } from "./security-headers.js";
 
 /** Where `npm run build` puts the web workspace, next to this package. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
@@ -59,7 +60,7 @@ export function serveWebUi(app: Hono<AppEnv>, dir: string = DEFAULT_WEB_DIR): vo
       "cache-control": target.includes(`${sep}assets${sep}`)
         ? "public, max-age=31536000, immutable"
         : "no-cache",
-      "x-content-type-options": "nosniff",
+      ...WEB_UI_SECURITY_HEADERS,
     });
   });
 }

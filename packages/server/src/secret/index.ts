@@ -90,7 +90,7 @@ export function loadServerSecret(
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const key = randomBytes(KEY_BYTES);
   try {
     writeFileSync(file, `${key.toString("hex")}\n`, { mode: 0o600, flag: "wx" });

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import {
@@ -37,6 +37,24 @@ class ImmediateSqliteDialect extends SqliteDialect {
 }
 
 /**
+ * Keeps the database readable by this user only, as the server secret is: it holds key hashes,
+ * prompts and traces. SQLite creates `-wal` and `-shm` with the database file's own mode, so a
+ * 0600 database file keeps every later WAL and shared-memory file 0600 too, from either
+ * connection and after any checkpoint. Files an older version left looser are tightened.
+ */
+function keepDatabaseFilesPrivate(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  closeSync(openSync(file, "a", 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+  }
+}
+
+/**
  * The embedded engine: better-sqlite3 in WAL mode. Kysely's connection serialises the registry's
  * transactions within the process; traces are appended through a second connection in a worker
  * thread (which also checkpoints the WAL), so ingestion runs beside the event loop, not on it.
@@ -44,7 +62,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
  */
 export function createSqliteEngine(file: string): StorageEngine {
   const onDisk = file !== ":memory:";
-  if (onDisk) mkdirSync(dirname(file), { recursive: true });
+  if (onDisk) keepDatabaseFilesPrivate(file);
   const connection = new SQLite(file);
   // Larger pages hold more of a trace's JSON per page (new databases only; it is fixed after).
   connection.pragma("page_size = 16384");
