@@ -4,7 +4,6 @@ import {
   type MetricsQuery,
   NotFound,
   type ParsedTraceInput,
-  type PriceTable,
   type Principal,
   type Redactor,
   type Score,
@@ -15,7 +14,6 @@ import {
   type TraceListQuery,
   type TraceRejection,
   type TraceSummary,
-  timeOrderedId,
   traceInputSchema,
   type VersionMetrics,
 } from "@promptline/core";
@@ -24,8 +22,10 @@ import { nowIso, type ServiceContext } from "../context.js";
 import { movesBetween } from "../deployment/store.js";
 import type { PriceService } from "../price/service.js";
 import { findPromptByName } from "../prompt/store.js";
-import type { NewTrace, TraceRow, TraceScoreRow } from "../storage/database.js";
+import type { TraceRow, TraceScoreRow } from "../storage/database.js";
+import { IngestGate, type IngestGateLimits } from "./ingest-gate.js";
 import { summarise } from "./metrics.js";
+import { TraceRowBuilder, type TraceSource, toScoreRow } from "./rows.js";
 import {
   deleteTracesBefore,
   findTraceRow,
@@ -37,7 +37,7 @@ import {
   type TraceCursor,
 } from "./store.js";
 
-export type TraceSource = "gateway" | "api" | "otlp";
+export type { TraceSource } from "./rows.js";
 
 export interface TraceServiceOptions {
   redact: Redactor;
@@ -45,9 +45,13 @@ export interface TraceServiceOptions {
   retentionDays: number;
   /** Hears how many traces of a batch were stored and refused. */
   onIngest?(source: TraceSource, accepted: number, rejected: number): void;
+  /** How many large batches are worked on at once; the defaults when not given. */
+  ingestLimits?: Partial<IngestGateLimits>;
 }
 
 export interface TraceService {
+  /** Takes turns for large batches, so a few of them cannot crowd out everything else. */
+  readonly ingestGate: IngestGate;
   /**
    * Validates each item on its own, stores the valid ones in one transaction and answers once
    * they are committed: what is acknowledged is durable. Invalid items are reported, not stored.
@@ -68,22 +72,6 @@ export interface TraceService {
   applyRetention(): Promise<{ traces: number; scores: number }>;
 }
 
-/** JSON text of a value; one nested too deeply to serialise is stored as a note saying so. */
-function json(value: unknown): string | null {
-  if (value === undefined) return null;
-  try {
-    return JSON.stringify(value);
-  } catch (error) {
-    return JSON.stringify(`[not stored: ${(error as Error).message}]`);
-  }
-}
-
-/** PostgreSQL text cannot hold NUL; JSON text escapes it, plain columns drop it. */
-function text<T extends string | null | undefined>(value: T): T {
-  return (
-    typeof value === "string" && value.includes("\u0000") ? value.replaceAll("\u0000", "") : value
-  ) as T;
-}
 const parseJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
 function issuesOf(error: z.ZodError): string[] {
@@ -157,117 +145,50 @@ export function createTraceService(
   const { db } = ctx.engine;
   const { redact } = options;
 
-  function toRow(
+  /**
+   * Stores traces (and their scores) in one transaction; returns their ids. `parse` gives each
+   * item's trace, or nothing for one it refuses.
+   */
+  async function store<T>(
     projectId: string,
-    t: ParsedTraceInput,
+    items: readonly T[],
     source: TraceSource,
-    table: PriceTable,
-    ingestedAt: string,
-  ): NewTrace {
-    const start = new Date(t.startTime);
-    const end = t.endTime === undefined ? undefined : new Date(t.endTime);
-    const latency = t.latencyMs ?? (end ? end.getTime() - start.getTime() : undefined);
-    const usage = t.usage;
-    const total =
-      usage?.totalTokens ??
-      (usage?.inputTokens !== undefined && usage.outputTokens !== undefined
-        ? usage.inputTokens + usage.outputTokens
-        : undefined);
-    return {
-      project_id: projectId,
-      id: text(t.id) ?? timeOrderedId(start.getTime()),
-      source,
-      start_time: start.toISOString(),
-      end_time: end ? end.toISOString() : null,
-      prompt_name: text(t.prompt?.name ?? null),
-      prompt_version: t.prompt?.version ?? null,
-      label: text(t.prompt?.label ?? null),
-      variant: text(t.variant ?? null),
-      provider: text(t.provider ?? null),
-      model: text(t.model ?? null),
-      input: json(redact(t.input)),
-      output: json(redact(t.output)),
-      input_tokens: usage?.inputTokens ?? null,
-      output_tokens: usage?.outputTokens ?? null,
-      total_tokens: total ?? null,
-      cost: t.cost ?? table.costOf(t.model, usage) ?? null,
-      latency_ms: latency ?? null,
-      ttft_ms: t.timeToFirstTokenMs ?? null,
-      status: t.status,
-      error: t.error === undefined ? null : text(redact(t.error) as string),
-      user_id: text(t.userId ?? null),
-      session_id: text(t.sessionId ?? null),
-      metadata: json(redact(t.metadata ?? {})) ?? "{}",
-      ingested_at: ingestedAt,
-    };
-  }
-
-  const scoreRow = (
-    projectId: string,
-    traceId: string,
-    id: string,
-    score: z.output<typeof scoreInputSchema>,
-    source: "api" | "ingest",
-    actor: string,
-    at: string,
-  ): TraceScoreRow => ({
-    id,
-    project_id: projectId,
-    trace_id: traceId,
-    name: text(score.name),
-    value: typeof score.value === "boolean" ? (score.value ? 1 : 0) : score.value,
-    comment: score.comment === undefined ? null : text(redact(score.comment) as string),
-    source,
-    actor,
-    created_at: at,
-  });
-
-  /** Stores validated traces (and their scores) in one transaction; returns their ids. */
-  async function store(
-    projectId: string,
-    traces: readonly ParsedTraceInput[],
-    source: TraceSource,
+    parse: (item: T, index: number) => ParsedTraceInput | undefined,
   ): Promise<string[]> {
-    if (traces.length === 0) return [];
+    if (items.length === 0) return [];
     const table = await prices.tableFor(projectId);
-    const at = nowIso(ctx);
-    const scores: TraceScoreRow[] = [];
-    const rows = traces.map((trace) => {
-      const row = toRow(projectId, trace, source, table, at);
-      trace.scores?.forEach((score, n) => {
-        // A retried batch carries the same scores: their ids repeat, so they are stored once.
-        scores.push(scoreRow(projectId, row.id, `${row.id}:${n}`, score, "ingest", source, at));
-      });
-      return row;
+    const batch = new TraceRowBuilder(projectId, source, table, redact, nowIso(ctx));
+    await batch.forEach(items, (item, index) => {
+      const trace = parse(item, index);
+      if (trace) batch.add(trace);
     });
-    await ctx.engine.insertTraces(rows, scores);
-    return rows.map((r) => r.id);
+    if (batch.rows.length === 0) return [];
+    await ctx.engine.insertTraces(batch.rows, batch.scores);
+    return batch.rows.map((r) => r.id);
   }
 
   return {
+    ingestGate: new IngestGate(options.ingestLimits),
+
     async ingest(projectId, items, source) {
-      const valid: ParsedTraceInput[] = [];
       const rejected: TraceRejection[] = [];
-      items.forEach((item, index) => {
+      const ids = await store(projectId, items, source, (item, index) => {
         const parsed = traceInputSchema.safeParse(item);
-        if (parsed.success) {
-          valid.push(parsed.data);
-          return;
-        }
+        if (parsed.success) return parsed.data;
         const id = (item as { id?: unknown } | null)?.id;
         rejected.push({
           index,
           ...(typeof id === "string" && { id }),
           reasons: issuesOf(parsed.error),
         });
+        return undefined;
       });
-      const ids = await store(projectId, valid, source);
       options.onIngest?.(source, ids.length, rejected.length);
       return { accepted: ids.length, ids, rejected };
     },
 
     async recordCalls(projectId, calls) {
-      const ids = await store(projectId, calls, "gateway");
+      const ids = await store(projectId, calls, "gateway", (call) => call);
       options.onIngest?.("gateway", ids.length, 0);
     },
 
@@ -315,7 +236,8 @@ export function createTraceService(
           `no trace with id '${traceId}' in this project — use the id the gateway returned in X-Promptline-Trace-Id or the one you ingested`,
         );
       }
-      const row = scoreRow(
+      const row = toScoreRow(
+        redact,
         principal.projectId,
         traceId,
         ctx.newId(),
