@@ -196,3 +196,37 @@ describe("the SDK against a running server", () => {
     expect((await restarted.getPrompt(name)).source).toBe("registry");
   }, 30_000);
 });
+
+describe("the SDK at a server's stream limit", () => {
+  it("waits as long as the server's Retry-After before asking for the change feed again", async () => {
+    const server = await startTestServer("sqlite", undefined, { maxStreamsPerKey: 1 });
+    await server.call("POST", "/api/v1/prompts", { name, type: "chat" });
+    await deploy(server, await publish(server, "Hello."));
+    const holder = new AbortController();
+    const held = await fetch(`${server.url}/api/v1/changes`, {
+      headers: { authorization: `Bearer ${server.adminKey}` },
+      signal: holder.signal,
+    });
+    expect(held.status).toBe(200);
+    let feedRequests = 0;
+    const sdk = createClient({
+      baseUrl: server.url,
+      apiKey: server.adminKey,
+      fetch: (input, init) => {
+        if (String(input).endsWith("/api/v1/changes")) feedRequests++;
+        return fetch(input, init);
+      },
+    });
+    try {
+      expect((await sdk.getPrompt(name)).version).toBe(1);
+      await expect.poll(() => feedRequests).toBe(1);
+      // Without Retry-After the reconnection backoff would have asked again within 1.1 s.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(feedRequests).toBe(1);
+    } finally {
+      await sdk.close();
+      holder.abort();
+      await server.stop();
+    }
+  });
+});

@@ -399,6 +399,7 @@ export class PromptlineClient {
     let attempt = 0;
     let maxDelay = 10_000;
     while (!this.lifetime.signal.aborted) {
+      let retryAfterMs = 0;
       const abort = new AbortController();
       this.streamAbort = abort;
       // Nothing at all (not even a heartbeat) for this long means the connection is dead.
@@ -420,6 +421,8 @@ export class PromptlineClient {
         if (!response.ok || !response.body) {
           // A server without a feed, or one that refuses this key, is not asked again soon.
           if (response.status >= 400 && response.status < 500) maxDelay = 5 * 60_000;
+          // A server at its stream or connection limit says when a place may be free.
+          retryAfterMs = 1000 * (Number(response.headers.get("retry-after")) || 0);
           throw new PromptlineApiError(
             response.status,
             "stream_refused",
@@ -451,7 +454,8 @@ export class PromptlineClient {
       if (!wasStreaming) this.markUnreachable();
       if (wasStreaming && Date.now() - connectedAt > HEALTHY_STREAM_MS) attempt = 0;
       // Meanwhile the poll timer re-checks cached prompts every pollIntervalMs.
-      await sleep(backoff(attempt++, this.retryMs, maxDelay) + 100, this.lifetime.signal);
+      const delay = Math.max(retryAfterMs, backoff(attempt++, this.retryMs, maxDelay) + 100);
+      await sleep(delay, this.lifetime.signal);
     }
   }
 

@@ -1,6 +1,32 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseRedactionRule } from "@promptline/core";
 import { z } from "zod";
+
+/** A whole-number setting within bounds, named in its messages. */
+function wholeNumber(variable: string, min: number, max: number) {
+  const message = `${variable} must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ message }).int(message).min(min, message).max(max, message);
+}
+
+/**
+ * Connections the server may hold by default: most of what the process may open (its file
+ * descriptor limit, read from /proc on Linux), leaving room for the database, files and the
+ * answers it gives past the cap; at most 10,000.
+ */
+export function defaultMaxConnections(limits = readProcessLimits()): number {
+  const files = /^Max open files\s+(\d+)/m.exec(limits)?.[1];
+  const fdLimit = files === undefined ? 1024 : Number(files);
+  return Math.max(16, Math.min(10_000, Math.floor(fdLimit * 0.75) - 200));
+}
+
+function readProcessLimits(): string {
+  try {
+    return readFileSync("/proc/self/limits", "utf8");
+  } catch {
+    return "";
+  }
+}
 
 /** Every setting, with the environment variable it comes from. Flags of `promptline serve` mirror them. */
 export const configSchema = z.object({
@@ -107,6 +133,22 @@ export const configSchema = z.object({
     .min(20, "PROMPTLINE_METRICS_TOKEN must be at least 20 characters")
     .optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  accessLog: z
+    .enum(["on", "off"], { message: "PROMPTLINE_ACCESS_LOG must be on or off" })
+    .default("off"),
+  maxConnections: wholeNumber("PROMPTLINE_MAX_CONNECTIONS", 16, 1_000_000).default(
+    defaultMaxConnections,
+  ),
+  maxStreamsPerKey: wholeNumber("PROMPTLINE_MAX_STREAMS_PER_KEY", 1, 1_000_000).default(1000),
+  maxStreamsPerAddress: wholeNumber("PROMPTLINE_MAX_STREAMS_PER_ADDRESS", 1, 1_000_000).default(
+    1000,
+  ),
+  headersTimeoutSeconds: wholeNumber("PROMPTLINE_HEADERS_TIMEOUT_SECONDS", 1, 600).default(10),
+  requestTimeoutSeconds: wholeNumber("PROMPTLINE_REQUEST_TIMEOUT_SECONDS", 1, 3600).default(30),
+  authFailuresPerMinute: wholeNumber("PROMPTLINE_AUTH_FAILURES_PER_MINUTE", 1, 1_000_000).default(
+    30,
+  ),
+  trustProxyHops: wholeNumber("PROMPTLINE_TRUST_PROXY_HOPS", 0, 10).default(0),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -126,6 +168,14 @@ export const ENV_VARS: Record<keyof Config, string> = {
   redactPatterns: "PROMPTLINE_REDACT_PATTERNS",
   metricsToken: "PROMPTLINE_METRICS_TOKEN",
   feedHeartbeatSeconds: "PROMPTLINE_FEED_HEARTBEAT_SECONDS",
+  accessLog: "PROMPTLINE_ACCESS_LOG",
+  maxConnections: "PROMPTLINE_MAX_CONNECTIONS",
+  maxStreamsPerKey: "PROMPTLINE_MAX_STREAMS_PER_KEY",
+  maxStreamsPerAddress: "PROMPTLINE_MAX_STREAMS_PER_ADDRESS",
+  headersTimeoutSeconds: "PROMPTLINE_HEADERS_TIMEOUT_SECONDS",
+  requestTimeoutSeconds: "PROMPTLINE_REQUEST_TIMEOUT_SECONDS",
+  authFailuresPerMinute: "PROMPTLINE_AUTH_FAILURES_PER_MINUTE",
+  trustProxyHops: "PROMPTLINE_TRUST_PROXY_HOPS",
 };
 
 export class ConfigError extends Error {}

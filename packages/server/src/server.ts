@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { Redactor } from "@promptline/core";
@@ -11,7 +11,13 @@ import { createContext, type ServiceContext } from "./context.js";
 import { createDeploymentService } from "./deployment/service.js";
 import { createEnvironmentService } from "./environment/service.js";
 import { createGatewayService } from "./gateway/service.js";
+import { AccessLog, pathOf } from "./http/access-log.js";
 import { createApp, type Services } from "./http/app.js";
+import { requestKeyIds } from "./http/auth.js";
+import { AuthFailureThrottle } from "./http/auth-throttle.js";
+import { clientAddress } from "./http/client-address.js";
+import { ConnectionLimit } from "./http/connection-limit.js";
+import { StreamLimits } from "./http/stream-limits.js";
 import { createLangfuseService } from "./langfuse/service.js";
 import { ServerMetrics } from "./metrics/index.js";
 import { createPriceService } from "./price/service.js";
@@ -54,6 +60,26 @@ function listenError(error: NodeJS.ErrnoException, config: Config): Error {
     default:
       return error;
   }
+}
+
+/** Records a request in the access log once its answer is sent (or the caller hung up). */
+function logAccess(
+  accessLog: AccessLog,
+  req: IncomingMessage,
+  res: ServerResponse,
+  addressOf: (req: IncomingMessage) => string,
+): void {
+  const started = performance.now();
+  res.once("close", () => {
+    accessLog.record({
+      method: req.method ?? "",
+      path: pathOf(req.url),
+      status: res.writableFinished ? res.statusCode : 499,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      keyId: requestKeyIds.get(req),
+      address: addressOf(req),
+    });
+  });
 }
 
 export interface ServiceSettings {
@@ -116,13 +142,7 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
     versions,
     deployments,
     resolver,
-    langfuse: createLangfuseService(ctx, {
-      prompts,
-      versions,
-      environments,
-      deployments,
-      resolver,
-    }),
+    langfuse: createLangfuseService(ctx, { prompts, versions, resolver }),
   };
 }
 
@@ -178,8 +198,27 @@ export async function startServer(
           ? { publicKey: config.initPublicKey, secretKey: config.initSecretKey }
           : undefined,
     });
+    const addressOf = (req: IncomingMessage) => clientAddress(req, config.trustProxyHops);
+    const throttle = new AuthFailureThrottle(config.authFailuresPerMinute);
+    const streams = new StreamLimits(config.maxStreamsPerKey, config.maxStreamsPerAddress);
+    const connections = new ConnectionLimit(config.maxConnections);
+    const accessLog =
+      config.accessLog === "on" ? new AccessLog(log.child({ log: "access" })) : undefined;
+    services.metrics.watchLimits(() => ({
+      openConnections: connections.open,
+      maxConnections: connections.max,
+      refusedConnections: connections.refused,
+      feedStreams: services.feed.stats.streams,
+      feedLogReads: services.feed.stats.logReads,
+      refusedStreams: streams.refused,
+      authFailures: throttle.failures,
+      throttledAuthFailures: throttle.throttled,
+      traceBatches: services.traces.ingestGate.stats,
+    }));
     const app = createApp(services, log, {
       feed: { heartbeatMs: config.feedHeartbeatSeconds * 1000, retryMs: 1000, onError: warn },
+      guard: { throttle, addressOf },
+      streams,
       metricsToken: config.metricsToken,
     });
     const retention = startRetention(services.traces, (err) =>
@@ -187,13 +226,25 @@ export async function startServer(
     );
     const frameworkListener = getRequestListener(app.fetch);
     const serveFromMemory = createResolveFastPath(services.apiKeys, services.resolver);
-    const server = createServer((req, res) => {
-      if (serveFromMemory(req, res)) {
-        services.metrics.countRequest("/api/v1/client/prompts/:name", "GET", res.statusCode);
-      } else {
-        void frameworkListener(req, res);
-      }
-    });
+    // Slow senders are cut off in seconds: headers and the whole request body have deadlines,
+    // checked every second rather than Node's default of every 30.
+    const server = createServer(
+      {
+        headersTimeout: Math.min(config.headersTimeoutSeconds, config.requestTimeoutSeconds) * 1000,
+        requestTimeout: config.requestTimeoutSeconds * 1000,
+        connectionsCheckingInterval: 1000,
+      },
+      (req, res) => {
+        if (accessLog) logAccess(accessLog, req, res, addressOf);
+        if (connections.refuse(req, res)) return;
+        if (serveFromMemory(req, res)) {
+          services.metrics.countRequest("/api/v1/client/prompts/:name", "GET", res.statusCode);
+        } else {
+          void frameworkListener(req, res);
+        }
+      },
+    );
+    connections.attach(server);
     server.listen(config.port, config.host);
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
@@ -212,6 +263,7 @@ export async function startServer(
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        accessLog?.close();
         await services.traceWriter.close();
         await engine.close();
       },

@@ -27,6 +27,38 @@ export function registerServe(program: Command, io: Io): void {
       "redact traces before storing: email,phone,card,api_key or all [PROMPTLINE_REDACT]",
     )
     .option(
+      "--access-log <on|off>",
+      "log every request (no keys) [PROMPTLINE_ACCESS_LOG, default off]",
+    )
+    .option(
+      "--max-connections <n>",
+      "connections held open at most [PROMPTLINE_MAX_CONNECTIONS, default from the file limit]",
+    )
+    .option(
+      "--max-streams-per-key <n>",
+      "change-feed streams one API key may hold [PROMPTLINE_MAX_STREAMS_PER_KEY, default 1000]",
+    )
+    .option(
+      "--max-streams-per-address <n>",
+      "change-feed streams one client address may hold [PROMPTLINE_MAX_STREAMS_PER_ADDRESS, default 1000]",
+    )
+    .option(
+      "--headers-timeout-seconds <s>",
+      "time to send request headers [PROMPTLINE_HEADERS_TIMEOUT_SECONDS, default 10]",
+    )
+    .option(
+      "--request-timeout-seconds <s>",
+      "time to send a whole request [PROMPTLINE_REQUEST_TIMEOUT_SECONDS, default 30]",
+    )
+    .option(
+      "--auth-failures-per-minute <n>",
+      "failed authentications per address before 429 [PROMPTLINE_AUTH_FAILURES_PER_MINUTE, default 30]",
+    )
+    .option(
+      "--trust-proxy-hops <n>",
+      "reverse proxies of yours in front, for client addresses [PROMPTLINE_TRUST_PROXY_HOPS, default 0]",
+    )
+    .option(
       "--log-level <level>",
       "fatal|error|warn|info|debug|trace|silent [PROMPTLINE_LOG_LEVEL, default info]",
     )

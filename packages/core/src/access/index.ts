@@ -17,6 +17,8 @@ export const PERMISSIONS = [
   "gateway:call",
   "trace:read",
   "trace:write",
+  // The whole audit log names every key, provider and change: admins only.
+  "audit:read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -41,6 +43,8 @@ export interface Principal {
   role: Role;
   /** How audit records name the actor, e.g. `apikey:ci-bot`. */
   actor: string;
+  /** The API key's id (also behind a web session): what per-key limits and the access log use. */
+  keyId?: string;
 }
 
 export function can(principal: Principal, permission: Permission): boolean {

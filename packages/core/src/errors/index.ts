@@ -2,7 +2,14 @@
  * Typed domain errors. Services throw these; the HTTP layer maps each `code` to a problem
  * response, so a client mistake never surfaces as a 500.
  */
-export type DomainErrorCode = "invalid" | "not_found" | "conflict" | "forbidden" | "unauthorized";
+export type DomainErrorCode =
+  | "invalid"
+  | "not_found"
+  | "conflict"
+  | "forbidden"
+  | "unauthorized"
+  | "rate_limited"
+  | "unavailable";
 
 export class DomainError extends Error {
   constructor(
@@ -42,5 +49,25 @@ export class Forbidden extends DomainError {
 export class Unauthorized extends DomainError {
   constructor(message: string, details?: unknown) {
     super("unauthorized", message, details);
+  }
+}
+
+/** A limit the caller reached; it may try again after `retryAfterSeconds` (a 429). */
+export class RateLimited extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("rate_limited", message);
+  }
+}
+
+/** The server is at capacity; try again after `retryAfterSeconds` (a 503). */
+export class Unavailable extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("unavailable", message);
   }
 }

@@ -203,6 +203,7 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
             projectId: record.projectId,
             role: record.role,
             actor: `apikey:${record.name}`,
+            keyId: record.id,
           },
           publicKey: record.publicKey,
         };

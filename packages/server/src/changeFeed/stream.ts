@@ -8,6 +8,8 @@ export interface StreamOptions {
   retryMs: number;
   /** Hears failures to read the event log. */
   onError: (error: unknown) => void;
+  /** Called once when the stream ends, however it ends. */
+  release?: () => void;
 }
 
 const encoder = new TextEncoder();
@@ -43,6 +45,7 @@ export function changeStream(
     closed = true;
     stopWaiting();
     hub.leave(projectId);
+    options.release?.();
   };
   // The log could not be read (database down): end the stream cleanly; the client reconnects with
   // its Last-Event-ID and loses nothing.

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { RateLimited } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
@@ -12,6 +13,7 @@ import { registerDeploymentRoutes } from "../deployment/routes.js";
 import type { DeploymentService } from "../deployment/service.js";
 import { registerEnvironmentRoutes } from "../environment/routes.js";
 import type { EnvironmentService } from "../environment/service.js";
+import { registerEventRoutes } from "../event/routes.js";
 import { registerGatewayRoutes } from "../gateway/routes.js";
 import type { GatewayService } from "../gateway/service.js";
 import { registerLangfuseRoutes } from "../langfuse/routes.js";
@@ -34,9 +36,12 @@ import type { TraceService } from "../trace/service.js";
 import type { TraceWriter } from "../trace/writer.js";
 import { registerVersionRoutes } from "../version/routes.js";
 import type { VersionService } from "../version/service.js";
-import { type AppEnv, authenticate, bearerKey } from "./auth.js";
+import { type AppEnv, type AuthGuard, authenticate, bearerKey } from "./auth.js";
+import { checkBody } from "./body-checks.js";
 import { bodyLimitFor } from "./limits.js";
 import { errorToProblem, problem, validationProblem } from "./problem.js";
+import { apiSecurityHeaders } from "./security-headers.js";
+import type { StreamLimits } from "./stream-limits.js";
 import { serveWebUi } from "./web-ui.js";
 
 export { MAX_BODY_BYTES } from "./limits.js";
@@ -62,28 +67,6 @@ export interface Services {
 
 export const API_VERSION = "0.1.0";
 
-// A JSON \u0000 escape not itself escaped (an odd run of backslashes before the u).
-const JSON_NUL = /(?<!\\)(?:\\\\)*\\u0000/i;
-
-/**
- * PostgreSQL text cannot hold NUL characters, so no request may carry one — on SQLite either,
- * for the two engines to accept the same input.
- */
-const refuseNulCharacters: MiddlewareHandler = async (c, next) => {
-  const inUrl = /%00/.test(c.req.url);
-  const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
-  if (inUrl || (hasBody && JSON_NUL.test(await c.req.text()))) {
-    const where = inUrl ? "URL" : "body";
-    return problem(
-      c,
-      400,
-      "invalid",
-      `text may not contain NUL characters (\\u0000); remove them from the ${where}`,
-    );
-  }
-  await next();
-};
-
 /** Compares secrets in constant time (digests first, so lengths do not leak either). */
 function safeEqual(a: string, b: string): boolean {
   const digest = (s: string) => createHash("sha256").update(s).digest();
@@ -91,7 +74,11 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 export interface AppOptions {
-  feed: StreamOptions;
+  feed: Omit<StreamOptions, "release">;
+  /** Counts failed authentications per client address and refuses past the allowance. */
+  guard: AuthGuard;
+  /** Caps the change-feed streams per key and per client address. */
+  streams: StreamLimits;
   /** A bearer token that may read /metrics besides admin keys (for Prometheus). */
   metricsToken?: string | undefined;
   /** The built web UI; the one `npm run build` makes when not given. */
@@ -110,6 +97,7 @@ export function createApp(
   });
 
   app.use("*", services.metrics.middleware());
+  app.use("*", apiSecurityHeaders);
   app.onError((error, c) => errorToProblem(error, c, log));
   app.notFound((c) => {
     const hint = c.req.path.startsWith("/api/v1/prompts/")
@@ -168,15 +156,16 @@ export function createApp(
     }
     return limit(c, next);
   };
+  // Who is calling is known before any body is read: an unknown caller's upload is never held.
   // Only requests that carry a body are limited: touching a GET's body would slow the hot path.
+  const auth = authenticate(services.apiKeys, services.sessions, options.guard);
   for (const path of ["/api/*", "/v1/*"]) {
+    app.use(path, auth);
     app.use(path, (c, next) =>
       c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
     );
+    app.use(path, checkBody({ refuseNul: path === "/api/*" }));
   }
-  app.use("/api/*", refuseNulCharacters);
-  app.use("/api/*", authenticate(services.apiKeys, services.sessions));
-  app.use("/v1/*", authenticate(services.apiKeys, services.sessions));
   app.get("/metrics", async (c) => {
     const token = bearerKey(c.req.header("authorization"));
     const allowed =
@@ -187,6 +176,8 @@ export function createApp(
           () => false,
         )));
     if (!allowed) {
+      const wait = options.guard.throttle.fail(options.guard.addressOf(c.env.incoming));
+      if (wait !== undefined) throw new RateLimited("too many failed authentications", wait);
       return problem(
         c,
         401,
@@ -206,7 +197,7 @@ export function createApp(
   registerEnvironmentRoutes(app, services.environments);
   registerApiKeyRoutes(app, services.apiKeys);
   registerResolveRoutes(app, services.resolver);
-  registerChangeFeedRoutes(app, services.feed, options.feed);
+  registerChangeFeedRoutes(app, services.feed, options.feed, options.streams);
   registerLangfuseRoutes(app, services.langfuse);
   registerProviderRoutes(app, services.providers);
   registerPriceRoutes(app, services.prices);
@@ -214,6 +205,7 @@ export function createApp(
   registerOtlpRoutes(app, services.traces);
   registerGatewayRoutes(app, services.gateway);
   registerSessionRoutes(app, services.sessions);
+  registerEventRoutes(app, services.engine.db);
   serveWebUi(app, options.webDir);
   return app;
 }

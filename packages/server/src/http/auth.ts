@@ -1,10 +1,20 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { can, Forbidden, type Permission, type Principal, Unauthorized } from "@promptline/core";
+import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import type { ApiKeyService } from "../apiKey/service.js";
 import type { SessionService } from "../session/service.js";
+import type { AuthFailureThrottle } from "./auth-throttle.js";
+import { problem } from "./problem.js";
 
-export type AppEnv = { Variables: { principal: Principal } };
+export type AppEnv = {
+  Bindings: { incoming: IncomingMessage; outgoing: ServerResponse };
+  Variables: { principal: Principal; clientAddress: string };
+};
+
+/** The key id behind each authenticated request, for the access log (never the key itself). */
+export const requestKeyIds = new WeakMap<IncomingMessage, string>();
 
 const BEARER = /^Bearer\s+(\S+)$/i;
 
@@ -33,39 +43,91 @@ export const CLIENT_HEADER = "x-promptline-client";
 /** Opening and closing a session authenticate on their own. */
 export const SESSION_PATH = "/api/v1/session";
 
+export interface AuthGuard {
+  throttle: AuthFailureThrottle;
+  addressOf(incoming: IncomingMessage): string;
+}
+
 /**
  * Establishes who is calling: `Authorization: Bearer <api key>`, Basic auth with a key pair as
- * Langfuse SDKs send it, or the web UI's session cookie. Every /api route needs one.
+ * Langfuse SDKs send it, or the web UI's session cookie. Every /api route needs one. Failures
+ * are counted per client address; past the allowance they are answered 429, and a refused
+ * caller's connection is closed rather than its upload read.
  */
-export function authenticate(apiKeys: ApiKeyService, sessions: SessionService) {
+export function authenticate(apiKeys: ApiKeyService, sessions: SessionService, guard: AuthGuard) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (c.req.path === SESSION_PATH) return next();
-    const token = c.req.header("authorization") ? undefined : getCookie(c, SESSION_COOKIE);
-    if (token) {
-      const changes = c.req.method !== "GET" && c.req.method !== "HEAD";
-      if (changes && !c.req.header(CLIENT_HEADER)) {
-        throw new Forbidden(
-          `requests that change something with a session cookie must carry the ${CLIENT_HEADER} header`,
-        );
+    const address = guard.addressOf(c.env.incoming);
+    c.set("clientAddress", address);
+    if (c.req.path === SESSION_PATH) {
+      await next();
+      if (c.res.status === 401) {
+        const wait = guard.throttle.fail(address);
+        if (wait !== undefined) c.res = tooManyFailures(c, wait);
       }
-      const { expiresAt: _, ...principal } = await sessions.principalOf(token);
-      c.set("principal", principal);
-      return next();
+      return;
     }
-    const header = c.req.header("authorization");
-    const key = bearerKey(header);
-    const pair = key ? undefined : basicPair(header);
-    if (!key && !pair) {
-      throw new Unauthorized(
-        "send your API key in the header 'Authorization: Bearer <key>' (or a key pair with Basic auth)",
-      );
+    let principal: Principal;
+    try {
+      principal = await principalOf(c, apiKeys, sessions);
+    } catch (error) {
+      if (!(error instanceof Unauthorized)) throw error;
+      if (hasBody(c.env.incoming)) c.header("connection", "close");
+      const wait = guard.throttle.fail(address);
+      if (wait !== undefined) return tooManyFailures(c, wait);
+      throw error;
     }
-    const principal = pair
-      ? await apiKeys.authenticate(pair.secretKey, pair.publicKey)
-      : await apiKeys.authenticate(key as string);
+    if (principal.keyId) requestKeyIds.set(c.env.incoming, principal.keyId);
     c.set("principal", principal);
     await next();
   });
+}
+
+function tooManyFailures(c: Context, waitSeconds: number) {
+  const seconds = Math.max(1, Math.ceil(waitSeconds));
+  return problem(
+    c,
+    429,
+    "rate_limited",
+    `too many failed authentications from your address; check your API key and try again in ${seconds} s`,
+    undefined,
+    { "retry-after": String(seconds) },
+  );
+}
+
+function hasBody(incoming: IncomingMessage): boolean {
+  const length = incoming.headers["content-length"];
+  return (
+    (length !== undefined && length !== "0") || incoming.headers["transfer-encoding"] !== undefined
+  );
+}
+
+async function principalOf(
+  c: Context<AppEnv>,
+  apiKeys: ApiKeyService,
+  sessions: SessionService,
+): Promise<Principal> {
+  const token = c.req.header("authorization") ? undefined : getCookie(c, SESSION_COOKIE);
+  if (token) {
+    const changes = c.req.method !== "GET" && c.req.method !== "HEAD";
+    if (changes && !c.req.header(CLIENT_HEADER)) {
+      throw new Forbidden(
+        `requests that change something with a session cookie must carry the ${CLIENT_HEADER} header`,
+      );
+    }
+    const { expiresAt: _, ...principal } = await sessions.principalOf(token);
+    return principal;
+  }
+  const header = c.req.header("authorization");
+  const key = bearerKey(header);
+  const pair = key ? undefined : basicPair(header);
+  if (!key && !pair) {
+    throw new Unauthorized(
+      "send your API key in the header 'Authorization: Bearer <key>' (or a key pair with Basic auth)",
+    );
+  }
+  return pair
+    ? apiKeys.authenticate(pair.secretKey, pair.publicKey)
+    : apiKeys.authenticate(key as string);
 }
 
 /** Refuses the request unless the principal's role grants the permission. */

@@ -1,4 +1,10 @@
-import { DomainError, type DomainErrorCode, type Problem } from "@promptline/core";
+import {
+  DomainError,
+  type DomainErrorCode,
+  type Problem,
+  RateLimited,
+  Unavailable,
+} from "@promptline/core";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -10,6 +16,8 @@ const STATUS: Record<DomainErrorCode, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
 };
 
 const HTTP_CODES: Partial<Record<number, string>> = {
@@ -27,12 +35,16 @@ export function problem(
   code: string,
   message: string,
   details?: unknown,
+  headers: Record<string, string> = {},
 ) {
   const body: Problem & { error?: unknown } =
     details === undefined ? { status, code, message } : { status, code, message, details };
   // OpenAI-compatible clients (the gateway's) read the message from an `error` object.
   if (c.req.path.startsWith("/v1/")) body.error = { message, type: code, param: null, code };
-  return c.body(JSON.stringify(body), status, { "content-type": "application/problem+json" });
+  return c.body(JSON.stringify(body), status, {
+    "content-type": "application/problem+json",
+    ...headers,
+  });
 }
 
 /** How messages name where a bad value was: `body.name`, `query.limit`, `path.version`. */
@@ -60,10 +72,17 @@ export function validationProblem(c: Context, error: ZodError, target: string) {
 
 export interface ErrorLogger {
   error(object: unknown, message: string): void;
+  debug(object: unknown, message: string): void;
 }
 
 /** Maps anything thrown in a handler to a problem response; only the unexpected is a 500. */
 export function errorToProblem(error: unknown, c: Context, log: ErrorLogger) {
+  if (error instanceof RateLimited || error instanceof Unavailable) {
+    const retryAfter = String(Math.max(1, Math.ceil(error.retryAfterSeconds)));
+    return problem(c, STATUS[error.code], error.code, error.message, undefined, {
+      "retry-after": retryAfter,
+    });
+  }
   if (error instanceof DomainError)
     return problem(c, STATUS[error.code], error.code, error.message, error.details);
   if (error instanceof HTTPException) {
@@ -73,6 +92,11 @@ export function errorToProblem(error: unknown, c: Context, log: ErrorLogger) {
         ? "send the body as JSON with 'Content-Type: application/json'"
         : error.message || "the request could not be read";
     return problem(c, status, HTTP_CODES[status] ?? "http_error", message);
+  }
+  // A caller that hung up mid-upload is no fault of the server's, and nobody hears the answer.
+  if (c.req.raw.signal.aborted) {
+    log.debug({ method: c.req.method, path: c.req.path }, "the client closed the connection");
+    return problem(c, 400, "aborted", "the request was aborted before it was read");
   }
   log.error({ err: error, method: c.req.method, path: c.req.path }, "unhandled error");
   return problem(

@@ -2,6 +2,20 @@ import type { MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
+/** Running figures of the protective limits, read when /metrics is scraped. */
+export interface LimitUse {
+  openConnections: number;
+  maxConnections: number;
+  refusedConnections: number;
+  feedStreams: number;
+  feedLogReads: number;
+  refusedStreams: number;
+  authFailures: number;
+  throttledAuthFailures: number;
+  /** Large trace batches being parsed and stored, and waiting for their turn. */
+  traceBatches: { active: number; waiting: number };
+}
+
 /**
  * What operators scrape at /metrics (Prometheus text format). One registry per server, so
  * several servers in one process (tests) keep their own counts.
@@ -69,6 +83,80 @@ export class ServerMetrics {
         this.reset();
         this.inc({ result: "hit" }, hits);
         this.inc({ result: "miss" }, misses);
+      },
+    });
+  }
+
+  /**
+   * Reports the protective limits' current use when scraped: open connections and streams
+   * against their caps, and what each limit refused.
+   */
+  watchLimits(read: () => LimitUse): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: "promptline_open_connections",
+      help: "HTTP connections open now",
+      registers,
+      collect() {
+        this.set(read().openConnections);
+      },
+    });
+    new Gauge({
+      name: "promptline_max_connections",
+      help: "The connection cap (PROMPTLINE_MAX_CONNECTIONS)",
+      registers,
+      collect() {
+        this.set(read().maxConnections);
+      },
+    });
+    new Gauge({
+      name: "promptline_feed_streams",
+      help: "Change-feed streams open now",
+      registers,
+      collect() {
+        this.set(read().feedStreams);
+      },
+    });
+    new Counter({
+      name: "promptline_feed_log_reads_total",
+      help: "Reads of the event log by the change feed",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read().feedLogReads);
+      },
+    });
+    new Counter({
+      name: "promptline_limit_refusals_total",
+      help: "Requests refused by a protective limit, by limit",
+      labelNames: ["limit"] as const,
+      registers,
+      collect() {
+        const use = read();
+        this.reset();
+        this.inc({ limit: "connections" }, use.refusedConnections);
+        this.inc({ limit: "streams" }, use.refusedStreams);
+        this.inc({ limit: "auth_failures" }, use.throttledAuthFailures);
+      },
+    });
+    new Gauge({
+      name: "promptline_trace_batches",
+      help: "Large trace batches being parsed and stored (active) or waiting for a turn",
+      labelNames: ["state"] as const,
+      registers,
+      collect() {
+        const { active, waiting } = read().traceBatches;
+        this.set({ state: "active" }, active);
+        this.set({ state: "waiting" }, waiting);
+      },
+    });
+    new Counter({
+      name: "promptline_auth_failures_total",
+      help: "Failed authentications (unknown, revoked or missing keys and sessions)",
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read().authFailures);
       },
     });
   }

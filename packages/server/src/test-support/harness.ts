@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { pino } from "pino";
+import { type Logger, pino } from "pino";
 import { inject } from "vitest";
 import { type Config, loadConfig } from "../config.js";
 import { type RunningServer, startServer } from "../server.js";
@@ -65,6 +65,8 @@ export async function startTestServer(
   database?: Awaited<ReturnType<typeof freshDatabase>>,
   /** Raw settings, as the flags of `promptline serve` would give them. */
   settings: Partial<Record<keyof Config, unknown>> = {},
+  /** Where the server logs; nowhere by default. */
+  log: Logger = pino({ level: "silent" }),
 ): Promise<TestServer> {
   const db = database ?? (await freshDatabase(kind));
   const config = loadConfig(
@@ -78,7 +80,7 @@ export async function startTestServer(
       ...settings,
     },
   );
-  const server = await startServer(config, pino({ level: "silent" }));
+  const server = await startServer(config, log);
   return {
     ...server,
     adminKey: TEST_ADMIN_KEY,
