@@ -248,3 +248,56 @@ function unusedPort(): Promise<number> {
     });
   });
 }
+
+describe("answers too large to hold", () => {
+  /** An upstream that streams `total` bytes of junk with `status`, counting what it got to send. */
+  async function hugeAnswer(status: number, total: number) {
+    const { createServer: createHttpServer } = await import("node:http");
+    const sent = { bytes: 0, cut: false };
+    const chunk = Buffer.alloc(64 * 1024, "x");
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.on("close", () => {
+        sent.cut = sent.bytes < total;
+      });
+      const pump = () => {
+        while (sent.bytes < total && !res.destroyed) {
+          sent.bytes += chunk.length;
+          if (!res.write(chunk)) return void res.once("drain", pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, sent, close: () => server.close() };
+  }
+
+  it("reads only the start of a huge failed answer, and still reports the failure", async () => {
+    const huge = await hugeAnswer(500, 64 * 1024 * 1024);
+    try {
+      const failure = await failureOf(
+        callProvider(openai({ baseUrl: huge.url, maxRetries: 0 }), body),
+      );
+      expect(failure.status).toBe(500);
+      await expect.poll(() => huge.sent.cut).toBe(true);
+      expect(huge.sent.bytes).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      huge.close();
+    }
+  });
+
+  it("refuses a successful answer past the size it may hold, naming the limit", async () => {
+    const huge = await hugeAnswer(200, 48 * 1024 * 1024);
+    try {
+      const failure = await failureOf(
+        callProvider(openai({ baseUrl: huge.url, maxRetries: 0 }), body),
+      );
+      expect(failure.message).toMatch(/byte limit/);
+      await expect.poll(() => huge.sent.cut).toBe(true);
+    } finally {
+      huge.close();
+    }
+  });
+});

@@ -35,6 +35,30 @@ export interface CallOptions {
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504, 529]);
+/** A provider's answer is read into memory up to this; a larger one is a failed call. */
+const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+/** Of a failed answer only the start is read: only its message is ever shown. */
+const MAX_ERROR_BYTES = 64 * 1024;
+
+/** The body as text, up to `max` bytes; past them the read fails, or stops with what it has. */
+async function readBounded(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  max: number,
+  past: "fail" | "cut",
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      if (past === "cut") break;
+      throw new Error(`the provider's answer is over the ${max} byte limit`);
+    }
+  }
+  return Buffer.concat(chunks).toString("utf8").slice(0, max);
+}
 
 /** How one kind of provider is spoken to, in OpenAI's shape on the gateway's side. */
 interface ProviderAdapter {
@@ -139,9 +163,12 @@ async function attemptCall(call: Call): Promise<Attempt> {
       return { response: relayResponse(call, response, deadline) };
     }
     // Reading failed answers to the end also frees their connection for the next request.
-    text = await response.body.text();
+    const ok = status >= 200 && status < 300;
+    text = ok
+      ? await readBounded(response.body, MAX_ANSWER_BYTES, "fail")
+      : await readBounded(response.body, MAX_ERROR_BYTES, "cut");
     deadline.release();
-    if (status < 200 || status >= 300) {
+    if (!ok) {
       const message = shownProviderText(upstreamErrorMessage(text), secretsOf(target));
       const failure = new ProviderError(target.name, status, message, "http");
       return { failure, retryable: RETRYABLE_STATUSES.has(status), headers: response.headers };
