@@ -18,6 +18,7 @@ import { AuthFailureThrottle } from "./http/auth-throttle.js";
 import { clientAddress } from "./http/client-address.js";
 import { ConnectionLimit } from "./http/connection-limit.js";
 import { StreamLimits } from "./http/stream-limits.js";
+import { UploadGate } from "./http/upload-gate.js";
 import { createLangfuseService } from "./langfuse/service.js";
 import { ServerMetrics } from "./metrics/index.js";
 import { createPriceService } from "./price/service.js";
@@ -127,6 +128,7 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
     },
   });
   return {
+    uploads: new UploadGate(),
     sessions: createSessionService(ctx, apiKeys),
     providers,
     prices,
@@ -213,7 +215,7 @@ export async function startServer(
       refusedStreams: streams.refused,
       authFailures: throttle.failures,
       throttledAuthFailures: throttle.throttled,
-      traceBatches: services.traces.ingestGate.stats,
+      largeUploads: services.uploads.stats,
     }));
     const app = createApp(services, log, {
       feed: { heartbeatMs: config.feedHeartbeatSeconds * 1000, retryMs: 1000, onError: warn },

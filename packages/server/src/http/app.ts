@@ -42,6 +42,7 @@ import { bodyLimitFor } from "./limits.js";
 import { errorToProblem, problem, validationProblem } from "./problem.js";
 import { apiSecurityHeaders } from "./security-headers.js";
 import type { StreamLimits } from "./stream-limits.js";
+import { takeUploadTurn, type UploadGate } from "./upload-gate.js";
 import { serveWebUi } from "./web-ui.js";
 
 export { MAX_BODY_BYTES } from "./limits.js";
@@ -49,6 +50,8 @@ export { MAX_BODY_BYTES } from "./limits.js";
 export interface Services {
   engine: StorageEngine;
   feed: FeedHub;
+  /** Turns for large bodies, taken before they are read. */
+  uploads: UploadGate;
   langfuse: LangfuseService;
   apiKeys: ApiKeyService;
   prompts: PromptService;
@@ -161,6 +164,7 @@ export function createApp(
   const auth = authenticate(services.apiKeys, services.sessions, options.guard);
   for (const path of ["/api/*", "/v1/*"]) {
     app.use(path, auth);
+    app.use(path, takeUploadTurn(services.uploads));
     app.use(path, (c, next) =>
       c.req.method === "GET" || c.req.method === "HEAD" ? next() : limitBody(c, next),
     );

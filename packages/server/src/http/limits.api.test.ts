@@ -118,6 +118,50 @@ describe("uploads and slow callers", () => {
   });
 });
 
+describe("large uploads", () => {
+  const stalledUpload = (s: TestServer, path: string, key: string) =>
+    rawConnection(
+      s,
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 14000000\r\n\r\n{"model":`,
+    );
+
+  it("lets one key send one large body at a time, refusing the next before it is read, on every route", async () => {
+    const s = await start();
+    const viewer = (await s.call("POST", "/api/v1/api-keys", { name: "app", role: "viewer" })).body
+      .key;
+    const first = await stalledUpload(s, "/v1/chat/completions", viewer);
+    sockets.push(first.socket);
+    await expect.poll(() => s.services.uploads.stats.active).toBe(1);
+    for (const path of ["/v1/chat/completions", "/api/v1/traces", "/v1/traces"]) {
+      const next = await stalledUpload(s, path, viewer);
+      sockets.push(next.socket);
+      // Answered although its 14 MB never came: nothing waited for the body.
+      await expect.poll(() => next.received()).toMatch(/^HTTP\/1\.1 429/);
+      expect(next.received()).toMatch(/retry-after: 2/i);
+    }
+    const other = await s.call("GET", "/api/v1/prompts", undefined, viewer);
+    expect(other.status).toBe(200);
+  });
+
+  it("holds large bodies past the server's turns unread, and refuses them when the queue is full", async () => {
+    const s = await start();
+    const keys: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      keys.push(
+        (await s.call("POST", "/api/v1/api-keys", { name: `k${i}`, role: "viewer" })).body.key,
+      );
+    }
+    const uploads = [];
+    for (const key of keys) {
+      const upload = await stalledUpload(s, "/api/v1/traces", key);
+      sockets.push(upload.socket);
+      uploads.push(upload);
+    }
+    await expect.poll(() => s.services.uploads.stats).toEqual({ active: 2, waiting: 4 });
+    await expect.poll(() => uploads.at(-1)?.received()).toMatch(/^HTTP\/1\.1 503/);
+  });
+});
+
 describe("failed authentication", () => {
   it("is answered 429 with Retry-After past the allowance per address, without slowing valid keys", async () => {
     const s = await start(undefined, { authFailuresPerMinute: 5 });

@@ -12,8 +12,8 @@ export interface LimitUse {
   refusedStreams: number;
   authFailures: number;
   throttledAuthFailures: number;
-  /** Large trace batches being parsed and stored, and waiting for their turn. */
-  traceBatches: { active: number; waiting: number };
+  /** Requests with large bodies being worked on, and waiting for their turn. */
+  largeUploads: { active: number; waiting: number };
 }
 
 /**
@@ -140,12 +140,12 @@ export class ServerMetrics {
       },
     });
     new Gauge({
-      name: "promptline_trace_batches",
-      help: "Large trace batches being parsed and stored (active) or waiting for a turn",
+      name: "promptline_large_uploads",
+      help: "Requests with bodies over 1 MiB being worked on (active) or waiting for a turn",
       labelNames: ["state"] as const,
       registers,
       collect() {
-        const { active, waiting } = read().traceBatches;
+        const { active, waiting } = read().largeUploads;
         this.set({ state: "active" }, active);
         this.set({ state: "waiting" }, waiting);
       },

@@ -132,8 +132,7 @@ describe.each(testEngines())("large trace batches (%s)", (kind) => {
       const responses = bodies.map((body, i) => post(body, keys[i]));
       await vi.waitFor(
         () => {
-          const waiting =
-            held.arrived === 2 && server.services.traces.ingestGate.stats.waiting === 1;
+          const waiting = held.arrived === 2 && server.services.uploads.stats.waiting === 1;
           expect(held.arrived >= 3 || waiting).toBe(true);
         },
         { timeout: 60_000, interval: 20 },
@@ -144,7 +143,7 @@ describe.each(testEngines())("large trace batches (%s)", (kind) => {
       const results = await Promise.all(responses);
       expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
       expect(await Promise.all(prefixes.map(stored))).toEqual(prefixes.map(() => TRACES_PER_BATCH));
-      expect(server.services.traces.ingestGate.stats).toEqual({ active: 0, waiting: 0 });
+      expect(server.services.uploads.stats).toEqual({ active: 0, waiting: 0 });
     },
   );
 

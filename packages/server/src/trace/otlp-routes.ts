@@ -4,7 +4,6 @@ import { Invalid } from "@promptline/core";
 import { type AppEnv, requires } from "../http/auth.js";
 import { MAX_INGEST_BYTES } from "../http/limits.js";
 import { problems, security } from "../http/openapi.js";
-import { takeIngestTurn } from "./ingest-gate.js";
 import { decodeOtlpJson, decodeOtlpProtobuf, encodeExportResponse } from "./otlp/decode.js";
 import type { TraceService } from "./service.js";
 
@@ -39,7 +38,7 @@ export function registerOtlpRoutes(app: OpenAPIHono<AppEnv>, traces: TraceServic
       ...problems,
     },
   });
-  app.post("/v1/traces", requires("trace:write"), takeIngestTurn(traces.ingestGate), async (c) => {
+  app.post("/v1/traces", requires("trace:write"), async (c) => {
     const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
     const format =
       type === "application/x-protobuf"

@@ -14,7 +14,6 @@ import {
 import { z } from "zod";
 import { type AppEnv, requires } from "../http/auth.js";
 import { json, jsonBody, problems, security } from "../http/openapi.js";
-import { takeIngestTurn } from "./ingest-gate.js";
 import type { TraceService } from "./service.js";
 
 const tags = ["Traces"];
@@ -31,7 +30,7 @@ export function registerTraceRoutes(app: OpenAPIHono<AppEnv>, traces: TraceServi
       description:
         "Each trace is validated on its own: invalid ones are listed in `rejected` with reasons and the valid ones in the same batch are stored. Sending a trace with the same `id` again stores it once. Batches over 1 MiB take turns: a key sending a second one while its first is in progress is answered 429, and when the server is busy with others a batch waits briefly, then is answered 503; both carry `Retry-After`.",
       // Route middleware runs before the body is parsed: the parse is part of the turn.
-      middleware: [requires("trace:write"), takeIngestTurn(traces.ingestGate)],
+      middleware: [requires("trace:write")],
       request: { body: jsonBody(ingestBodySchema) },
       responses: {
         200: json(ingestResultSchema, "What was stored and what was refused"),

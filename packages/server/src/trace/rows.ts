@@ -6,8 +6,11 @@ import {
   timeOrderedId,
 } from "@promptline/core";
 import type { z } from "zod";
+
+/** Lets every other ready request run before going on. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 import type { NewTrace, TraceScoreRow } from "../storage/database.js";
-import { nextTurn } from "./ingest-gate.js";
 
 export type TraceSource = "gateway" | "api" | "otlp";
 

@@ -23,7 +23,6 @@ import { movesBetween } from "../deployment/store.js";
 import type { PriceService } from "../price/service.js";
 import { findPromptByName } from "../prompt/store.js";
 import type { TraceRow, TraceScoreRow } from "../storage/database.js";
-import { IngestGate, type IngestGateLimits } from "./ingest-gate.js";
 import { summarise } from "./metrics.js";
 import { TraceRowBuilder, type TraceSource, toScoreRow } from "./rows.js";
 import {
@@ -45,13 +44,9 @@ export interface TraceServiceOptions {
   retentionDays: number;
   /** Hears how many traces of a batch were stored and refused. */
   onIngest?(source: TraceSource, accepted: number, rejected: number): void;
-  /** How many large batches are worked on at once; the defaults when not given. */
-  ingestLimits?: Partial<IngestGateLimits>;
 }
 
 export interface TraceService {
-  /** Takes turns for large batches, so a few of them cannot crowd out everything else. */
-  readonly ingestGate: IngestGate;
   /**
    * Validates each item on its own, stores the valid ones in one transaction and answers once
    * they are committed: what is acknowledged is durable. Invalid items are reported, not stored.
@@ -168,8 +163,6 @@ export function createTraceService(
   }
 
   return {
-    ingestGate: new IngestGate(options.ingestLimits),
-
     async ingest(projectId, items, source) {
       const rejected: TraceRejection[] = [];
       const ids = await store(projectId, items, source, (item, index) => {

@@ -1,12 +1,12 @@
 import { RateLimited, Unavailable } from "@promptline/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { IngestGate } from "./ingest-gate.js";
+import { UploadGate } from "./upload-gate.js";
 
 describe("ingest gate", () => {
   afterEach(() => vi.useRealTimers());
 
   it("refuses a key's second batch while its first is in progress, and takes it once that ends", async () => {
-    const gate = new IngestGate({ maxActive: 2 });
+    const gate = new UploadGate({ maxActive: 2 });
     const end = await gate.admit("project/key-a");
     const second = gate.admit("project/key-a");
     await expect(second).rejects.toBeInstanceOf(RateLimited);
@@ -18,7 +18,7 @@ describe("ingest gate", () => {
   });
 
   it("lets batches past the limit wait and hands out turns in the order they came", async () => {
-    const gate = new IngestGate({ maxActive: 1, maxWaiting: 2 });
+    const gate = new UploadGate({ maxActive: 1, maxWaiting: 2 });
     const order: string[] = [];
     const endA = await gate.admit("a");
     const turn = async (key: string) => {
@@ -38,7 +38,7 @@ describe("ingest gate", () => {
 
   it("refuses as unavailable, with Retry-After, when the queue is full or a wait runs too long", async () => {
     vi.useFakeTimers();
-    const gate = new IngestGate({ maxActive: 1, maxWaiting: 1, maxWaitMs: 5_000 });
+    const gate = new UploadGate({ maxActive: 1, maxWaiting: 1, maxWaitMs: 5_000 });
     await gate.admit("a");
     const waiting = gate.admit("b");
     await expect(gate.admit("c")).rejects.toBeInstanceOf(Unavailable);
@@ -52,7 +52,7 @@ describe("ingest gate", () => {
   });
 
   it("drops a waiting batch whose sender hung up", async () => {
-    const gate = new IngestGate({ maxActive: 1 });
+    const gate = new UploadGate({ maxActive: 1 });
     const endA = await gate.admit("a");
     const hangUp = new AbortController();
     const waiting = gate.admit("b", hangUp.signal);

@@ -1,27 +1,24 @@
 import { RateLimited, Unavailable } from "@promptline/core";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../http/auth.js";
+import type { AppEnv } from "./auth.js";
 
-export interface IngestGateLimits {
-  /** Batches whose body is larger than this (or of unknown length) take a turn. */
-  largeBatchBytes: number;
-  /** Large batches parsed, validated and stored at once, in the whole server. */
+export interface UploadGateLimits {
+  /** Bodies larger than this (or of unknown length) take a turn. */
+  largeBodyBytes: number;
+  /** Large bodies read and worked on at once, in the whole server. */
   maxActive: number;
-  /** Large batches that may wait for a turn; more are refused. */
+  /** Large bodies that may wait for a turn; more are refused. */
   maxWaiting: number;
-  /** How long a large batch may wait for its turn before it is refused. */
+  /** How long a large body may wait for its turn before it is refused. */
   maxWaitMs: number;
 }
 
-export const DEFAULT_INGEST_LIMITS: IngestGateLimits = {
-  largeBatchBytes: 1024 * 1024,
+export const DEFAULT_UPLOAD_LIMITS: UploadGateLimits = {
+  largeBodyBytes: 1024 * 1024,
   maxActive: 2,
   maxWaiting: 4,
   maxWaitMs: 10_000,
 };
-
-/** Lets every other ready request run before going on. */
-export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** What a refused sender is told to wait: about the time a large batch takes to store. */
 const RETRY_AFTER_SECONDS = 2;
@@ -31,21 +28,22 @@ interface Waiter {
 }
 
 /**
- * Turns for large trace batches. Each one in progress holds its body, its parsed form and its
- * rows (together several times its size) and works the event loop, so only `maxActive` run at once and one key has at most
- * one running or waiting: a key's extra batch is refused at once (429) — the SDK sends one batch
- * at a time, so only parallel senders sharing a key see this — while batches of other keys wait
- * in a short queue, in order, and are refused (503) when it is full or their wait is too long.
+ * Turns for requests with large bodies (trace batches, long gateway conversations). Each one in
+ * progress holds its body, its parsed form and what is built from it (together several times its
+ * size) and works the event loop, so only `maxActive` are read at once and one key has at most
+ * one running or waiting: a key's extra one is refused at once (429) — the SDK sends one batch at
+ * a time, so only parallel senders sharing a key see this — while those of other keys wait in a
+ * short queue, unread, in order, and are refused (503) when it is full or their wait is too long.
  */
-export class IngestGate {
-  readonly limits: IngestGateLimits;
+export class UploadGate {
+  readonly limits: UploadGateLimits;
   private active = 0;
   /** Keys with a batch running or waiting. */
   private readonly keys = new Set<string>();
   private readonly queue: Waiter[] = [];
 
-  constructor(limits: Partial<IngestGateLimits> = {}) {
-    this.limits = { ...DEFAULT_INGEST_LIMITS, ...limits };
+  constructor(limits: Partial<UploadGateLimits> = {}) {
+    this.limits = { ...DEFAULT_UPLOAD_LIMITS, ...limits };
   }
 
   get stats(): { active: number; waiting: number } {
@@ -59,7 +57,7 @@ export class IngestGate {
   async admit(key: string, signal?: AbortSignal): Promise<() => void> {
     if (this.keys.has(key)) {
       throw new RateLimited(
-        `this API key already has a trace batch over ${mebibytes(this.limits.largeBatchBytes)} in progress: send large batches one at a time`,
+        `this API key already has a request over ${mebibytes(this.limits.largeBodyBytes)} in progress: send large bodies (trace batches, long conversations) one at a time`,
         RETRY_AFTER_SECONDS,
       );
     }
@@ -94,7 +92,7 @@ export class IngestGate {
 
   private busy(): Unavailable {
     return new Unavailable(
-      "the server is storing as many large trace batches as it takes at once: send this one again shortly",
+      "the server is working on as many large requests as it takes at once: send this one again shortly",
       RETRY_AFTER_SECONDS,
     );
   }
@@ -116,19 +114,23 @@ export class IngestGate {
 const mebibytes = (bytes: number) => `${+(bytes / 1048576).toFixed(2)} MiB`;
 
 /**
- * Runs the rest of the request (parsing, validation, storing) within a turn of the gate when its
- * body is large. Mounted after authentication, as turns are per key.
+ * Runs the rest of the request (reading the body, parsing, validating, storing) within a turn of
+ * the gate when its body is large. Mounted after authentication, as turns are per key, and before
+ * anything reads the body, so a waiting or refused upload is never held in memory.
  */
-export function takeIngestTurn(gate: IngestGate) {
+export function takeUploadTurn(gate: UploadGate) {
   return createMiddleware<AppEnv>(async (c, next) => {
+    const principal = c.get("principal");
     const length = c.req.header("content-length");
-    // A chunked body's size is not known before it is read: it counts as large.
-    if (length !== undefined && Number(length) <= gate.limits.largeBatchBytes) return next();
-    const { projectId, keyId, actor } = c.get("principal");
-    const endTurn = await gate.admit(`${projectId}/${keyId ?? actor}`, c.req.raw.signal);
+    // A chunked body's size is not known before it is read: it counts as large. Signing in has
+    // no principal yet; its body is limited to a few KiB as it is read.
+    const large =
+      c.req.header("transfer-encoding") !== undefined ||
+      (length !== undefined && Number(length) > gate.limits.largeBodyBytes);
+    if (!principal || !large) return next();
+    const key = `${principal.projectId}/${principal.keyId ?? principal.actor}`;
+    const endTurn = await gate.admit(key, c.req.raw.signal);
     try {
-      // Reading and checking the body took a turn already; parsing it takes the next one.
-      await nextTurn();
       await next();
     } finally {
       endTurn();
