@@ -4,6 +4,8 @@ import { defineConfig } from "vitest/config";
 const src = (pkg: string, file = "index.ts") =>
   fileURLToPath(new URL(`./packages/${pkg}/src/${file}`, import.meta.url));
 
+const SOAK = "packages/server/src/soak.test.ts";
+
 export default defineConfig({
   resolve: {
     alias: [
@@ -15,7 +17,21 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["packages/*/src/**/*.test.ts"],
+    // The soak loads the whole machine: it runs alone, after every other suite has finished.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "suites",
+          include: ["packages/*/src/**/*.test.ts"],
+          exclude: [SOAK, "**/node_modules/**"],
+        },
+      },
+      {
+        extends: true,
+        test: { name: "soak", include: [SOAK], sequence: { groupOrder: 1 } },
+      },
+    ],
     globalSetup: ["./packages/server/src/test-support/postgres-global-setup.ts"],
     // The default report for people, and a closing "N passed, N failed" line for CI logs.
     reporters: ["default", "./scripts/summary-reporter.ts"],

@@ -2,12 +2,10 @@
 // once committed) for batches of 100 and 1,000, on SQLite and on PostgreSQL, against a bare
 // node:http server that only reads and JSON.parses the same bodies, measured in the same run.
 // Also the server's peak memory, and a check that every acknowledged trace is in the table.
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import http from "node:http";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import {
@@ -15,10 +13,10 @@ import {
   metricValue,
   peakRssMb,
   percentile,
-  processTree,
   profilingArgs,
   readMetrics,
   round,
+  startPostgres,
   startProcess,
   withCpuAccounting,
   writeResult,
@@ -239,26 +237,6 @@ async function benchPromptline(engine, storage, database) {
     };
   } finally {
     await server.stop();
-  }
-}
-
-function startPostgres(dir) {
-  const sandbox = fileURLToPath(new URL("../scripts/pg-sandbox.sh", import.meta.url));
-  chmodSync(dir, 0o755);
-  try {
-    const url = execFileSync("bash", [sandbox, "start", join(dir, "cluster")], {
-      encoding: "utf8",
-    }).trim();
-    const postmaster = Number(
-      readFileSync(join(dir, "cluster", "data", "postmaster.pid"), "utf8").split("\n")[0],
-    );
-    return {
-      url,
-      pids: () => processTree(postmaster),
-      stop: () => execFileSync("bash", [sandbox, "stop", join(dir, "cluster")]),
-    };
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, fork, spawn } from "node:child_process";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
@@ -36,6 +37,28 @@ export function startProcess(script, env = {}, { nodeArgs = [] } = {}) {
           }),
       });
     });
+  });
+}
+
+/** Forks a load worker (a script under bench/) with an IPC channel; killed when the bench exits. */
+export function forkWorker(script) {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), { stdio: "inherit" });
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+/** Sends a worker `message` and resolves with its first answer that has a `reply` field. */
+export function callWorker(worker, message, reply) {
+  return new Promise((resolve) => {
+    const onMessage = (m) => {
+      if (reply in m) {
+        worker.off("message", onMessage);
+        resolve(m);
+      }
+    };
+    worker.on("message", onMessage);
+    worker.send(message);
   });
 }
 
@@ -182,16 +205,46 @@ export function processTree(pid) {
   return pids;
 }
 
-/** The peak resident memory of a process so far (VmHWM), in MB; null where /proc is missing. */
-export function peakRssMb(pid) {
+/**
+ * A throwaway PostgreSQL cluster in DIR/cluster (scripts/pg-sandbox.sh): its URL, its processes
+ * (for CPU accounting) and a stop; undefined where PostgreSQL is not installed.
+ */
+export function startPostgres(dir) {
+  const sandbox = fileURLToPath(new URL("../scripts/pg-sandbox.sh", import.meta.url));
+  chmodSync(dir, 0o755);
+  try {
+    const url = execFileSync("bash", [sandbox, "start", join(dir, "cluster")], {
+      encoding: "utf8",
+    }).trim();
+    const postmaster = Number(
+      readFileSync(join(dir, "cluster", "data", "postmaster.pid"), "utf8").split("\n")[0],
+    );
+    return {
+      url,
+      pids: () => processTree(postmaster),
+      stop: () => execFileSync("bash", [sandbox, "stop", join(dir, "cluster")]),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A memory figure of /proc/PID/status (VmHWM, VmRSS) in MB; null where /proc is missing. */
+function statusMb(pid, field) {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
+    const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
     return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
   } catch {
     return null;
   }
 }
+
+/** The peak resident memory of a process so far (VmHWM), in MB; null where /proc is missing. */
+export const peakRssMb = (pid) => statusMb(pid, "VmHWM");
+
+/** The resident memory of a process now (VmRSS), in MB; null where /proc is missing. */
+export const rssMb = (pid) => statusMb(pid, "VmRSS");
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 

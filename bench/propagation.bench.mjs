@@ -1,12 +1,12 @@
 // Rollback propagation: how long until every subscribed SDK client serves the rolled-back
 // version. 1,000 clients in 4 processes; the baseline, measured in the same run, is one client
 // alone. SQLite with one server; PostgreSQL with two (rollback sent to A, clients on B).
-import { execFileSync, fork } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { percentile, round, startProcess, writeResult } from "./lib.mjs";
+import { callWorker, forkWorker, percentile, round, startProcess, writeResult } from "./lib.mjs";
 
 const ADMIN_KEY = "pl_bench_admin_key_0123456789abcdef";
 const NAME = "support/refund-agent";
@@ -37,28 +37,13 @@ async function seed(url) {
   await api(url, "POST", `${path}/deployments`, { environment: "production", version: 1 });
 }
 
-function call(worker, message, reply) {
-  return new Promise((resolve) => {
-    const onMessage = (m) => {
-      if (reply in m) {
-        worker.off("message", onMessage);
-        resolve(m);
-      }
-    };
-    worker.on("message", onMessage);
-    worker.send(message);
-  });
-}
-
 /** Starts `total` clients over `processes` workers against `clientUrl`. */
 async function startClients(clientUrl, total, processes) {
-  const workers = Array.from({ length: processes }, () =>
-    fork(fileURLToPath(new URL("./workers/clients.mjs", import.meta.url)), { stdio: "inherit" }),
-  );
+  const workers = Array.from({ length: processes }, () => forkWorker("./workers/clients.mjs"));
   const share = Math.ceil(total / processes);
   await Promise.all(
     workers.map((w, i) =>
-      call(
+      callWorker(
         w,
         {
           clients: Math.min(share, total - i * share),
@@ -94,7 +79,7 @@ async function measureMove(workers, apiUrl) {
   const version = production === 1 ? 2 : 1;
   production = version;
   const path = `/api/v1/prompts/${encodeURIComponent(NAME)}/deployments`;
-  const watching = workers.map((w) => call(w, { watch: true, name: NAME, version }, "seen"));
+  const watching = workers.map((w) => callWorker(w, { watch: true, name: NAME, version }, "seen"));
   await new Promise((r) => setTimeout(r, 50));
   const start = now();
   await api(apiUrl, "POST", path, { environment: "production", version, reason: "bench" });

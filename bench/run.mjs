@@ -1,18 +1,22 @@
-// npm run bench: every benchmark, one after another (they share the machine's two cores).
+// npm run bench: every benchmark, one after another (they share the machine's two cores);
+// npm run bench -- NAME…: only those named.
 import { benchGateway } from "./gateway.bench.mjs";
 import { benchGetPrompt } from "./get-prompt.bench.mjs";
 import { benchIngest } from "./ingest.bench.mjs";
 import { benchPropagation } from "./propagation.bench.mjs";
 import { benchResolve } from "./resolve.bench.mjs";
+import { benchSoak } from "./soak.bench.mjs";
 
+const only = process.argv.slice(2);
 const benchmarks = {
   resolve: benchResolve,
   propagation: benchPropagation,
   "get-prompt": benchGetPrompt,
   gateway: benchGateway,
   ingest: benchIngest,
+  // Ten minutes per engine when named; among all the others, 30 seconds per engine will do.
+  soak: () => benchSoak(only.includes("soak") ? {} : { seconds: 30 }),
 };
-const only = process.argv.slice(2);
 for (const [name, run] of Object.entries(benchmarks)) {
   if (only.length > 0 && !only.includes(name)) continue;
   try {
