@@ -437,7 +437,13 @@ export class PromptlineClient {
         if (this.lastEventId === null) this.refreshAll();
         await readEventStream(
           response.body,
-          (message) => this.onEvent(message.data),
+          (message) => {
+            // The server could not replay what this client missed: look at everything again.
+            if (message.event === "reset") {
+              this.lastEventId = Number(message.id) || this.lastEventId;
+              this.refreshAll();
+            } else this.onEvent(message.data);
+          },
           (ms) => {
             this.retryMs = ms;
           },

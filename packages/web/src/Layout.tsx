@@ -10,7 +10,7 @@ export function Layout() {
   const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  useChangeFeed();
+  useChangeFeed(session.isSuccess);
 
   if (session.isPending) return <p className="loading">Loading…</p>;
   if (session.isError) {

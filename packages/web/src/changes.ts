@@ -13,11 +13,13 @@ const EVENT_TYPES = [
 /**
  * Keeps every open page in step with the server: each change (made here, in the CLI, or on
  * another instance) refetches what shows the prompt it touched. EventSource reconnects by itself
- * and resumes from the last event id.
+ * and resumes from the last event id; when the server cannot replay what was missed (a `reset`),
+ * everything is refetched. Opened only once signed in.
  */
-export function useChangeFeed(): void {
+export function useChangeFeed(signedIn: boolean): void {
   const queryClient = useQueryClient();
   useEffect(() => {
+    if (!signedIn) return;
     const source = new EventSource("/api/v1/changes", { withCredentials: true });
     const onChange = (event: MessageEvent<string>) => {
       const { name } = JSON.parse(event.data) as { name: string };
@@ -25,6 +27,7 @@ export function useChangeFeed(): void {
       void queryClient.invalidateQueries({ queryKey: ["prompts"] });
     };
     for (const type of EVENT_TYPES) source.addEventListener(type, onChange);
+    source.addEventListener("reset", () => void queryClient.invalidateQueries());
     return () => source.close();
-  }, [queryClient]);
+  }, [queryClient, signedIn]);
 }

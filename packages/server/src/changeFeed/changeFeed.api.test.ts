@@ -145,6 +145,18 @@ describe.each(testEngines())("change feed on %s", (engine) => {
     expect(behind.events<Event>().every((e) => e.id > cursor)).toBe(true);
   });
 
+  it("tells a subscriber past the newest event to reset, and goes on from the newest", async () => {
+    const ahead = await subscribe(server, { "last-event-id": "999999999" });
+    open.push(ahead);
+    await expect.poll(() => ahead.frames.some((f) => f.event === "reset")).toBe(true);
+    const reset = ahead.frames.find((f) => f.event === "reset");
+    const { position, reason } = JSON.parse(reset?.data ?? "{}");
+    expect(reason).toMatch(/past the newest event/);
+    expect(Number(reset?.id)).toBe(position);
+    await server.call("POST", `${path}/deployments`, { environment: "staging", version: 1 });
+    await expect.poll(() => ahead.events<Event>().some((e) => e.id > position)).toBe(true);
+  });
+
   it("needs a key that may read", async () => {
     const anonymous = await fetch(`${server.url}/api/v1/changes`);
     expect(anonymous.status).toBe(401);
@@ -153,6 +165,58 @@ describe.each(testEngines())("change feed on %s", (engine) => {
     });
     expect(bad.status).toBe(400);
   });
+});
+
+describe.each(testEngines())("a change feed far behind on %s", (engine) => {
+  it("serves hundreds of subscribers from the start without reading the log for each: they are told to reset", async () => {
+    const server = await startTestServer(engine);
+    const open: SseConnection[] = [];
+    try {
+      await server.call("POST", "/api/v1/prompts", { name, type: "text" });
+      for (const text of ["a", "b"]) {
+        await server.call("POST", `${path}/versions`, {
+          commitMessage: text,
+          content: { type: "text", text },
+        });
+      }
+      // More feed events than the server keeps.
+      for (let i = 0; i < 26; i++) {
+        await Promise.all(
+          Array.from({ length: 20 }, (_, j) =>
+            server.call("POST", `${path}/deployments`, {
+              environment: "development",
+              version: ((i + j) % 2) + 1,
+            }),
+          ),
+        );
+      }
+      const reads = server.services.feed.stats.logReads;
+      for (let i = 0; i < 100; i++) open.push(await subscribe(server, {}, "?after=0"));
+      for (const feed of open) {
+        await expect.poll(() => feed.frames.some((f) => f.event === "reset")).toBe(true);
+      }
+      expect(
+        JSON.parse(open[0]?.frames.find((f) => f.event === "reset")?.data ?? "{}"),
+      ).toMatchObject({
+        reason: expect.stringMatching(/older than the events this server keeps/),
+      });
+      expect(server.services.feed.stats.logReads - reads).toBeLessThan(5);
+      const changes = (feed: SseConnection) =>
+        feed.frames.filter((f) => f.event && f.event !== "reset");
+      expect(open.flatMap(changes)).toEqual([]);
+      // Within the window, a subscriber still gets exactly what it missed.
+      const ids = (await server.call("GET", "/api/v1/events?type=label.deployed&limit=3")).body
+        .items as { id: number }[];
+      const recent = await subscribe(server, { "last-event-id": String(ids[2]?.id) });
+      open.push(recent);
+      await expect
+        .poll(() => recent.events<Event>().map((e) => e.id))
+        .toEqual([ids[1]?.id, ids[0]?.id]);
+    } finally {
+      for (const feed of open) feed.close();
+      await server.stop();
+    }
+  }, 120_000);
 });
 
 describe.runIf(testEngines().includes("postgres"))("change feed across instances", () => {

@@ -1,18 +1,25 @@
 import { type ChangeEvent, FEED_EVENT_TYPES } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
-import { type EventRecord, latestEventId, listEventsAfter } from "../event/store.js";
+import { type EventRecord, listEventsAfter, listLatestEvents } from "../event/store.js";
 import type { ResolveService } from "../resolve/service.js";
 
 const BATCH = 500;
 /** Recent events kept per project, shared by all its subscribers. */
 const RECENT = 500;
+/** Subscribers woken before other work gets a turn. */
+const WAKE_BATCH = 50;
 /** After a failed read (database unreachable), try again this much later. */
 const RETRY_MS = 500;
 
-/** What one read of a feed gives a subscriber: the events, and where to read from next. */
+/**
+ * What one read of a feed gives a subscriber: the events, and where to read from next. `reset`
+ * says the cursor could not be served (older than the kept window, or past the end): the
+ * subscriber must look at everything again, and continues from `position`.
+ */
 export interface FeedRead {
   events: ChangeEvent[];
   position: number;
+  reset?: "too_old" | "unknown";
 }
 
 /** Running totals for /metrics: queries of the event log, and streams open. */
@@ -34,12 +41,16 @@ function toChangeEvent(e: EventRecord): ChangeEvent {
 
 /**
  * One project's feed on this instance: on each change notification it reads the new events once
- * and keeps the most recent ones, so a thousand subscribers cost one query, not a thousand.
- * Subscribers that fell further behind than the kept window read the event log themselves.
+ * and keeps the most recent ones, so a thousand subscribers cost one query, not a thousand, and
+ * the same objects (and their encoded frames). Every subscriber is served from that window; one
+ * further behind is told to reset instead of reading the log on its own, which a few hundred
+ * catching up at once would turn into seconds of work.
  */
 class ProjectFeed {
   private recent: ChangeEvent[] = [];
   private latestId = 0;
+  /** Every feed event after this id is in `recent`. */
+  private windowStart = 0;
   private ready: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
@@ -55,18 +66,28 @@ class ProjectFeed {
     private readonly stats: FeedStats,
   ) {}
 
-  /** Learns where the log ends, once; a failed attempt is forgotten so the next one retries. */
+  /** Loads the window once; a failed attempt is forgotten so the next one retries. */
   private start(): Promise<void> {
-    this.ready ??= latestEventId(this.ctx.engine.db, this.projectId, FEED_EVENT_TYPES).then(
-      (id) => {
-        this.latestId = id;
-      },
-      (error: unknown) => {
-        this.ready = undefined;
-        throw error;
-      },
-    );
+    this.ready ??= this.loadWindow().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
     return this.ready;
+  }
+
+  /** The latest events, and the id before them (one more row tells whether anything precedes). */
+  private async loadWindow(): Promise<void> {
+    this.stats.logReads++;
+    const rows = await listLatestEvents(
+      this.ctx.engine.db,
+      this.projectId,
+      FEED_EVENT_TYPES,
+      RECENT + 1,
+    );
+    const kept = rows.slice(0, RECENT).reverse();
+    this.windowStart = rows[RECENT]?.id ?? 0;
+    this.recent = await Promise.all(kept.map((row) => this.withPrompt(toChangeEvent(row))));
+    this.latestId = this.recent.at(-1)?.id ?? 0;
   }
 
   /** Where a new subscriber without a cursor starts: after everything committed so far. */
@@ -103,15 +124,34 @@ class ProjectFeed {
 
   private async readNew(): Promise<void> {
     await this.start();
+    let read = 0;
     for (;;) {
       const events = await this.readLog(this.latestId);
+      read += events.length;
       if (events.length === 0) break;
       this.recent.push(...events);
-      if (this.recent.length > RECENT) this.recent = this.recent.slice(-RECENT);
+      if (this.recent.length > RECENT) {
+        const dropped = this.recent.length - RECENT;
+        this.windowStart = this.recent[dropped - 1]?.id ?? this.windowStart;
+        this.recent = this.recent.slice(dropped);
+      }
       this.latestId = events.at(-1)?.id ?? this.latestId;
       if (events.length < BATCH) break;
     }
-    for (const wake of this.waiters) wake();
+    // Changes outside the feed (drafts, keys, prices) notify too, but wake nobody.
+    if (read > 0) await this.wakeWaiters();
+  }
+
+  /**
+   * Wakes the waiting subscribers a batch at a time, letting other requests in between: each
+   * wake-up writes to a socket, and thousands at once would hold the event loop.
+   */
+  private async wakeWaiters(): Promise<void> {
+    let woken = 0;
+    for (const wake of [...this.waiters]) {
+      wake();
+      if (++woken % WAKE_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   private async readLog(afterId: number): Promise<ChangeEvent[]> {
@@ -140,19 +180,19 @@ class ProjectFeed {
   }
 
   /**
-   * Events after `cursor`, from memory when the window covers it, else from the log, and the
-   * position the reader has now seen up to. The position passes every id the read covered, even
-   * when none was a feed event, so a reader never asks about the same stretch of the log twice.
+   * Events after `cursor`, from the window, and the position the reader has now seen up to. The
+   * position passes every id the read covered, even when none was a feed event, so a reader never
+   * asks about the same stretch of the log twice.
    */
   async eventsAfter(cursor: number): Promise<FeedRead> {
     await this.start();
     const head = this.latestId;
-    if (cursor >= head) return { events: [], position: cursor };
-    const first = this.recent[0];
-    const events =
-      first && cursor >= first.id - 1
-        ? this.recent.slice(this.recent.findIndex((e) => e.id > cursor)).slice(0, BATCH)
-        : await this.readLog(cursor);
+    if (cursor === head) return { events: [], position: cursor };
+    // Past the end: a cursor from another server or database. Before the window: too far behind.
+    if (cursor > head) return { events: [], position: head, reset: "unknown" };
+    if (cursor < this.windowStart) return { events: [], position: head, reset: "too_old" };
+    const from = this.recent.findIndex((e) => e.id > cursor);
+    const events = from < 0 ? [] : this.recent.slice(from, from + BATCH);
     const last = events.at(-1)?.id ?? cursor;
     return { events, position: events.length === BATCH ? last : Math.max(head, last) };
   }

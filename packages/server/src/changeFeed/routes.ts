@@ -23,7 +23,7 @@ export function registerChangeFeedRoutes(
       security,
       summary: "The project's change feed as server-sent events",
       description:
-        "Each event's data is a ChangeEvent (new version, label moved, rollback …); its `id` increases. Reconnect with the Last-Event-ID header (or ?after=) to resume without losing events; without either the feed starts at the present. Comment lines are heartbeats. One key and one client address may hold a bounded number of streams open (429 with Retry-After past it).",
+        "Each event's data is a ChangeEvent (new version, label moved, rollback …); its `id` increases. Reconnect with the Last-Event-ID header (or ?after=) to resume without losing events; without either the feed starts at the present. Comment lines are heartbeats. The server keeps the latest 500 events of a project: a cursor older than those (or past the newest) gets a `reset` event (`{position, reason}`, its id the position the feed goes on from) — look at everything you cache again. One key and one client address may hold a bounded number of streams open (429 with Retry-After past it).",
       middleware: [requires("prompt:read")],
       request: {
         query: z.object({ after: cursorSchema.optional() }).strict(),

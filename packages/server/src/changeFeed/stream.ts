@@ -14,11 +14,35 @@ export interface StreamOptions {
 
 const encoder = new TextEncoder();
 
+const RESET_REASONS = {
+  too_old: "the cursor is older than the events this server keeps",
+  unknown: "the cursor is past the newest event",
+};
+
+/**
+ * Tells a subscriber the feed cannot replay what it missed: it should look at everything it
+ * keeps again. The id moves its Last-Event-ID to where the feed goes on from.
+ */
+function resetFrame(position: number, reason: keyof typeof RESET_REASONS): Uint8Array {
+  const data = JSON.stringify({ position, reason: RESET_REASONS[reason] });
+  return encoder.encode(`id: ${position}\nevent: reset\ndata: ${data}\n\n`);
+}
+
 /** Reads in a row that may find nothing new before the stream waits a whole heartbeat. */
 const MAX_EMPTY_READS = 3;
 
-function frame(event: ChangeEvent): string {
-  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+/** Each event's frame, encoded once however many subscribers it goes to (events are shared). */
+const frames = new WeakMap<ChangeEvent, Uint8Array>();
+
+function frame(event: ChangeEvent): Uint8Array {
+  let bytes = frames.get(event);
+  if (!bytes) {
+    bytes = encoder.encode(
+      `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
+    );
+    frames.set(event, bytes);
+  }
+  return bytes;
 }
 
 /**
@@ -50,6 +74,8 @@ export function changeStream(
   // The log could not be read (database down): end the stream cleanly; the client reconnects with
   // its Last-Event-ID and loses nothing.
   const endOnError = (controller: ReadableStreamDefaultController<Uint8Array>, error: unknown) => {
+    // A subscriber that left while its events were read is no failure of the log.
+    if (closed) return;
     options.onError(error);
     close();
     controller.close();
@@ -75,9 +101,14 @@ export function changeStream(
           for (let read = 0; read < MAX_EMPTY_READS && news; read++) {
             if (closed) return;
             const next = await feed.eventsAfter(position ?? 0);
+            if (closed) return;
             position = next.position;
+            if (next.reset) {
+              controller.enqueue(resetFrame(next.position, next.reset));
+              return;
+            }
             if (next.events.length > 0) {
-              controller.enqueue(encoder.encode(next.events.map(frame).join("")));
+              for (const event of next.events) controller.enqueue(frame(event));
               return;
             }
             news = await waitFor(feed.waitForNews(position, options.heartbeatMs));

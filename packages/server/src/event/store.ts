@@ -63,23 +63,22 @@ export async function listEventsAfter(
   return rows.map(toEventRecord);
 }
 
-/**
- * The newest id among a project's events of the given types (0 when it has none). A reader that
- * filters by type must compare with this, not with the newest event of any type: events it never
- * reads would otherwise look like news forever.
- */
-export async function latestEventId(
+/** A project's newest `limit` events of the given types, newest first. */
+export async function listLatestEvents(
   db: Kysely<Database>,
   projectId: string,
   types: readonly EventType[],
-): Promise<number> {
-  const row = await db
+  limit: number,
+): Promise<EventRecord[]> {
+  const rows = await db
     .selectFrom("events")
-    .select((eb) => eb.fn.max("id").as("id"))
+    .selectAll()
     .where("project_id", "=", projectId)
     .where("type", "in", types)
-    .executeTakeFirst();
-  return Number(row?.id ?? 0);
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map(toEventRecord);
 }
 
 function toEventRecord(row: Selectable<EventTable>): EventRecord {
