@@ -7,8 +7,10 @@ import type {
   VariableSpec,
 } from "../prompt/content.js";
 import { templatesOf } from "../prompt/templates.js";
+import { freezeData } from "./data.js";
 import { RenderBudget, renderWithin, type Token } from "./render.js";
 
+export { freezeData } from "./data.js";
 export { MAX_RENDER_STEPS, MAX_REPEATED_CHARS } from "./render.js";
 
 /** A variable a template uses, and whether the template needs it to render meaningfully. */
@@ -210,8 +212,9 @@ export function isRequired(variable: TemplateVariable, spec: VariableSpec | unde
 }
 
 /**
- * Applies the schema to caller-supplied variables: defaults filled in, types checked, and every
- * required variable present. Variables the prompt does not use are ignored.
+ * Applies the schema to caller-supplied variables: defaults filled in (frozen: see freezeData),
+ * types checked, and every required variable present. Variables the prompt does not use are
+ * ignored. The caller's values are left as they are: a render only reads them.
  */
 export function resolveVariables(
   variables: TemplateVariable[],
@@ -223,7 +226,8 @@ export function resolveVariables(
   const missing: string[] = [];
   for (const v of variables) {
     const spec = specOf(schema, v.name);
-    const value = (Object.hasOwn(given, v.name) ? given[v.name] : undefined) ?? spec?.default;
+    const value =
+      (Object.hasOwn(given, v.name) ? given[v.name] : undefined) ?? freezeData(spec?.default);
     if (value === undefined || value === null) {
       if (isRequired(v, spec)) missing.push(v.name);
       continue;
@@ -287,7 +291,7 @@ function renderContent(
 export function checkDefaultsRender(content: PromptContent): void {
   const defaults: Variables = Object.create(null);
   for (const v of extractVariables(content)) {
-    const fallback = specOf(content.variables, v.name)?.default;
+    const fallback = freezeData(specOf(content.variables, v.name)?.default);
     if (fallback !== undefined && fallback !== null) defaults[v.name] = fallback;
   }
   try {

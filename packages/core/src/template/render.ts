@@ -1,5 +1,6 @@
 import Mustache from "mustache";
 import { Invalid } from "../errors/index.js";
+import { DataContext, textOf } from "./data.js";
 
 /**
  * Work one compile may do: every section pass, text piece and lookup is a step, and a lookup one
@@ -52,9 +53,9 @@ export class RenderBudget {
   /** A variable's value as text (as Mustache writes it), counted from its second appearance on. */
   writeValue(value: unknown): string {
     let piece: string;
-    if (typeof value !== "object" || value === null) piece = String(value);
+    if (typeof value !== "object" || value === null) piece = textOf(value);
     else {
-      piece = this.objectText.get(value) ?? String(value);
+      piece = this.objectText.get(value) ?? textOf(value);
       this.objectText.set(value, piece);
     }
     if (this.seenValues.has(piece)) this.repeat(piece.length);
@@ -134,7 +135,11 @@ class BudgetedWriter extends Mustache.Writer {
   }
 }
 
-/** Renders one template within the budget; throws Invalid naming the limit it would pass. */
+/**
+ * Renders one template within the budget, reading the variables as data only (see data.ts);
+ * throws Invalid naming the limit it would pass. Whatever else goes wrong inside Mustache is the
+ * template's or the variables' doing, so it too is an Invalid naming the template, never a 500.
+ */
 export function renderWithin(
   budget: RenderBudget,
   path: string,
@@ -142,5 +147,13 @@ export function renderWithin(
   variables: Record<string, unknown>,
 ): string {
   budget.path = path;
-  return new BudgetedWriter(budget).render(template, variables);
+  try {
+    return new BudgetedWriter(budget).render(template, new DataContext(variables));
+  } catch (error) {
+    if (error instanceof Invalid) throw error;
+    throw new Invalid(
+      `${path}: the template cannot be rendered with these variables (${error instanceof Error ? error.message : String(error)}) — check the template's tags and the shape of the variables`,
+      { path },
+    );
+  }
 }

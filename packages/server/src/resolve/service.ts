@@ -4,6 +4,7 @@ import {
   compileContent,
   DEFAULT_LABEL,
   extractVariables,
+  freezeData,
   Invalid,
   isRequired,
   LATEST,
@@ -92,6 +93,8 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
     }
     const version = await findVersion(db, prompt.id, number);
     if (!version) return { found: false, message: `prompt '${name}' has no version ${number}` };
+    // Every request the cache answers shares this content: its defaults must never change.
+    freezeData(version.content.variables);
     const resolved: ResolvedPrompt = {
       name,
       version: version.version,

@@ -105,4 +105,62 @@ describe.each(testEngines())("template render limits (%s)", (kind) => {
     });
     expect(saved.status).toBe(200);
   });
+
+  it("never changes a published version's default, however often it is compiled, when the template names array methods", async () => {
+    const name = "limits/pop";
+    const draft = {
+      type: "text",
+      text: "[{{#m}}{{pop}}{{sort}}{{/m}}]",
+      variables: { m: { type: "array", default: [[5, 1, 4, 2, 3]] } },
+    };
+    expect(
+      (await server.call("POST", "/api/v1/prompts", { name, type: "text", draft })).status,
+    ).toBe(201);
+    const published = await server.call("POST", `/api/v1/prompts/${enc(name)}/versions`, {
+      commitMessage: "v1",
+    });
+    expect(published.status).toBe(201);
+    const answers = [];
+    for (const _ of [1, 2, 3]) {
+      const { status, body } = await server.call(
+        "POST",
+        `/api/v1/client/prompts/${enc(name)}/compile`,
+        { version: 1, variables: {} },
+        viewer,
+      );
+      expect(status).toBe(200);
+      answers.push(body.text);
+    }
+    expect(answers).toEqual(["[]", "[]", "[]"]);
+    const version = await server.call("GET", `/api/v1/prompts/${enc(name)}/versions/1`);
+    expect(version.body.content.variables.m.default).toEqual([[5, 1, 4, 2, 3]]);
+  });
+
+  it("saves a draft naming hasOwnProperty and constructor, and compiles it as ordinary variables, never a 500", async () => {
+    const name = "limits/builtins";
+    const text =
+      "{{hasOwnProperty}}|{{valueOf}}|{{s}}{{#flag}}{{#s}}[{{constructor.raw}}]{{/s}}{{/flag}}";
+    const draft = { type: "text", text, config: { provider: "dry", model: "echo-1" } };
+    const created = await server.call("POST", "/api/v1/prompts", { name, type: "text", draft });
+    expect(created.status).toBe(201);
+    const saved = await server.call("PUT", `/api/v1/prompts/${enc(name)}/draft`, draft);
+    expect(saved.status).toBe(200);
+    expect(
+      (await server.call("POST", `/api/v1/prompts/${enc(name)}/versions`, { commitMessage: "v1" }))
+        .status,
+    ).toBe(201);
+    const compile = (variables: unknown) =>
+      server.call(
+        "POST",
+        `/api/v1/client/prompts/${enc(name)}/compile`,
+        { version: 1, variables },
+        viewer,
+      );
+    const missing = await compile({ flag: true, s: "abc" });
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toContain("missing required variables: hasOwnProperty, valueOf");
+    const given = await compile({ hasOwnProperty: "a", valueOf: "b", flag: true, s: "abc" });
+    expect(given.status).toBe(200);
+    expect(given.body.text).toBe("a|b|abc[]");
+  });
 });
