@@ -196,7 +196,7 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
     expect(text).toContain("Stream it");
   });
 
-  it("retries a rate-limited provider and reports a failing one by name, status and message", async () => {
+  it("retries a rate-limited provider and reports a failing one by name, status and error type", async () => {
     upstream.failNext(1, 429, { retryAfter: "0" });
     const ok = await openai.chat.completions.create({
       model: "prompt:support/refund-agent",
@@ -206,7 +206,9 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
     });
     expect(ok.choices[0]?.message.content).toBe("echo: again");
 
-    upstream.failNext(2, 503, { body: { error: { message: "overloaded, try later" } } });
+    upstream.failNext(2, 503, {
+      body: { error: { message: "overloaded, try later", type: "server_error" } },
+    });
     const failure = await openai.chat.completions
       .create({
         model: "prompt:support/refund-agent",
@@ -218,14 +220,17 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
     expect((failure as Error).message).toContain(
-      "provider 'local' answered 503: overloaded, try later",
+      "provider 'local' answered 503: the provider failed (type: server_error)",
     );
+    expect((failure as Error).message).not.toContain("overloaded");
     await server.services.traceWriter.flush();
     const errors = await server.call<{ items: Array<{ error: string }> }>(
       "GET",
       "/api/v1/traces?status=error&prompt=support%2Frefund-agent",
     );
-    expect(errors.body.items[0]?.error).toContain("answered 503");
+    expect(errors.body.items[0]?.error).toBe(
+      "provider 'local' answered 503: the provider failed (type: server_error)",
+    );
   });
 
   it("shows the calls per version next to the deployments that changed it", async () => {
@@ -266,7 +271,9 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
       .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
     // The provider refusing the connection's key is not the caller's key being wrong.
     expect(refused.status).toBe(502);
-    expect(refused.message).toContain("provider 'stale' answered 401");
+    expect(refused.message).toContain(
+      "provider 'stale' answered 401: the provider refused the connection's key",
+    );
     expect(JSON.stringify(refused)).not.toContain(wrongKey.slice(10, 18));
     const traceId = refused.headers?.get("x-promptline-trace-id") as string;
     const trace = await traceOf(server, traceId);

@@ -31,6 +31,8 @@ function providerProblem(c: Context, error: ProviderError) {
   return problem(c, statusOf(error), code, error.message, {
     provider: error.provider,
     upstreamStatus: error.status,
+    ...(error.upstream.type && { upstreamType: error.upstream.type }),
+    ...(error.upstream.code && { upstreamCode: error.upstream.code }),
   });
 }
 

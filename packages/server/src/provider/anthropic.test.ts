@@ -279,7 +279,7 @@ describe("the Anthropic kind", () => {
     });
   });
 
-  it("rejects a missing key with Anthropic's message", async () => {
+  it("rejects a missing key in its own words and Anthropic's error type", async () => {
     const failure = await callProvider(anthropic({ apiKey: null }), {
       model: "claude-sonnet-4-5",
       messages: [{ role: "user", content: "hi" }],
@@ -288,13 +288,14 @@ describe("the Anthropic kind", () => {
     expect(failure).toBeInstanceOf(ProviderError);
     expect(failure).toMatchObject({
       status: 401,
-      message: "provider 'claude' answered 401: x-api-key header is required",
+      message:
+        "provider 'claude' answered 401: the provider refused the connection's key (type: authentication_error)",
     });
   });
 
   it("ends the stream with an error event when Anthropic reports one mid-stream", () => {
     const accumulator = new ChunkAccumulator(() => 0);
-    const translator = new AnthropicStreamTranslator(accumulator, created, false, []);
+    const translator = new AnthropicStreamTranslator(accumulator, created, false, anthropic());
     const event = (data: object) => ({ event: undefined, data: JSON.stringify(data) });
 
     translator.translate(
@@ -307,8 +308,11 @@ describe("the Anthropic kind", () => {
       event({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }),
     );
 
-    expect(text).toBe('data: {"error":{"message":"Overloaded","type":"provider_error"}}\n\n');
+    const failure = "provider 'claude' reported an error in its stream (type: overloaded_error)";
+    expect(text).toBe(
+      `data: ${JSON.stringify({ error: { message: failure, type: "provider_error" } })}\n\n`,
+    );
     expect(translator.done).toBe(true);
-    expect(translator.failure).toBe("Overloaded");
+    expect(translator.failure).toBe(failure);
   });
 });

@@ -266,7 +266,7 @@ interface StreamEvent {
   content_block?: Block;
   delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string | null };
   usage?: AnthropicUsage;
-  error?: { message?: string };
+  error?: unknown;
 }
 
 /** Anthropic stream events (message_start … message_stop) as OpenAI chunks ending in [DONE]. */
@@ -282,9 +282,9 @@ export class AnthropicStreamTranslator extends JsonEventTranslator {
     private readonly accumulator: ChunkAccumulator,
     private readonly created: number,
     private readonly clientWantsUsage: boolean,
-    secrets: readonly string[],
+    target: ProviderTarget,
   ) {
-    super(secrets);
+    super(target);
   }
 
   // Methods are bivariant in their parameters, so the parsed JSON can be typed as the event.
@@ -307,11 +307,7 @@ export class AnthropicStreamTranslator extends JsonEventTranslator {
       case "message_stop":
         return this.finish();
       case "error":
-        return this.fail(
-          typeof data.error?.message === "string"
-            ? data.error.message
-            : "the provider reported an error",
-        );
+        return this.failWith(data.error);
       default:
         // ping, content_block_stop, and event types added after this was written
         return "";
@@ -381,7 +377,7 @@ export function anthropicStreamTranslator(
   body: ChatCompletionBody,
   accumulator: ChunkAccumulator,
   created: number,
-  secrets: readonly string[],
+  target: ProviderTarget,
 ): AnthropicStreamTranslator {
-  return new AnthropicStreamTranslator(accumulator, created, wantsStreamUsage(body), secrets);
+  return new AnthropicStreamTranslator(accumulator, created, wantsStreamUsage(body), target);
 }

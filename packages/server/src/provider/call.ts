@@ -2,7 +2,13 @@ import { setTimeout as wait } from "node:timers/promises";
 import type { Dispatcher } from "undici";
 import { anthropicRequest, anthropicStreamTranslator, completeAnthropic } from "./anthropic.js";
 import { answerAsEcho } from "./echo.js";
-import { AttemptDeadline, postJson, transportFailure, type UpstreamRequest } from "./http.js";
+import {
+  AnswerTooLarge,
+  AttemptDeadline,
+  postJson,
+  transportFailure,
+  type UpstreamRequest,
+} from "./http.js";
 import {
   type ChatCompletion,
   ChunkAccumulator,
@@ -21,7 +27,7 @@ import {
   type ProviderResponse,
   type ProviderTarget,
 } from "./types.js";
-import { secretsOf, shownProviderText, upstreamErrorMessage } from "./untrusted.js";
+import { identifiersOfAnswer, secretsOf } from "./untrusted.js";
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -37,7 +43,7 @@ export interface CallOptions {
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504, 529]);
 /** A provider's answer is read into memory up to this; a larger one is a failed call. */
 const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
-/** Of a failed answer only the start is read: only its message is ever shown. */
+/** Of a failed answer only the start is read: only its error identifiers are ever shown. */
 const MAX_ERROR_BYTES = 64 * 1024;
 
 /** The body as text, up to `max` bytes; past them the read fails, or stops with what it has. */
@@ -54,7 +60,7 @@ async function readBounded(
     if (size > max) {
       body.destroy();
       if (past === "cut") break;
-      throw new Error(`the provider's answer is over the ${max} byte limit`);
+      throw new AnswerTooLarge(max);
     }
   }
   return Buffer.concat(chunks).toString("utf8").slice(0, max);
@@ -65,12 +71,12 @@ interface ProviderAdapter {
   request(target: ProviderTarget, body: ChatCompletionBody): UpstreamRequest;
   /** The client's body and the outcome of a complete answer; throws if it cannot be read. */
   complete(text: string, created: number): { body: string; fields: OutcomeFields };
-  /** `secrets` are hidden in any error the stream reports. */
+  /** `target` names the connection in any error the stream reports. */
   translator(
     body: ChatCompletionBody,
     accumulator: ChunkAccumulator,
     created: number,
-    secrets: readonly string[],
+    target: ProviderTarget,
   ): StreamTranslator;
 }
 
@@ -82,8 +88,8 @@ const adapters: Record<Exclude<ProviderKind, "echo">, ProviderAdapter> = {
       body: text,
       fields: outcomeOfCompletion(JSON.parse(text) as ChatCompletion),
     }),
-    translator: (body, accumulator, _created, secrets) =>
-      new OpenAIStreamTranslator(accumulator, !wantsStreamUsage(body), secrets),
+    translator: (body, accumulator, _created, target) =>
+      new OpenAIStreamTranslator(accumulator, !wantsStreamUsage(body), target),
   },
   anthropic: {
     request: anthropicRequest,
@@ -169,8 +175,11 @@ async function attemptCall(call: Call): Promise<Attempt> {
       : await readBounded(response.body, MAX_ERROR_BYTES, "cut");
     deadline.release();
     if (!ok) {
-      const message = shownProviderText(upstreamErrorMessage(text), secretsOf(target));
-      const failure = new ProviderError(target.name, status, message, "http");
+      const failure = ProviderError.answered(
+        target.name,
+        status,
+        identifiersOfAnswer(text, secretsOf(target)),
+      );
       return { failure, retryable: RETRYABLE_STATUSES.has(status), headers: response.headers };
     }
   } catch (error) {
@@ -219,7 +228,7 @@ function relayResponse(
     call.body,
     accumulator,
     Math.floor(call.now() / 1000),
-    secretsOf(call.target),
+    call.target,
   );
   const describeFailure = (error: unknown) =>
     deadline.cancelledByCaller

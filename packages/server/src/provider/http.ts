@@ -1,6 +1,5 @@
 import { Agent, type Dispatcher, request } from "undici";
 import { ProviderError, type ProviderTarget } from "./types.js";
-import { secretsOf, shownProviderText } from "./untrusted.js";
 
 /**
  * One keep-alive pool for every provider call, so connections are reused across requests. Its
@@ -87,6 +86,14 @@ const TIMEOUT_CODES = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+/** An answer past the size the server holds in memory. */
+export class AnswerTooLarge extends Error {
+  constructor(max: number) {
+    super(`its answer is over the ${max} byte limit`);
+    this.name = "AnswerTooLarge";
+  }
+}
+
 /** A transport failure as the caller should see it: a timeout, or an unreachable provider. */
 export function transportFailure(
   target: ProviderTarget,
@@ -97,17 +104,19 @@ export function transportFailure(
   if (deadline.timedOut || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
     return ProviderError.timedOut(target.name, target.timeoutMs);
   }
-  return ProviderError.unreachable(
-    target.name,
-    shownProviderText(describeCause(error), secretsOf(target)),
-  );
+  return ProviderError.unreachable(target.name, describeCause(error));
 }
 
+/**
+ * The cause by its error code (ECONNREFUSED, UND_ERR_SOCKET, CERT_HAS_EXPIRED …), never its
+ * message: the messages of TLS and parser errors quote what the other side sent.
+ */
 function describeCause(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // Connecting to a host with several addresses fails with an AggregateError and no message.
+  if (error instanceof AnswerTooLarge) return error.message;
+  // Connecting to a host with several addresses fails with an AggregateError of the attempts.
   const first = error instanceof AggregateError ? (error.errors[0] as unknown) : undefined;
-  if (!error.message && first instanceof Error) return first.message;
-  const code = (error as { code?: unknown }).code;
-  return error.message || (typeof code === "string" ? code : error.name);
+  const code = [error, first]
+    .map((candidate) => (candidate as { code?: unknown } | null | undefined)?.code)
+    .find((value) => typeof value === "string" && /^[A-Z0-9_]{1,64}$/.test(value));
+  return (code as string | undefined) ?? "the connection failed";
 }

@@ -128,7 +128,7 @@ describe("the OpenAI kind", () => {
     expect(sent?.headers.authorization).toBeUndefined();
   });
 
-  it("rejects a wrong key at once with the provider's message, never the key", async () => {
+  it("rejects a wrong key at once in its own words and the error's identifiers, never the key", async () => {
     const sentBefore = upstream.requests.length;
     const failure = await callProvider(openai({ apiKey: "sk-wrong-key", maxRetries: 3 }), {
       model: "gpt-4o",
@@ -140,8 +140,9 @@ describe("the OpenAI kind", () => {
     expect(failure).toMatchObject({
       kind: "http",
       status: 401,
-      upstreamMessage: "Incorrect API key provided: [redacted].",
-      message: "provider 'main-openai' answered 401: Incorrect API key provided: [redacted].",
+      upstream: { type: "invalid_request_error" },
+      message:
+        "provider 'main-openai' answered 401: the provider refused the connection's key (type: invalid_request_error)",
     });
     expect(String((failure as Error).message)).not.toContain("sk-wrong-key");
     expect(upstream.requests.length - sentBefore).toBe(1);

@@ -237,9 +237,9 @@ export class OpenAIStreamTranslator extends JsonEventTranslator {
   constructor(
     private readonly accumulator: ChunkAccumulator,
     private readonly hideUsage: boolean,
-    secrets: readonly string[],
+    target: ProviderTarget,
   ) {
-    super(secrets);
+    super(target);
   }
 
   override translate(event: SseEvent): string {
@@ -249,12 +249,8 @@ export class OpenAIStreamTranslator extends JsonEventTranslator {
   }
 
   protected translateData(data: unknown, event: SseEvent): string {
-    const chunk = data as ChatCompletionChunk & { error?: { message?: unknown } };
-    if (chunk.error) {
-      const message = chunk.error.message;
-      // Only the message field is shown: the rest of an error is the upstream's to fill.
-      return this.fail(typeof message === "string" ? message : "the provider reported an error");
-    }
+    const chunk = data as ChatCompletionChunk & { error?: unknown };
+    if (chunk.error) return this.failWith(chunk.error);
     this.accumulator.add(chunk);
     if (!this.hideUsage || !("usage" in chunk)) return `data: ${event.data}\n\n`;
     if (chunk.usage && Array.isArray(chunk.choices) && chunk.choices.length === 0) return "";

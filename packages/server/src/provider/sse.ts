@@ -1,4 +1,5 @@
-import { shownProviderText } from "./untrusted.js";
+import { describeIdentifiers, type ProviderTarget } from "./types.js";
+import { identifiersOfError, secretsOf } from "./untrusted.js";
 
 /** One server-sent event from an upstream stream. */
 export interface SseEvent {
@@ -64,21 +65,25 @@ export interface StreamTranslator {
 }
 
 /**
- * A translator for upstreams whose events carry JSON, which report errors in the stream. What an
- * error says comes from the upstream: `secrets` are hidden in it before it is sent or recorded.
+ * A translator for upstreams whose events carry JSON, which report errors in the stream. An error
+ * is told in the server's words with the connection's name: of what the upstream sent, only the
+ * error's identifiers that are safe to show (see untrusted.ts).
  */
 export abstract class JsonEventTranslator implements StreamTranslator {
   done = false;
   failure: string | undefined;
+  private readonly secrets: readonly string[];
 
-  constructor(private readonly secrets: readonly string[]) {}
+  constructor(private readonly target: ProviderTarget) {
+    this.secrets = secretsOf(target);
+  }
 
   translate(event: SseEvent): string {
     let data: unknown;
     try {
       data = JSON.parse(event.data);
     } catch {
-      return this.fail(`the provider sent an unreadable event: ${event.data.slice(0, 200)}`);
+      return this.fail("sent an event that could not be read");
     }
     return this.translateData(data, event);
   }
@@ -86,10 +91,15 @@ export abstract class JsonEventTranslator implements StreamTranslator {
   /** `data` is the event's parsed JSON; `event` keeps the text, for forwarding it unchanged. */
   protected abstract translateData(data: unknown, event: SseEvent): string;
 
-  /** Ends the stream with an error event. */
-  protected fail(message: string): string {
+  /** Ends the stream with an error event for the `error` object the upstream sent. */
+  protected failWith(error: unknown): string {
+    const identifiers = identifiersOfError(error, this.secrets);
+    return this.fail(`reported an error in its stream${describeIdentifiers(identifiers)}`);
+  }
+
+  private fail(what: string): string {
     this.done = true;
-    this.failure = shownProviderText(message, this.secrets);
+    this.failure = `provider '${this.target.name}' ${what}`;
     return errorEvent(this.failure);
   }
 }

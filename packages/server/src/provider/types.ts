@@ -76,9 +76,35 @@ export type ProviderResponse =
 
 export type ProviderErrorKind = "http" | "timeout" | "network";
 
+/** The machine identifiers of a provider's error (`error.type`, `error.code`), where safe to show. */
+export interface UpstreamIdentifiers {
+  type?: string;
+  code?: string;
+}
+
+/** " (type: …, code: …)" for the identifiers there are; "" for none. */
+export function describeIdentifiers(identifiers: UpstreamIdentifiers): string {
+  const parts = [
+    ...(identifiers.type ? [`type: ${identifiers.type}`] : []),
+    ...(identifiers.code ? [`code: ${identifiers.code}`] : []),
+  ];
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
+}
+
+/** What an error status means, in the server's words: a provider's own words are never shown. */
+export function explainStatus(status: number): string {
+  if (status === 401 || status === 403) return "the provider refused the connection's key";
+  if (status === 404) return "the model or endpoint was not found";
+  if (status === 429) return "rate limited";
+  if (status >= 400 && status < 500) return "the provider refused the request";
+  if (status >= 500) return "the provider failed";
+  return "the provider answered with an unexpected status";
+}
+
 /**
- * A call that failed before its response could start. The message names the connection, never
- * its key or URL (a URL may carry credentials in its query).
+ * A call that failed before its response could start. The message is the server's own words with
+ * the connection's name: never the provider's text, its key or its URL (a URL may carry
+ * credentials in its query).
  */
 export class ProviderError extends Error {
   /** The trace the gateway recorded for the failed call, once it has. */
@@ -88,18 +114,24 @@ export class ProviderError extends Error {
     readonly provider: string,
     /** The upstream HTTP status; null for network failures and timeouts. */
     readonly status: number | null,
-    /** What the upstream said (http), the silence observed (timeout), or the cause (network). */
-    readonly upstreamMessage: string,
+    /** What went wrong (http), the silence observed (timeout), or the transport's error code. */
+    readonly detail: string,
     readonly kind: ProviderErrorKind,
+    readonly upstream: UpstreamIdentifiers = {},
   ) {
     super(
       kind === "http"
-        ? `provider '${provider}' answered ${status}: ${upstreamMessage}`
+        ? `provider '${provider}' answered ${status}: ${detail}${describeIdentifiers(upstream)}`
         : kind === "timeout"
-          ? `provider '${provider}' ${upstreamMessage}`
-          : `provider '${provider}' could not be reached: ${upstreamMessage}`,
+          ? `provider '${provider}' ${detail}`
+          : `provider '${provider}' could not be reached: ${detail}`,
     );
     this.name = "ProviderError";
+  }
+
+  /** An error answer: its status explained, and the identifiers that are safe to show. */
+  static answered(provider: string, status: number, upstream: UpstreamIdentifiers): ProviderError {
+    return new ProviderError(provider, status, explainStatus(status), "http", upstream);
   }
 
   static timedOut(provider: string, timeoutMs: number): ProviderError {
