@@ -55,6 +55,7 @@ const TARGETS = { unexpected: 0, healthzP99Ms: 50, peakRssMb: 500 };
 // holds under load, not where its limits are.
 const LIMITS = {
   PROMPTLINE_MAX_CONNECTIONS: "5000",
+  PROMPTLINE_MAX_CONNECTIONS_PER_ADDRESS: "5000",
   PROMPTLINE_MAX_STREAMS_PER_KEY: "5000",
   PROMPTLINE_MAX_STREAMS_PER_ADDRESS: "5000",
 };

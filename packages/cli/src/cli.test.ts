@@ -119,6 +119,10 @@ describe("promptline CLI", () => {
     expect((await cli("list", "--api-key", "pl_wrong")).code).toBe(EXIT.auth);
     expect((await cli("list", "--url", "http://127.0.0.1:9")).code).toBe(EXIT.unreachable);
     expect((await cli("frobnicate")).code).toBe(EXIT.usage);
+    const dataDir = mkdtempSync(join(tmpdir(), "promptline-cli-serve-"));
+    const busy = await cli("serve", "--port", String(server.port), "--data-dir", dataDir);
+    expect(busy.code).toBe(EXIT.usage);
+    expect(busy.stderr).toContain(`PROMPTLINE_PORT: port ${server.port}`);
     const badFile = await cli(
       "edit",
       "ops/summary",

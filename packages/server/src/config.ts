@@ -139,6 +139,11 @@ export const configSchema = z.object({
   maxConnections: wholeNumber("PROMPTLINE_MAX_CONNECTIONS", 16, 1_000_000).default(
     defaultMaxConnections,
   ),
+  maxConnectionsPerAddress: wholeNumber(
+    "PROMPTLINE_MAX_CONNECTIONS_PER_ADDRESS",
+    1,
+    1_000_000,
+  ).optional(),
   maxStreamsPerKey: wholeNumber("PROMPTLINE_MAX_STREAMS_PER_KEY", 1, 1_000_000).default(1000),
   maxStreamsPerAddress: wholeNumber("PROMPTLINE_MAX_STREAMS_PER_ADDRESS", 1, 1_000_000).default(
     1000,
@@ -170,6 +175,7 @@ export const ENV_VARS: Record<keyof Config, string> = {
   feedHeartbeatSeconds: "PROMPTLINE_FEED_HEARTBEAT_SECONDS",
   accessLog: "PROMPTLINE_ACCESS_LOG",
   maxConnections: "PROMPTLINE_MAX_CONNECTIONS",
+  maxConnectionsPerAddress: "PROMPTLINE_MAX_CONNECTIONS_PER_ADDRESS",
   maxStreamsPerKey: "PROMPTLINE_MAX_STREAMS_PER_KEY",
   maxStreamsPerAddress: "PROMPTLINE_MAX_STREAMS_PER_ADDRESS",
   headersTimeoutSeconds: "PROMPTLINE_HEADERS_TIMEOUT_SECONDS",

@@ -52,6 +52,13 @@ describe("configuration", () => {
     await expect(startServer(taken, silent)).rejects.toThrow(
       `PROMPTLINE_PORT: port ${first.port} on 127.0.0.1 is already in use`,
     );
+    // The start that failed to listen made no key it never showed: the next start shows one.
+    const retried = await startServer(
+      loadConfig({}, { port: 0, dataDir: join(dataDir, "b") }),
+      silent,
+    );
+    expect(retried.generatedAdminKey).toMatch(/^pl_/);
+    await retried.close();
     const foreign = loadConfig({}, { port: 0, host: "192.0.2.1", dataDir: join(dataDir, "c") });
     await expect(startServer(foreign, silent)).rejects.toThrow(
       "PROMPTLINE_HOST: '192.0.2.1' is not an address of this machine",

@@ -193,17 +193,20 @@ export async function startServer(
   });
   const warn = (err: unknown) => log.warn({ err }, "change feed");
   try {
-    const { generatedAdminKey } = await bootstrapDefaultProject(ctx, {
-      adminKey: config.initAdminKey,
-      pair:
-        config.initPublicKey && config.initSecretKey
-          ? { publicKey: config.initPublicKey, secretKey: config.initSecretKey }
-          : undefined,
-    });
     const addressOf = (req: IncomingMessage) => clientAddress(req, config.trustProxyHops);
     const throttle = new AuthFailureThrottle(config.authFailuresPerMinute);
-    const streams = new StreamLimits(config.maxStreamsPerKey, config.maxStreamsPerAddress);
-    const connections = new ConnectionLimit(config.maxConnections);
+    const streams = new StreamLimits({
+      perKey: config.maxStreamsPerKey,
+      perAddress: config.maxStreamsPerAddress,
+      maxConnections: config.maxConnections,
+    });
+    // Behind proxies every connection comes from one of them: no cap per peer unless asked for.
+    const perPeer =
+      config.maxConnectionsPerAddress ??
+      (config.trustProxyHops === 0
+        ? Math.max(8, Math.floor(config.maxConnections / 4))
+        : undefined);
+    const connections = new ConnectionLimit(config.maxConnections, perPeer);
     const accessLog =
       config.accessLog === "on" ? new AccessLog(log.child({ log: "access" })) : undefined;
     services.metrics.watchLimits(() => ({
@@ -223,9 +226,6 @@ export async function startServer(
       streams,
       metricsToken: config.metricsToken,
     });
-    const retention = startRetention(services.traces, (err) =>
-      log.warn({ err }, "trace retention"),
-    );
     const frameworkListener = getRequestListener(app.fetch);
     const serveFromMemory = createResolveFastPath(services.apiKeys, services.resolver);
     // Slow senders are cut off in seconds: headers and the whole request body have deadlines,
@@ -252,6 +252,24 @@ export async function startServer(
       server.once("listening", resolve);
       server.once("error", (error) => reject(listenError(error, config)));
     });
+    // The project and its first admin key are made only once the port is ours: a start that
+    // fails to listen must not create a key it never shows.
+    let generatedAdminKey: string | undefined;
+    try {
+      ({ generatedAdminKey } = await bootstrapDefaultProject(ctx, {
+        adminKey: config.initAdminKey,
+        pair:
+          config.initPublicKey && config.initSecretKey
+            ? { publicKey: config.initPublicKey, secretKey: config.initSecretKey }
+            : undefined,
+      }));
+    } catch (error) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    }
+    const retention = startRetention(services.traces, (err) =>
+      log.warn({ err }, "trace retention"),
+    );
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     return {

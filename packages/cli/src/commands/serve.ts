@@ -35,6 +35,10 @@ export function registerServe(program: Command, io: Io): void {
       "connections held open at most [PROMPTLINE_MAX_CONNECTIONS, default from the file limit]",
     )
     .option(
+      "--max-connections-per-address <n>",
+      "connections one peer address may hold [PROMPTLINE_MAX_CONNECTIONS_PER_ADDRESS, default a quarter of the cap; none behind proxies]",
+    )
+    .option(
       "--max-streams-per-key <n>",
       "change-feed streams one API key may hold [PROMPTLINE_MAX_STREAMS_PER_KEY, default 1000]",
     )
@@ -70,7 +74,10 @@ export function registerServe(program: Command, io: Io): void {
         if (error instanceof ConfigError) throw new UsageError(error.message);
         throw error;
       }
-      const server = await startServer(config);
+      // A setting the start fails on (a port in use, a database out of reach) is a usage error.
+      const server = await startServer(config).catch((error: unknown) => {
+        throw error instanceof ConfigError ? new UsageError(error.message) : error;
+      });
       const storage = config.databaseUrl ? "postgresql" : `sqlite in ${config.dataDir}`;
       io.stdout(`promptline listening on ${server.url} (${storage})`);
       if (server.generatedAdminKey) {

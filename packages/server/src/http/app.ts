@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { RateLimited } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
@@ -36,7 +35,7 @@ import type { TraceService } from "../trace/service.js";
 import type { TraceWriter } from "../trace/writer.js";
 import { registerVersionRoutes } from "../version/routes.js";
 import type { VersionService } from "../version/service.js";
-import { type AppEnv, type AuthGuard, authenticate, bearerKey } from "./auth.js";
+import { type AppEnv, type AuthGuard, authenticate, bearerKey, tooManyFailures } from "./auth.js";
 import { checkBody } from "./body-checks.js";
 import { bodyLimitFor } from "./limits.js";
 import { errorToProblem, problem, validationProblem } from "./problem.js";
@@ -181,7 +180,7 @@ export function createApp(
         )));
     if (!allowed) {
       const wait = options.guard.throttle.fail(options.guard.addressOf(c.env.incoming));
-      if (wait !== undefined) throw new RateLimited("too many failed authentications", wait);
+      if (wait !== undefined) return tooManyFailures(c, wait);
       return problem(
         c,
         401,

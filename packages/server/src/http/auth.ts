@@ -60,7 +60,8 @@ export function authenticate(apiKeys: ApiKeyService, sessions: SessionService, g
     c.set("clientAddress", address);
     if (c.req.path === SESSION_PATH) {
       await next();
-      if (c.res.status === 401) {
+      // A failed sign-in counts; asking whether one is signed in (a page load) does not.
+      if (c.req.method === "POST" && c.res.status === 401) {
         const wait = guard.throttle.fail(address);
         if (wait !== undefined) c.res = tooManyFailures(c, wait);
       }
@@ -82,7 +83,8 @@ export function authenticate(apiKeys: ApiKeyService, sessions: SessionService, g
   });
 }
 
-function tooManyFailures(c: Context, waitSeconds: number) {
+/** The answer past the allowance of failed authentications. */
+export function tooManyFailures(c: Context, waitSeconds: number) {
   const seconds = Math.max(1, Math.ceil(waitSeconds));
   return problem(
     c,

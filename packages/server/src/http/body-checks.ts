@@ -42,12 +42,12 @@ async function refusal(c: Context, refuseNul: boolean): Promise<Response | undef
 }
 
 /**
- * JSON bodies, and bodies without a type (JSON routes parse those too); not protobuf or
- * compressed bodies, which are judged once decoded.
+ * Bodies a route may parse as JSON, whatever type they claim (the gateway parses any); not
+ * protobuf, other binary or compressed bodies, which are judged once decoded.
  */
 function isPlainJson(type: string | undefined, encoding: string | undefined): boolean {
   return (
     (encoding === undefined || encoding === "identity") &&
-    (type === undefined || /json/i.test(type))
+    !/protobuf|octet-stream|multipart/i.test(type ?? "")
   );
 }

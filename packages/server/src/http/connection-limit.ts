@@ -13,20 +13,40 @@ const overCap = new WeakSet<Socket>();
  * Caps the connections the server holds open, below what the process may open (file
  * descriptors), so the database, files and health checks always have room. Requests on a
  * connection accepted past the cap get a 503 with Retry-After and the connection is closed;
- * past that margin Node refuses new connections outright.
+ * past that margin Node refuses new connections outright. One peer address may hold only a
+ * share of the cap: past it, its new connections are closed at once, before they can send (or
+ * stall in) their headers.
  */
 export class ConnectionLimit {
   open = 0;
   refused = 0;
+  private readonly byPeer = new Map<string, number>();
 
-  constructor(readonly max: number) {}
+  /** `perPeer` undefined: no cap per peer (behind a proxy every connection comes from it). */
+  constructor(
+    readonly max: number,
+    readonly perPeer: number | undefined,
+  ) {}
 
   attach(server: Server): void {
     server.maxConnections = this.max + ANSWERED_PAST_CAP;
     server.on("connection", (socket: Socket) => {
+      const peer = socket.remoteAddress ?? "";
+      const held = this.byPeer.get(peer) ?? 0;
+      if (this.perPeer !== undefined && held >= this.perPeer) {
+        this.refused++;
+        socket.destroy();
+        return;
+      }
+      this.byPeer.set(peer, held + 1);
       this.open++;
       if (this.open > this.max) overCap.add(socket);
-      socket.once("close", () => this.open--);
+      socket.once("close", () => {
+        this.open--;
+        const left = (this.byPeer.get(peer) ?? 1) - 1;
+        if (left > 0) this.byPeer.set(peer, left);
+        else this.byPeer.delete(peer);
+      });
     });
   }
 

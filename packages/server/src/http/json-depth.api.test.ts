@@ -74,6 +74,18 @@ describe.each(testEngines())("deeply nested JSON on %s", (engine) => {
     expect(past.body.message).toMatch(TOO_DEEP);
   });
 
+  it("refuses a gateway body nested 100,000 deep whatever content type it claims", async () => {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
+      const response = await fetch(`${server.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${server.adminKey}`, "content-type": type },
+        body: `{"model":"x","messages":[{"role":"user","content":"hi"}],"metadata":${nestedArrayJson(100_000)}}`,
+      });
+      expect(response.status).toBe(400);
+      expect((await response.json()).message).toMatch(TOO_DEEP);
+    }
+  });
+
   it("takes a draft nested about 20 deep, and publishes and diffs it", async () => {
     const name = "nested/draft";
     expect((await server.call("POST", "/api/v1/prompts", { name, type: "text" })).status).toBe(201);

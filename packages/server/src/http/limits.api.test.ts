@@ -186,6 +186,8 @@ describe("failed authentication", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ apiKey: "pl_not_a_real_key_0123456789" }),
       }).then((r) => r.status);
+    // Asking whether one is signed in (every page load of the web UI) is no failed sign-in.
+    for (let i = 0; i < 5; i++) expect((await fetch(`${s.url}/api/v1/session`)).status).toBe(401);
     expect([await signIn(), await signIn(), await signIn()]).toEqual([401, 401, 429]);
   });
 });
@@ -227,7 +229,7 @@ describe("connection and stream limits", () => {
   });
 
   it("answers connections past the cap with 503 and Retry-After, while health checks still answer", async () => {
-    const s = await start(undefined, { maxConnections: 16 });
+    const s = await start(undefined, { maxConnections: 16, maxConnectionsPerAddress: 100 });
     for (let i = 0; i < 16; i++) sockets.push((await rawConnection(s, "")).socket);
     const over = await rawConnection(
       s,
@@ -246,6 +248,37 @@ describe("connection and stream limits", () => {
       .poll(() => metric(s, 'promptline_limit_refusals_total{limit="connections"}'))
       .toBeGreaterThanOrEqual(1);
     expect(await metric(s, "promptline_max_connections")).toBe(16);
+  });
+});
+
+describe("shares of the connection cap", () => {
+  it("closes a peer's connections past its share at once, while other peers still connect", async () => {
+    const s = await start(undefined, { maxConnectionsPerAddress: 3 });
+    const held = [];
+    for (let i = 0; i < 3; i++)
+      held.push(await rawConnection(s, "GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+    sockets.push(...held.map((c) => c.socket));
+    const extra = await rawConnection(s, "");
+    sockets.push(extra.socket);
+    await expect.poll(() => extra.closed()).toBe(true);
+    const other = connect({ port: s.port, host: "127.0.0.1", localAddress: "127.0.0.2" });
+    sockets.push(other);
+    const answer = await new Promise<string>((resolve, reject) => {
+      other.once("error", reject);
+      other.once("data", (chunk) => resolve(chunk.toString()));
+      other.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 200/);
+    expect(held.every((c) => !c.closed())).toBe(true);
+  });
+
+  it("lets one key's streams take at most half the connections, whatever its stream setting", async () => {
+    const s = await start(undefined, { maxConnections: 16, maxConnectionsPerAddress: 100 });
+    const auth = { authorization: `Bearer ${s.adminKey}` };
+    for (let i = 0; i < 8; i++) feeds.push(await openSse(`${s.url}/api/v1/changes`, auth));
+    const ninth = await fetch(`${s.url}/api/v1/changes`, { headers: auth });
+    expect(ninth.status).toBe(429);
+    expect((await ninth.json()).message).toMatch(/8 open streams/);
   });
 });
 

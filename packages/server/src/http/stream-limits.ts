@@ -5,26 +5,36 @@ const RETRY_AFTER_SECONDS = 30;
 
 /**
  * Caps the long-lived streams (the change feed) one API key and one client address may hold
- * open, so no single caller can use up the server's connections.
+ * open, so no single caller can use up the server's connections; each at most half the
+ * connection cap, and all streams together three quarters of it, so ordinary requests always
+ * find room.
  */
 export class StreamLimits {
   private readonly byKey = new Map<string, number>();
   private readonly byAddress = new Map<string, number>();
+  private readonly perKey: number;
+  private readonly perAddress: number;
+  private readonly total: number;
+  private open = 0;
   refused = 0;
 
-  constructor(
-    private readonly perKey: number,
-    private readonly perAddress: number,
-  ) {}
+  constructor(settings: { perKey: number; perAddress: number; maxConnections: number }) {
+    const half = Math.max(1, Math.floor(settings.maxConnections / 2));
+    this.perKey = Math.min(settings.perKey, half);
+    this.perAddress = Math.min(settings.perAddress, half);
+    this.total = Math.max(1, Math.floor((settings.maxConnections * 3) / 4));
+  }
 
   /** Takes a place for a stream, or throws RateLimited naming the limit; returns its release. */
   acquire(key: string, address: string): () => void {
     const refusal =
-      (this.byKey.get(key) ?? 0) >= this.perKey
-        ? `this API key already holds ${this.perKey} open streams (PROMPTLINE_MAX_STREAMS_PER_KEY)`
-        : (this.byAddress.get(address) ?? 0) >= this.perAddress
-          ? `your address already holds ${this.perAddress} open streams (PROMPTLINE_MAX_STREAMS_PER_ADDRESS)`
-          : undefined;
+      this.open >= this.total
+        ? `the server holds its maximum of ${this.total} open streams (three quarters of PROMPTLINE_MAX_CONNECTIONS)`
+        : (this.byKey.get(key) ?? 0) >= this.perKey
+          ? `this API key already holds ${this.perKey} open streams (PROMPTLINE_MAX_STREAMS_PER_KEY)`
+          : (this.byAddress.get(address) ?? 0) >= this.perAddress
+            ? `your address already holds ${this.perAddress} open streams (PROMPTLINE_MAX_STREAMS_PER_ADDRESS)`
+            : undefined;
     if (refusal) {
       this.refused++;
       throw new RateLimited(
@@ -34,12 +44,14 @@ export class StreamLimits {
     }
     add(this.byKey, key, 1);
     add(this.byAddress, address, 1);
+    this.open++;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       add(this.byKey, key, -1);
       add(this.byAddress, address, -1);
+      this.open--;
     };
   }
 }
