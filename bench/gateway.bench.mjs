@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  addLocalProvider,
   adminApi,
   describeOthers,
   load,
@@ -32,14 +33,7 @@ const QUESTION = "I was charged twice for order 1234 on Monday. Can you refund t
 
 async function seed(url, upstreamUrl) {
   const api = (method, path, body) => adminApi(url, ADMIN_KEY, method, path, body);
-  await api("POST", "/api/v1/providers", {
-    name: "local",
-    kind: "openai",
-    baseUrl: `${upstreamUrl}/v1`,
-    apiKey: "sk-bench",
-    maxRetries: 0,
-    timeoutMs: 10_000,
-  });
+  await addLocalProvider(api, upstreamUrl);
   await api("POST", "/api/v1/prompts", { name: NAME, type: "chat" });
   const path = `/api/v1/prompts/${encodeURIComponent(NAME)}`;
   await api("POST", `${path}/versions`, {

@@ -158,6 +158,18 @@ export async function adminApi(url, key, method, path, body) {
 }
 
 /** The server's /metrics text (Prometheus format), read with an admin key. */
+/** The provider connection "local" to a bench upstream (OpenAI-compatible, on loopback). */
+export function addLocalProvider(api, upstreamUrl) {
+  return api("POST", "/api/v1/providers", {
+    name: "local",
+    kind: "openai",
+    baseUrl: `${upstreamUrl}/v1`,
+    apiKey: "sk-bench",
+    maxRetries: 0,
+    timeoutMs: 10_000,
+  });
+}
+
 export async function readMetrics(url, key) {
   const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } });
   if (!response.ok) throw new Error(`GET /metrics: ${response.status} ${await response.text()}`);

@@ -18,6 +18,7 @@ import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  addLocalProvider,
   adminApi,
   callWorker,
   describeOthers,
@@ -65,14 +66,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A provider on the local upstream, the prompts the mix uses, and a viewer key for clients. */
 async function seed(url, upstreamUrl) {
   const api = (method, path, body) => adminApi(url, ADMIN_KEY, method, path, body);
-  await api("POST", "/api/v1/providers", {
-    name: "local",
-    kind: "openai",
-    baseUrl: `${upstreamUrl}/v1`,
-    apiKey: "sk-bench",
-    maxRetries: 0,
-    timeoutMs: 10_000,
-  });
+  await addLocalProvider(api, upstreamUrl);
   const chat = {
     type: "chat",
     messages: [{ role: "system", content: "You are a refund agent for {{company}}." }],

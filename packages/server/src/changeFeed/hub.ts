@@ -1,6 +1,6 @@
 import { type ChangeEvent, FEED_EVENT_TYPES } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
-import { type EventRecord, listEventsAfter, listLatestEvents } from "../event/store.js";
+import { type EventRecord, listEvents } from "../event/store.js";
 import type { ResolveService } from "../resolve/service.js";
 
 const BATCH = 500;
@@ -78,12 +78,10 @@ class ProjectFeed {
   /** The latest events, and the id before them (one more row tells whether anything precedes). */
   private async loadWindow(): Promise<void> {
     this.stats.logReads++;
-    const rows = await listLatestEvents(
-      this.ctx.engine.db,
-      this.projectId,
-      FEED_EVENT_TYPES,
-      RECENT + 1,
-    );
+    const rows = await listEvents(this.ctx.engine.db, this.projectId, FEED_EVENT_TYPES, {
+      limit: RECENT + 1,
+      newestFirst: true,
+    });
     const kept = rows.slice(0, RECENT).reverse();
     this.windowStart = rows[RECENT]?.id ?? 0;
     this.recent = await Promise.all(kept.map((row) => this.withPrompt(toChangeEvent(row))));
@@ -156,13 +154,10 @@ class ProjectFeed {
 
   private async readLog(afterId: number): Promise<ChangeEvent[]> {
     this.stats.logReads++;
-    const rows = await listEventsAfter(
-      this.ctx.engine.db,
-      this.projectId,
+    const rows = await listEvents(this.ctx.engine.db, this.projectId, FEED_EVENT_TYPES, {
       afterId,
-      FEED_EVENT_TYPES,
-      BATCH,
-    );
+      limit: BATCH,
+    });
     return Promise.all(rows.map((row) => this.withPrompt(toChangeEvent(row))));
   }
 

@@ -43,40 +43,24 @@ export interface EventRecord {
   createdAt: string;
 }
 
-/** A project's events after `afterId`, of the given types, oldest first. */
-export async function listEventsAfter(
+/**
+ * A project's events of the given types: after `afterId`, oldest first; or with `newestFirst`,
+ * the newest `limit` of them.
+ */
+export async function listEvents(
   db: Kysely<Database>,
   projectId: string,
-  afterId: number,
   types: readonly EventType[],
-  limit: number,
+  page: { afterId?: number; limit: number; newestFirst?: boolean },
 ): Promise<EventRecord[]> {
   const rows = await db
     .selectFrom("events")
     .selectAll()
     .where("project_id", "=", projectId)
-    .where("id", ">", afterId)
+    .where("id", ">", page.afterId ?? 0)
     .where("type", "in", types)
-    .orderBy("id")
-    .limit(limit)
-    .execute();
-  return rows.map(toEventRecord);
-}
-
-/** A project's newest `limit` events of the given types, newest first. */
-export async function listLatestEvents(
-  db: Kysely<Database>,
-  projectId: string,
-  types: readonly EventType[],
-  limit: number,
-): Promise<EventRecord[]> {
-  const rows = await db
-    .selectFrom("events")
-    .selectAll()
-    .where("project_id", "=", projectId)
-    .where("type", "in", types)
-    .orderBy("id", "desc")
-    .limit(limit)
+    .orderBy("id", page.newestFirst ? "desc" : "asc")
+    .limit(page.limit)
     .execute();
   return rows.map(toEventRecord);
 }

@@ -300,6 +300,29 @@ describe("access log", () => {
     expect(written).not.toContain("secret-term");
   });
 
+  it("names the key of prompt resolutions answered from memory too", async () => {
+    const { log, lines } = capturingLog();
+    const s = await start(undefined, { accessLog: "on" }, log);
+    await s.call("POST", "/api/v1/prompts", { name: "logged", type: "text" });
+    await s.call("POST", "/api/v1/prompts/logged/versions", {
+      commitMessage: "a",
+      content: { type: "text", text: "hi" },
+    });
+    await s.call("POST", "/api/v1/prompts/logged/deployments", {
+      environment: "production",
+      version: 1,
+    });
+    // The first resolution loads and caches; the second is answered before the framework.
+    for (let i = 0; i < 2; i++) {
+      expect((await s.call("GET", "/api/v1/client/prompts/logged?label=production")).status).toBe(
+        200,
+      );
+    }
+    const resolved = () => lines.filter((l) => l.path === "/api/v1/client/prompts/logged");
+    await expect.poll(() => resolved().length).toBe(2);
+    expect(resolved().map((l) => typeof l.keyId)).toEqual(["string", "string"]);
+  });
+
   it("is off unless asked for", async () => {
     const { log, lines } = capturingLog();
     const s = await start(undefined, {}, log);

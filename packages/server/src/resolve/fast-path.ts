@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { can } from "@promptline/core";
 import type { ApiKeyService } from "../apiKey/service.js";
-import { bearerKey } from "../http/auth.js";
+import { bearerKey, requestKeyIds } from "../http/auth.js";
 import type { ResolveService, Selector } from "./service.js";
 
 const PREFIX = "/api/v1/client/prompts/";
@@ -33,6 +33,7 @@ export function createResolveFastPath(apiKeys: ApiKeyService, resolver: ResolveS
     }
     const resolution = resolver.peek(principal.projectId, name, selector);
     if (!resolution) return false;
+    if (principal.keyId) requestKeyIds.set(req, principal.keyId);
     if (req.headers["if-none-match"] === resolution.etag) {
       res.writeHead(304, { etag: resolution.etag });
       res.end();
