@@ -24,14 +24,9 @@ export const AUDIT_EVENT_TYPES = [
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** The types whose subject is a prompt's name: what `prompt=` filters on. */
-export const PROMPT_EVENT_TYPES = [
-  "prompt.created",
-  "prompt.updated",
-  "draft.saved",
-  "version.published",
-  "label.deployed",
-  "label.rolled_back",
-] as const satisfies readonly AuditEventType[];
+export const PROMPT_EVENT_TYPES: readonly AuditEventType[] = AUDIT_EVENT_TYPES.filter((type) =>
+  /^(prompt|draft|version|label)\./.test(type),
+);
 
 const auditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES, {
   error: (issue) =>
