@@ -1,18 +1,9 @@
 import { createPatch, createTwoFilesPatch, diffArrays } from "diff";
 import type { PromptContent, PromptMessage } from "../prompt/content.js";
+import type { FieldChange } from "../version/api.js";
 import { canonicalJson } from "../version/canonical.js";
 
-export type ChangeKind = "added" | "removed" | "changed";
-
-/** One difference between two contents, addressed by a path such as `messages[1].content`. */
-export interface FieldChange {
-  path: string;
-  kind: ChangeKind;
-  before?: unknown;
-  after?: unknown;
-  /** Unified diff of a text field (message content, text prompt body). */
-  patch?: string;
-}
+export type ChangeKind = FieldChange["kind"];
 
 export interface ContentDiff {
   identical: boolean;

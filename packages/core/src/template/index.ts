@@ -1,4 +1,3 @@
-import Mustache from "mustache";
 import { Invalid } from "../errors/index.js";
 import type {
   ChatMessage,
@@ -8,6 +7,7 @@ import type {
 } from "../prompt/content.js";
 import { templatesOf } from "../prompt/templates.js";
 import { freezeData } from "./data.js";
+import { parseTokens } from "./parse.js";
 import { RenderBudget, renderWithin, type Token } from "./render.js";
 
 export { freezeData } from "./data.js";
@@ -19,50 +19,6 @@ export interface TemplateVariable {
   /** Used as a plain `{{name}}` outside any section (so it has to be given). */
   usedAsValue: boolean;
 }
-
-/**
- * Mustache's own cache keeps every template it ever parsed; drafts change on every save, so it
- * would only grow. This one keeps the most recently used templates, bounded in count and in
- * characters, so published versions (rendered on every gateway call) are parsed once.
- */
-class BoundedTemplateCache implements Mustache.TemplateCache {
-  // Mustache's typings say string; it stores parsed tokens. This cache never looks inside.
-  private readonly entries = new Map<string, string>();
-  private chars = 0;
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxChars: number,
-  ) {}
-
-  get(key: string): string | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: string, value: string): void {
-    if (key.length > this.maxChars / 4) return;
-    if (this.entries.has(key)) this.entries.delete(key);
-    else this.chars += key.length;
-    this.entries.set(key, value);
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;
-      this.entries.delete(oldest);
-      this.chars -= oldest.length;
-    }
-  }
-
-  clear(): void {
-    this.entries.clear();
-    this.chars = 0;
-  }
-}
-
-Mustache.templateCache = new BoundedTemplateCache(2000, 8_000_000);
 
 /** Rendering recurses once per section level: deeper nesting than this is refused up front. */
 export const MAX_SECTION_DEPTH = 16;
@@ -101,7 +57,7 @@ function checkStructure(tokens: Token[], path: string): void {
 function parseTemplate(template: string, path: string): Token[] {
   let tokens: Token[];
   try {
-    tokens = Mustache.parse(template) as Token[];
+    tokens = parseTokens(template);
   } catch (error) {
     throw new Invalid(
       `${path}: ${(error as Error).message} — close every '{{' with '}}' and every '{{#section}}' with '{{/section}}'`,

@@ -1,6 +1,7 @@
 import Mustache from "mustache";
 import { Invalid } from "../errors/index.js";
 import { DataContext, textOf } from "./data.js";
+import { parseTokens } from "./parse.js";
 
 /**
  * Work one compile may do: every section pass, text piece and lookup is a step, and a lookup one
@@ -98,9 +99,9 @@ class BudgetedWriter extends Mustache.Writer {
     super();
   }
 
-  // Through Mustache's shared (bounded) cache, so each template is parsed once.
-  override parse(template: string, tags?: Mustache.OpeningAndClosingTags): Token[] {
-    return Mustache.parse(template, tags) as Token[];
+  // Through promptline's shared (bounded) cache, so each template is parsed once.
+  override parse(template: string): Token[] {
+    return parseTokens(template);
   }
 
   override renderTokens(

@@ -3,7 +3,7 @@
  * label and rollout variant that produced it. These are the shapes traces are sent and read in.
  */
 import { z } from "zod";
-import { MAX_STORED_INT } from "../api/index.js";
+import { MAX_STORED_INT } from "../api/common.js";
 import { promptNameSchema } from "../prompt/name.js";
 
 /** Token counts are stored as 32-bit integers, as on PostgreSQL. */

@@ -1,18 +1,9 @@
 import { diffSentences } from "diff";
-import type { ContentDiff, FieldChange } from "../diff/index.js";
+import type { ContentDiff } from "../diff/index.js";
 import type { PromptContent } from "../prompt/content.js";
 import { extractVariables, placeholdersOf } from "../template/index.js";
-import { type BumpLevel, highestBump } from "./semver.js";
-
-export interface BumpReason {
-  level: BumpLevel;
-  reason: string;
-}
-
-export interface BumpSuggestion {
-  level: BumpLevel;
-  reasons: BumpReason[];
-}
+import type { BumpReason, BumpSuggestion, FieldChange } from "./api.js";
+import { highestBump } from "./semver.js";
 
 const MAJOR_CONFIG = new Set(["responseFormat"]);
 const MINOR_CONFIG = new Set(["provider", "model", "tools"]);

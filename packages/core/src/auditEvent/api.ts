@@ -1,7 +1,7 @@
 /** Request and response shapes for reading the audit log. */
 import { z } from "zod";
+import { timeQuerySchema, versionParamSchema } from "../api/common.js";
 import { promptNameSchema } from "../prompt/name.js";
-import { versionParamSchema } from "./index.js";
 
 /** Every kind of change the audit log records. */
 export const AUDIT_EVENT_TYPES = [
@@ -32,7 +32,6 @@ const auditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES, {
   error: (issue) =>
     `'${String(issue.input)}' is not an event type; use one of ${AUDIT_EVENT_TYPES.join(", ")}`,
 });
-const timeQuery = z.iso.datetime({ offset: true, message: "an ISO-8601 timestamp" });
 
 export const auditEventListQuerySchema = z
   .object({
@@ -56,8 +55,8 @@ export const auditEventListQuerySchema = z
       description:
         "Only events about this subject: a prompt or environment name, an API key id, a provider name or a model",
     }),
-    from: timeQuery.optional().meta({ description: "Events at or after this time" }),
-    to: timeQuery.optional().meta({ description: "Events before this time" }),
+    from: timeQuerySchema.optional().meta({ description: "Events at or after this time" }),
+    to: timeQuerySchema.optional().meta({ description: "Events before this time" }),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     before: versionParamSchema
       .optional()

@@ -1,0 +1,30 @@
+/**
+ * Field shapes every concept's request and response schemas share: timestamps, and the bounds of
+ * the integers storage keeps.
+ */
+import { z } from "zod";
+
+/** A timestamp in a response. */
+export const timestampSchema = z
+  .string()
+  .meta({ description: "ISO-8601 UTC timestamp", example: "2026-11-27T16:00:00.000Z" });
+
+/** A timestamp in a query string. */
+export const timeQuerySchema = z.iso.datetime({ offset: true, message: "an ISO-8601 timestamp" });
+
+/** Version numbers and ids are 32-bit integers in storage: larger ones cannot exist. */
+export const MAX_STORED_INT = 2_147_483_647;
+
+/** A version number in a JSON body or response. */
+export const versionNumberSchema = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_STORED_INT, `at most ${MAX_STORED_INT}`);
+
+/** A version number in a query string or path. */
+export const versionParamSchema = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(MAX_STORED_INT, `at most ${MAX_STORED_INT}`);

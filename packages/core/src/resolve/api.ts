@@ -1,0 +1,65 @@
+/** Request and response shapes of the client API: resolving and compiling a prompt. */
+import { z } from "zod";
+import { versionNumberSchema, versionParamSchema } from "../api/common.js";
+import {
+  chatMessageSchema,
+  promptContentSchema,
+  promptTypeSchema,
+  variableNameSchema,
+  variableTypeSchema,
+} from "../prompt/content.js";
+
+export const resolveQuerySchema = z
+  .object({
+    label: z.string().max(64).optional().meta({ description: "Defaults to production" }),
+    version: versionParamSchema.optional(),
+  })
+  .strict();
+export type ResolveQuery = z.infer<typeof resolveQuerySchema>;
+
+export const variableInfoSchema = z.object({
+  name: variableNameSchema,
+  type: variableTypeSchema.optional(),
+  required: z.boolean(),
+  default: z.unknown().optional(),
+  description: z.string().optional(),
+});
+export type VariableInfo = z.infer<typeof variableInfoSchema>;
+
+export const resolvedPromptSchema = z
+  .object({
+    name: z.string(),
+    version: versionNumberSchema,
+    semver: z.string(),
+    label: z.string().nullable(),
+    contentHash: z.string(),
+    content: promptContentSchema,
+    variables: z.array(variableInfoSchema),
+  })
+  .meta({ id: "ResolvedPrompt" });
+export type ResolvedPrompt = z.infer<typeof resolvedPromptSchema>;
+
+export const compileBodySchema = z
+  .object({
+    label: z.string().max(64).optional(),
+    version: versionNumberSchema.optional(),
+    variables: z.record(z.string(), z.unknown()).default({}),
+    placeholders: z.record(variableNameSchema, z.array(chatMessageSchema)).default({}),
+  })
+  .strict()
+  .meta({ id: "Compile" });
+export type CompileBody = z.infer<typeof compileBodySchema>;
+
+export const compiledPromptSchema = z
+  .object({
+    name: z.string(),
+    version: versionNumberSchema,
+    semver: z.string(),
+    label: z.string().nullable(),
+    type: promptTypeSchema,
+    messages: z.array(chatMessageSchema).optional(),
+    text: z.string().optional(),
+    config: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: "CompiledPrompt" });
+export type CompiledPromptResult = z.infer<typeof compiledPromptSchema>;
