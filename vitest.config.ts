@@ -10,6 +10,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@promptline\/core$/, replacement: src("core") },
+      { find: /^@promptline\/client$/, replacement: src("client") },
       { find: /^@promptline\/core\/template$/, replacement: src("core", "template/index.ts") },
       { find: /^@promptline\/core\/ids$/, replacement: src("core", "trace/ids.ts") },
       { find: /^@promptline\/server$/, replacement: src("server") },
@@ -23,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "suites",
-          include: ["packages/*/src/**/*.test.ts"],
+          include: ["packages/*/src/**/*.test.ts", "scripts/**/*.test.ts"],
           exclude: [SOAK, "**/node_modules/**"],
         },
       },

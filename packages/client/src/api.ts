@@ -1,0 +1,149 @@
+import type * as core from "@promptline/core";
+import type { z } from "zod";
+import type { Fetched, RequestOptions, Transport } from "./transport.js";
+
+/** What the server answers with a schema (output) and what a caller sends to it (input). */
+type Out<S extends z.ZodType> = z.output<S>;
+type In<S extends z.ZodType> = z.input<S>;
+type Items<S extends z.ZodType> = { items: Out<S>[] };
+type Call = Pick<RequestOptions, "signal">;
+
+/** Prompt names travel URL-encoded: support/refund-agent → support%2Frefund-agent. */
+export function promptPath(name: string, rest = ""): string {
+  return `/api/v1/prompts/${encodeURIComponent(name)}${rest}`;
+}
+
+/**
+ * The promptline API, one typed method per endpoint. Requests and answers are the types of the
+ * zod schemas the server validates with (from @promptline/core), so a change to a schema is a
+ * type error at every caller.
+ */
+export function createApi(http: Transport) {
+  const get = <T>(path: string, query?: object, call?: Call) =>
+    http.json<T>("GET", path, { ...call, ...(query && { query }) });
+  const post = <T>(path: string, body: unknown, call?: Call) =>
+    http.json<T>("POST", path, { ...call, body });
+  const patch = <T>(path: string, body: unknown) => http.json<T>("PATCH", path, { body });
+  const put = <T>(path: string, body: unknown) => http.json<T>("PUT", path, { body });
+  const remove = <T>(path: string) => http.json<T>("DELETE", path);
+  const encode = encodeURIComponent;
+
+  return {
+    prompts: {
+      list: (query: In<typeof core.promptListQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.promptListSchema>>("/api/v1/prompts", query, call),
+      create: (body: In<typeof core.createPromptBodySchema>) =>
+        post<Out<typeof core.promptDetailSchema>>("/api/v1/prompts", body),
+      get: (name: string, call?: Call) =>
+        get<Out<typeof core.promptDetailSchema>>(promptPath(name), undefined, call),
+      update: (name: string, body: In<typeof core.updatePromptBodySchema>) =>
+        patch<Out<typeof core.promptDetailSchema>>(promptPath(name), body),
+      saveDraft: (name: string, content: In<typeof core.promptContentSchema>) =>
+        put<Out<typeof core.promptDetailSchema>>(promptPath(name, "/draft"), content),
+      folders: (call?: Call) =>
+        get<Out<typeof core.folderListSchema>>("/api/v1/folders", undefined, call),
+    },
+    versions: {
+      publish: (name: string, body: In<typeof core.publishBodySchema>) =>
+        post<Out<typeof core.publishResultSchema>>(promptPath(name, "/versions"), body),
+      list: (name: string, call?: Call) =>
+        get<Out<typeof core.versionListSchema>>(promptPath(name, "/versions"), undefined, call),
+      get: (name: string, version: number, call?: Call) =>
+        get<Out<typeof core.versionSchema>>(
+          promptPath(name, `/versions/${version}`),
+          undefined,
+          call,
+        ),
+      draftBump: (name: string, call?: Call) =>
+        get<Out<typeof core.draftBumpSchema>>(promptPath(name, "/draft/bump"), undefined, call),
+      diff: (name: string, query: In<typeof core.diffQuerySchema>, call?: Call) =>
+        get<Out<typeof core.diffSchema>>(promptPath(name, "/diff"), query, call),
+    },
+    deployments: {
+      deploy: (name: string, body: In<typeof core.deployBodySchema>) =>
+        post<Out<typeof core.deploymentSchema>>(promptPath(name, "/deployments"), body),
+      rollback: (name: string, body: In<typeof core.rollbackBodySchema>) =>
+        post<Out<typeof core.deploymentSchema>>(promptPath(name, "/rollbacks"), body),
+      history: (
+        name: string,
+        query: In<typeof core.deploymentHistoryQuerySchema> = {},
+        call?: Call,
+      ) =>
+        get<Out<typeof core.deploymentListSchema>>(promptPath(name, "/deployments"), query, call),
+      labelAt: (name: string, query: In<typeof core.labelAtQuerySchema>, call?: Call) =>
+        get<Out<typeof core.labelAtSchema>>(promptPath(name, "/labels/at"), query, call),
+    },
+    environments: {
+      list: (call?: Call) =>
+        get<Items<typeof core.environmentSchema>>("/api/v1/environments", undefined, call),
+      create: (body: In<typeof core.createEnvironmentBodySchema>) =>
+        post<Out<typeof core.environmentSchema>>("/api/v1/environments", body),
+    },
+    apiKeys: {
+      list: (call?: Call) =>
+        get<Items<typeof core.apiKeySchema>>("/api/v1/api-keys", undefined, call),
+      create: (body: In<typeof core.createApiKeyBodySchema>) =>
+        post<Out<typeof core.createdApiKeySchema>>("/api/v1/api-keys", body),
+      revoke: (id: string) =>
+        remove<Out<typeof core.apiKeySchema>>(`/api/v1/api-keys/${encode(id)}`),
+    },
+    providers: {
+      list: (call?: Call) =>
+        get<Items<typeof core.providerSchema>>("/api/v1/providers", undefined, call),
+      create: (body: In<typeof core.createProviderBodySchema>) =>
+        post<Out<typeof core.providerSchema>>("/api/v1/providers", body),
+      get: (name: string, call?: Call) =>
+        get<Out<typeof core.providerSchema>>(`/api/v1/providers/${encode(name)}`, undefined, call),
+      update: (name: string, body: In<typeof core.updateProviderBodySchema>) =>
+        patch<Out<typeof core.providerSchema>>(`/api/v1/providers/${encode(name)}`, body),
+      remove: (name: string) => remove<void>(`/api/v1/providers/${encode(name)}`),
+    },
+    prices: {
+      list: (call?: Call) =>
+        get<Items<typeof core.modelPriceSchema>>("/api/v1/model-prices", undefined, call),
+      set: (model: string, body: In<typeof core.setModelPriceBodySchema>) =>
+        put<Out<typeof core.modelPriceSchema>>(`/api/v1/model-prices/${encode(model)}`, body),
+      remove: (model: string) => remove<void>(`/api/v1/model-prices/${encode(model)}`),
+    },
+    traces: {
+      ingest: (body: In<typeof core.ingestBodySchema>) =>
+        post<Out<typeof core.ingestResultSchema>>("/api/v1/traces", body),
+      list: (query: In<typeof core.traceListQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.traceListSchema>>("/api/v1/traces", query, call),
+      get: (id: string, call?: Call) =>
+        get<Out<typeof core.traceDetailSchema>>(`/api/v1/traces/${encode(id)}`, undefined, call),
+      score: (id: string, body: In<typeof core.scoreInputSchema>) =>
+        post<Out<typeof core.scoreSchema>>(`/api/v1/traces/${encode(id)}/scores`, body),
+      versionMetrics: (query: In<typeof core.metricsQuerySchema>, call?: Call) =>
+        get<Out<typeof core.versionMetricsSchema>>("/api/v1/metrics/versions", query, call),
+    },
+    events: {
+      list: (query: In<typeof core.auditEventListQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.auditEventListSchema>>("/api/v1/events", query, call),
+    },
+    session: {
+      signIn: (apiKey: string) =>
+        post<Out<typeof core.sessionSchema>>("/api/v1/session", { apiKey }),
+      current: (call?: Call) =>
+        get<Out<typeof core.sessionSchema>>("/api/v1/session", undefined, call),
+      signOut: () => remove<void>("/api/v1/session"),
+    },
+    client: {
+      /** Resolves a prompt by label or version; conditional when the last ETag is given. */
+      resolve: (
+        name: string,
+        query: In<typeof core.resolveQuerySchema>,
+        etag?: string | null,
+        options?: Pick<RequestOptions, "signal" | "retryable">,
+      ): Promise<Fetched<Out<typeof core.resolvedPromptSchema>>> =>
+        http.conditional(`/api/v1/client/prompts/${encode(name)}`, etag, { ...options, query }),
+      compile: (name: string, body: In<typeof core.compileBodySchema>) =>
+        post<Out<typeof core.compiledPromptSchema>>(
+          `/api/v1/client/prompts/${encode(name)}/compile`,
+          body,
+        ),
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;
