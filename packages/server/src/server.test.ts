@@ -81,9 +81,9 @@ describe.each(testEngines())("first start on %s", (engine) => {
     const first = await startServer(config, silent);
     const key = first.generatedAdminKey;
     expect(key).toMatch(/^pl_/);
-    const rows = await first.services.engine.db.selectFrom("api_keys").selectAll().execute();
+    const rows = await first.services.engine.db.selectFrom("apiKeys").selectAll().execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]?.key_hash).toBe(hashApiKey(key ?? ""));
+    expect(rows[0]?.keyHash).toBe(hashApiKey(key ?? ""));
     const envs = await fetch(`${first.url}/api/v1/environments`, {
       headers: { authorization: `Bearer ${key}` },
     });

@@ -1,28 +1,27 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import type { Redactor } from "@promptline/core";
 import { createRedactor } from "@promptline/core";
 import { type Logger, pino } from "pino";
 import { createApiKeyService } from "./apiKey/service.js";
+import { createApp, type Services } from "./app.js";
 import { FeedHub } from "./changeFeed/hub.js";
 import { type Config, ConfigError } from "./config.js";
 import { createContext, type ServiceContext } from "./context.js";
 import { createDeploymentService } from "./deployment/service.js";
 import { createEnvironmentService } from "./environment/service.js";
 import { createGatewayService } from "./gateway/service.js";
-import { AccessLog, pathOf } from "./http/access-log.js";
-import { createApp, type Services } from "./http/app.js";
-import { requestKeyIds } from "./http/auth.js";
+import { AccessLog, logAccess } from "./http/access-log.js";
 import { AuthFailureThrottle } from "./http/auth-throttle.js";
 import { clientAddress } from "./http/client-address.js";
 import { ConnectionLimit } from "./http/connection-limit.js";
 import { StreamLimits } from "./http/stream-limits.js";
 import { UploadGate } from "./http/upload-gate.js";
 import { createLangfuseService } from "./langfuse/service.js";
-import { ServerMetrics } from "./metrics/index.js";
 import { createPriceService } from "./price/service.js";
 import { bootstrapDefaultProject } from "./project/service.js";
+import { ServerMetrics } from "./prometheus/index.js";
 import { createPromptService } from "./prompt/service.js";
 import { createProviderService } from "./provider/service.js";
 import { createResolveFastPath } from "./resolve/fast-path.js";
@@ -61,26 +60,6 @@ function listenError(error: NodeJS.ErrnoException, config: Config): Error {
     default:
       return error;
   }
-}
-
-/** Records a request in the access log once its answer is sent (or the caller hung up). */
-function logAccess(
-  accessLog: AccessLog,
-  req: IncomingMessage,
-  res: ServerResponse,
-  addressOf: (req: IncomingMessage) => string,
-): void {
-  const started = performance.now();
-  res.once("close", () => {
-    accessLog.record({
-      method: req.method ?? "",
-      path: pathOf(req.url),
-      status: res.writableFinished ? res.statusCode : 499,
-      ms: Math.round((performance.now() - started) * 10) / 10,
-      keyId: requestKeyIds.get(req),
-      address: addressOf(req),
-    });
-  });
 }
 
 export interface ServiceSettings {

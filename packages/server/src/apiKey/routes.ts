@@ -1,5 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { apiKeySchema, createApiKeyBodySchema, createdApiKeySchema } from "@promptline/core";
+import {
+  apiKeyListSchema,
+  apiKeySchema,
+  createApiKeyBodySchema,
+  createdApiKeySchema,
+} from "@promptline/core";
 import { z } from "zod";
 import { type AppEnv, requires } from "../http/auth.js";
 import { json, jsonBody, problems, security } from "../http/openapi.js";
@@ -16,7 +21,7 @@ export function registerApiKeyRoutes(app: OpenAPIHono<AppEnv>, apiKeys: ApiKeySe
       security,
       summary: "The project's API keys (never the secrets)",
       middleware: [requires("apikey:manage")],
-      responses: { 200: json(z.object({ items: z.array(apiKeySchema) }), "Keys"), ...problems },
+      responses: { 200: json(apiKeyListSchema, "Keys"), ...problems },
     }),
     async (c) => c.json({ items: await apiKeys.listApiKeys(c.get("principal")) }, 200),
   );

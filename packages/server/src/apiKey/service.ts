@@ -12,15 +12,8 @@ import type { Kysely } from "kysely";
 import { InvalidatingCache } from "../cache/invalidating-cache.js";
 import { nowIso, type ServiceContext } from "../context.js";
 import { type RecordEvent, writeWithEvents } from "../event/write.js";
-import type { Database } from "../storage/index.js";
-import {
-  type ApiKeyRecord,
-  findApiKey,
-  findApiKeyByHash,
-  insertApiKey,
-  listApiKeys,
-  markRevoked,
-} from "./store.js";
+import type { ApiKeyRow, Database } from "../storage/database.js";
+import { findApiKey, findApiKeyByHash, insertApiKey, listApiKeys, markRevoked } from "./store.js";
 
 const KEY_PREFIX = "pl_";
 /** How much of a key lists show so people can tell keys apart: never enough to guess it. */
@@ -43,7 +36,7 @@ export function generateKeyPair(): { publicKey: string; secretKey: string } {
   };
 }
 
-export function newApiKeyRecord(
+export function newApiKey(
   ctx: ServiceContext,
   projectId: string,
   name: string,
@@ -51,14 +44,14 @@ export function newApiKeyRecord(
   key: string,
   actor: string,
   publicKey: string | null = null,
-): ApiKeyRecord {
+): ApiKeyRow {
   return {
     id: ctx.newId(),
     projectId,
     name,
     role,
     keyHash: hashApiKey(key),
-    prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
+    keyPrefix: key.slice(0, SHOWN_PREFIX_LENGTH),
     publicKey,
     createdAt: nowIso(ctx),
     createdBy: actor,
@@ -70,25 +63,26 @@ export function newApiKeyRecord(
 export async function storeApiKey(
   db: Kysely<Database>,
   record: RecordEvent,
-  key: ApiKeyRecord,
+  key: ApiKeyRow,
 ): Promise<void> {
   await insertApiKey(db, key);
   await record({
     projectId: key.projectId,
     type: "apikey.created",
     subject: key.id,
-    payload: { name: key.name, role: key.role, prefix: key.prefix },
+    payload: { name: key.name, role: key.role, prefix: key.keyPrefix },
     actor: key.createdBy,
     at: key.createdAt,
   });
 }
 
-function toApi(k: ApiKeyRecord): ApiKey {
+/** A key as the API shows it: never its hash. */
+function presentApiKey(k: ApiKeyRow): ApiKey {
   return {
     id: k.id,
     name: k.name,
     role: k.role,
-    prefix: k.prefix,
+    prefix: k.keyPrefix,
     publicKey: k.publicKey,
     createdAt: k.createdAt,
     createdBy: k.createdBy,
@@ -142,7 +136,7 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
     async createApiKey(principal, body) {
       const pair = body.kind === "langfuse" ? generateKeyPair() : undefined;
       const key = pair?.secretKey ?? generateApiKey();
-      const record = newApiKeyRecord(
+      const row = newApiKey(
         ctx,
         principal.projectId,
         body.name,
@@ -151,18 +145,18 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
         principal.actor,
         pair?.publicKey ?? null,
       );
-      await writeWithEvents(ctx, (trx, recordEvent) => storeApiKey(trx, recordEvent, record));
-      return { ...toApi(record), key };
+      await writeWithEvents(ctx, (trx, record) => storeApiKey(trx, record, row));
+      return { ...presentApiKey(row), key };
     },
 
     async listApiKeys(principal) {
-      return (await listApiKeys(db, principal.projectId)).map(toApi);
+      return (await listApiKeys(db, principal.projectId)).map(presentApiKey);
     },
 
     async revokeApiKey(principal, id) {
       const key = await findApiKey(db, principal.projectId, id);
       if (!key) throw new NotFound(`no API key with id '${id}' in this project`);
-      if (key.revokedAt) return toApi(key);
+      if (key.revokedAt) return presentApiKey(key);
       const at = nowIso(ctx);
       await writeWithEvents(ctx, async (trx, record) => {
         await markRevoked(trx, id, at);
@@ -175,7 +169,7 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
           at,
         });
       });
-      return toApi({ ...key, revokedAt: at });
+      return presentApiKey({ ...key, revokedAt: at });
     },
 
     async authenticate(secret, publicKey) {
@@ -196,16 +190,16 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
     const known =
       principals.get(hash, "") ??
       (await principals.load(hash, "", async () => {
-        const record = await findApiKeyByHash(db, hash);
-        if (!record || record.revokedAt) return null;
+        const key = await findApiKeyByHash(db, hash);
+        if (!key || key.revokedAt) return null;
         return {
           principal: {
-            projectId: record.projectId,
-            role: record.role,
-            actor: `apikey:${record.name}`,
-            keyId: record.id,
+            projectId: key.projectId,
+            role: key.role,
+            actor: `apikey:${key.name}`,
+            keyId: key.id,
           },
-          publicKey: record.publicKey,
+          publicKey: key.publicKey,
         };
       }));
     // A pair's secret counts only together with its own public key.

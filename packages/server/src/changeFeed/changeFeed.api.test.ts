@@ -1,11 +1,12 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
-  enc,
+  createTextPrompt,
   freshDatabase,
   startTestServer,
   type TestServer,
   testEngines,
+  uniqueName,
 } from "../test-support/harness.js";
 import { openSse, type SseConnection } from "../test-support/sse.js";
 
@@ -15,9 +16,6 @@ interface Event {
   name: string;
   payload: Record<string, unknown>;
 }
-
-const name = "feed/agent";
-const path = `/api/v1/prompts/${enc(name)}`;
 
 async function subscribe(server: TestServer, headers: Record<string, string> = {}, query = "") {
   const connection = await openSse(`${server.url}/api/v1/changes${query}`, {
@@ -31,20 +29,28 @@ async function subscribe(server: TestServer, headers: Record<string, string> = {
 describe.each(testEngines())("change feed on %s", (engine) => {
   let server: TestServer;
   const open: SseConnection[] = [];
+  /** Each test's own prompt, with versions 1 and 2 published. */
+  let name: string;
+  let path: string;
+  const publish = (text: string) =>
+    server.call("POST", `${path}/versions`, {
+      commitMessage: text,
+      content: { type: "text", text },
+    });
+
   beforeAll(async () => {
     server = await startTestServer(engine, undefined, { feedHeartbeatSeconds: 0.2 });
-    await server.call("POST", "/api/v1/prompts", { name, type: "text" });
-    for (const text of ["a", "b"]) {
-      await server.call("POST", `${path}/versions`, {
-        commitMessage: text,
-        content: { type: "text", text },
-      });
-    }
   });
-  afterAll(async () => {
-    for (const c of open) c.close();
-    await server?.stop();
+  beforeEach(async () => {
+    name = uniqueName("feed/agent");
+    path = await createTextPrompt(server, name, ["a", "b"]);
   });
+  afterEach(async () => {
+    for (const c of open.splice(0)) c.close();
+    // The next test subscribes as the first subscriber would, not to a feed this one kept alive.
+    await expect.poll(() => server.services.feed.stats.streams).toBe(0);
+  });
+  afterAll(() => server?.stop());
 
   it("pushes new versions, deploys and rollbacks as they happen, with increasing ids", async () => {
     const feed = await subscribe(server);
@@ -52,10 +58,7 @@ describe.each(testEngines())("change feed on %s", (engine) => {
     await server.call("POST", `${path}/deployments`, { environment: "production", version: 1 });
     await server.call("POST", `${path}/deployments`, { environment: "production", version: 2 });
     await server.call("POST", `${path}/rollbacks`, { environment: "production", reason: "bad" });
-    await server.call("POST", `${path}/versions`, {
-      commitMessage: "c",
-      content: { type: "text", text: "c" },
-    });
+    await publish("c");
     await expect.poll(() => feed.events<Event>().length).toBe(4);
     const events = feed.events<Event>();
     expect(events.map((e) => e.type)).toEqual([
@@ -74,6 +77,7 @@ describe.each(testEngines())("change feed on %s", (engine) => {
   });
 
   it("resumes after Last-Event-ID without losing or repeating events", async () => {
+    await publish("c");
     const first = await subscribe(server);
     await server.call("POST", `${path}/deployments`, { environment: "staging", version: 1 });
     await expect.poll(() => first.events<Event>().length).toBe(1);
@@ -100,6 +104,7 @@ describe.each(testEngines())("change feed on %s", (engine) => {
   });
 
   it("delivers every one of many concurrent moves, in commit order", async () => {
+    await publish("c");
     const feed = await subscribe(server);
     open.push(feed);
     await Promise.all(
@@ -172,13 +177,7 @@ describe.each(testEngines())("a change feed far behind on %s", (engine) => {
     const server = await startTestServer(engine);
     const open: SseConnection[] = [];
     try {
-      await server.call("POST", "/api/v1/prompts", { name, type: "text" });
-      for (const text of ["a", "b"]) {
-        await server.call("POST", `${path}/versions`, {
-          commitMessage: text,
-          content: { type: "text", text },
-        });
-      }
+      const path = await createTextPrompt(server, uniqueName("feed/agent"), ["a", "b"]);
       // More feed events than the server keeps.
       for (let i = 0; i < 26; i++) {
         await Promise.all(
@@ -224,11 +223,7 @@ describe.runIf(testEngines().includes("postgres"))("change feed across instances
     const database = await freshDatabase("postgres");
     const server = await startTestServer("postgres", database);
     try {
-      await server.call("POST", "/api/v1/prompts", { name, type: "text" });
-      await server.call("POST", `${path}/versions`, {
-        commitMessage: "a",
-        content: { type: "text", text: "a" },
-      });
+      const path = await createTextPrompt(server, uniqueName("feed/agent"), ["a"]);
       const feed = await subscribe(server);
       const admin = new pg.Client({ connectionString: database.databaseUrl });
       await admin.connect();
@@ -269,11 +264,7 @@ describe.runIf(testEngines().includes("postgres"))("change feed across instances
     const a = await startTestServer("postgres", database);
     const b = await startTestServer("postgres", database);
     try {
-      await a.call("POST", "/api/v1/prompts", { name, type: "text" });
-      await a.call("POST", `${path}/versions`, {
-        commitMessage: "a",
-        content: { type: "text", text: "a" },
-      });
+      const path = await createTextPrompt(a, uniqueName("feed/agent"), ["a"]);
       const feed = await subscribe(b);
       await a.call("POST", `${path}/deployments`, { environment: "production", version: 1 });
       await expect.poll(() => feed.events<Event>().map((e) => e.type)).toEqual(["label.deployed"]);

@@ -1,6 +1,6 @@
 import { type ChangeEvent, FEED_EVENT_TYPES } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
-import { type EventRecord, listEvents } from "../event/store.js";
+import { type LoggedEvent, listEvents } from "../event/store.js";
 import type { ResolveService } from "../resolve/service.js";
 
 const BATCH = 500;
@@ -28,7 +28,8 @@ export interface FeedStats {
   streams: number;
 }
 
-function toChangeEvent(e: EventRecord): ChangeEvent {
+/** The feed names the subject (always a prompt) `name`. */
+function feedEvent(e: LoggedEvent): ChangeEvent {
   return {
     id: e.id,
     type: e.type as ChangeEvent["type"],
@@ -84,7 +85,7 @@ class ProjectFeed {
     });
     const kept = rows.slice(0, RECENT).reverse();
     this.windowStart = rows[RECENT]?.id ?? 0;
-    this.recent = await Promise.all(kept.map((row) => this.withPrompt(toChangeEvent(row))));
+    this.recent = await Promise.all(kept.map((row) => this.withPrompt(feedEvent(row))));
     this.latestId = this.recent.at(-1)?.id ?? 0;
   }
 
@@ -158,7 +159,7 @@ class ProjectFeed {
       afterId,
       limit: BATCH,
     });
-    return Promise.all(rows.map((row) => this.withPrompt(toChangeEvent(row))));
+    return Promise.all(rows.map((row) => this.withPrompt(feedEvent(row))));
   }
 
   /** Attaches the version a move or publish made current: a thousand clients need not ask. */

@@ -1,18 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enc, startTestServer, type TestServer, testEngines } from "../test-support/harness.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  createTextPrompt,
+  enc,
+  startTestServer,
+  type TestServer,
+  testEngines,
+  uniqueName,
+} from "../test-support/harness.js";
 
 describe.each(testEngines())("deploy and rollback on %s", (engine) => {
   let server: TestServer;
-  const name = "billing/invoice-explainer";
-  const path = `/api/v1/prompts/${enc(name)}`;
-
-  async function publish(text: string) {
-    const { body } = await server.call("POST", `${path}/versions`, {
-      commitMessage: text,
-      content: { type: "text", text },
-    });
-    return body.version as number;
-  }
+  /** Each test's own prompt, with versions 1-3 published and no label moved yet. */
+  let name: string;
+  let path: string;
 
   const deploy = (version: number, environment = "production", reason?: string) =>
     server.call("POST", `${path}/deployments`, { environment, version, ...(reason && { reason }) });
@@ -23,8 +23,10 @@ describe.each(testEngines())("deploy and rollback on %s", (engine) => {
 
   beforeAll(async () => {
     server = await startTestServer(engine);
-    await server.call("POST", "/api/v1/prompts", { name, type: "text" });
-    for (const text of ["one", "two", "three"]) await publish(text);
+  });
+  beforeEach(async () => {
+    name = uniqueName("billing/invoice-explainer");
+    path = await createTextPrompt(server, name, ["one", "two", "three"]);
   });
   afterAll(() => server?.stop());
 
@@ -46,6 +48,7 @@ describe.each(testEngines())("deploy and rollback on %s", (engine) => {
   });
 
   it("rollback restores the label's previous version, and rollbacks stack", async () => {
+    for (const version of [1, 2, 3]) await deploy(version);
     const first = await rollback({ reason: "v3 hallucinates" });
     expect(first.body).toMatchObject({
       kind: "rollback",
@@ -63,12 +66,18 @@ describe.each(testEngines())("deploy and rollback on %s", (engine) => {
   });
 
   it("rolls back to a named version", async () => {
+    await deploy(3);
+    await deploy(1);
     const { body } = await rollback({ toVersion: 3 });
     expect(body).toMatchObject({ kind: "rollback", fromVersion: 1, toVersion: 3, revertsId: null });
     expect(await served()).toBe(3);
   });
 
   it("serves label history newest first and answers which version served at a time", async () => {
+    for (const version of [1, 2, 3]) await deploy(version);
+    await rollback();
+    await rollback();
+    await rollback({ toVersion: 3 });
     const { body } = await server.call("GET", `${path}/deployments?environment=production`);
     const moves = body.items.map(
       (m: { kind: string; toVersion: number }) => `${m.kind}:${m.toVersion}`,

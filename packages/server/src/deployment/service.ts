@@ -16,33 +16,15 @@ import { nowIso, type ServiceContext } from "../context.js";
 import type { EnvironmentService } from "../environment/service.js";
 import { writeWithEvents } from "../event/write.js";
 import type { PromptService } from "../prompt/service.js";
-import type { PromptRecord } from "../prompt/store.js";
-import type { Database } from "../storage/index.js";
+import type { Database, DeploymentRow, NewDeployment, PromptRow } from "../storage/database.js";
 import { requireVersion } from "../version/service.js";
-import {
-  currentLabel,
-  type DeploymentRecord,
-  listMoves,
-  moveAt,
-  type NewDeployment,
-  recordMove,
-} from "./store.js";
+import { currentLabel, listMoves, moveAt, recordMove } from "./store.js";
 
 const ALL = Number.MAX_SAFE_INTEGER;
 
-function toApi(name: string, d: DeploymentRecord): Deployment {
-  return {
-    id: d.id,
-    name,
-    environment: d.environment,
-    kind: d.kind,
-    fromVersion: d.fromVersion,
-    toVersion: d.toVersion,
-    revertsId: d.revertsId,
-    actor: d.actor,
-    reason: d.reason,
-    createdAt: d.createdAt,
-  };
+/** A label move as the API shows it: named by the prompt's name. */
+function presentDeployment(name: string, { id, promptId, ...move }: DeploymentRow): Deployment {
+  return { id, name, ...move };
 }
 
 export interface DeploymentService {
@@ -68,7 +50,7 @@ export function createDeploymentService(
     principal: Principal,
     name: string,
     environment: string,
-  ): Promise<PromptRecord> {
+  ): Promise<PromptRow> {
     const env = await environments.requireEnvironment(principal.projectId, environment);
     const refusal = labelMoveRefusal(principal, env);
     if (refusal) throw new Forbidden(refusal);
@@ -78,7 +60,7 @@ export function createDeploymentService(
   /** Moves the label under the prompt's lock, so concurrent moves serialise and none is lost. */
   async function move(
     principal: Principal,
-    prompt: PromptRecord,
+    prompt: PromptRow,
     environment: string,
     plan: (
       trx: Kysely<Database>,
@@ -110,7 +92,7 @@ export function createDeploymentService(
       });
       return move;
     });
-    return toApi(prompt.name, recorded);
+    return presentDeployment(prompt.name, recorded);
   }
 
   return {
@@ -165,7 +147,7 @@ export function createDeploymentService(
       const prompt = await prompts.requirePrompt(principal.projectId, name);
       const moves = await listMoves(db, prompt.id, query);
       return {
-        items: moves.map((m) => toApi(name, m)),
+        items: moves.map((m) => presentDeployment(name, m)),
         nextCursor: moves.length === query.limit ? (moves.at(-1)?.id ?? null) : null,
       };
     },
@@ -180,7 +162,7 @@ export function createDeploymentService(
         environment,
         at: utc,
         version: last?.toVersion ?? null,
-        deployment: last ? toApi(name, last) : null,
+        deployment: last ? presentDeployment(name, last) : null,
       };
     },
   };

@@ -1,35 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database, DeploymentRow } from "../storage/database.js";
-
-export interface DeploymentRecord {
-  id: number;
-  promptId: string;
-  environment: string;
-  kind: "deploy" | "rollback";
-  fromVersion: number | null;
-  toVersion: number;
-  revertsId: number | null;
-  actor: string;
-  reason: string | null;
-  createdAt: string;
-}
-
-export type NewDeployment = Omit<DeploymentRecord, "id">;
-
-function toRecord(row: DeploymentRow): DeploymentRecord {
-  return {
-    id: row.id,
-    promptId: row.prompt_id,
-    environment: row.environment,
-    kind: row.kind as DeploymentRecord["kind"],
-    fromVersion: row.from_version,
-    toVersion: row.to_version,
-    revertsId: row.reverts_id,
-    actor: row.actor,
-    reason: row.reason,
-    createdAt: row.created_at,
-  };
-}
+import type { Database, DeploymentRow, NewDeployment } from "../storage/database.js";
 
 export async function currentLabel(
   db: Kysely<Database>,
@@ -39,7 +9,7 @@ export async function currentLabel(
   const row = await db
     .selectFrom("labels")
     .select("version")
-    .where("prompt_id", "=", promptId)
+    .where("promptId", "=", promptId)
     .where("environment", "=", environment)
     .executeTakeFirst();
   return row?.version;
@@ -49,37 +19,22 @@ export async function currentLabel(
 export async function recordMove(
   db: Kysely<Database>,
   move: NewDeployment,
-): Promise<DeploymentRecord> {
+): Promise<DeploymentRow> {
   await db
     .insertInto("labels")
     .values({
-      prompt_id: move.promptId,
+      promptId: move.promptId,
       environment: move.environment,
       version: move.toVersion,
-      updated_at: move.createdAt,
+      updatedAt: move.createdAt,
     })
     .onConflict((oc) =>
       oc
-        .columns(["prompt_id", "environment"])
-        .doUpdateSet({ version: move.toVersion, updated_at: move.createdAt }),
+        .columns(["promptId", "environment"])
+        .doUpdateSet({ version: move.toVersion, updatedAt: move.createdAt }),
     )
     .execute();
-  const row = await db
-    .insertInto("deployments")
-    .values({
-      prompt_id: move.promptId,
-      environment: move.environment,
-      kind: move.kind,
-      from_version: move.fromVersion,
-      to_version: move.toVersion,
-      reverts_id: move.revertsId,
-      actor: move.actor,
-      reason: move.reason,
-      created_at: move.createdAt,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toRecord(row);
+  return db.insertInto("deployments").values(move).returningAll().executeTakeFirstOrThrow();
 }
 
 export interface HistoryFilter {
@@ -93,12 +48,11 @@ export async function listMoves(
   db: Kysely<Database>,
   promptId: string,
   filter: HistoryFilter,
-): Promise<DeploymentRecord[]> {
-  let query = db.selectFrom("deployments").selectAll().where("prompt_id", "=", promptId);
+): Promise<DeploymentRow[]> {
+  let query = db.selectFrom("deployments").selectAll().where("promptId", "=", promptId);
   if (filter.environment) query = query.where("environment", "=", filter.environment);
   if (filter.before) query = query.where("id", "<", filter.before);
-  const rows = await query.orderBy("id", "desc").limit(filter.limit).execute();
-  return rows.map(toRecord);
+  return query.orderBy("id", "desc").limit(filter.limit).execute();
 }
 
 /** The last move of a label at or before `at`. */
@@ -107,16 +61,15 @@ export async function moveAt(
   promptId: string,
   environment: string,
   at: string,
-): Promise<DeploymentRecord | undefined> {
-  const row = await db
+): Promise<DeploymentRow | undefined> {
+  return db
     .selectFrom("deployments")
     .selectAll()
-    .where("prompt_id", "=", promptId)
+    .where("promptId", "=", promptId)
     .where("environment", "=", environment)
-    .where("created_at", "<=", at)
+    .where("createdAt", "<=", at)
     .orderBy("id", "desc")
     .executeTakeFirst();
-  return row && toRecord(row);
 }
 
 /** Moves of a prompt's labels made in [from, to), oldest first. */
@@ -125,14 +78,13 @@ export async function movesBetween(
   promptId: string,
   from: string,
   to: string,
-): Promise<DeploymentRecord[]> {
-  const rows = await db
+): Promise<DeploymentRow[]> {
+  return db
     .selectFrom("deployments")
     .selectAll()
-    .where("prompt_id", "=", promptId)
-    .where("created_at", ">=", from)
-    .where("created_at", "<", to)
+    .where("promptId", "=", promptId)
+    .where("createdAt", ">=", from)
+    .where("createdAt", "<", to)
     .orderBy("id")
     .execute();
-  return rows.map(toRecord);
 }

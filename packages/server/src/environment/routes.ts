@@ -1,6 +1,9 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { createEnvironmentBodySchema, environmentSchema } from "@promptline/core";
-import { z } from "zod";
+import {
+  createEnvironmentBodySchema,
+  environmentListSchema,
+  environmentSchema,
+} from "@promptline/core";
 import { type AppEnv, requires } from "../http/auth.js";
 import { json, jsonBody, problems, security } from "../http/openapi.js";
 import type { EnvironmentService } from "./service.js";
@@ -20,7 +23,7 @@ export function registerEnvironmentRoutes(
       summary: "The project's environments",
       middleware: [requires("prompt:read")],
       responses: {
-        200: json(z.object({ items: z.array(environmentSchema) }), "Environments"),
+        200: json(environmentListSchema, "Environments"),
         ...problems,
       },
     }),

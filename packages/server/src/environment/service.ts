@@ -7,14 +7,10 @@ import {
 } from "@promptline/core";
 import { nowIso, type ServiceContext } from "../context.js";
 import { createWithEvent } from "../event/write.js";
-import {
-  type EnvironmentRecord,
-  findEnvironment,
-  insertEnvironment,
-  listEnvironments,
-} from "./store.js";
+import type { EnvironmentRow } from "../storage/database.js";
+import { findEnvironment, insertEnvironment, listEnvironments } from "./store.js";
 
-function toApi(e: EnvironmentRecord): Environment {
+function presentEnvironment(e: EnvironmentRow): Environment {
   return { name: e.name, protected: e.protected, createdAt: e.createdAt, createdBy: e.createdBy };
 }
 
@@ -22,18 +18,18 @@ export interface EnvironmentService {
   listEnvironments(principal: Principal): Promise<Environment[]>;
   createEnvironment(principal: Principal, body: CreateEnvironmentBody): Promise<Environment>;
   /** The environment or a 404 that says how to create it. */
-  requireEnvironment(projectId: string, name: string): Promise<EnvironmentRecord>;
+  requireEnvironment(projectId: string, name: string): Promise<EnvironmentRow>;
 }
 
 export function createEnvironmentService(ctx: ServiceContext): EnvironmentService {
   const { db } = ctx.engine;
   return {
     async listEnvironments(principal) {
-      return (await listEnvironments(db, principal.projectId)).map(toApi);
+      return (await listEnvironments(db, principal.projectId)).map(presentEnvironment);
     },
 
     async createEnvironment(principal, body) {
-      const record: EnvironmentRecord = {
+      const env: EnvironmentRow = {
         id: ctx.newId(),
         projectId: principal.projectId,
         name: body.name,
@@ -43,30 +39,30 @@ export function createEnvironmentService(ctx: ServiceContext): EnvironmentServic
       };
       await createWithEvent(
         ctx,
-        (trx) => insertEnvironment(trx, record),
+        (trx) => insertEnvironment(trx, env),
         {
-          projectId: record.projectId,
+          projectId: env.projectId,
           type: "environment.created",
-          subject: record.name,
-          payload: { protected: record.protected },
+          subject: env.name,
+          payload: { protected: env.protected },
           actor: principal.actor,
-          at: record.createdAt,
+          at: env.createdAt,
         },
         `environment '${body.name}' already exists`,
       );
-      return toApi(record);
+      return presentEnvironment(env);
     },
 
     async requireEnvironment(projectId, name) {
-      const env = environmentNameSchema.safeParse(name).success
+      const found = environmentNameSchema.safeParse(name).success
         ? await findEnvironment(db, projectId, name)
         : undefined;
-      if (!env) {
+      if (!found) {
         throw new NotFound(
           `no environment named '${name}' — list them with GET /api/v1/environments or create it with POST /api/v1/environments`,
         );
       }
-      return env;
+      return found;
     },
   };
 }

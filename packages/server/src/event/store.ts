@@ -4,8 +4,8 @@ import {
   type AuditEventType,
   PROMPT_EVENT_TYPES,
 } from "@promptline/core";
-import type { Kysely, Selectable } from "kysely";
-import type { Database, EventTable } from "../storage/database.js";
+import type { Kysely } from "kysely";
+import type { Database, EventRow } from "../storage/database.js";
 
 /** The types are listed once, in core, where the audit log's API schema also reads them. */
 export type EventType = AuditEventType;
@@ -24,24 +24,20 @@ export async function appendEvent(db: Kysely<Database>, event: NewEvent): Promis
   await db
     .insertInto("events")
     .values({
-      project_id: event.projectId,
+      projectId: event.projectId,
       type: event.type,
       subject: event.subject,
-      payload: JSON.stringify(event.payload),
+      payload: event.payload,
       actor: event.actor,
-      created_at: event.at,
+      createdAt: event.at,
     })
     .execute();
 }
 
-export interface EventRecord {
-  id: number;
-  type: EventType;
-  subject: string;
-  payload: Record<string, unknown>;
-  actor: string;
-  createdAt: string;
-}
+/** An event as the log gives it out: the project is the one asked about. */
+export type LoggedEvent = Omit<EventRow, "projectId">;
+
+const LOGGED_COLUMNS = ["id", "type", "subject", "payload", "actor", "createdAt"] as const;
 
 /**
  * A project's events of the given types: after `afterId`, oldest first; or with `newestFirst`,
@@ -52,28 +48,16 @@ export async function listEvents(
   projectId: string,
   types: readonly EventType[],
   page: { afterId?: number; limit: number; newestFirst?: boolean },
-): Promise<EventRecord[]> {
-  const rows = await db
+): Promise<LoggedEvent[]> {
+  return db
     .selectFrom("events")
-    .selectAll()
-    .where("project_id", "=", projectId)
+    .select(LOGGED_COLUMNS)
+    .where("projectId", "=", projectId)
     .where("id", ">", page.afterId ?? 0)
     .where("type", "in", types)
     .orderBy("id", page.newestFirst ? "desc" : "asc")
     .limit(page.limit)
     .execute();
-  return rows.map(toEventRecord);
-}
-
-function toEventRecord(row: Selectable<EventTable>): EventRecord {
-  return {
-    id: row.id,
-    type: row.type as EventType,
-    subject: row.subject,
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
-    actor: row.actor,
-    createdAt: row.created_at,
-  };
 }
 
 /**
@@ -85,7 +69,7 @@ export async function listEventsNewestFirst(
   projectId: string,
   filter: AuditEventListQuery,
 ): Promise<AuditEventList> {
-  let query = db.selectFrom("events").selectAll().where("project_id", "=", projectId);
+  let query = db.selectFrom("events").select(LOGGED_COLUMNS).where("projectId", "=", projectId);
   if (filter.type !== undefined) query = query.where("type", "in", filter.type);
   if (filter.prompt !== undefined) {
     query = query.where("subject", "=", filter.prompt).where("type", "in", PROMPT_EVENT_TYPES);
@@ -94,16 +78,16 @@ export async function listEventsNewestFirst(
   if (filter.actor !== undefined) query = query.where("actor", "=", filter.actor);
   // Stored times are UTC ISO strings, which order as text; offsets in the query are normalised.
   if (filter.from !== undefined)
-    query = query.where("created_at", ">=", new Date(filter.from).toISOString());
+    query = query.where("createdAt", ">=", new Date(filter.from).toISOString());
   if (filter.to !== undefined)
-    query = query.where("created_at", "<", new Date(filter.to).toISOString());
+    query = query.where("createdAt", "<", new Date(filter.to).toISOString());
   if (filter.before !== undefined) query = query.where("id", "<", filter.before);
   // One row past the page tells whether there is a next one.
   const rows = await query
     .orderBy("id", "desc")
     .limit(filter.limit + 1)
     .execute();
-  const items = rows.slice(0, filter.limit).map(toEventRecord);
+  const items = rows.slice(0, filter.limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > filter.limit && last ? last.id : null };
 }

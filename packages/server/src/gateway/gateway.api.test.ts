@@ -2,7 +2,13 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeAnthropic } from "../test-support/fake-anthropic.js";
 import { type FakeUpstream, startFakeOpenAI } from "../test-support/fake-openai.js";
-import { enc, startTestServer, type TestServer, testEngines } from "../test-support/harness.js";
+import {
+  enc,
+  startTestServer,
+  type TestServer,
+  testEngines,
+  uniqueName,
+} from "../test-support/harness.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers loosely and assert on them
 type Loose = Record<string, any>;
@@ -35,6 +41,8 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
   let upstream: FakeUpstream;
   let anthropic: FakeUpstream;
   let openai: OpenAI;
+  /** The key of the `stale` connection, which the upstream refuses. */
+  const wrongKey = "sk-wrong-key-0123456789abcdefghij";
 
   beforeAll(async () => {
     server = await startTestServer(kind);
@@ -59,6 +67,17 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
           kind: "anthropic",
           baseUrl: anthropic.url,
           apiKey: "sk-ant-test-key-5678",
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await server.call("POST", "/api/v1/providers", {
+          name: "stale",
+          kind: "openai",
+          baseUrl: upstream.url,
+          apiKey: wrongKey,
+          maxRetries: 0,
         })
       ).status,
     ).toBe(201);
@@ -234,33 +253,34 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
   });
 
   it("shows the calls per version next to the deployments that changed it", async () => {
+    const name = uniqueName("support/counted-agent");
+    await publishAndDeploy(server, name, {
+      type: "chat",
+      messages: [{ role: "system", content: "Count me." }],
+      config: { provider: "local", model: "gpt-4o-mini" },
+    });
+    const ask = () =>
+      openai.chat.completions
+        .create({ model: `prompt:${name}`, messages: [{ role: "user", content: "hi" }] })
+        .catch((error: unknown) => error);
+    for (const _ of [1, 2, 3]) expect(await ask()).not.toBeInstanceOf(Error);
+    upstream.failNext(2, 503);
+    expect(await ask()).toBeInstanceOf(OpenAI.APIError);
     await server.services.traceWriter.flush();
     const metrics = await server.call<Loose>(
       "GET",
-      `/api/v1/metrics/versions?prompt=${enc("support/refund-agent")}&bucket=hour`,
+      `/api/v1/metrics/versions?prompt=${enc(name)}&bucket=hour`,
     );
     expect(metrics.status).toBe(200);
     expect(metrics.body.versions[0].version).toBe(1);
-    expect(metrics.body.versions[0].calls).toBeGreaterThanOrEqual(4);
-    expect(metrics.body.versions[0].errors).toBeGreaterThanOrEqual(1);
+    expect(metrics.body.versions[0].calls).toBe(4);
+    expect(metrics.body.versions[0].errors).toBe(1);
     expect(metrics.body.deployments).toEqual([
       expect.objectContaining({ environment: "production", kind: "deploy", toVersion: 1 }),
     ]);
   });
 
   it("never passes the connection's key on when the provider refuses it", async () => {
-    const wrongKey = "sk-wrong-key-0123456789abcdefghij";
-    expect(
-      (
-        await server.call("POST", "/api/v1/providers", {
-          name: "stale",
-          kind: "openai",
-          baseUrl: upstream.url,
-          apiKey: wrongKey,
-          maxRetries: 0,
-        })
-      ).status,
-    ).toBe(201);
     const refused = await openai.chat.completions
       .create({
         model: "gpt-4o",
@@ -282,7 +302,7 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
     expect(trace.error).not.toContain(wrongKey.slice(10, 18));
   });
 
-  it("stores a trace even when the caller's fields hold characters the database refuses", async () => {
+  it("stores a trace even when the caller's fields hold NUL characters, as U+FFFD", async () => {
     const { response } = await openai.chat.completions
       .create({
         model: "prompt:support/refund-agent",
@@ -293,8 +313,8 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
       })
       .withResponse();
     const trace = await traceOf(server, response.headers.get("x-promptline-trace-id") as string);
-    expect(trace.userId).toBe("userwith-nul");
-    expect(trace.input.at(-1)).toEqual({ role: "user", content: "nul \u0000 inside" });
+    expect(trace.userId).toBe("user\uFFFDwith-nul");
+    expect(trace.input.at(-1)).toEqual({ role: "user", content: "nul \uFFFD inside" });
   });
 
   it("runs the unpublished draft with @draft, traced without a version", async () => {

@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { requestKeyIds } from "./auth.js";
 
 export interface AccessEntry {
   method: string;
@@ -51,4 +53,24 @@ export function pathOf(url: string | undefined): string {
   const target = url ?? "/";
   const query = target.indexOf("?");
   return query < 0 ? target : target.slice(0, query);
+}
+
+/** Records a request in the access log once its answer is sent (or the caller hung up). */
+export function logAccess(
+  accessLog: AccessLog,
+  req: IncomingMessage,
+  res: ServerResponse,
+  addressOf: (req: IncomingMessage) => string,
+): void {
+  const started = performance.now();
+  res.once("close", () => {
+    accessLog.record({
+      method: req.method ?? "",
+      path: pathOf(req.url),
+      status: res.writableFinished ? res.statusCode : 499,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      keyId: requestKeyIds.get(req),
+      address: addressOf(req),
+    });
+  });
 }

@@ -51,13 +51,13 @@ describe.each(testEngines())("authorisation on %s", (engine) => {
     const listed = await server.call("GET", "/api/v1/api-keys");
     expect(JSON.stringify(listed.body)).not.toContain(created.body.key);
     const rows = await server.services.engine.db
-      .selectFrom("api_keys")
-      .select(["key_hash", "key_prefix"])
+      .selectFrom("apiKeys")
+      .select(["keyHash", "keyPrefix"])
       .execute();
     expect(
-      rows.some((r) => r.key_hash.includes(created.body.key) || created.body.key === r.key_hash),
+      rows.some((r) => r.keyHash.includes(created.body.key) || created.body.key === r.keyHash),
     ).toBe(false);
-    expect(rows.map((r) => r.key_prefix)).toContain(created.body.key.slice(0, 9));
+    expect(rows.map((r) => r.keyPrefix)).toContain(created.body.key.slice(0, 9));
   });
 
   it("a revoked key stops working at once", async () => {

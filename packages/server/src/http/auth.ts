@@ -3,8 +3,6 @@ import { can, Forbidden, type Permission, type Principal, Unauthorized } from "@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import type { ApiKeyService } from "../apiKey/service.js";
-import type { SessionService } from "../session/service.js";
 import type { AuthFailureThrottle } from "./auth-throttle.js";
 import { problem } from "./problem.js";
 
@@ -43,6 +41,19 @@ export const CLIENT_HEADER = "x-promptline-client";
 /** Opening and closing a session authenticate on their own. */
 export const SESSION_PATH = "/api/v1/session";
 
+/**
+ * Who is behind each kind of credential the API takes; each throws Unauthorized for a credential
+ * it does not know. Built by the composition from the API key and session services.
+ */
+export interface Principals {
+  /** An API key sent as `Authorization: Bearer <key>`. */
+  ofKey(key: string): Promise<Principal>;
+  /** A Langfuse-style key pair sent with Basic auth. */
+  ofKeyPair(publicKey: string, secretKey: string): Promise<Principal>;
+  /** The web UI's session cookie. */
+  ofSession(token: string): Promise<Principal>;
+}
+
 export interface AuthGuard {
   throttle: AuthFailureThrottle;
   addressOf(incoming: IncomingMessage): string;
@@ -54,7 +65,7 @@ export interface AuthGuard {
  * are counted per client address; past the allowance they are answered 429, and a refused
  * caller's connection is closed rather than its upload read.
  */
-export function authenticate(apiKeys: ApiKeyService, sessions: SessionService, guard: AuthGuard) {
+export function authenticate(principals: Principals, guard: AuthGuard) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const address = guard.addressOf(c.env.incoming);
     c.set("clientAddress", address);
@@ -69,7 +80,7 @@ export function authenticate(apiKeys: ApiKeyService, sessions: SessionService, g
     }
     let principal: Principal;
     try {
-      principal = await principalOf(c, apiKeys, sessions);
+      principal = await principalOf(c, principals);
     } catch (error) {
       if (!(error instanceof Unauthorized)) throw error;
       if (hasBody(c.env.incoming)) c.header("connection", "close");
@@ -103,11 +114,7 @@ function hasBody(incoming: IncomingMessage): boolean {
   );
 }
 
-async function principalOf(
-  c: Context<AppEnv>,
-  apiKeys: ApiKeyService,
-  sessions: SessionService,
-): Promise<Principal> {
+async function principalOf(c: Context<AppEnv>, principals: Principals): Promise<Principal> {
   const token = c.req.header("authorization") ? undefined : getCookie(c, SESSION_COOKIE);
   if (token) {
     const changes = c.req.method !== "GET" && c.req.method !== "HEAD";
@@ -116,8 +123,7 @@ async function principalOf(
         `requests that change something with a session cookie must carry the ${CLIENT_HEADER} header`,
       );
     }
-    const { expiresAt: _, ...principal } = await sessions.principalOf(token);
-    return principal;
+    return principals.ofSession(token);
   }
   const header = c.req.header("authorization");
   const key = bearerKey(header);
@@ -128,8 +134,8 @@ async function principalOf(
     );
   }
   return pair
-    ? apiKeys.authenticate(pair.secretKey, pair.publicKey)
-    : apiKeys.authenticate(key as string);
+    ? principals.ofKeyPair(pair.publicKey, pair.secretKey)
+    : principals.ofKey(key as string);
 }
 
 /** Refuses the request unless the principal's role grants the permission. */

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../storage/index.js";
 import { enc, startTestServer, type TestServer, testEngines } from "../test-support/harness.js";
-import { MAX_BODY_BYTES } from "./app.js";
+import { MAX_BODY_BYTES } from "./limits.js";
 
 const prompt = `/api/v1/prompts/${enc("support/agent")}`;
 
@@ -78,15 +78,9 @@ function malformed(valid: Record<string, unknown>): fc.Arbitrary<string> {
       return true;
     }
   });
-  // Values PostgreSQL cannot store: NUL characters in text, numbers beyond 32 bits.
+  // Numbers PostgreSQL cannot store (beyond 32 bits).
   const unstorable = fc
-    .tuple(
-      fc.constantFrom(...keys),
-      fc.oneof(
-        fc.string({ unit: "binary", maxLength: 20 }).map((text) => `${text}\u0000${text}`),
-        fc.integer({ min: 2 ** 31, max: Number.MAX_SAFE_INTEGER }),
-      ),
-    )
+    .tuple(fc.constantFrom(...keys), fc.integer({ min: 2 ** 31, max: Number.MAX_SAFE_INTEGER }))
     .map(([key, value]) => JSON.stringify({ ...valid, [key]: value }));
   return fc.oneof(unknownField, wrongType, notAnObject, notJson, unstorable);
 }
@@ -95,17 +89,17 @@ async function snapshot(server: TestServer): Promise<string> {
   const { db } = server.services.engine;
   const tables: Array<keyof Database> = [
     "projects",
-    "api_keys",
+    "apiKeys",
     "prompts",
-    "prompt_versions",
+    "promptVersions",
     "environments",
     "labels",
     "deployments",
     "events",
-    "provider_connections",
-    "model_prices",
+    "providerConnections",
+    "modelPrices",
     "traces",
-    "trace_scores",
+    "traceScores",
   ];
   const dump: Record<string, unknown> = {};
   for (const table of tables) dump[table] = await db.selectFrom(table).selectAll().execute();
@@ -151,7 +145,7 @@ describe.each(testEngines())("malformed input on %s", (engine) => {
     },
   );
 
-  it("answers reads with out-of-range numbers or NUL characters with 4xx, on both engines", async () => {
+  it("answers reads with out-of-range numbers or NUL characters in names with 4xx, on both engines", async () => {
     const client = `/api/v1/client/prompts/${enc("support/agent")}`;
     const paths = [
       `${prompt}/versions/99999999999`,
@@ -159,7 +153,6 @@ describe.each(testEngines())("malformed input on %s", (engine) => {
       `${prompt}/diff?from=1&to=99999999999`,
       `${prompt}/deployments?before=99999999999`,
       `${client}?label=prod%00`,
-      `/api/v1/prompts?q=a%00b`,
       `/api/v1/prompts/${enc("support/agent\u0000")}`,
     ];
     for (const path of paths) {

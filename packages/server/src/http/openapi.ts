@@ -1,6 +1,33 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { problemSchema, promptNameSchema } from "@promptline/core";
 import type { ZodType } from "zod";
 import { z } from "zod";
+import type { AppEnv } from "./auth.js";
+
+export const API_VERSION = "0.1.0";
+
+/** Serves the OpenAPI document of every route registered on `app` at `/openapi.json`. */
+export function documentApi(app: OpenAPIHono<AppEnv>): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", {
+    type: "http",
+    scheme: "basic",
+    description: "A Langfuse-style key pair: public key as user name, secret key as password",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "A promptline API key (pl_…)",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "promptline API",
+      version: API_VERSION,
+      description:
+        "Prompt registry: versions, environments, deployments and rollbacks (admin API), and prompt resolution (client API). Errors are problem objects {status, code, message, details}.",
+    },
+  });
+}
 
 /** Building blocks for route definitions, so each route states only what is its own. */
 export function jsonBody<T extends ZodType>(schema: T) {

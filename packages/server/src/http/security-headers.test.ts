@@ -1,5 +1,7 @@
+import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test-support/harness.js";
+import { apiSecurityHeaders } from "./security-headers.js";
 
 function expectPagePolicy(response: Response) {
   const csp = response.headers.get("content-security-policy") ?? "";
@@ -53,5 +55,24 @@ describe("security headers", () => {
         "default-src 'none'; frame-ancestors 'none'",
       );
     }
+  });
+});
+
+describe("the API's security headers", () => {
+  it("are added to raw answers, leaving any a handler set itself", async () => {
+    const app = new Hono();
+    app.use("*", apiSecurityHeaders);
+    app.get("/raw", () => new Response("data"));
+    app.get("/own", (c) =>
+      c.text("page", 200, { "content-security-policy": "default-src 'self'" }),
+    );
+    const raw = await app.request("/raw");
+    expect(raw.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    expect(raw.headers.get("x-content-type-options")).toBe("nosniff");
+    const own = await app.request("/own");
+    expect(own.headers.get("content-security-policy")).toBe("default-src 'self'");
+    expect(own.headers.get("referrer-policy")).toBe("no-referrer");
   });
 });

@@ -1,5 +1,10 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { modelNameSchema, modelPriceSchema, setModelPriceBodySchema } from "@promptline/core";
+import {
+  modelNameSchema,
+  modelPriceListSchema,
+  modelPriceSchema,
+  setModelPriceBodySchema,
+} from "@promptline/core";
 import { z } from "zod";
 import { type AppEnv, requires } from "../http/auth.js";
 import { json, jsonBody, problems, security } from "../http/openapi.js";
@@ -24,7 +29,7 @@ export function registerPriceRoutes(app: OpenAPIHono<AppEnv>, prices: PriceServi
       summary: "Prices used to turn token usage into cost: the project's own and the defaults",
       middleware: [requires("trace:read")],
       responses: {
-        200: json(z.object({ items: z.array(modelPriceSchema) }), "Prices, USD per million tokens"),
+        200: json(modelPriceListSchema, "Prices, USD per million tokens"),
         ...problems,
       },
     }),

@@ -6,17 +6,12 @@ export async function listModelPrices(
   db: Kysely<Database>,
   projectId: string,
 ): Promise<ModelPrice[]> {
-  const rows = await db
-    .selectFrom("model_prices")
-    .select(["model", "input_per_million", "output_per_million"])
-    .where("project_id", "=", projectId)
+  return db
+    .selectFrom("modelPrices")
+    .select(["model", "inputPerMillion", "outputPerMillion"])
+    .where("projectId", "=", projectId)
     .orderBy("model")
     .execute();
-  return rows.map((r) => ({
-    model: r.model,
-    inputPerMillion: r.input_per_million,
-    outputPerMillion: r.output_per_million,
-  }));
 }
 
 export async function upsertModelPrice(
@@ -26,15 +21,15 @@ export async function upsertModelPrice(
   change: { at: string; by: string },
 ): Promise<void> {
   const values = {
-    input_per_million: price.inputPerMillion,
-    output_per_million: price.outputPerMillion,
-    updated_at: change.at,
-    updated_by: change.by,
+    inputPerMillion: price.inputPerMillion,
+    outputPerMillion: price.outputPerMillion,
+    updatedAt: change.at,
+    updatedBy: change.by,
   };
   await db
-    .insertInto("model_prices")
-    .values({ project_id: projectId, model: price.model, ...values })
-    .onConflict((oc) => oc.columns(["project_id", "model"]).doUpdateSet(values))
+    .insertInto("modelPrices")
+    .values({ projectId, model: price.model, ...values })
+    .onConflict((oc) => oc.columns(["projectId", "model"]).doUpdateSet(values))
     .execute();
 }
 
@@ -44,8 +39,8 @@ export async function deleteModelPrice(
   model: string,
 ): Promise<number> {
   const result = await db
-    .deleteFrom("model_prices")
-    .where("project_id", "=", projectId)
+    .deleteFrom("modelPrices")
+    .where("projectId", "=", projectId)
     .where("model", "=", model)
     .executeTakeFirst();
   return Number(result.numDeletedRows);

@@ -1,10 +1,11 @@
 import { DEFAULT_ENVIRONMENTS } from "@promptline/core";
-import { generateApiKey, hashApiKey, newApiKeyRecord, storeApiKey } from "../apiKey/service.js";
+import { generateApiKey, hashApiKey, newApiKey, storeApiKey } from "../apiKey/service.js";
 import { findApiKeyByHash, findApiKeyByPublicKey } from "../apiKey/store.js";
 import { ConfigError } from "../config.js";
 import { nowIso, type ServiceContext } from "../context.js";
 import { insertEnvironment } from "../environment/store.js";
 import { writeWithEvents } from "../event/write.js";
+import { findProjectByName, insertProject } from "./store.js";
 
 export const DEFAULT_PROJECT = "default";
 const SYSTEM_ACTOR = "system";
@@ -16,12 +17,7 @@ export interface BootstrapResult {
 }
 
 async function findDefaultProject(ctx: ServiceContext): Promise<string | undefined> {
-  const row = await ctx.engine.db
-    .selectFrom("projects")
-    .select("id")
-    .where("name", "=", DEFAULT_PROJECT)
-    .executeTakeFirst();
-  return row?.id;
+  return (await findProjectByName(ctx.engine.db, DEFAULT_PROJECT))?.id;
 }
 
 /** Keys an operator sets for headless start-up: an admin key and/or a Langfuse key pair. */
@@ -59,10 +55,7 @@ export async function bootstrapDefaultProject(
   const key = initAdminKey ?? generateApiKey();
   try {
     await writeWithEvents(ctx, async (trx, record) => {
-      await trx
-        .insertInto("projects")
-        .values({ id: projectId, name: DEFAULT_PROJECT, created_at: at })
-        .execute();
+      await insertProject(trx, { id: projectId, name: DEFAULT_PROJECT, createdAt: at });
       for (const env of DEFAULT_ENVIRONMENTS) {
         await insertEnvironment(trx, {
           id: ctx.newId(),
@@ -84,14 +77,14 @@ export async function bootstrapDefaultProject(
       await storeApiKey(
         trx,
         record,
-        newApiKeyRecord(ctx, projectId, "admin", "admin", key, SYSTEM_ACTOR),
+        newApiKey(ctx, projectId, "admin", "admin", key, SYSTEM_ACTOR),
       );
       if (init.pair) {
         const { publicKey, secretKey } = init.pair;
         await storeApiKey(
           trx,
           record,
-          newApiKeyRecord(ctx, projectId, "langfuse", "admin", secretKey, SYSTEM_ACTOR, publicKey),
+          newApiKey(ctx, projectId, "langfuse", "admin", secretKey, SYSTEM_ACTOR, publicKey),
         );
       }
     });
@@ -139,7 +132,7 @@ async function ensureInitKey(
       storeApiKey(
         trx,
         record,
-        newApiKeyRecord(ctx, projectId, name, "admin", secret, SYSTEM_ACTOR, publicKey),
+        newApiKey(ctx, projectId, name, "admin", secret, SYSTEM_ACTOR, publicKey),
       ),
     );
   } catch (error) {

@@ -1,13 +1,13 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import {
   createPromptBodySchema,
+  folderListSchema,
   promptContentSchema,
   promptDetailSchema,
   promptListQuerySchema,
   promptListSchema,
   updatePromptBodySchema,
 } from "@promptline/core";
-import { z } from "zod";
 import { type AppEnv, requires } from "../http/auth.js";
 import { json, jsonBody, problems, promptNameParam, security } from "../http/openapi.js";
 import type { PromptService } from "./service.js";
@@ -107,10 +107,7 @@ export function registerPromptRoutes(app: OpenAPIHono<AppEnv>, prompts: PromptSe
       summary: "The folders prompts live in, with how many prompts each holds",
       middleware: [requires("prompt:read")],
       responses: {
-        200: json(
-          z.object({ items: z.array(z.object({ path: z.string(), prompts: z.number().int() })) }),
-          "Folders, sorted by path",
-        ),
+        200: json(folderListSchema, "Folders, sorted by path"),
         ...problems,
       },
     }),

@@ -16,18 +16,19 @@ import {
 } from "@promptline/core";
 import { nowIso, type ServiceContext } from "../context.js";
 import { createWithEvent, writeWithEvents } from "../event/write.js";
+import type { PromptRow } from "../storage/database.js";
 import {
   findPromptByName,
   insertPrompt,
   labelsOfPrompts,
   listFolders,
   listPrompts,
-  type PromptRecord,
   updatePromptMetadata,
   updatePromptRow,
 } from "./store.js";
 
-export function toPromptSummary(p: PromptRecord, labels: Record<string, number>): PromptSummary {
+/** A prompt as lists show it: with where its labels point. */
+function presentPrompt(p: PromptRow, labels: Record<string, number>): PromptSummary {
   return {
     name: p.name,
     type: p.type,
@@ -46,7 +47,7 @@ export function toPromptSummary(p: PromptRecord, labels: Record<string, number>)
  * hashing and diffing can walk (whatever route or file it came from).
  */
 export function checkDraft(
-  prompt: Pick<PromptRecord, "type" | "name">,
+  prompt: Pick<PromptRow, "type" | "name">,
   content: PromptContent,
 ): string[] {
   assertJsonDepth(content, `prompt '${prompt.name}'`);
@@ -68,7 +69,7 @@ export interface PromptService {
   updatePrompt(principal: Principal, name: string, body: UpdatePromptBody): Promise<PromptDetail>;
   saveDraft(principal: Principal, name: string, content: PromptContent): Promise<PromptDetail>;
   /** The prompt or a 404 that names it. */
-  requirePrompt(projectId: string, name: string): Promise<PromptRecord>;
+  requirePrompt(projectId: string, name: string): Promise<PromptRow>;
   /** The folders prompts live in, with how many prompts each holds (for a folder tree). */
   listFolders(principal: Principal): Promise<Array<{ path: string; prompts: number }>>;
 }
@@ -80,16 +81,16 @@ export function createPromptService(ctx: ServiceContext): PromptService {
     return listFolders(db, principal.projectId);
   }
 
-  async function requirePrompt(projectId: string, name: string): Promise<PromptRecord> {
+  async function requirePrompt(projectId: string, name: string): Promise<PromptRow> {
     const prompt = await findPromptByName(db, projectId, name);
     if (!prompt) throw new NotFound(`no prompt named '${name}' in this project`);
     return prompt;
   }
 
-  async function detail(prompt: PromptRecord): Promise<PromptDetail> {
+  async function detail(prompt: PromptRow): Promise<PromptDetail> {
     const labels = (await labelsOfPrompts(db, [prompt.id])).get(prompt.id) ?? {};
     return {
-      ...toPromptSummary(prompt, labels),
+      ...presentPrompt(prompt, labels),
       draft: prompt.draft,
       draftVariables: validateContent(prompt.draft).map((v) => v.name),
       draftUpdatedAt: prompt.draftUpdatedAt,
@@ -105,7 +106,7 @@ export function createPromptService(ctx: ServiceContext): PromptService {
       const draft = body.draft ?? emptyContent(body.type);
       checkDraft(body, draft);
       const at = nowIso(ctx);
-      const prompt: PromptRecord = {
+      const prompt: PromptRow = {
         id: ctx.newId(),
         projectId: principal.projectId,
         name: body.name,
@@ -147,7 +148,7 @@ export function createPromptService(ctx: ServiceContext): PromptService {
         prompts.map((p) => p.id),
       );
       return {
-        items: prompts.map((p) => toPromptSummary(p, labels.get(p.id) ?? {})),
+        items: prompts.map((p) => presentPrompt(p, labels.get(p.id) ?? {})),
         nextCursor: prompts.length === query.limit ? (prompts.at(-1)?.name ?? null) : null,
       };
     },

@@ -1,71 +1,38 @@
-import { type PromptContent, type PromptType, promptContentSchema } from "@promptline/core";
 import { type Kysely, sql } from "kysely";
 import type { Database, PromptRow } from "../storage/database.js";
 
-export interface PromptRecord {
-  id: string;
-  projectId: string;
-  name: string;
-  type: PromptType;
-  description: string;
-  tags: string[];
-  draft: PromptContent;
-  draftUpdatedAt: string;
-  draftUpdatedBy: string;
-  latestVersion: number | null;
-  createdAt: string;
-  createdBy: string;
-  updatedAt: string;
-}
-
-function toRecord(row: PromptRow): PromptRecord {
-  return {
-    id: row.id,
-    projectId: row.project_id,
-    name: row.name,
-    type: row.type as PromptType,
-    description: row.description,
-    tags: JSON.parse(row.tags) as string[],
-    draft: promptContentSchema.parse(JSON.parse(row.draft)),
-    draftUpdatedAt: row.draft_updated_at,
-    draftUpdatedBy: row.draft_updated_by,
-    latestVersion: row.latest_version,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    updatedAt: row.updated_at,
-  };
-}
+/** What the registry reads of a prompt: all but the search columns. */
+const PROMPT_COLUMNS = [
+  "id",
+  "projectId",
+  "name",
+  "type",
+  "description",
+  "tags",
+  "draft",
+  "draftUpdatedAt",
+  "draftUpdatedBy",
+  "latestVersion",
+  "createdAt",
+  "createdBy",
+  "updatedAt",
+] as const satisfies ReadonlyArray<keyof PromptRow>;
 
 /**
  * Lowercased copies for search, made in JavaScript: SQLite's lower() folds ASCII only and
  * PostgreSQL's depends on the database locale, so neither engine can be asked to do it.
  */
-function searchColumns(p: Pick<PromptRecord, "name" | "description" | "tags">) {
+function searchColumns(p: Pick<PromptRow, "name" | "description" | "tags">) {
   return {
-    search_text: [p.name, p.description, ...p.tags].join("\n").toLowerCase(),
-    tag_index: JSON.stringify(p.tags.map((t) => t.toLowerCase())),
+    searchText: [p.name, p.description, ...p.tags].join("\n").toLowerCase(),
+    tagIndex: p.tags.map((t) => t.toLowerCase()),
   };
 }
 
-export async function insertPrompt(db: Kysely<Database>, p: PromptRecord): Promise<void> {
+export async function insertPrompt(db: Kysely<Database>, p: PromptRow): Promise<void> {
   await db
     .insertInto("prompts")
-    .values({
-      id: p.id,
-      project_id: p.projectId,
-      name: p.name,
-      type: p.type,
-      description: p.description,
-      tags: JSON.stringify(p.tags),
-      ...searchColumns(p),
-      draft: JSON.stringify(p.draft),
-      draft_updated_at: p.draftUpdatedAt,
-      draft_updated_by: p.draftUpdatedBy,
-      latest_version: p.latestVersion,
-      created_at: p.createdAt,
-      created_by: p.createdBy,
-      updated_at: p.updatedAt,
-    })
+    .values({ ...p, ...searchColumns(p) })
     .execute();
 }
 
@@ -73,22 +40,20 @@ export async function findPromptByName(
   db: Kysely<Database>,
   projectId: string,
   name: string,
-): Promise<PromptRecord | undefined> {
-  const row = await db
+): Promise<PromptRow | undefined> {
+  return db
     .selectFrom("prompts")
-    .selectAll()
-    .where("project_id", "=", projectId)
+    .select(PROMPT_COLUMNS)
+    .where("projectId", "=", projectId)
     .where("name", "=", name)
     .executeTakeFirst();
-  return row && toRecord(row);
 }
 
 export async function findPromptById(
   db: Kysely<Database>,
   id: string,
-): Promise<PromptRecord | undefined> {
-  const row = await db.selectFrom("prompts").selectAll().where("id", "=", id).executeTakeFirst();
-  return row && toRecord(row);
+): Promise<PromptRow | undefined> {
+  return db.selectFrom("prompts").select(PROMPT_COLUMNS).where("id", "=", id).executeTakeFirst();
 }
 
 /** `%`, `_` and `\` match themselves in the LIKE patterns built from user text. */
@@ -108,8 +73,8 @@ export async function listPrompts(
   db: Kysely<Database>,
   projectId: string,
   filter: PromptFilter,
-): Promise<PromptRecord[]> {
-  let query = db.selectFrom("prompts").selectAll().where("project_id", "=", projectId);
+): Promise<PromptRow[]> {
+  let query = db.selectFrom("prompts").select(PROMPT_COLUMNS).where("projectId", "=", projectId);
   if (filter.folder) {
     const prefix = `${filter.folder.replace(/\/+$/, "")}/`;
     query = query.where(sql<string>`substr(name, 1, ${prefix.length})`, "=", prefix);
@@ -117,25 +82,26 @@ export async function listPrompts(
   if (filter.tag) {
     // The quoted element of the JSON array, so `ops` does not match `devops`.
     const pattern = likeContains(JSON.stringify(filter.tag));
-    query = query.where(sql<boolean>`tag_index like ${pattern} escape '\\'`);
+    query = query.where(sql<boolean>`${sql.ref("tagIndex")} like ${pattern} escape '\\'`);
   }
   if (filter.q) {
-    query = query.where(sql<boolean>`search_text like ${likeContains(filter.q)} escape '\\'`);
+    query = query.where(
+      sql<boolean>`${sql.ref("searchText")} like ${likeContains(filter.q)} escape '\\'`,
+    );
   }
   if (filter.after) query = query.where("name", ">", filter.after);
-  const rows = await query.orderBy("name").limit(filter.limit).execute();
-  return rows.map(toRecord);
+  return query.orderBy("name").limit(filter.limit).execute();
 }
 
 /** Writes a prompt's description and tags (and what search derives from them). */
-export async function updatePromptMetadata(db: Kysely<Database>, p: PromptRecord): Promise<void> {
+export async function updatePromptMetadata(db: Kysely<Database>, p: PromptRow): Promise<void> {
   await db
     .updateTable("prompts")
     .set({
       description: p.description,
-      tags: JSON.stringify(p.tags),
+      tags: p.tags,
       ...searchColumns(p),
-      updated_at: p.updatedAt,
+      updatedAt: p.updatedAt,
     })
     .where("id", "=", p.id)
     .execute();
@@ -144,7 +110,7 @@ export async function updatePromptMetadata(db: Kysely<Database>, p: PromptRecord
 export async function updatePromptRow(
   db: Kysely<Database>,
   id: string,
-  changes: Partial<Pick<PromptRecord, "draft" | "latestVersion">> & {
+  changes: Partial<Pick<PromptRow, "draft" | "latestVersion">> & {
     updatedAt: string;
     draftUpdatedBy?: string;
   },
@@ -152,13 +118,13 @@ export async function updatePromptRow(
   await db
     .updateTable("prompts")
     .set({
-      updated_at: changes.updatedAt,
+      updatedAt: changes.updatedAt,
       ...(changes.draft !== undefined && {
-        draft: JSON.stringify(changes.draft),
-        draft_updated_at: changes.updatedAt,
-        draft_updated_by: changes.draftUpdatedBy ?? "",
+        draft: changes.draft,
+        draftUpdatedAt: changes.updatedAt,
+        draftUpdatedBy: changes.draftUpdatedBy ?? "",
       }),
-      ...(changes.latestVersion !== undefined && { latest_version: changes.latestVersion }),
+      ...(changes.latestVersion !== undefined && { latestVersion: changes.latestVersion }),
     })
     .where("id", "=", id)
     .execute();
@@ -173,14 +139,14 @@ export async function labelsOfPrompts(
   if (promptIds.length === 0) return result;
   const rows = await db
     .selectFrom("labels")
-    .select(["prompt_id", "environment", "version"])
-    .where("prompt_id", "in", promptIds)
+    .select(["promptId", "environment", "version"])
+    .where("promptId", "in", promptIds)
     .orderBy("environment")
     .execute();
   for (const row of rows) {
-    const labels = result.get(row.prompt_id) ?? {};
+    const labels = result.get(row.promptId) ?? {};
     labels[row.environment] = row.version;
-    result.set(row.prompt_id, labels);
+    result.set(row.promptId, labels);
   }
   return result;
 }
@@ -193,7 +159,7 @@ export async function listFolders(
   const rows = await db
     .selectFrom("prompts")
     .select("name")
-    .where("project_id", "=", projectId)
+    .where("projectId", "=", projectId)
     .execute();
   const counts = new Map<string, number>();
   for (const { name } of rows) {

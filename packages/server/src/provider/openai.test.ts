@@ -1,6 +1,8 @@
+import { sseEvents } from "@promptline/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeUpstream, readChunks, startFakeOpenAI } from "../test-support/fake-openai.js";
 import { callProvider } from "./call.js";
+import { ChunkAccumulator, OpenAIStreamTranslator } from "./openai.js";
 import { ProviderError, type ProviderTarget } from "./types.js";
 
 const KEY = "sk-test-openai-0123456789";
@@ -146,5 +148,20 @@ describe("the OpenAI kind", () => {
     });
     expect(String((failure as Error).message)).not.toContain("sk-wrong-key");
     expect(upstream.requests.length - sentBefore).toBe(1);
+  });
+
+  it("forwards a chunk whose JSON spans lines as one event a client reads back whole", async () => {
+    const translator = new OpenAIStreamTranslator(new ChunkAccumulator(Date.now), false, openai());
+    const data =
+      '{"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}],\n"model":"m"}';
+    const forwarded = translator.translate({ data, event: undefined, id: undefined });
+
+    expect(forwarded).toBe(
+      `data: {"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}],\ndata: "model":"m"}\n\n`,
+    );
+    const events = [];
+    for await (const event of sseEvents(new Response(forwarded).body as ReadableStream<Uint8Array>))
+      events.push(event.data);
+    expect(events).toEqual([data]);
   });
 });

@@ -1,5 +1,6 @@
+import type { SseEvent } from "@promptline/client";
 import { endpointUrl, type UpstreamRequest } from "./http.js";
-import { JsonEventTranslator, type SseEvent } from "./sse.js";
+import { JsonEventTranslator } from "./sse.js";
 import type { CallOutcome, ChatCompletionBody, ProviderTarget, TokenUsage } from "./types.js";
 
 export const DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1";
@@ -59,7 +60,15 @@ export interface ChatCompletionChunk {
 export const DONE_EVENT = "data: [DONE]\n\n";
 
 export function chunkEvent(chunk: ChatCompletionChunk): string {
-  return `data: ${JSON.stringify(chunk)}\n\n`;
+  return dataEvent(JSON.stringify(chunk));
+}
+
+/** An SSE event carrying `data`, each of its lines in a `data:` field of its own. */
+export function dataEvent(data: string): string {
+  return `${data
+    .split(/\r\n|\r|\n/)
+    .map((line) => `data: ${line}`)
+    .join("\n")}\n\n`;
 }
 
 /** Whether the caller asked for the usage-only chunk at the end of a stream. */
@@ -252,7 +261,8 @@ export class OpenAIStreamTranslator extends JsonEventTranslator {
     const chunk = data as ChatCompletionChunk & { error?: unknown };
     if (chunk.error) return this.failWith(chunk.error);
     this.accumulator.add(chunk);
-    if (!this.hideUsage || !("usage" in chunk)) return `data: ${event.data}\n\n`;
+    // Forwarded as it came, one `data:` line per line of it (JSON may span lines).
+    if (!this.hideUsage || !("usage" in chunk)) return dataEvent(event.data);
     if (chunk.usage && Array.isArray(chunk.choices) && chunk.choices.length === 0) return "";
     delete chunk.usage;
     return chunkEvent(chunk);

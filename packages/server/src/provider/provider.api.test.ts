@@ -7,6 +7,7 @@ import {
   startTestServer,
   type TestServer,
   testEngines,
+  uniqueName,
 } from "../test-support/harness.js";
 
 const KEY = "sk-live-abcdefghijklmnopqrstuvwxyz0123";
@@ -35,12 +36,12 @@ describe.each(testEngines())("provider connections (%s)", (kind) => {
     expect(JSON.stringify(listed.body)).not.toContain(KEY);
 
     const stored = await server.services.engine.db
-      .selectFrom("provider_connections")
-      .select("api_key_encrypted")
+      .selectFrom("providerConnections")
+      .select("apiKeyEncrypted")
       .where("name", "=", "openai")
       .executeTakeFirstOrThrow();
-    expect(stored.api_key_encrypted).toMatch(/^v1\.[0-9a-f]{8}\./);
-    expect(stored.api_key_encrypted).not.toContain(KEY.slice(8));
+    expect(stored.apiKeyEncrypted).toMatch(/^v1\.[0-9a-f]{8}\./);
+    expect(stored.apiKeyEncrypted).not.toContain(KEY.slice(8));
     const events = await server.services.engine.db
       .selectFrom("events")
       .select("payload")
@@ -71,9 +72,16 @@ describe.each(testEngines())("provider connections (%s)", (kind) => {
   });
 
   it("changes and removes a key, refuses impossible shapes, and names conflicts", async () => {
+    const name = uniqueName("openai");
+    const created = await server.call("POST", "/api/v1/providers", {
+      name,
+      kind: "openai",
+      apiKey: KEY,
+    });
+    expect(created.status).toBe(201);
     const patched = await server.call<Record<string, unknown>>(
       "PATCH",
-      "/api/v1/providers/openai",
+      `/api/v1/providers/${name}`,
       {
         apiKey: null,
         timeoutMs: 5000,
@@ -98,14 +106,11 @@ describe.each(testEngines())("provider connections (%s)", (kind) => {
     expect(badUrl.status).toBe(400);
     expect(badUrl.body.message).toContain("baseUrl");
 
-    const duplicate = await server.call("POST", "/api/v1/providers", {
-      name: "openai",
-      kind: "echo",
-    });
+    const duplicate = await server.call("POST", "/api/v1/providers", { name, kind: "echo" });
     expect(duplicate.status).toBe(409);
 
-    expect((await server.call("DELETE", "/api/v1/providers/openai")).status).toBe(204);
-    expect((await server.call("GET", "/api/v1/providers/openai")).status).toBe(404);
+    expect((await server.call("DELETE", `/api/v1/providers/${name}`)).status).toBe(204);
+    expect((await server.call("GET", `/api/v1/providers/${name}`)).status).toBe(404);
   });
 
   it("sends a stored key only where it was entered for, and refuses keys and URLs that would leak or break", async () => {

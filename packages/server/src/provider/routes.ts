@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import {
   createProviderBodySchema,
+  providerListSchema,
   providerSchema,
   updateProviderBodySchema,
 } from "@promptline/core";
@@ -27,7 +28,7 @@ export function registerProviderRoutes(app: OpenAPIHono<AppEnv>, providers: Prov
       summary: "The project's provider connections (keys are never returned)",
       middleware: [requires("provider:read")],
       responses: {
-        200: json(z.object({ items: z.array(providerSchema) }), "Connections"),
+        200: json(providerListSchema, "Connections"),
         ...problems,
       },
     }),

@@ -5,7 +5,6 @@ import {
   NotFound,
   type Principal,
   type Provider,
-  type ProviderKind,
   providerNameSchema,
   type UpdateProviderBody,
 } from "@promptline/core";
@@ -49,38 +48,38 @@ const hint = (apiKey: string) => (apiKey.length >= 16 ? `…${apiKey.slice(-4)}`
  * A connection as `principal` may see it. Only those who may change a connection see its base
  * URL whole: anyone else would see a key some servers take in the query string (?api_key=…).
  */
-function toApi(principal: Principal, row: ProviderConnectionRow): Provider {
+function presentProvider(principal: Principal, row: ProviderConnectionRow): Provider {
   return {
     name: row.name,
-    kind: row.kind as ProviderKind,
+    kind: row.kind,
     baseUrl:
-      row.base_url === null || can(principal, "provider:manage")
-        ? row.base_url
-        : maskedBaseUrl(row.base_url),
-    hasApiKey: row.api_key_encrypted !== null,
-    apiKeyHint: row.api_key_hint,
-    apiKeyHeader: row.api_key_header,
-    defaultModel: row.default_model,
-    timeoutMs: row.timeout_ms,
-    maxRetries: row.max_retries,
-    createdAt: row.created_at,
-    createdBy: row.created_by,
-    updatedAt: row.updated_at,
+      row.baseUrl === null || can(principal, "provider:manage")
+        ? row.baseUrl
+        : maskedBaseUrl(row.baseUrl),
+    hasApiKey: row.apiKeyEncrypted !== null,
+    apiKeyHint: row.apiKeyHint,
+    apiKeyHeader: row.apiKeyHeader,
+    defaultModel: row.defaultModel,
+    timeoutMs: row.timeoutMs,
+    maxRetries: row.maxRetries,
+    createdAt: row.createdAt,
+    createdBy: row.createdBy,
+    updatedAt: row.updatedAt,
   };
 }
 
 /** Echo answers locally: a URL or key on it would suggest traffic that never happens. */
 function checkShape(row: ProviderConnectionRow): void {
-  if (row.kind === "echo" && (row.base_url !== null || row.api_key_encrypted !== null)) {
+  if (row.kind === "echo" && (row.baseUrl !== null || row.apiKeyEncrypted !== null)) {
     throw new Invalid("an echo provider answers locally: it takes no baseUrl and no apiKey");
   }
-  if (row.kind === "anthropic" && row.api_key_header !== null) {
+  if (row.kind === "anthropic" && row.apiKeyHeader !== null) {
     throw new Invalid("anthropic connections always send the key in x-api-key: drop apiKeyHeader");
   }
 }
 
 /** What the key is encrypted against: a ciphertext copied to another connection will not open. */
-const boundTo = (row: { project_id: string; id: string }) => `provider:${row.project_id}:${row.id}`;
+const boundTo = (row: { projectId: string; id: string }) => `provider:${row.projectId}:${row.id}`;
 
 export function createProviderService(ctx: ServiceContext, secrets: SecretBox): ProviderService {
   const { db } = ctx.engine;
@@ -104,11 +103,11 @@ export function createProviderService(ctx: ServiceContext, secrets: SecretBox): 
     return row;
   }
 
-  function toTarget(row: ProviderConnectionRow): ConnectionTarget {
+  function targetOf(row: ProviderConnectionRow): ConnectionTarget {
     let apiKey: string | null = null;
-    if (row.api_key_encrypted !== null) {
+    if (row.apiKeyEncrypted !== null) {
       try {
-        apiKey = secrets.open(row.api_key_encrypted, boundTo(row));
+        apiKey = secrets.open(row.apiKeyEncrypted, boundTo(row));
       } catch (error) {
         if (!(error instanceof SecretMismatch)) throw error;
         throw new Invalid(
@@ -118,13 +117,13 @@ export function createProviderService(ctx: ServiceContext, secrets: SecretBox): 
     }
     return {
       name: row.name,
-      kind: row.kind as ProviderKind,
-      baseUrl: row.base_url,
+      kind: row.kind,
+      baseUrl: row.baseUrl,
       apiKey,
-      apiKeyHeader: row.api_key_header,
-      timeoutMs: row.timeout_ms,
-      maxRetries: row.max_retries,
-      defaultModel: row.default_model,
+      apiKeyHeader: row.apiKeyHeader,
+      timeoutMs: row.timeoutMs,
+      maxRetries: row.maxRetries,
+      defaultModel: row.defaultModel,
     };
   }
 
@@ -139,40 +138,42 @@ export function createProviderService(ctx: ServiceContext, secrets: SecretBox): 
     // The audit log says that a key or URL changed, never the secrets they hold.
     payload: {
       kind: row.kind,
-      baseUrl: row.base_url === null ? null : maskedBaseUrl(row.base_url),
-      apiKeyHint: row.api_key_hint,
+      baseUrl: row.baseUrl === null ? null : maskedBaseUrl(row.baseUrl),
+      apiKeyHint: row.apiKeyHint,
     },
     actor: principal.actor,
   });
 
   return {
     async listProviders(principal) {
-      return (await listConnections(db, principal.projectId)).map((row) => toApi(principal, row));
+      return (await listConnections(db, principal.projectId)).map((row) =>
+        presentProvider(principal, row),
+      );
     },
 
     async getProvider(principal, name) {
-      return toApi(principal, await requireRow(principal.projectId, name));
+      return presentProvider(principal, await requireRow(principal.projectId, name));
     },
 
     async createProvider(principal, body) {
       const now = nowIso(ctx);
       const row: ProviderConnectionRow = {
         id: ctx.newId(),
-        project_id: principal.projectId,
+        projectId: principal.projectId,
         name: body.name,
         kind: body.kind,
-        base_url: body.baseUrl ?? null,
-        api_key_encrypted: null,
-        api_key_hint: body.apiKey ? hint(body.apiKey) : null,
-        api_key_header: body.apiKeyHeader ?? null,
-        default_model: body.defaultModel ?? null,
-        timeout_ms: body.timeoutMs,
-        max_retries: body.maxRetries,
-        created_at: now,
-        created_by: principal.actor,
-        updated_at: now,
+        baseUrl: body.baseUrl ?? null,
+        apiKeyEncrypted: null,
+        apiKeyHint: body.apiKey ? hint(body.apiKey) : null,
+        apiKeyHeader: body.apiKeyHeader ?? null,
+        defaultModel: body.defaultModel ?? null,
+        timeoutMs: body.timeoutMs,
+        maxRetries: body.maxRetries,
+        createdAt: now,
+        createdBy: principal.actor,
+        updatedAt: now,
       };
-      if (body.apiKey) row.api_key_encrypted = secrets.seal(body.apiKey, boundTo(row));
+      if (body.apiKey) row.apiKeyEncrypted = secrets.seal(body.apiKey, boundTo(row));
       checkShape(row);
       await createWithEvent(
         ctx,
@@ -180,37 +181,36 @@ export function createProviderService(ctx: ServiceContext, secrets: SecretBox): 
         event(principal, "provider.created", row),
         `a provider connection named '${body.name}' already exists — change it with PATCH /api/v1/providers/${body.name}`,
       );
-      return toApi(principal, row);
+      return presentProvider(principal, row);
     },
 
     async updateProvider(principal, name, body) {
       const current = await requireRow(principal.projectId, name);
       const redirected =
-        (body.baseUrl !== undefined && body.baseUrl !== current.base_url) ||
-        (body.apiKeyHeader !== undefined && body.apiKeyHeader !== current.api_key_header);
-      if (redirected && current.api_key_encrypted !== null && body.apiKey === undefined) {
+        (body.baseUrl !== undefined && body.baseUrl !== current.baseUrl) ||
+        (body.apiKeyHeader !== undefined && body.apiKeyHeader !== current.apiKeyHeader);
+      if (redirected && current.apiKeyEncrypted !== null && body.apiKey === undefined) {
         // The stored key goes only where it was entered for: a new destination needs it again.
         throw new Invalid(
           "changing baseUrl or apiKeyHeader sends the key somewhere else: give apiKey again in the same request (or apiKey: null to drop it)",
         );
       }
-      const row: ProviderConnectionRow = { ...current, updated_at: nowIso(ctx) };
-      if (body.baseUrl !== undefined) row.base_url = body.baseUrl;
-      if (body.apiKeyHeader !== undefined) row.api_key_header = body.apiKeyHeader;
-      if (body.defaultModel !== undefined) row.default_model = body.defaultModel;
-      if (body.timeoutMs !== undefined) row.timeout_ms = body.timeoutMs;
-      if (body.maxRetries !== undefined) row.max_retries = body.maxRetries;
+      const row: ProviderConnectionRow = { ...current, updatedAt: nowIso(ctx) };
+      if (body.baseUrl !== undefined) row.baseUrl = body.baseUrl;
+      if (body.apiKeyHeader !== undefined) row.apiKeyHeader = body.apiKeyHeader;
+      if (body.defaultModel !== undefined) row.defaultModel = body.defaultModel;
+      if (body.timeoutMs !== undefined) row.timeoutMs = body.timeoutMs;
+      if (body.maxRetries !== undefined) row.maxRetries = body.maxRetries;
       if (body.apiKey !== undefined) {
-        row.api_key_encrypted =
-          body.apiKey === null ? null : secrets.seal(body.apiKey, boundTo(row));
-        row.api_key_hint = body.apiKey === null ? null : hint(body.apiKey);
+        row.apiKeyEncrypted = body.apiKey === null ? null : secrets.seal(body.apiKey, boundTo(row));
+        row.apiKeyHint = body.apiKey === null ? null : hint(body.apiKey);
       }
       checkShape(row);
       await writeWithEvents(ctx, async (trx, record) => {
         await updateConnection(trx, row);
         await record(event(principal, "provider.updated", row));
       });
-      return toApi(principal, row);
+      return presentProvider(principal, row);
     },
 
     async deleteProvider(principal, name) {
@@ -225,9 +225,9 @@ export function createProviderService(ctx: ServiceContext, secrets: SecretBox): 
       const cached = targets.get(projectId, name ?? "");
       if (cached) return cached;
       return targets.load(projectId, name ?? "", async () => {
-        if (name !== undefined) return toTarget(await requireRow(projectId, name));
+        if (name !== undefined) return targetOf(await requireRow(projectId, name));
         const rows = await listConnections(db, projectId);
-        if (rows.length === 1) return toTarget(rows[0] as ProviderConnectionRow);
+        if (rows.length === 1) return targetOf(rows[0] as ProviderConnectionRow);
         throw new Invalid(
           rows.length === 0
             ? "this project has no provider connection yet — create one with POST /api/v1/providers (kind openai, anthropic or echo)"

@@ -1,58 +1,9 @@
+import { type SseEvent, sseBatches } from "@promptline/client";
 import { describeIdentifiers, type ProviderTarget } from "./types.js";
 import { identifiersOfError, secretsOf } from "./untrusted.js";
 
-/** One server-sent event from an upstream stream. */
-export interface SseEvent {
-  event: string | undefined;
-  data: string;
-}
-
-/**
- * Parses server-sent events as bytes arrive: events may be split anywhere across network chunks.
- * Handles LF and CRLF line ends; ignores comments and the id/retry fields, which providers do not
- * use for completions.
- */
-export class SseParser {
-  private buffer = "";
-  private eventName: string | undefined;
-  private dataLines: string[] = [];
-
-  /** Feeds more text; returns the events it completed. */
-  push(text: string): SseEvent[] {
-    this.buffer += text;
-    const events: SseEvent[] = [];
-    let lineStart = 0;
-    for (
-      let lineEnd = this.buffer.indexOf("\n");
-      lineEnd >= 0;
-      lineEnd = this.buffer.indexOf("\n", lineStart)
-    ) {
-      const end = lineEnd > lineStart && this.buffer[lineEnd - 1] === "\r" ? lineEnd - 1 : lineEnd;
-      const line = this.buffer.slice(lineStart, end);
-      lineStart = lineEnd + 1;
-      if (line === "") {
-        if (this.dataLines.length > 0) {
-          events.push({ event: this.eventName, data: this.dataLines.join("\n") });
-        }
-        this.eventName = undefined;
-        this.dataLines = [];
-      } else if (!line.startsWith(":")) {
-        this.readField(line);
-      }
-    }
-    this.buffer = this.buffer.slice(lineStart);
-    return events;
-  }
-
-  private readField(line: string): void {
-    const colon = line.indexOf(":");
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const rawValue = colon < 0 ? "" : line.slice(colon + 1);
-    const value = rawValue.startsWith(" ") ? rawValue.slice(1) : rawValue;
-    if (field === "data") this.dataLines.push(value);
-    else if (field === "event") this.eventName = value;
-  }
-}
+/** The longest single event an upstream may send (a whole answer fits many times over). */
+const MAX_EVENT_CHARS = 16 * 1024 * 1024;
 
 /** Turns upstream events into the OpenAI chunk text the client gets. */
 export interface StreamTranslator {
@@ -131,14 +82,12 @@ export function relayStream(
 ): AsyncIterable<string> {
   let abandoned = false;
   async function* forward(): AsyncGenerator<string> {
-    const decoder = new TextDecoder();
-    const parser = new SseParser();
     let failure: string | undefined;
     try {
       // The body is read to its end even after [DONE] so that the connection can be reused.
-      for await (const bytes of body) {
+      for await (const events of sseBatches(body, { maxEventChars: MAX_EVENT_CHARS })) {
         let text = "";
-        for (const event of parser.push(decoder.decode(bytes, { stream: true }))) {
+        for (const event of events) {
           if (!translator.done) text += translator.translate(event);
         }
         if (text) yield text;

@@ -6,9 +6,9 @@ export async function listConnections(
   projectId: string,
 ): Promise<ProviderConnectionRow[]> {
   return db
-    .selectFrom("provider_connections")
+    .selectFrom("providerConnections")
     .selectAll()
-    .where("project_id", "=", projectId)
+    .where("projectId", "=", projectId)
     .orderBy("name")
     .execute();
 }
@@ -19,9 +19,9 @@ export async function findConnection(
   name: string,
 ): Promise<ProviderConnectionRow | undefined> {
   return db
-    .selectFrom("provider_connections")
+    .selectFrom("providerConnections")
     .selectAll()
-    .where("project_id", "=", projectId)
+    .where("projectId", "=", projectId)
     .where("name", "=", name)
     .executeTakeFirst();
 }
@@ -30,17 +30,17 @@ export async function insertConnection(
   db: Kysely<Database>,
   row: ProviderConnectionRow,
 ): Promise<void> {
-  await db.insertInto("provider_connections").values(row).execute();
+  await db.insertInto("providerConnections").values(row).execute();
 }
 
 export async function updateConnection(
   db: Kysely<Database>,
   row: ProviderConnectionRow,
 ): Promise<void> {
-  const { id, project_id, name, created_at, created_by, ...changes } = row;
-  await db.updateTable("provider_connections").set(changes).where("id", "=", id).execute();
+  const { id, projectId, name, createdAt, createdBy, ...changes } = row;
+  await db.updateTable("providerConnections").set(changes).where("id", "=", id).execute();
 }
 
 export async function deleteConnection(db: Kysely<Database>, id: string): Promise<void> {
-  await db.deleteFrom("provider_connections").where("id", "=", id).execute();
+  await db.deleteFrom("providerConnections").where("id", "=", id).execute();
 }

@@ -6,16 +6,19 @@ import {
   startTestServer,
   type TestServer,
   testEngines,
+  uniqueName,
 } from "../test-support/harness.js";
 
 const name = "support/greeter";
 const admin = `/api/v1/prompts/${enc(name)}`;
 const client = `/api/v1/client/prompts/${enc(name)}`;
 
-async function seed(server: TestServer) {
-  await server.call("POST", "/api/v1/prompts", { name, type: "chat" });
+/** Publishes versions 1 and 2 of the chat prompt `promptName` and deploys 1 to production. */
+async function seed(server: TestServer, promptName = name) {
+  const prompt = `/api/v1/prompts/${enc(promptName)}`;
+  await server.call("POST", "/api/v1/prompts", { name: promptName, type: "chat" });
   for (const greeting of ["Hello", "Hi"]) {
-    await server.call("POST", `${admin}/versions`, {
+    await server.call("POST", `${prompt}/versions`, {
       commitMessage: greeting,
       content: {
         type: "chat",
@@ -31,7 +34,12 @@ async function seed(server: TestServer) {
       },
     });
   }
-  await server.call("POST", `${admin}/deployments`, { environment: "production", version: 1 });
+  const deployed = await server.call("POST", `${prompt}/deployments`, {
+    environment: "production",
+    version: 1,
+  });
+  expect(deployed.status).toBe(201);
+  return { admin: prompt, client: `/api/v1/client/prompts/${enc(promptName)}` };
 }
 
 describe.each(testEngines())("resolve and compile on %s", (engine) => {
@@ -70,11 +78,16 @@ describe.each(testEngines())("resolve and compile on %s", (engine) => {
   });
 
   it("serves the new version right after a deploy or rollback (cache invalidated)", async () => {
-    await server.call("GET", client);
-    await server.call("POST", `${admin}/deployments`, { environment: "production", version: 2 });
-    expect((await server.call("GET", client)).body.version).toBe(2);
-    await server.call("POST", `${admin}/rollbacks`, { environment: "production" });
-    expect((await server.call("GET", client)).body.version).toBe(1);
+    // Its own prompt: the labels it moves are no other test's.
+    const own = await seed(server, uniqueName("support/greeter"));
+    expect((await server.call("GET", own.client)).body.version).toBe(1);
+    await server.call("POST", `${own.admin}/deployments`, {
+      environment: "production",
+      version: 2,
+    });
+    expect((await server.call("GET", own.client)).body.version).toBe(2);
+    await server.call("POST", `${own.admin}/rollbacks`, { environment: "production" });
+    expect((await server.call("GET", own.client)).body.version).toBe(1);
   });
 
   it("stops answering a key the moment it is revoked, even from memory", async () => {

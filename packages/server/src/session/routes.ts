@@ -1,21 +1,12 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { roleSchema, Unauthorized } from "@promptline/core";
+import { sessionSchema, signInBodySchema, Unauthorized } from "@promptline/core";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { z } from "zod";
 import { type AppEnv, SESSION_COOKIE, SESSION_PATH } from "../http/auth.js";
 import { json, jsonBody, problems } from "../http/openapi.js";
 import { SESSION_DAYS, type SessionService } from "./service.js";
 
 const tags = ["Session"];
-const sessionSchema = z
-  .object({
-    projectId: z.string(),
-    role: roleSchema,
-    actor: z.string(),
-    expiresAt: z.string(),
-  })
-  .meta({ id: "Session" });
 
 /** Secure cookies over HTTPS (directly or behind a proxy that says so); plain HTTP on loopback. */
 function secure(c: Context): boolean {
@@ -30,7 +21,7 @@ export function registerSessionRoutes(app: OpenAPIHono<AppEnv>, sessions: Sessio
       tags,
       summary: "Sign the browser in with an API key: sets an httpOnly session cookie",
       request: {
-        body: jsonBody(z.object({ apiKey: z.string().min(1).max(500) }).strict()),
+        body: jsonBody(signInBodySchema),
       },
       responses: { 200: json(sessionSchema, "Signed in"), ...problems },
     }),

@@ -3,6 +3,7 @@ import { type Principal, Unauthorized } from "@promptline/core";
 import type { ApiKeyService } from "../apiKey/service.js";
 import { hashApiKey } from "../apiKey/service.js";
 import { nowIso, type ServiceContext } from "../context.js";
+import { deleteSession, findSession, insertSession } from "./store.js";
 
 /** How long a browser stays signed in without signing in again. */
 export const SESSION_DAYS = 7;
@@ -36,32 +37,25 @@ export function createSessionService(ctx: ServiceContext, apiKeys: ApiKeyService
       const token = randomBytes(32).toString("base64url");
       const now = ctx.clock.now();
       const expiresAt = new Date(now.getTime() + SESSION_DAYS * DAY_MS).toISOString();
-      await db
-        .insertInto("sessions")
-        .values({
-          token_hash: hashToken(token),
-          key_hash: hashApiKey(apiKey),
-          created_at: now.toISOString(),
-          expires_at: expiresAt,
-        })
-        .execute();
+      await insertSession(db, {
+        tokenHash: hashToken(token),
+        keyHash: hashApiKey(apiKey),
+        createdAt: now.toISOString(),
+        expiresAt,
+      });
       return { token, principal, expiresAt };
     },
 
     async principalOf(token) {
-      const row = await db
-        .selectFrom("sessions")
-        .select(["key_hash", "expires_at"])
-        .where("token_hash", "=", hashToken(token))
-        .executeTakeFirst();
-      if (!row || row.expires_at <= nowIso(ctx)) {
+      const session = await findSession(db, hashToken(token));
+      if (!session || session.expiresAt <= nowIso(ctx)) {
         throw new Unauthorized("your session has ended: sign in again");
       }
-      return { ...(await apiKeys.authenticateHash(row.key_hash)), expiresAt: row.expires_at };
+      return { ...(await apiKeys.authenticateHash(session.keyHash)), expiresAt: session.expiresAt };
     },
 
     async signOut(token) {
-      await db.deleteFrom("sessions").where("token_hash", "=", hashToken(token)).execute();
+      await deleteSession(db, hashToken(token));
     },
   };
 }

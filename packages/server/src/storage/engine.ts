@@ -1,5 +1,6 @@
 import type { ColumnDefinitionBuilder, Kysely, Transaction } from "kysely";
-import type { Database, NewTrace, TraceScoreRow } from "./database.js";
+import type { Database } from "./database.js";
+import type { StoredTraceBatch } from "./trace-batch.js";
 
 /** A change other instances must hear about (cache invalidation now, the change feed later). */
 export interface Change {
@@ -33,7 +34,7 @@ export interface StorageEngine {
    * Inserts traces and their scores in one transaction, skipping ids already stored (a retried
    * batch), and resolves once they are committed. Returns how many traces were new.
    */
-  insertTraces(rows: readonly NewTrace[], scores: readonly TraceScoreRow[]): Promise<number>;
+  insertTraces(batch: StoredTraceBatch): Promise<number>;
   /** Whether a failed statement broke a unique constraint (a concurrent insert won). */
   isUniqueViolation(error: unknown): boolean;
   /** Tells every instance (this one included) that something changed. */

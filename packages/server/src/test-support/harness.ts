@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { type Logger, pino } from "pino";
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import { type Config, loadConfig } from "../config.js";
 import { type RunningServer, startServer } from "../server.js";
 
@@ -110,3 +110,32 @@ export async function startTestServer(
 
 /** `support/refund-agent` → `support%2Frefund-agent`, as URLs carry prompt names. */
 export const enc = encodeURIComponent;
+
+let namesGiven = 0;
+
+/**
+ * `prefix-N`, a name no earlier call in this test file gave: each test makes its own prompts,
+ * keys and connections on the file's shared server instead of relying on another test's.
+ */
+export function uniqueName(prefix: string): string {
+  namesGiven += 1;
+  return `${prefix}-${namesGiven}`;
+}
+
+/** Creates the text prompt `name`, publishes `texts` in order as versions 1, 2, …; its API path. */
+export async function createTextPrompt(
+  server: TestServer,
+  name: string,
+  texts: string[] = [],
+): Promise<string> {
+  const path = `/api/v1/prompts/${enc(name)}`;
+  expect((await server.call("POST", "/api/v1/prompts", { name, type: "text" })).status).toBe(201);
+  for (const text of texts) {
+    const published = await server.call("POST", `${path}/versions`, {
+      commitMessage: text,
+      content: { type: "text", text },
+    });
+    expect(published.status).toBe(201);
+  }
+  return path;
+}

@@ -1,7 +1,9 @@
+import { sseBatches } from "@promptline/client";
+
 /** A test's view of a server-sent event stream: frames as they arrive, parsed. */
 export interface SseFrame {
-  id?: string;
-  event?: string;
+  id?: string | undefined;
+  event?: string | undefined;
   data?: string;
   comment?: string;
 }
@@ -22,24 +24,13 @@ export async function openSse(
   const response = await fetch(url, { headers, signal: controller.signal });
   const frames: SseFrame[] = [];
   if (response.body) {
+    const body = response.body;
     void (async () => {
-      const decoder = new TextDecoder();
-      let buffer = "";
       try {
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          buffer += decoder.decode(chunk, { stream: true });
-          for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-            const frame: SseFrame = {};
-            for (const line of buffer.slice(0, end).split("\n")) {
-              if (line.startsWith(":")) frame.comment = line.slice(1).trim();
-              const [field, ...rest] = line.split(": ");
-              if (field === "id" || field === "event" || field === "data")
-                frame[field] = rest.join(": ");
-            }
-            frames.push(frame);
-            buffer = buffer.slice(end + 2);
-          }
-        }
+        const options = {
+          onComment: (comment: string) => frames.push({ comment: comment.trim() }),
+        };
+        for await (const events of sseBatches(body, options)) frames.push(...events);
       } catch {
         // aborted by close()
       }

@@ -31,10 +31,10 @@ function holdStorage(server: TestServer) {
     release = resolve;
   });
   const held = { arrived: 0, release };
-  vi.spyOn(engine, "insertTraces").mockImplementation(async (rows, scores) => {
+  vi.spyOn(engine, "insertTraces").mockImplementation(async (batch) => {
     held.arrived++;
     await released;
-    return insert(rows, scores);
+    return insert(batch);
   });
   return held;
 }
@@ -161,9 +161,9 @@ describe.each(testEngines())("large trace batches (%s)", (kind) => {
       const events: string[] = [];
       const { engine, traces } = server.services;
       const insert = engine.insertTraces.bind(engine);
-      vi.spyOn(engine, "insertTraces").mockImplementation((rows, scores) => {
+      vi.spyOn(engine, "insertTraces").mockImplementation((batch) => {
         events.push("batch stored");
-        return insert(rows, scores);
+        return insert(batch);
       });
       const ingest = traces.ingest.bind(traces);
       let health: Promise<void> | undefined;

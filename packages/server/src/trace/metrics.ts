@@ -1,24 +1,16 @@
 import { percentile, type VersionMetrics } from "@promptline/core";
+import type { TraceRow, TraceScoreRow } from "../storage/database.js";
 
 type VersionEntry = VersionMetrics["versions"][number];
 type Figures = Omit<VersionEntry, "version" | "series">;
 
-interface CallRow {
-  prompt_version: number | null;
-  start_time: string;
-  status: string;
-  latency_ms: number | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost: number | null;
-}
+type CallRow = Pick<
+  TraceRow,
+  "promptVersion" | "startTime" | "status" | "latencyMs" | "inputTokens" | "outputTokens" | "cost"
+>;
 
-interface ScoreRow {
-  prompt_version: number | null;
-  start_time: string;
-  name: string;
-  value: number;
-}
+type ScoreRow = Pick<TraceRow, "promptVersion" | "startTime"> &
+  Pick<TraceScoreRow, "name" | "value">;
 
 /** Accumulates one group of calls (a version, or a version in one time bucket). */
 class Tally {
@@ -33,9 +25,9 @@ class Tally {
   addCall(row: CallRow): void {
     this.calls++;
     if (row.status === "error") this.errors++;
-    if (row.latency_ms !== null) this.latencies.push(row.latency_ms);
-    this.inputTokens += row.input_tokens ?? 0;
-    this.outputTokens += row.output_tokens ?? 0;
+    if (row.latencyMs !== null) this.latencies.push(row.latencyMs);
+    this.inputTokens += row.inputTokens ?? 0;
+    this.outputTokens += row.outputTokens ?? 0;
     this.cost += row.cost ?? 0;
   }
 
@@ -96,12 +88,12 @@ export function summarise(
     return { total: v.total, inBucket: t };
   };
   for (const row of calls) {
-    const g = groupOf(row.prompt_version, row.start_time);
+    const g = groupOf(row.promptVersion, row.startTime);
     g.total.addCall(row);
     g.inBucket.addCall(row);
   }
   for (const row of scores) {
-    const g = groupOf(row.prompt_version, row.start_time);
+    const g = groupOf(row.promptVersion, row.startTime);
     g.total.addScore(row);
     g.inBucket.addScore(row);
   }

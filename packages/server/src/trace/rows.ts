@@ -2,57 +2,16 @@ import {
   type ParsedTraceInput,
   type PriceTable,
   type Redactor,
-  type scoreInputSchema,
   timeOrderedId,
 } from "@promptline/core";
-import type { z } from "zod";
+import type { NewTrace } from "../storage/database.js";
+import { StoredTraceBatch } from "../storage/trace-batch.js";
+import { scoreRow } from "./scores.js";
 
 /** Lets every other ready request run before going on. */
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-import type { NewTrace, TraceScoreRow } from "../storage/database.js";
-
-export type TraceSource = "gateway" | "api" | "otlp";
-
-/** JSON text of a value; one nested too deeply to serialise is stored as a note saying so. */
-function json(value: unknown): string | null {
-  if (value === undefined) return null;
-  try {
-    return JSON.stringify(value);
-  } catch (error) {
-    return JSON.stringify(`[not stored: ${(error as Error).message}]`);
-  }
-}
-
-/** PostgreSQL text cannot hold NUL; JSON text escapes it, plain columns drop it. */
-function text<T extends string | null | undefined>(value: T): T {
-  return (
-    typeof value === "string" && value.includes("\u0000") ? value.replaceAll("\u0000", "") : value
-  ) as T;
-}
-
-export function toScoreRow(
-  redact: Redactor,
-  projectId: string,
-  traceId: string,
-  id: string,
-  score: z.output<typeof scoreInputSchema>,
-  source: "api" | "ingest",
-  actor: string,
-  at: string,
-): TraceScoreRow {
-  return {
-    id,
-    project_id: projectId,
-    trace_id: traceId,
-    name: text(score.name),
-    value: typeof score.value === "boolean" ? (score.value ? 1 : 0) : score.value,
-    comment: score.comment === undefined ? null : text(redact(score.comment) as string),
-    source,
-    actor,
-    created_at: at,
-  };
-}
+export type TraceSource = NewTrace["source"];
 
 /**
  * A batch is worked on in slices of at most this many traces and about this long; between them
@@ -67,8 +26,9 @@ const SLICE_MS = 10;
  * and serialised) would otherwise hold the event loop for hundreds of milliseconds.
  */
 export class TraceRowBuilder {
-  readonly rows: NewTrace[] = [];
-  readonly scores: TraceScoreRow[] = [];
+  /** The rows in their stored form: converting them is most of the work that is sliced. */
+  readonly batch = new StoredTraceBatch();
+  readonly ids: string[] = [];
 
   constructor(
     private readonly projectId: string,
@@ -102,38 +62,43 @@ export class TraceRowBuilder {
       (usage?.inputTokens !== undefined && usage.outputTokens !== undefined
         ? usage.inputTokens + usage.outputTokens
         : undefined);
-    const id = text(t.id) ?? timeOrderedId(start.getTime());
-    this.rows.push({
-      project_id: projectId,
+    const id = t.id ?? timeOrderedId(start.getTime());
+    this.ids.push(id);
+    this.batch.addTrace({
+      projectId,
       id,
       source: this.source,
-      start_time: start.toISOString(),
-      end_time: end ? end.toISOString() : null,
-      prompt_name: text(t.prompt?.name ?? null),
-      prompt_version: t.prompt?.version ?? null,
-      label: text(t.prompt?.label ?? null),
-      variant: text(t.variant ?? null),
-      provider: text(t.provider ?? null),
-      model: text(t.model ?? null),
-      input: json(redact(t.input)),
-      output: json(redact(t.output)),
-      input_tokens: usage?.inputTokens ?? null,
-      output_tokens: usage?.outputTokens ?? null,
-      total_tokens: total ?? null,
+      startTime: start.toISOString(),
+      endTime: end ? end.toISOString() : null,
+      promptName: t.prompt?.name ?? null,
+      promptVersion: t.prompt?.version ?? null,
+      label: t.prompt?.label ?? null,
+      variant: t.variant ?? null,
+      provider: t.provider ?? null,
+      model: t.model ?? null,
+      input: t.input === undefined ? null : redact(t.input),
+      output: t.output === undefined ? null : redact(t.output),
+      inputTokens: usage?.inputTokens ?? null,
+      outputTokens: usage?.outputTokens ?? null,
+      totalTokens: total ?? null,
       cost: t.cost ?? this.table.costOf(t.model, usage) ?? null,
-      latency_ms: latency ?? null,
-      ttft_ms: t.timeToFirstTokenMs ?? null,
+      latencyMs: latency ?? null,
+      ttftMs: t.timeToFirstTokenMs ?? null,
       status: t.status,
-      error: t.error === undefined ? null : text(redact(t.error) as string),
-      user_id: text(t.userId ?? null),
-      session_id: text(t.sessionId ?? null),
-      metadata: json(redact(t.metadata ?? {})) ?? "{}",
-      ingested_at: at,
+      error: t.error === undefined ? null : (redact(t.error) as string),
+      userId: t.userId ?? null,
+      sessionId: t.sessionId ?? null,
+      metadata: redact(t.metadata ?? {}) as Record<string, unknown>,
+      ingestedAt: at,
     });
     t.scores?.forEach((score, n) => {
       // A retried batch carries the same scores: their ids repeat, so they are stored once.
-      this.scores.push(
-        toScoreRow(redact, projectId, id, `${id}:${n}`, score, "ingest", this.source, at),
+      this.batch.addScore(
+        scoreRow(redact, { projectId, traceId: id, id: `${id}:${n}` }, score, {
+          source: "ingest",
+          actor: this.source,
+          createdAt: at,
+        }),
       );
     });
   }

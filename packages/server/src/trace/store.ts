@@ -2,6 +2,34 @@ import type { TraceListQuery } from "@promptline/core";
 import { type Kysely, type SelectQueryBuilder, sql } from "kysely";
 import type { Database, TraceRow, TraceScoreRow } from "../storage/database.js";
 
+/** What lists show of a trace: all but its input and output, which can be large. */
+const SUMMARY_COLUMNS = [
+  "id",
+  "source",
+  "startTime",
+  "endTime",
+  "promptName",
+  "promptVersion",
+  "label",
+  "variant",
+  "provider",
+  "model",
+  "inputTokens",
+  "outputTokens",
+  "totalTokens",
+  "cost",
+  "latencyMs",
+  "ttftMs",
+  "status",
+  "error",
+  "userId",
+  "sessionId",
+  "metadata",
+  "ingestedAt",
+] as const satisfies ReadonlyArray<keyof TraceRow>;
+
+export type TraceSummaryRow = Pick<TraceRow, (typeof SUMMARY_COLUMNS)[number]>;
+
 export type TraceFilter = Omit<TraceListQuery, "limit" | "cursor">;
 
 type TraceQuery<O> = SelectQueryBuilder<Database, "traces", O>;
@@ -12,19 +40,19 @@ export function applyTraceFilter<O>(
   projectId: string,
   filter: TraceFilter,
 ): TraceQuery<O> {
-  let q = query.where("traces.project_id", "=", projectId);
-  if (filter.prompt !== undefined) q = q.where("prompt_name", "=", filter.prompt);
-  if (filter.version !== undefined) q = q.where("prompt_version", "=", filter.version);
+  let q = query.where("traces.projectId", "=", projectId);
+  if (filter.prompt !== undefined) q = q.where("promptName", "=", filter.prompt);
+  if (filter.version !== undefined) q = q.where("promptVersion", "=", filter.version);
   if (filter.label !== undefined) q = q.where("label", "=", filter.label);
   if (filter.variant !== undefined) q = q.where("variant", "=", filter.variant);
   if (filter.model !== undefined) q = q.where("model", "=", filter.model);
   if (filter.provider !== undefined) q = q.where("provider", "=", filter.provider);
   if (filter.status !== undefined) q = q.where("status", "=", filter.status);
-  if (filter.userId !== undefined) q = q.where("user_id", "=", filter.userId);
-  if (filter.sessionId !== undefined) q = q.where("session_id", "=", filter.sessionId);
+  if (filter.userId !== undefined) q = q.where("userId", "=", filter.userId);
+  if (filter.sessionId !== undefined) q = q.where("sessionId", "=", filter.sessionId);
   if (filter.from !== undefined)
-    q = q.where("start_time", ">=", new Date(filter.from).toISOString());
-  if (filter.to !== undefined) q = q.where("start_time", "<", new Date(filter.to).toISOString());
+    q = q.where("startTime", ">=", new Date(filter.from).toISOString());
+  if (filter.to !== undefined) q = q.where("startTime", "<", new Date(filter.to).toISOString());
   if (filter.q !== undefined) {
     // Both engines lower-case ASCII alike; the pattern's own wildcards are taken literally.
     const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -43,18 +71,18 @@ export function applyTraceFilter<O>(
   ) {
     q = q.where(({ exists, selectFrom }) =>
       exists(
-        selectFrom("trace_scores")
-          .select("trace_scores.id")
-          .whereRef("trace_scores.project_id", "=", "traces.project_id")
-          .whereRef("trace_scores.trace_id", "=", "traces.id")
+        selectFrom("traceScores")
+          .select("traceScores.id")
+          .whereRef("traceScores.projectId", "=", "traces.projectId")
+          .whereRef("traceScores.traceId", "=", "traces.id")
           .$if(filter.scoreName !== undefined, (s) =>
-            s.where("trace_scores.name", "=", filter.scoreName as string),
+            s.where("traceScores.name", "=", filter.scoreName as string),
           )
           .$if(filter.minScore !== undefined, (s) =>
-            s.where("trace_scores.value", ">=", filter.minScore as number),
+            s.where("traceScores.value", ">=", filter.minScore as number),
           )
           .$if(filter.maxScore !== undefined, (s) =>
-            s.where("trace_scores.value", "<=", filter.maxScore as number),
+            s.where("traceScores.value", "<=", filter.maxScore as number),
           ),
       ),
     );
@@ -74,17 +102,17 @@ export async function listTraceRows(
   filter: TraceFilter,
   limit: number,
   after: TraceCursor | undefined,
-): Promise<TraceRow[]> {
-  let q = applyTraceFilter(db.selectFrom("traces").selectAll(), projectId, filter);
+): Promise<TraceSummaryRow[]> {
+  let q = applyTraceFilter(db.selectFrom("traces").select(SUMMARY_COLUMNS), projectId, filter);
   if (after) {
     q = q.where((eb) =>
       eb.or([
-        eb("start_time", "<", after.startTime),
-        eb.and([eb("start_time", "=", after.startTime), eb("id", "<", after.id)]),
+        eb("startTime", "<", after.startTime),
+        eb.and([eb("startTime", "=", after.startTime), eb("id", "<", after.id)]),
       ]),
     );
   }
-  return q.orderBy("start_time", "desc").orderBy("id", "desc").limit(limit).execute();
+  return q.orderBy("startTime", "desc").orderBy("id", "desc").limit(limit).execute();
 }
 
 export async function findTraceRow(
@@ -95,13 +123,13 @@ export async function findTraceRow(
   return db
     .selectFrom("traces")
     .selectAll()
-    .where("project_id", "=", projectId)
+    .where("projectId", "=", projectId)
     .where("id", "=", id)
     .executeTakeFirst();
 }
 
 export async function insertScores(db: Kysely<Database>, rows: TraceScoreRow[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto("trace_scores").values(rows).execute();
+  if (rows.length > 0) await db.insertInto("traceScores").values(rows).execute();
 }
 
 export async function listScores(
@@ -110,11 +138,11 @@ export async function listScores(
   traceId: string,
 ): Promise<TraceScoreRow[]> {
   return db
-    .selectFrom("trace_scores")
+    .selectFrom("traceScores")
     .selectAll()
-    .where("project_id", "=", projectId)
-    .where("trace_id", "=", traceId)
-    .orderBy("created_at")
+    .where("projectId", "=", projectId)
+    .where("traceId", "=", traceId)
+    .orderBy("createdAt")
     .orderBy("id")
     .execute();
 }
@@ -130,12 +158,12 @@ export async function metricRows(
     db
       .selectFrom("traces")
       .select([
-        "prompt_version",
-        "start_time",
+        "promptVersion",
+        "startTime",
         "status",
-        "latency_ms",
-        "input_tokens",
-        "output_tokens",
+        "latencyMs",
+        "inputTokens",
+        "outputTokens",
         "cost",
       ]),
     projectId,
@@ -154,16 +182,16 @@ export async function metricScoreRows(
   return applyTraceFilter(
     db
       .selectFrom("traces")
-      .innerJoin("trace_scores", (join) =>
+      .innerJoin("traceScores", (join) =>
         join
-          .onRef("trace_scores.project_id", "=", "traces.project_id")
-          .onRef("trace_scores.trace_id", "=", "traces.id"),
+          .onRef("traceScores.projectId", "=", "traces.projectId")
+          .onRef("traceScores.traceId", "=", "traces.id"),
       )
       .select([
-        "traces.prompt_version",
-        "traces.start_time",
-        "trace_scores.name",
-        "trace_scores.value",
+        "traces.promptVersion",
+        "traces.startTime",
+        "traceScores.name",
+        "traceScores.value",
       ]),
     projectId,
     filter,
@@ -181,17 +209,18 @@ export async function deleteTracesBefore(
   cutoff: string,
 ): Promise<{ traces: number; scores: number }> {
   const deleted = { traces: 0, scores: 0 };
-  for (const [table, column, key] of [
-    ["traces", "start_time", "traces"],
-    ["trace_scores", "created_at", "scores"],
+  const key = sql`${sql.ref("projectId")}, ${sql.ref("id")}`;
+  for (const [table, column, kind] of [
+    ["traces", "startTime", "traces"],
+    ["traceScores", "createdAt", "scores"],
   ] as const) {
     for (;;) {
       const result =
-        await sql`delete from ${sql.table(table)} where (project_id, id) in (select project_id, id from ${sql.table(table)} where ${sql.ref(column)} < ${cutoff} limit ${DELETE_CHUNK})`.execute(
+        await sql`delete from ${sql.table(table)} where (${key}) in (select ${key} from ${sql.table(table)} where ${sql.ref(column)} < ${cutoff} limit ${DELETE_CHUNK})`.execute(
           db,
         );
       const count = Number(result.numAffectedRows ?? 0);
-      deleted[key] += count;
+      deleted[kind] += count;
       if (count < DELETE_CHUNK) break;
     }
   }

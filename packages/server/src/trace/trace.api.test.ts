@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enc, startTestServer, type TestServer, testEngines } from "../test-support/harness.js";
+import {
+  enc,
+  startTestServer,
+  type TestServer,
+  testEngines,
+  uniqueName,
+} from "../test-support/harness.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers loosely and assert on them
 type Loose = Record<string, any>;
@@ -10,8 +16,9 @@ const HOUR = 3_600_000;
 const base = Date.parse("2026-11-20T00:00:00.000Z");
 const at = (hours: number, ms = 0) => new Date(base + hours * HOUR + ms).toISOString();
 
-/** A call of `version` at hour `h`, taking `latency` ms. */
+/** A call of `version` of `prompt` at hour `h`, taking `latency` ms. */
 function call(
+  prompt: string,
   id: string,
   version: number,
   h: number,
@@ -22,7 +29,7 @@ function call(
     id,
     startTime: at(h),
     endTime: at(h, latency),
-    prompt: { name: "support/refund-agent", version, label: "production" },
+    prompt: { name: prompt, version, label: "production" },
     provider: "openai",
     model: "gpt-4o",
     input: [{ role: "user", content: `question ${id}` }],
@@ -33,8 +40,37 @@ function call(
   };
 }
 
+/**
+ * A test's own calls of a prompt of its own: three of version 1 (one failed) on November 20,
+ * two of version 2 with feedback (one down, one up) a day later, and two malformed ones. `id`
+ * gives a call's id from its suffix, `v1-0` for the first.
+ */
+function callsOfOwnPrompt() {
+  const run = uniqueName("calls");
+  const prompt = `support/${run}`;
+  const id = (suffix: string) => `${run}-${suffix}`;
+  const batch = [
+    call(prompt, id("v1-0"), 1, 0, 100),
+    call(prompt, id("v1-1"), 1, 1, 200),
+    { startTime: "yesterday" },
+    call(prompt, id("v1-3"), 1, 2, 300, { status: "error", error: "timeout" }),
+    call(prompt, id("v2-4"), 2, 25, 400, { scores: [{ name: "feedback", value: false }] }),
+    call(prompt, id("v2-5"), 2, 26, 500, { usage: { inputTokens: -1 } }),
+    call(prompt, id("v2-6"), 2, 27, 600, { scores: [{ value: true, comment: "great" }] }),
+  ];
+  return { prompt, id, batch };
+}
+
 describe.each(testEngines())("traces (%s)", (kind) => {
   let server: TestServer;
+
+  /** Stores the calls of `callsOfOwnPrompt`, for tests about what is read back. */
+  async function storedCalls() {
+    const calls = callsOfOwnPrompt();
+    const stored = await server.call<Loose>("POST", "/api/v1/traces", { traces: calls.batch });
+    expect(stored.body.accepted).toBe(5);
+    return calls;
+  }
 
   beforeAll(async () => {
     server = await startTestServer(kind, undefined, { redact: "all" });
@@ -42,27 +78,13 @@ describe.each(testEngines())("traces (%s)", (kind) => {
   afterAll(() => server.stop());
 
   it("stores the valid traces of a batch, refuses the malformed ones with reasons, and computes cost", async () => {
-    const batch = [
-      call("trace-v1-0", 1, 0, 100),
-      call("trace-v1-1", 1, 1, 200),
-      { startTime: "yesterday" },
-      call("trace-v1-3", 1, 2, 300, { status: "error", error: "timeout" }),
-      call("trace-v2-4", 2, 25, 400, { scores: [{ name: "feedback", value: false }] }),
-      call("trace-v2-5", 2, 26, 500, { usage: { inputTokens: -1 } }),
-      call("trace-v2-6", 2, 27, 600, { scores: [{ value: true, comment: "great" }] }),
-    ];
+    const { prompt, id, batch } = callsOfOwnPrompt();
     const result = await server.call<Loose>("POST", "/api/v1/traces", {
       traces: batch,
     });
     expect(result.status).toBe(200);
     expect(result.body.accepted).toBe(5);
-    expect(result.body.ids).toEqual([
-      "trace-v1-0",
-      "trace-v1-1",
-      "trace-v1-3",
-      "trace-v2-4",
-      "trace-v2-6",
-    ]);
+    expect(result.body.ids).toEqual([id("v1-0"), id("v1-1"), id("v1-3"), id("v2-4"), id("v2-6")]);
     expect(result.body.rejected.map((r: { index: number }) => r.index)).toEqual([2, 5]);
     expect(result.body.rejected[0].reasons.join()).toContain("startTime");
     expect(result.body.rejected[1].reasons.join()).toContain("usage.inputTokens");
@@ -72,45 +94,42 @@ describe.each(testEngines())("traces (%s)", (kind) => {
       traces: batch,
     });
     expect(again.body.accepted).toBe(5);
-    const all = await server.call<Page>("GET", "/api/v1/traces?limit=100");
+    const all = await server.call<Page>("GET", `/api/v1/traces?prompt=${enc(prompt)}&limit=100`);
     expect(all.body.items).toHaveLength(5);
 
-    const one = await server.call<Loose>("GET", "/api/v1/traces/trace-v1-0");
+    const one = await server.call<Loose>("GET", `/api/v1/traces/${id("v1-0")}`);
     // gpt-4o default price: $2.50 in, $10 out per million tokens.
     expect(one.body.cost).toBeCloseTo((1000 * 2.5 + 100 * 10) / 1e6, 12);
     expect(one.body.latencyMs).toBe(100);
     expect(one.body.usage.totalTokens).toBe(1100);
-    expect(one.body.input).toEqual([{ role: "user", content: "question trace-v1-0" }]);
+    expect(one.body.input).toEqual([{ role: "user", content: `question ${id("v1-0")}` }]);
   });
 
   it("filters by prompt version, status, user, time and score, newest first, page by page", async () => {
-    const v2 = await server.call<Page>(
-      "GET",
-      `/api/v1/traces?prompt=${enc("support/refund-agent")}&version=2`,
-    );
-    expect(v2.body.items.map((t) => t.id)).toEqual(["trace-v2-6", "trace-v2-4"]);
-    const errors = await server.call<Page>("GET", "/api/v1/traces?status=error");
-    expect(errors.body.items.map((t) => t.id)).toEqual(["trace-v1-3"]);
-    const user = await server.call<Page>("GET", "/api/v1/traces?userId=user-0");
-    expect(user.body.items.map((t) => t.id)).toEqual(["trace-v2-6", "trace-v2-4", "trace-v1-0"]);
-    const range = await server.call<Page>(`GET`, `/api/v1/traces?from=${at(1)}&to=${at(25)}`);
-    expect(range.body.items.map((t) => t.id)).toEqual(["trace-v1-3", "trace-v1-1"]);
-    const unhappy = await server.call<Page>("GET", "/api/v1/traces?scoreName=feedback&maxScore=0");
-    expect(unhappy.body.items.map((t) => t.id)).toEqual(["trace-v2-4"]);
-    const text = await server.call<Page>("GET", "/api/v1/traces?q=ANSWER%20trace-v1-1");
-    expect(text.body.items.map((t) => t.id)).toEqual(["trace-v1-1"]);
+    const { prompt, id } = await storedCalls();
+    // Each filter within this test's prompt: other tests' traces share the server.
+    const ids = async (filter: string) =>
+      (
+        await server.call<Page>("GET", `/api/v1/traces?prompt=${enc(prompt)}&${filter}`)
+      ).body.items.map((t) => t.id);
+    expect(await ids("version=2")).toEqual([id("v2-6"), id("v2-4")]);
+    expect(await ids("status=error")).toEqual([id("v1-3")]);
+    expect(await ids("userId=user-0")).toEqual([id("v2-6"), id("v2-4"), id("v1-0")]);
+    expect(await ids(`from=${at(1)}&to=${at(25)}`)).toEqual([id("v1-3"), id("v1-1")]);
+    expect(await ids("scoreName=feedback&maxScore=0")).toEqual([id("v2-4")]);
+    expect(await ids(`q=${enc(`ANSWER ${id("v1-1")}`)}`)).toEqual([id("v1-1")]);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
       const page: { body: Page } = await server.call<Page>(
         "GET",
-        `/api/v1/traces?limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+        `/api/v1/traces?prompt=${enc(prompt)}&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
       );
       seen.push(...page.body.items.map((t) => t.id));
       cursor = page.body.nextCursor;
     } while (cursor);
-    expect(seen).toEqual(["trace-v2-6", "trace-v2-4", "trace-v1-3", "trace-v1-1", "trace-v1-0"]);
+    expect(seen).toEqual([id("v2-6"), id("v2-4"), id("v1-3"), id("v1-1"), id("v1-0")]);
 
     expect((await server.call("GET", "/api/v1/traces?cursor=nonsense")).status).toBe(400);
     expect((await server.call("GET", "/api/v1/traces?from=tuesday")).status).toBe(400);
@@ -118,7 +137,8 @@ describe.each(testEngines())("traces (%s)", (kind) => {
   });
 
   it("attaches feedback to a trace after the fact", async () => {
-    const score = await server.call<Loose>("POST", "/api/v1/traces/trace-v1-1/scores", {
+    const { id } = await storedCalls();
+    const score = await server.call<Loose>("POST", `/api/v1/traces/${id("v1-1")}/scores`, {
       value: true,
       comment: "mail me at ada@example.com",
     });
@@ -126,18 +146,21 @@ describe.each(testEngines())("traces (%s)", (kind) => {
     expect(score.body).toMatchObject({ name: "feedback", value: 1, source: "api" });
     // Redaction applies to what people type into feedback too.
     expect(score.body.comment).toBe("mail me at [REDACTED:email]");
-    const detail = await server.call<Loose>("GET", "/api/v1/traces/trace-v1-1");
+    const detail = await server.call<Loose>("GET", `/api/v1/traces/${id("v1-1")}`);
     expect(detail.body.scores.map((s: { value: number }) => s.value)).toEqual([1]);
     const missing = await server.call("POST", "/api/v1/traces/trace-unknown/scores", { value: 1 });
     expect(missing.status).toBe(404);
-    const bad = await server.call("POST", "/api/v1/traces/trace-v1-1/scores", { value: "good" });
+    const bad = await server.call("POST", `/api/v1/traces/${id("v1-1")}/scores`, { value: "good" });
     expect(bad.status).toBe(400);
   });
 
   it("compares versions: calls, error rate, latency percentiles, tokens, cost, feedback and deployments", async () => {
+    const { prompt, id } = await storedCalls();
+    const score = await server.call("POST", `/api/v1/traces/${id("v1-1")}/scores`, { value: true });
+    expect(score.status).toBe(201);
     const metrics = await server.call<Loose>(
       "GET",
-      `/api/v1/metrics/versions?prompt=${enc("support/refund-agent")}&from=${at(-1)}&to=${at(48)}&bucket=day`,
+      `/api/v1/metrics/versions?prompt=${enc(prompt)}&from=${at(-1)}&to=${at(48)}&bucket=day`,
     );
     expect(metrics.status).toBe(200);
     const [v1, v2] = metrics.body.versions;
@@ -172,10 +195,10 @@ describe.each(testEngines())("traces (%s)", (kind) => {
       .select(["input", "metadata"])
       .where("id", "=", "trace-pii-1")
       .executeTakeFirstOrThrow();
-    expect(row.input).toBe(
-      '[{"role":"user","content":"I\'m [REDACTED:email], card [REDACTED:card]"}]',
-    );
-    expect(row.metadata).toBe('{"phone":"[REDACTED:phone]"}');
+    expect(row.input).toEqual([
+      { role: "user", content: "I'm [REDACTED:email], card [REDACTED:card]" },
+    ]);
+    expect(row.metadata).toEqual({ phone: "[REDACTED:phone]" });
   });
 
   it("deletes traces older than the retention period", async () => {

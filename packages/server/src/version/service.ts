@@ -23,36 +23,20 @@ import { currentLabel } from "../deployment/store.js";
 import { writeWithEvents } from "../event/write.js";
 import type { PromptService } from "../prompt/service.js";
 import { checkDraft } from "../prompt/service.js";
-import {
-  findPromptById,
-  labelsOfPrompts,
-  type PromptRecord,
-  updatePromptRow,
-} from "../prompt/store.js";
-import type { Database } from "../storage/index.js";
-import {
-  findVersion,
-  findVersionByHash,
-  insertVersion,
-  listVersions,
-  type VersionRecord,
-} from "./store.js";
+import { findPromptById, labelsOfPrompts, updatePromptRow } from "../prompt/store.js";
+import type { Database, PromptRow, PromptVersionRow } from "../storage/database.js";
+import { findVersion, findVersionByHash, insertVersion, listVersions } from "./store.js";
 
-function toApi(name: string, v: VersionRecord, labels: Record<string, number>): PromptVersion {
+/** A version as the API shows it: named, with the labels that point at it. */
+function presentVersion(
+  name: string,
+  { id, promptId, ...v }: PromptVersionRow,
+  labels: Record<string, number>,
+): PromptVersion {
   return {
-    id: v.id,
+    id,
     name,
-    version: v.version,
-    semver: v.semver,
-    bump: v.bump,
-    suggestedBump: v.suggestedBump,
-    content: v.content,
-    contentHash: v.contentHash,
-    variables: v.variables,
-    commitMessage: v.commitMessage,
-    author: v.author,
-    createdAt: v.createdAt,
-    parentVersion: v.parentVersion,
+    ...v,
     labels: Object.entries(labels)
       .filter(([, n]) => n === v.version)
       .map(([label]) => label),
@@ -62,9 +46,9 @@ function toApi(name: string, v: VersionRecord, labels: Record<string, number>): 
 /** The version, or a 404 that says which versions exist. */
 export async function requireVersion(
   db: Kysely<Database>,
-  prompt: PromptRecord,
+  prompt: PromptRow,
   version: number,
-): Promise<VersionRecord> {
+): Promise<PromptVersionRow> {
   const found = version <= MAX_STORED_INT ? await findVersion(db, prompt.id, version) : undefined;
   if (!found) {
     const latest = prompt.latestVersion
@@ -76,7 +60,7 @@ export async function requireVersion(
 }
 
 /** A version number (`3`), a label (`production`, `latest`) or `draft`, resolved for one prompt. */
-type ResolvedRef = { ref: string; content: PromptContent; version: VersionRecord | null };
+type ResolvedRef = { ref: string; content: PromptContent; version: PromptVersionRow | null };
 
 export interface VersionService {
   publish(principal: Principal, name: string, body: PublishBody): Promise<PublishResult>;
@@ -91,12 +75,12 @@ export interface VersionService {
 export function createVersionService(ctx: ServiceContext, prompts: PromptService): VersionService {
   const { db } = ctx.engine;
 
-  async function labelsWithLatest(prompt: PromptRecord): Promise<Record<string, number>> {
+  async function labelsWithLatest(prompt: PromptRow): Promise<Record<string, number>> {
     const labels = (await labelsOfPrompts(db, [prompt.id])).get(prompt.id) ?? {};
     return prompt.latestVersion === null ? labels : { ...labels, [LATEST]: prompt.latestVersion };
   }
 
-  async function resolveRef(prompt: PromptRecord, ref: string): Promise<ResolvedRef> {
+  async function resolveRef(prompt: PromptRow, ref: string): Promise<ResolvedRef> {
     if (ref === "draft") return { ref, content: prompt.draft, version: null };
     let number: number | undefined;
     if (/^\d+$/.test(ref)) number = Number(ref);
@@ -111,13 +95,13 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
 
   async function insertNext(
     trx: Kysely<Database>,
-    prompt: PromptRecord,
+    prompt: PromptRow,
     content: PromptContent,
     hash: string,
     variables: string[],
     body: PublishBody,
     actor: string,
-  ): Promise<VersionRecord> {
+  ): Promise<PromptVersionRow> {
     const parent =
       prompt.latestVersion === null
         ? undefined
@@ -126,7 +110,7 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
       ? suggestBump(parent.content, content, diffContents(parent.content, content))
       : null;
     const bump = parent ? (body.bump ?? suggestion?.level ?? "patch") : null;
-    const record: VersionRecord = {
+    const row: PromptVersionRow = {
       id: ctx.newId(),
       promptId: prompt.id,
       version: (parent?.version ?? 0) + 1,
@@ -141,8 +125,8 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
       createdAt: nowIso(ctx),
       parentVersion: parent?.version ?? null,
     };
-    await insertVersion(trx, record);
-    return record;
+    await insertVersion(trx, row);
+    return row;
   }
 
   return {
@@ -199,18 +183,22 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
         return { version, created: true };
       });
       const prompt = (await findPromptById(db, known.id)) ?? known;
-      return { ...toApi(name, version, await labelsWithLatest(prompt)), created };
+      return { ...presentVersion(name, version, await labelsWithLatest(prompt)), created };
     },
 
     async listVersions(principal, name) {
       const prompt = await prompts.requirePrompt(principal.projectId, name);
       const labels = await labelsWithLatest(prompt);
-      return (await listVersions(db, prompt.id)).map((v) => toApi(name, v, labels));
+      return (await listVersions(db, prompt.id)).map((v) => presentVersion(name, v, labels));
     },
 
     async getVersion(principal, name, version) {
       const prompt = await prompts.requirePrompt(principal.projectId, name);
-      return toApi(name, await requireVersion(db, prompt, version), await labelsWithLatest(prompt));
+      return presentVersion(
+        name,
+        await requireVersion(db, prompt, version),
+        await labelsWithLatest(prompt),
+      );
     },
 
     async diff(principal, name, from, to) {

@@ -1,13 +1,45 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enc, startTestServer, type TestServer, testEngines } from "../test-support/harness.js";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  enc,
+  startTestServer,
+  type TestServer,
+  testEngines,
+  uniqueName,
+} from "../test-support/harness.js";
+
+/** The edits that make versions 2 (a patch), 3 (a major) and 4 (a minor, declared a patch). */
+const REWORDED = "You are a refund agent for {{company}}. Be courteous.";
+const WITH_LOCALE = "{{question}} (answer in {{locale}})";
+const POLICY = " Never promise a refund before checking the order.";
 
 describe.each(testEngines())("versions on %s", (engine) => {
   let server: TestServer;
-  const name = "support/refund-agent";
-  const path = `/api/v1/prompts/${enc(name)}`;
+  /** Each test's own prompt, with its draft saved and nothing published. */
+  let name: string;
+  let path: string;
+
+  const publish = (body: Record<string, unknown>) => server.call("POST", `${path}/versions`, body);
+
+  /** Versions 1-4 as the bump test makes them: the draft as created, then each edit in turn. */
+  async function publishHistory() {
+    expect((await publish({ commitMessage: "first" })).status).toBe(201);
+    const draft = (await server.call("GET", path)).body.draft;
+    draft.messages[0].content = REWORDED;
+    await server.call("PUT", `${path}/draft`, draft);
+    expect((await publish({ commitMessage: "reword" })).status).toBe(201);
+    draft.messages[2].content = WITH_LOCALE;
+    expect((await publish({ commitMessage: "locale", content: draft })).status).toBe(201);
+    draft.messages[0].content += POLICY;
+    const policy = await publish({ commitMessage: "policy", bump: "patch", content: draft });
+    expect(policy.status).toBe(201);
+  }
 
   beforeAll(async () => {
     server = await startTestServer(engine);
+  });
+  beforeEach(async () => {
+    name = uniqueName("support/refund-agent");
+    path = `/api/v1/prompts/${enc(name)}`;
     const created = await server.call("POST", "/api/v1/prompts", {
       name,
       type: "chat",
@@ -48,6 +80,7 @@ describe.each(testEngines())("versions on %s", (engine) => {
   });
 
   it("returns the existing version when identical content is published again", async () => {
+    expect((await publish({ commitMessage: "first" })).status).toBe(201);
     const { status, body } = await server.call("POST", `${path}/versions`, {
       commitMessage: "again",
     });
@@ -56,8 +89,9 @@ describe.each(testEngines())("versions on %s", (engine) => {
   });
 
   it("suggests and applies bump levels from the diff", async () => {
+    expect((await publish({ commitMessage: "first" })).status).toBe(201);
     const draft = (await server.call("GET", path)).body.draft;
-    draft.messages[0].content = "You are a refund agent for {{company}}. Be courteous.";
+    draft.messages[0].content = REWORDED;
     await server.call("PUT", `${path}/draft`, draft);
     const bump = await server.call("GET", `${path}/draft/bump`);
     expect(bump.body).toMatchObject({
@@ -70,7 +104,7 @@ describe.each(testEngines())("versions on %s", (engine) => {
     expect(unchanged.body).toMatchObject({ identicalTo: 2, nextSemver: "1.0.1", suggestion: null });
     expect(v2.body).toMatchObject({ version: 2, semver: "1.0.1", bump: "patch", parentVersion: 1 });
 
-    draft.messages[2].content = "{{question}} (answer in {{locale}})";
+    draft.messages[2].content = WITH_LOCALE;
     const v3 = await server.call("POST", `${path}/versions`, {
       commitMessage: "locale",
       content: draft,
@@ -81,7 +115,7 @@ describe.each(testEngines())("versions on %s", (engine) => {
       reason: "variables added: locale",
     });
 
-    draft.messages[0].content += " Never promise a refund before checking the order.";
+    draft.messages[0].content += POLICY;
     const declared = await server.call("POST", `${path}/versions`, {
       commitMessage: "policy",
       bump: "patch",
@@ -92,6 +126,7 @@ describe.each(testEngines())("versions on %s", (engine) => {
   });
 
   it("diffs two versions per field and as unified text", async () => {
+    await publishHistory();
     const { status, body } = await server.call("GET", `${path}/diff?from=1&to=3`);
     expect(status).toBe(200);
     expect(body.from).toEqual({ ref: "1", version: 1, semver: "1.0.0" });
@@ -106,6 +141,7 @@ describe.each(testEngines())("versions on %s", (engine) => {
   });
 
   it("refuses to change a published version, over the API and in storage", async () => {
+    expect((await publish({ commitMessage: "first" })).status).toBe(201);
     for (const method of ["PUT", "PATCH", "DELETE"]) {
       const { status, body } = await server.call(method, `${path}/versions/1`, {
         commitMessage: "x",
@@ -115,13 +151,14 @@ describe.each(testEngines())("versions on %s", (engine) => {
     }
     const { db } = server.services.engine;
     await expect(
-      db.updateTable("prompt_versions").set({ commit_message: "tampered" }).execute(),
+      db.updateTable("promptVersions").set({ commitMessage: "tampered" }).execute(),
     ).rejects.toThrow(/immutable/);
-    await expect(db.deleteFrom("prompt_versions").execute()).rejects.toThrow(/immutable/);
+    await expect(db.deleteFrom("promptVersions").execute()).rejects.toThrow(/immutable/);
     expect((await server.call("GET", `${path}/versions/1`)).body.commitMessage).toBe("first");
   });
 
   it("lists versions newest first with their labels", async () => {
+    await publishHistory();
     const { body } = await server.call("GET", `${path}/versions`);
     expect(body.items.map((v: { version: number }) => v.version)).toEqual([4, 3, 2, 1]);
     expect(body.items[0].labels).toEqual(["latest"]);

@@ -1,8 +1,10 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import { type Database, SCORE_COLUMNS, TRACE_COLUMNS } from "../database.js";
+import type { Database } from "../database.js";
 import type { Change, StorageEngine } from "../engine.js";
 import { LocalChanges } from "../local-changes.js";
+import { rowShape } from "../row-shape.js";
+import { type BulkTable, SCORES, TRACES } from "../trace-columns.js";
 
 const CHANNEL = "promptline_changes";
 
@@ -24,7 +26,7 @@ export function createPostgresEngine(
   // A connection dropped while checked out (between a transaction's statements) reports here;
   // unheard, it would crash the process. The transaction's next statement fails instead.
   pool.on("connect", (client) => client.on("error", (error) => options.onListenerError?.(error)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [rowShape] });
   const changes = new LocalChanges();
   const listener = new ChangeListenerConnection(url, changes, options.onListenerError);
   return {
@@ -46,10 +48,11 @@ export function createPostgresEngine(
       );
     },
     // One statement of column arrays per table: the parameter count is the same for any batch.
-    insertTraces: (rows, scores) =>
+    // The batch is in its stored form already: the statement skips the row-shape plugin.
+    insertTraces: (batch) =>
       db.transaction().execute(async (trx) => {
-        const result = await insertColumnArrays(trx, "traces", TRACE_COLUMNS, rows);
-        await insertColumnArrays(trx, "trace_scores", SCORE_COLUMNS, scores);
+        const result = await insertColumnArrays(trx.withoutPlugins(), TRACES, batch.traces);
+        await insertColumnArrays(trx.withoutPlugins(), SCORES, batch.scores);
         return result;
       }),
     isUniqueViolation: (error) => (error as { code?: string })?.code === "23505",
@@ -75,16 +78,15 @@ export function createPostgresEngine(
   };
 }
 
-async function insertColumnArrays<R extends object>(
+async function insertColumnArrays(
   db: Kysely<Database>,
-  table: string,
-  columns: ReadonlyArray<readonly [keyof R & string, string]>,
-  rows: readonly R[],
+  { table, columns }: BulkTable,
+  rows: readonly unknown[][],
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const names = sql.join(columns.map(([c]) => sql.ref(c)));
+  const names = sql.join(columns.map((c) => sql.ref(c.name)));
   const arrays = sql.join(
-    columns.map(([c, type]) => sql`${rows.map((r) => r[c] ?? null)}::${sql.raw(type)}[]`),
+    columns.map((c, i) => sql`${rows.map((row) => row[i])}::${sql.raw(c.type)}[]`),
   );
   const result =
     await sql`insert into ${sql.table(table)} (${names}) select * from unnest(${arrays}) on conflict do nothing`.execute(

@@ -10,9 +10,11 @@ import {
   type SqliteDialectConfig,
   SqliteDriver,
 } from "kysely";
-import { type Database, SCORE_COLUMNS, TRACE_COLUMNS } from "../database.js";
+import type { Database } from "../database.js";
 import type { StorageEngine } from "../engine.js";
 import { LocalChanges } from "../local-changes.js";
+import { rowShape } from "../row-shape.js";
+import { traceInserter } from "./trace-insert.js";
 import { SqliteTraceWriter } from "./trace-writer.js";
 
 /**
@@ -75,24 +77,13 @@ export function createSqliteEngine(file: string): StorageEngine {
   if (onDisk) connection.pragma("wal_autocheckpoint = 0");
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: connection }),
+    plugins: [rowShape],
   });
   const changes = new LocalChanges();
   const traceWriter = onDisk ? new SqliteTraceWriter(file) : undefined;
   traceWriter?.open();
-  const insertInto = (table: string, columns: ReadonlyArray<readonly [string, string]>) =>
-    `insert into ${table} (${columns.map(([c]) => c).join(", ")}) values (${columns.map(() => "?").join(", ")}) on conflict do nothing`;
-  let statements: { trace: SQLite.Statement; score: SQLite.Statement } | undefined;
   // In memory there is no second connection: the same statements run on the event loop.
-  const insertInPlace = connection.transaction((traces: unknown[][], scores: unknown[][]) => {
-    statements ??= {
-      trace: connection.prepare(insertInto("traces", TRACE_COLUMNS)),
-      score: connection.prepare(insertInto("trace_scores", SCORE_COLUMNS)),
-    };
-    let inserted = 0;
-    for (const row of traces) inserted += statements.trace.run(row).changes;
-    for (const row of scores) statements.score.run(row);
-    return inserted;
-  });
+  const insertInPlace = traceInserter(connection);
   return {
     kind: "sqlite",
     db,
@@ -104,13 +95,10 @@ export function createSqliteEngine(file: string): StorageEngine {
     lockPrompt: async () => {},
     lockEventLog: async () => {},
     // Holding Kysely's connection keeps its own transactions from interleaving with this one.
-    insertTraces: (rows, scores) => {
-      const traces = rows.map((row) => TRACE_COLUMNS.map(([c]) => row[c] ?? null));
-      const scoreRows = scores.map((row) => SCORE_COLUMNS.map(([c]) => row[c]));
-      return traceWriter
-        ? traceWriter.insert(traces, scoreRows)
-        : db.connection().execute(async () => insertInPlace(traces, scoreRows));
-    },
+    insertTraces: ({ traces, scores }) =>
+      traceWriter
+        ? traceWriter.insert({ traces, scores })
+        : db.connection().execute(async () => insertInPlace({ traces, scores })),
     isUniqueViolation: (error) =>
       (error as { code?: string })?.code === "SQLITE_CONSTRAINT_UNIQUE" ||
       (error as { code?: string })?.code === "SQLITE_CONSTRAINT_PRIMARYKEY",

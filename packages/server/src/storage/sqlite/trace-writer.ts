@@ -1,58 +1,21 @@
-import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { SCORE_COLUMNS, TRACE_COLUMNS } from "../database.js";
+import type { TraceBatch } from "./trace-insert.js";
+import type {
+  TraceWriterReply,
+  TraceWriterRequest,
+  TraceWriterWorkerData,
+} from "./trace-writer-worker.js";
 
 /**
- * The worker's code, as CommonJS source: it runs from the TypeScript sources (tests) and the
- * build alike. It owns a second connection to the database that only appends traces, and it
- * checkpoints the WAL, so neither the inserts nor the checkpoint's fsync block the event loop.
+ * A worker thread runs JavaScript, so it is always loaded from the build: beside this module when
+ * the server runs built, and from the package's dist/ when this module runs from its TypeScript
+ * source (vitest runs sources; the test command builds first, and `npx tsc -b packages/server`
+ * refreshes the worker after a change to it or to trace-insert.ts).
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const SQLite = require(workerData.driver);
-const db = new SQLite(workerData.file);
-db.pragma("busy_timeout = 10000");
-db.pragma("synchronous = NORMAL");
-db.pragma("cache_size = -65536");
-db.pragma("wal_autocheckpoint = 0");
-const sql = (table, columns) =>
-  "insert into " + table + " (" + columns.join(", ") + ") values (" +
-  columns.map(() => "?").join(", ") + ") on conflict do nothing";
-let statements;
-const insert = db.transaction((traces, scores) => {
-  statements ??= {
-    trace: db.prepare(sql("traces", workerData.traceColumns)),
-    score: db.prepare(sql("trace_scores", workerData.scoreColumns)),
-  };
-  let inserted = 0;
-  for (const row of traces) inserted += statements.trace.run(row).changes;
-  for (const row of scores) statements.score.run(row);
-  return inserted;
-});
-let lastCheckpoint = Date.now();
-function checkpoint() {
-  lastCheckpoint = Date.now();
-  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {}
-}
-const timer = setInterval(checkpoint, workerData.checkpointMs);
-parentPort.on("message", (message) => {
-  if (message.close) {
-    clearInterval(timer);
-    checkpoint();
-    db.close();
-    parentPort.close();
-    return;
-  }
-  try {
-    // IMMEDIATE takes the write lock up front, waiting (busy_timeout) for the other connection.
-    const inserted = insert.immediate(message.traces, message.scores);
-    parentPort.postMessage({ id: message.id, inserted });
-  } catch (error) {
-    parentPort.postMessage({ id: message.id, error: { message: error.message, code: error.code } });
-  }
-  if (Date.now() - lastCheckpoint > workerData.checkpointMs) checkpoint();
-});
-`;
+const WORKER = import.meta.url.endsWith(".ts")
+  ? new URL("../../../dist/storage/sqlite/trace-writer-worker.js", import.meta.url)
+  : new URL("./trace-writer-worker.js", import.meta.url);
 
 type Pending = { resolve: (inserted: number) => void; reject: (error: Error) => void };
 
@@ -70,14 +33,14 @@ export class SqliteTraceWriter {
     private readonly checkpointMs = 1000,
   ) {}
 
-  insert(traces: unknown[][], scores: unknown[][]): Promise<number> {
+  insert(batch: TraceBatch): Promise<number> {
     const worker = this.open();
     const id = this.nextId++;
     // Referenced while it holds work, so a process waiting only on an insert stays alive.
     if (this.pending.size === 0) worker.ref();
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, traces, scores });
+      this.post(worker, { id, ...batch });
     });
   }
 
@@ -89,38 +52,34 @@ export class SqliteTraceWriter {
       worker.once("exit", () => resolve());
       // Unreferenced, the worker would let the process end before its last checkpoint.
       worker.ref();
-      worker.postMessage({ close: true });
+      this.post(worker, { close: true });
     });
+  }
+
+  private post(worker: Worker, message: TraceWriterRequest): void {
+    worker.postMessage(message);
   }
 
   /** Starts the worker (and with it the WAL checkpoints) if it is not running. */
   open(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: {
-        file: this.file,
-        driver: createRequire(import.meta.url).resolve("better-sqlite3"),
-        traceColumns: TRACE_COLUMNS.map(([c]) => c),
-        scoreColumns: SCORE_COLUMNS.map(([c]) => c),
-        checkpointMs: this.checkpointMs,
-      },
+    if (!existsSync(WORKER)) {
+      throw new Error(`the trace writer's worker is not built: run 'npx tsc -b packages/server'`);
+    }
+    const workerData: TraceWriterWorkerData = { file: this.file, checkpointMs: this.checkpointMs };
+    const worker = new Worker(WORKER, { workerData });
+    worker.on("message", (message: TraceWriterReply) => {
+      const waiting = this.pending.get(message.id);
+      if (!waiting) return;
+      this.pending.delete(message.id);
+      if ("error" in message) {
+        waiting.reject(
+          Object.assign(new Error(message.error.message), { code: message.error.code }),
+        );
+      } else {
+        waiting.resolve(message.inserted);
+      }
     });
-    worker.on(
-      "message",
-      (message: { id: number; inserted?: number; error?: { message: string; code?: string } }) => {
-        const waiting = this.pending.get(message.id);
-        if (!waiting) return;
-        this.pending.delete(message.id);
-        if (message.error) {
-          waiting.reject(
-            Object.assign(new Error(message.error.message), { code: message.error.code }),
-          );
-        } else {
-          waiting.resolve(message.inserted ?? 0);
-        }
-      },
-    );
     // A crashed worker fails what it held; the next insert starts a new one.
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;

@@ -1,0 +1,77 @@
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { limitBody } from "./body-limit.js";
+
+/** Echoes the bodies it is given, behind a limit of 10 bytes (100 under /large). */
+function echoApp() {
+  const app = new Hono();
+  const read: string[] = [];
+  app.use(
+    "*",
+    limitBody((path) => (path.startsWith("/large") ? 100 : 10)),
+  );
+  app.on(["GET", "POST"], "*", async (c) => {
+    read.push(c.req.method);
+    return c.text(c.req.method === "POST" ? await c.req.text() : "read");
+  });
+  return { app, read };
+}
+
+const streamOf = (text: string) =>
+  new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(text));
+      controller.close();
+    },
+  });
+
+describe("the body limit", () => {
+  it("refuses a declared length over the path's limit with 413, before any handler reads it", async () => {
+    const { app, read } = echoApp();
+    const refused = await app.request("/prompts", {
+      method: "POST",
+      headers: { "content-length": "11" },
+      body: "x".repeat(11),
+    });
+    expect(refused.status).toBe(413);
+    expect(await refused.json()).toMatchObject({
+      code: "payload_too_large",
+      message: "the body is over the 10 byte limit",
+    });
+    expect(read).toEqual([]);
+    const atLimit = await app.request("/prompts", {
+      method: "POST",
+      headers: { "content-length": "10" },
+      body: "x".repeat(10),
+    });
+    expect(atLimit.status).toBe(200);
+    const larger = await app.request("/large", {
+      method: "POST",
+      headers: { "content-length": "11" },
+      body: "x".repeat(11),
+    });
+    expect(await larger.text()).toBe("x".repeat(11));
+  });
+
+  it("counts a body of undeclared length as it streams, refusing it past the limit", async () => {
+    const { app } = echoApp();
+    const send = (text: string) =>
+      app.request("/prompts", {
+        method: "POST",
+        body: streamOf(text),
+        duplex: "half",
+      } as RequestInit);
+    const refused = await send("x".repeat(11));
+    expect(refused.status).toBe(413);
+    const taken = await send("y".repeat(10));
+    expect(taken.status).toBe(200);
+    expect(await taken.text()).toBe("y".repeat(10));
+  });
+
+  it("leaves requests without a body alone, whatever length they declare", async () => {
+    const { app, read } = echoApp();
+    const response = await app.request("/prompts", { headers: { "content-length": "999" } });
+    expect(response.status).toBe(200);
+    expect(read).toEqual(["GET"]);
+  });
+});
