@@ -12,6 +12,7 @@ import {
   createClient,
   PromptlineApiError,
   type PromptlineClient,
+  PromptlineUnreachableError,
   PromptUnavailableError,
 } from "./index.js";
 
@@ -147,7 +148,11 @@ describe("the SDK against a running server", () => {
     const offline = client({ baseUrl: "http://127.0.0.1:9", retries: 0, timeoutMs: 500 });
     expect((await offline.getPrompt(name, { fallback })).source).toBe("fallback");
     expect((await offline.getPrompt(name)).source).toBe("fallback");
-    await expect(offline.getPrompt("other/prompt")).rejects.toBeInstanceOf(PromptUnavailableError);
+    const unavailable = offline.getPrompt("other/prompt");
+    await expect(unavailable).rejects.toBeInstanceOf(PromptUnavailableError);
+    await expect(unavailable).rejects.toMatchObject({
+      cause: expect.any(PromptlineUnreachableError),
+    });
     expect(offline.status()).toMatchObject({ connected: false });
     expect(offline.status().staleSince).toBeInstanceOf(Date);
     await offline.close();

@@ -7,7 +7,11 @@ export {
   PromptlineClient,
   type UpdateListener,
 } from "./client.js";
-export { PromptlineApiError, PromptUnavailableError } from "./errors.js";
+export {
+  PromptlineApiError,
+  PromptlineUnreachableError,
+  PromptUnavailableError,
+} from "./errors.js";
 export {
   type AnthropicRequestPart,
   type OpenAIMessage,
@@ -16,12 +20,8 @@ export {
   type PromptSource,
   type Variables,
 } from "./prompt.js";
-export {
-  type RejectedTrace,
-  TraceDeliveryError,
-  type TraceProblem,
-  type TraceStatus,
-} from "./trace-delivery.js";
+export type { TraceStatus } from "./trace-delivery.js";
+export { type RejectedTrace, TraceDeliveryError, type TraceProblem } from "./trace-errors.js";
 export {
   type PromptRef,
   type TraceEnd,

@@ -1,5 +1,5 @@
 import type { ChatMessage, PromptContent, ResolvedPrompt, VariableInfo } from "@promptline/core";
-import { compileContent } from "@promptline/core/template";
+import { compileContent, extractVariables, isRequired, specOf } from "@promptline/core/template";
 
 export type Variables = Record<string, unknown>;
 export type Placeholders = Record<string, ChatMessage[]>;
@@ -93,4 +93,22 @@ export class Prompt {
   get tags() {
     return { prompt: this.name, version: this.version, label: this.label, variant: this.variant };
   }
+}
+
+/** What to serve (as version 0) when a prompt was never fetched: the given content. */
+export function fallbackPrompt(name: string, label: string | null, content: PromptContent): Prompt {
+  const variables = extractVariables(content).map((v) => {
+    const spec = specOf(content.variables, v.name);
+    return { name: v.name, required: isRequired(v, spec), ...(spec && { type: spec.type }) };
+  });
+  const resolved: ResolvedPrompt = {
+    name,
+    version: 0,
+    semver: "0.0.0",
+    label,
+    contentHash: "",
+    content,
+    variables,
+  };
+  return new Prompt(resolved, "fallback");
 }

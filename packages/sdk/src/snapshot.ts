@@ -1,4 +1,6 @@
 import type { ResolvedPrompt } from "@promptline/core";
+import type { Entry, PromptCache } from "./cache.js";
+import { Prompt } from "./prompt.js";
 
 export interface SnapshotEntry {
   key: string;
@@ -55,4 +57,61 @@ export async function writeSnapshot(path: string, entries: SnapshotEntry[]): Pro
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
   await writeFile(temporary, JSON.stringify(file), { mode: 0o600 });
   await rename(temporary, path);
+}
+
+/** A cache entry for a prompt of the snapshot, served as such until the registry confirms it. */
+export function entryOf({ key, resolved, etag }: SnapshotEntry): Entry {
+  const exact = key.includes("#");
+  return {
+    name: resolved.name,
+    label: exact ? null : key.slice(key.lastIndexOf("@") + 1),
+    version: exact ? resolved.version : null,
+    prompt: new Prompt(resolved, "snapshot"),
+    etag,
+    pushed: 0,
+  };
+}
+
+/**
+ * Keeps the snapshot file up to date: a change is written shortly after it (changes in between
+ * are written together), one write at a time, and close() writes what is pending.
+ */
+export class SnapshotWriter {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly cache: PromptCache,
+    private readonly report: (error: unknown) => void,
+  ) {}
+
+  /** Writes the cache soon. */
+  schedule(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => this.save(), 50);
+    this.timer.unref?.();
+  }
+
+  /** Writes what is pending, if anything, and waits for every write; later changes are not saved. */
+  close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.save();
+    }
+    return this.writing;
+  }
+
+  private save(): void {
+    this.timer = undefined;
+    const entries: SnapshotEntry[] = [];
+    for (const [key, entry] of this.cache) {
+      entries.push({ key, etag: entry.etag, resolved: entry.prompt.resolved() });
+    }
+    this.writing = this.writing
+      .then(() => writeSnapshot(this.path, entries))
+      .catch((error) => this.report(error));
+  }
 }

@@ -1,6 +1,14 @@
-import type { IngestResult, TraceInput } from "@promptline/core";
-import { PromptlineApiError } from "./errors.js";
-import { backoff, type HttpOptions, isRetryable, request, sleep } from "./http.js";
+import {
+  type ApiError,
+  backoff,
+  sleep,
+  Transport,
+  type TransportOptions,
+} from "@promptline/client";
+import type { TraceInput } from "@promptline/core";
+import { type RejectedTrace, TraceDeliveryError, type TraceProblem } from "./trace-errors.js";
+import { MAX_BATCH_CHARS, TraceQueue } from "./trace-queue.js";
+import { TraceSender } from "./trace-sender.js";
 
 /** How traces are buffered and sent; TraceOptions adds the clock and ids. */
 export interface DeliveryOptions {
@@ -18,37 +26,6 @@ export interface DeliveryOptions {
   onError?: (error: unknown) => void;
 }
 
-/** A trace refused for what it holds; sending it again would not help. */
-export interface RejectedTrace {
-  id: string;
-  reasons: string[];
-  /** The trace as sent (absent when it could not be serialised). */
-  trace?: TraceInput;
-}
-
-/**
- * `unreachable`: a batch failed (network, 429, 5xx) and stays buffered for a retry.
- * `rejected`: traces refused for what they hold, listed in `rejections` (or the whole batch, when
- * the server refused the request itself); not retried.
- * `dropped`: traces thrown away unsent: the buffer was full, or the reporter closed or refused.
- * `refused`: the server refused the API key (401/403); nothing more is sent.
- */
-export type TraceProblem = "unreachable" | "rejected" | "dropped" | "refused";
-
-/** A problem delivering traces, told to `onError`; `traces` is how many it concerns. */
-export class TraceDeliveryError extends Error {
-  override name = "TraceDeliveryError";
-  constructor(
-    readonly kind: TraceProblem,
-    message: string,
-    readonly traces: number,
-    readonly rejections: RejectedTrace[] = [],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
 export interface TraceStatus {
   /** Waiting to be sent or on the wire. */
   buffered: number;
@@ -64,12 +41,6 @@ export interface TraceStatus {
   lastError: TraceDeliveryError | null;
 }
 
-interface Buffered {
-  id: string;
-  json: string;
-  seq: number;
-}
-
 interface Waiter {
   /** Settled once every trace up to this sequence number is. */
   through: number;
@@ -78,11 +49,6 @@ interface Waiter {
 }
 
 const MAX_BATCH = 5_000;
-/** UTF-16 units a batch may hold: at 3 bytes each at most, under the server's 16 MiB limit. */
-const MAX_BATCH_CHARS = 5_000_000;
-const MAX_ERROR_CHARS = 10_000;
-export const INGEST_PATH = "/api/v1/traces";
-export const JSON_HEADERS = { "content-type": "application/json" };
 
 function wholeNumber(
   name: string,
@@ -97,34 +63,19 @@ function wholeNumber(
   return n;
 }
 
-/** An error as text, cut to what the server keeps of a trace's error. */
-export function messageOf(error: unknown): string {
-  const text =
-    error instanceof Error
-      ? error.name === "Error"
-        ? error.message
-        : `${error.name}: ${error.message}`
-      : typeof error === "string"
-        ? error
-        : String(error);
-  return text.slice(0, MAX_ERROR_CHARS);
-}
-
 /**
- * The buffer behind a TraceReporter and the one loop that sends it: batches, retries with
- * backoff, flush() waiters, close() and a refused key, and the counts status() reports.
+ * The one loop that sends a TraceReporter's buffer: when batches are due, retries with backoff,
+ * flush() waiters, close() and a refused key, and the counts status() reports.
  */
 export class TraceDelivery {
   private readonly flushAt: number;
   private readonly batchSize: number;
   private readonly maxBuffered: number;
-  private readonly send: HttpOptions;
+  /** Attempts a flush() waits for while the server cannot be reached. */
+  private readonly flushAttempts: number;
+  private readonly queue: TraceQueue;
+  private readonly sender: TraceSender;
   private readonly timer: ReturnType<typeof setInterval>;
-  /** Waiting traces are queue[head…]; the head moves instead of shifting the array. */
-  private queue: Buffered[] = [];
-  private head = 0;
-  private inflight: Buffered[] = [];
-  private seq = 0;
   /** Everything up to this sequence number is due to be sent now. */
   private dueThrough = 0;
   private delivering: Promise<void> | undefined;
@@ -138,14 +89,19 @@ export class TraceDelivery {
   private lastError: TraceDeliveryError | null = null;
 
   constructor(
-    private readonly http: HttpOptions,
+    connection: TransportOptions,
     private readonly options: DeliveryOptions,
   ) {
     this.maxBuffered = wholeNumber("maxBuffered", options.maxBuffered, 10_000);
     this.batchSize = wholeNumber("batchSize", options.batchSize, 1_000, MAX_BATCH);
     this.flushAt = Math.min(wholeNumber("flushAt", options.flushAt, 100), this.maxBuffered);
     const interval = wholeNumber("flushIntervalMs", options.flushIntervalMs, 1_000);
-    this.send = { ...http, retries: 0, timeoutMs: options.timeoutMs ?? 10_000 };
+    this.flushAttempts = (connection.retries ?? 0) + 1;
+    this.queue = new TraceQueue(this.maxBuffered);
+    // This loop retries on its own schedule: one attempt per batch here.
+    this.sender = new TraceSender(
+      new Transport({ ...connection, retries: 0, timeoutMs: options.timeoutMs ?? 10_000 }),
+    );
     this.timer = setInterval(() => this.tick(), interval);
     this.timer.unref?.();
   }
@@ -166,26 +122,21 @@ export class TraceDelivery {
       this.rejectLocally({ id, reasons: ["larger than a batch may be (16 MiB)"], trace });
       return;
     }
-    if (this.buffered >= this.maxBuffered) {
-      // The oldest waiting trace makes room; with nothing waiting (all on the wire), this one.
-      this.counts.dropped++;
-      this.unreportedDrops++;
-      if (this.waiting === 0) return;
-      this.head++;
-      this.compact();
-    }
-    this.queue.push({ id, json, seq: ++this.seq });
-    if (this.waiting >= this.flushAt) {
-      this.dueThrough = this.seq;
+    const dropped = this.queue.push(id, json);
+    this.counts.dropped += dropped;
+    this.unreportedDrops += dropped;
+    if (this.queue.waiting >= this.flushAt) {
+      this.dueThrough = this.queue.lastSeq;
       this.startDelivery();
     }
   }
 
   flush(): Promise<void> {
-    if (this.buffered === 0 || this.state !== "open") return Promise.resolve();
-    this.dueThrough = this.seq;
+    if (this.queue.buffered === 0 || this.state !== "open") return Promise.resolve();
+    const through = this.queue.lastSeq;
+    this.dueThrough = through;
     const settled = new Promise<void>((resolve) => {
-      this.waiters.push({ through: this.seq, failuresLeft: this.http.retries + 1, resolve });
+      this.waiters.push({ through, failuresLeft: this.flushAttempts, resolve });
     });
     this.retryNow.abort();
     this.startDelivery();
@@ -199,7 +150,7 @@ export class TraceDelivery {
 
   status(): TraceStatus {
     return {
-      buffered: this.buffered,
+      buffered: this.queue.buffered,
       ...this.counts,
       retrying: this.failures > 0,
       lastError: this.lastError,
@@ -207,11 +158,7 @@ export class TraceDelivery {
   }
 
   isBuffered(id: string): boolean {
-    if (this.inflight.some((t) => t.id === id)) return true;
-    for (let i = this.head; i < this.queue.length; i++) {
-      if ((this.queue[i] as Buffered).id === id) return true;
-    }
-    return false;
+    return this.queue.has(id);
   }
 
   /** Counts and reports a trace refused before it was sent. */
@@ -236,21 +183,13 @@ export class TraceDelivery {
     queueMicrotask(() => this.report(error));
   }
 
-  private get waiting(): number {
-    return this.queue.length - this.head;
-  }
-
-  private get buffered(): number {
-    return this.waiting + this.inflight.length;
-  }
-
   private async shutDown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
     if (this.state === "open") this.state = "closed";
     this.retryNow.abort();
     await this.delivering;
-    const left = this.discardWaiting();
+    const left = this.queue.discardWaiting();
     this.counts.dropped += left;
     this.reportDrops();
     if (left > 0) {
@@ -268,8 +207,8 @@ export class TraceDelivery {
 
   private tick(): void {
     this.reportDrops();
-    if (this.waiting > 0) {
-      this.dueThrough = this.seq;
+    if (this.queue.waiting > 0) {
+      this.dueThrough = this.queue.lastSeq;
       this.startDelivery();
     }
   }
@@ -283,21 +222,27 @@ export class TraceDelivery {
     try {
       // Leave record() before doing any work.
       await Promise.resolve();
-      while (this.state === "open" && this.waiting > 0 && this.nextSeq() <= this.dueThrough) {
-        const batch = this.takeBatch(this.batchSize);
-        this.inflight = batch;
+      while (this.state === "open" && this.queue.nextSeq <= this.dueThrough) {
+        const batch = this.queue.take(this.batchSize);
         this.retryNow = new AbortController();
-        const delivered = await this.sendBatch(batch);
-        this.inflight = [];
-        if (delivered) {
-          this.failures = 0;
-        } else {
-          this.putBack(batch);
+        const outcome = await this.sender.send(batch);
+        if (outcome.kind === "refused") this.refuse(outcome.error, batch.length);
+        else if (outcome.kind === "retry") this.report(outcome.problem);
+        else {
+          this.counts.sent += outcome.sent;
+          this.counts.rejected += outcome.rejected;
+          if (outcome.problem) this.report(outcome.problem);
+        }
+        if (outcome.kind === "retry") {
+          this.queue.putBack();
           this.failures++;
           for (const waiter of this.waiters) waiter.failuresLeft--;
+        } else {
+          this.queue.settle();
+          this.failures = 0;
         }
         this.settleWaiters();
-        if (!delivered && this.state === "open") {
+        if (outcome.kind === "retry" && this.state === "open") {
           // Short waits while someone awaits flush(); a flush() during a long wait cuts it short.
           const delay =
             this.waiters.length > 0
@@ -312,72 +257,11 @@ export class TraceDelivery {
     }
   }
 
-  /** Whether the batch is done with (stored, rejected or dropped); false: keep it for a retry. */
-  private async sendBatch(batch: Buffered[]): Promise<boolean> {
-    let result: IngestResult;
-    try {
-      const response = await request(this.send, INGEST_PATH, {
-        method: "POST",
-        headers: JSON_HEADERS,
-        body: `{"traces":[${batch.map((t) => t.json).join(",")}]}`,
-      });
-      result = (await response.json()) as IngestResult;
-    } catch (error) {
-      if (!(error instanceof PromptlineApiError) || isRetryable(error.status)) {
-        this.report(
-          new TraceDeliveryError(
-            "unreachable",
-            `could not deliver ${batch.length} traces (${messageOf(error)}); they stay buffered and are retried`,
-            batch.length,
-            [],
-            { cause: error },
-          ),
-        );
-        return false;
-      }
-      if (error.status === 401 || error.status === 403) this.refuse(error, batch.length);
-      else {
-        this.counts.rejected += batch.length;
-        this.report(
-          new TraceDeliveryError(
-            "rejected",
-            `the server refused a batch of ${batch.length} traces (${error.status}: ${error.message})`,
-            batch.length,
-            [],
-            { cause: error },
-          ),
-        );
-      }
-      return true;
-    }
-    this.counts.sent += result.accepted;
-    if (result.rejected.length > 0) {
-      const rejections = result.rejected.map(({ index, id, reasons }): RejectedTrace => {
-        const sent = batch[index];
-        return {
-          id: sent?.id ?? id ?? "",
-          reasons,
-          ...(sent && { trace: JSON.parse(sent.json) as TraceInput }),
-        };
-      });
-      this.counts.rejected += rejections.length;
-      this.report(
-        new TraceDeliveryError(
-          "rejected",
-          `the server rejected ${rejections.length} of ${batch.length} traces: ${rejections[0]?.reasons.join("; ")}`,
-          rejections.length,
-          rejections,
-        ),
-      );
-    }
-    return true;
-  }
-
   /** The key is refused: nothing will ever be accepted, so everything buffered goes. */
-  private refuse(error: PromptlineApiError, onWire: number): void {
+  private refuse(error: ApiError, onWire: number): void {
     this.state = "refused";
     clearInterval(this.timer);
-    const lost = onWire + this.discardWaiting();
+    const lost = onWire + this.queue.discardWaiting();
     this.counts.dropped += lost;
     this.report(
       new TraceDeliveryError(
@@ -390,52 +274,9 @@ export class TraceDelivery {
     );
   }
 
-  private nextSeq(): number {
-    return (this.queue[this.head] as Buffered).seq;
-  }
-
-  private takeBatch(max: number): Buffered[] {
-    const batch: Buffered[] = [];
-    let chars = 0;
-    while (batch.length < max && this.head < this.queue.length) {
-      const next = this.queue[this.head] as Buffered;
-      if (batch.length > 0 && chars + next.json.length > MAX_BATCH_CHARS) break;
-      chars += next.json.length + 1;
-      batch.push(next);
-      this.head++;
-    }
-    this.compact();
-    return batch;
-  }
-
-  /** Empties the waiting queue; returns how many traces were in it. */
-  private discardWaiting(): number {
-    const discarded = this.waiting;
-    this.queue = [];
-    this.head = 0;
-    return discarded;
-  }
-
-  /** Lets go of traces before the head once they are most of the array (amortised O(1)). */
-  private compact(): void {
-    if (this.head > 1_024 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-  }
-
-  /**
-   * Returns a failed batch to the front: it is still the oldest, so the first to go if the buffer
-   * fills. It always fits: records made room for it while it was on the wire.
-   */
-  private putBack(batch: Buffered[]): void {
-    this.queue = [...batch, ...this.queue.slice(this.head)];
-    this.head = 0;
-  }
-
   private settleWaiters(): void {
     if (this.waiters.length === 0) return;
-    const oldest = this.inflight[0]?.seq ?? this.queue[this.head]?.seq ?? Infinity;
+    const oldest = this.queue.oldestSeq;
     this.waiters = this.waiters.filter((waiter) => {
       const done = waiter.through < oldest || waiter.failuresLeft <= 0;
       if (done) waiter.resolve();

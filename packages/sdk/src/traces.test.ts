@@ -12,6 +12,7 @@ import {
   createClient,
   PromptlineApiError,
   type PromptlineClient,
+  PromptlineUnreachableError,
   TraceDeliveryError,
 } from "./index.js";
 
@@ -288,12 +289,10 @@ describe.each(testEngines())("trace reporting against a running server (%s)", (e
     const valid = sdk.traces.record({ prompt, output: "fine" });
     const negative = sdk.traces.record({ prompt, usage: { inputTokens: -1 } });
     const unsendable = sdk.traces.record({ prompt, metadata: { big: 1n } });
-    const withNul = sdk.traces.record({ prompt, output: "a\u0000b" });
     await sdk.traces.flush();
 
-    expect(sdk.traces.status()).toMatchObject({ sent: 2, rejected: 2, buffered: 0 });
-    expect((await tracesOf("invalid/a")).map((t) => t.id).sort()).toEqual([valid, withNul].sort());
-    expect((await trace(withNul)).body.output).toBe("a\ufffdb");
+    expect(sdk.traces.status()).toMatchObject({ sent: 1, rejected: 2, buffered: 0 });
+    expect((await tracesOf("invalid/a")).map((t) => t.id)).toEqual([valid]);
     expect((await trace(negative)).status).toBe(404);
 
     const rejections = problems.flatMap((p) => p.rejections);
@@ -322,6 +321,8 @@ describe.each(testEngines())("trace reporting against a running server (%s)", (e
     const unknown = client({ retries: 1 }).traces.score("no-such-trace", true);
     await expect(unknown).rejects.toBeInstanceOf(PromptlineApiError);
     await expect(unknown).rejects.toMatchObject({ status: 404 });
+    const offline = client({ baseUrl: "http://127.0.0.1:9", retries: 0 }).traces.score(id, true);
+    await expect(offline).rejects.toBeInstanceOf(PromptlineUnreachableError);
   });
 
   it("close() delivers what is buffered and stops sending", async () => {

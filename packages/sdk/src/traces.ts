@@ -1,14 +1,9 @@
+import { isRetryable, Transport, type TransportOptions } from "@promptline/client";
 import type { Score, ScoreInput, TraceInput } from "@promptline/core";
 import { timeOrderedId } from "@promptline/core/ids";
-import { type HttpOptions, isRetryable, request } from "./http.js";
-import {
-  type DeliveryOptions,
-  INGEST_PATH,
-  JSON_HEADERS,
-  messageOf,
-  TraceDelivery,
-  type TraceStatus,
-} from "./trace-delivery.js";
+import { type DeliveryOptions, TraceDelivery, type TraceStatus } from "./trace-delivery.js";
+import { messageOf } from "./trace-errors.js";
+import { INGEST_PATH } from "./trace-sender.js";
 
 /** Which prompt produced a trace: a `Prompt` from `getPrompt`, or its name (version, label). */
 export interface PromptRef {
@@ -69,9 +64,6 @@ export interface TraceOptions extends DeliveryOptions {
   newId?: () => string;
 }
 
-/** A JSON \u0000 escape (after an odd run of backslashes), which the server refuses. */
-const NUL_ESCAPE = /(\\+)u0000/g;
-
 function isoOf(time: Date | string | number): string {
   if (typeof time === "string") return time;
   const date = new Date(time);
@@ -102,16 +94,6 @@ function toInput(trace: TraceRecord, id: string, now: number): TraceInput {
   };
 }
 
-/** The trace as JSON, with NUL characters (which the server refuses) made U+FFFD. */
-function serialise(input: TraceInput): string {
-  const json = JSON.stringify(input);
-  return json.includes("\\u0000")
-    ? json.replace(NUL_ESCAPE, (match, slashes: string) =>
-        slashes.length % 2 === 1 ? `${slashes}ufffd` : match,
-      )
-    : json;
-}
-
 /**
  * Buffers traces and sends them in batches in the background: when `flushAt` wait, and every
  * `flushIntervalMs`. One batch is on the wire at a time. Failed batches (network, 429, 5xx) stay
@@ -119,15 +101,14 @@ function serialise(input: TraceInput): string {
  * once. Nothing here throws at the app: problems go to `onError` as TraceDeliveryErrors.
  */
 export class TraceReporter {
+  private readonly http: Transport;
   private readonly delivery: TraceDelivery;
   private readonly clock: () => number;
   private readonly newId: () => string;
 
-  constructor(
-    private readonly http: HttpOptions,
-    options: TraceOptions = {},
-  ) {
-    this.delivery = new TraceDelivery(http, options);
+  constructor(connection: TransportOptions, options: TraceOptions = {}) {
+    this.http = new Transport(connection);
+    this.delivery = new TraceDelivery(connection, options);
     this.clock = options.clock ?? Date.now;
     this.newId = options.newId ?? (() => timeOrderedId(this.clock()));
   }
@@ -149,7 +130,7 @@ export class TraceReporter {
     let json: string;
     try {
       input = toInput(trace, id, this.clock());
-      json = serialise(input);
+      json = JSON.stringify(input);
     } catch (error) {
       this.delivery.rejectLocally({ id, reasons: [`cannot be sent as JSON: ${messageOf(error)}`] });
       return id;
@@ -204,19 +185,17 @@ export class TraceReporter {
   /**
    * Attaches a score to a trace: `true`/`false` for thumbs up/down, a number for a rating, or
    * `{ name, value, comment }` (name defaults to `feedback`). A trace still buffered here is sent
-   * first. Rejects with a PromptlineApiError (e.g. 404 for an unknown trace) or a network error.
+   * first. Rejects with a PromptlineApiError (e.g. 404 for an unknown trace) or, when the server
+   * cannot be reached, a PromptlineUnreachableError.
    */
   async score(traceId: string, score: number | boolean | ScoreInput): Promise<Score> {
     const body = typeof score === "object" ? score : { value: score };
     if (this.delivery.isBuffered(traceId)) await this.flush();
     // A 404 is asked again: the trace may be on its way from another process or the gateway.
-    const response = await request(
-      this.http,
-      `${INGEST_PATH}/${encodeURIComponent(traceId)}/scores`,
-      { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(body) },
-      (status) => status === 404 || isRetryable(status),
-    );
-    return (await response.json()) as Score;
+    return this.http.json<Score>("POST", `${INGEST_PATH}/${encodeURIComponent(traceId)}/scores`, {
+      body,
+      retryable: (status) => status === 404 || isRetryable(status),
+    });
   }
 
   /**
