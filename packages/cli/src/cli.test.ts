@@ -2,7 +2,11 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../server/src/test-support/harness.js";
+import {
+  startTestServer,
+  type TestServer,
+  uniqueName,
+} from "../../server/src/test-support/harness.js";
 import { EXIT } from "./errors.js";
 import { runCli } from "./program.js";
 
@@ -105,17 +109,15 @@ describe("promptline CLI", () => {
   });
 
   it("exits with codes that mean something", async () => {
+    const name = uniqueName("ops/summary");
+    expect((await cli("create", name, "--type", "text", "-f", file("v1.yaml", v1))).code).toBe(0);
+    expect((await cli("publish", name, "-m", "first")).code).toBe(0);
+    expect((await cli("deploy", name, "1", "--env", "production")).code).toBe(0);
     expect((await cli("show", "no/such")).code).toBe(EXIT.notFound);
-    expect((await cli("deploy", "ops/summary", "9", "--env", "production")).code).toBe(
-      EXIT.notFound,
-    );
-    expect((await cli("rollback", "ops/summary", "--env", "staging")).code).toBe(EXIT.conflict);
-    expect((await cli("deploy", "ops/summary", "one", "--env", "production")).code).toBe(
-      EXIT.usage,
-    );
-    expect((await cli("compile", "ops/summary")).stderr).toContain(
-      "missing required variable: ticket",
-    );
+    expect((await cli("deploy", name, "9", "--env", "production")).code).toBe(EXIT.notFound);
+    expect((await cli("rollback", name, "--env", "staging")).code).toBe(EXIT.conflict);
+    expect((await cli("deploy", name, "one", "--env", "production")).code).toBe(EXIT.usage);
+    expect((await cli("compile", name)).stderr).toContain("missing required variable: ticket");
     expect((await cli("list", "--api-key", "pl_wrong")).code).toBe(EXIT.auth);
     expect((await cli("list", "--url", "http://127.0.0.1:9")).code).toBe(EXIT.unreachable);
     expect((await cli("frobnicate")).code).toBe(EXIT.usage);
@@ -123,12 +125,7 @@ describe("promptline CLI", () => {
     const busy = await cli("serve", "--port", String(server.port), "--data-dir", dataDir);
     expect(busy.code).toBe(EXIT.usage);
     expect(busy.stderr).toContain(`PROMPTLINE_PORT: port ${server.port}`);
-    const badFile = await cli(
-      "edit",
-      "ops/summary",
-      "-f",
-      file("bad.yaml", "type: text\ntext: 3\n"),
-    );
+    const badFile = await cli("edit", name, "-f", file("bad.yaml", "type: text\ntext: 3\n"));
     expect(badFile).toMatchObject({
       code: EXIT.usage,
       stderr: expect.stringContaining("text: Invalid input"),

@@ -1,5 +1,5 @@
+import { type ApiClient, createApiClient } from "@promptline/client";
 import type { Command } from "commander";
-import { type ApiClient, createApiClient } from "./client.js";
 import { UsageError } from "./errors.js";
 import type { Io } from "./output.js";
 import { resolveConnection } from "./settings.js";
@@ -14,13 +14,22 @@ export interface CommandContext {
 export function commandContext(command: Command, io: Io): CommandContext {
   const opts = command.optsWithGlobals<{ url?: string; apiKey?: string; json?: boolean }>();
   const { url, apiKey } = resolveConnection(opts, io.env);
-  return { api: createApiClient(url, apiKey), json: opts.json ?? false, io };
+  return { api: createApiClient({ baseUrl: url, apiKey }), json: opts.json ?? false, io };
 }
 
 export function parseVersion(value: string): number {
   if (!/^[1-9]\d*$/.test(value))
     throw new UsageError(`'${value}' is not a version number (1, 2, 3 …)`);
   return Number(value);
+}
+
+/** An option parser for a finite number, naming the option when the value is not one. */
+export function parseNumber(option: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new UsageError(`${option} must be a number, got '${value}'`);
+    return n;
+  };
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

@@ -1,4 +1,4 @@
-import { ApiError, UnreachableError } from "./client.js";
+import { ApiError, UnreachableError } from "@promptline/client";
 
 /** A mistake in how the command was called (or in a file it was given). */
 export class UsageError extends Error {}

@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../server/src/test-support/harness.js";
+import {
+  startTestServer,
+  type TestServer,
+  uniqueName,
+} from "../../server/src/test-support/harness.js";
 import { EXIT } from "./errors.js";
 import { runCli } from "./program.js";
 
@@ -53,13 +57,15 @@ describe("promptline CLI: providers, prices, traces", () => {
   });
 
   it("lists and shows traces, scores them, and compares versions", async () => {
+    const model = uniqueName("my-model");
+    expect((await cli(["prices", "set", model, "--input", "1.5", "--output", "3"])).code).toBe(0);
     await server.call("POST", "/api/v1/traces", {
       traces: [
         {
           id: "cli-trace-1",
           startTime: new Date().toISOString(),
           prompt: { name: "ops/summary", version: 2 },
-          model: "my-model",
+          model,
           usage: { inputTokens: 1_000_000, outputTokens: 0 },
           latencyMs: 120,
         },

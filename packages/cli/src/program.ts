@@ -1,12 +1,14 @@
+import { ApiError } from "@promptline/client";
 import { Command, CommanderError } from "commander";
-import { ApiError } from "./client.js";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerDeploymentCommands } from "./commands/deployments.js";
 import { registerEventCommands } from "./commands/events.js";
-import { registerObservabilityCommands } from "./commands/observability.js";
+import { registerPriceCommands } from "./commands/prices.js";
 import { registerPromptCommands } from "./commands/prompts.js";
+import { registerProviderCommands } from "./commands/providers.js";
 import { registerResolveCommands } from "./commands/resolve.js";
 import { registerServe } from "./commands/serve.js";
+import { registerTraceCommands } from "./commands/traces.js";
 import { EXIT, exitCodeFor } from "./errors.js";
 import type { Io } from "./output.js";
 
@@ -30,7 +32,9 @@ export function createProgram(io: Io): Command {
   registerDeploymentCommands(program, io);
   registerResolveCommands(program, io);
   registerAdminCommands(program, io);
-  registerObservabilityCommands(program, io);
+  registerProviderCommands(program, io);
+  registerPriceCommands(program, io);
+  registerTraceCommands(program, io);
   registerEventCommands(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;

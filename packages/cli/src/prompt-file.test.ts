@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MAX_JSON_DEPTH } from "@promptline/core";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UsageError } from "./errors.js";
 import { readPromptFile } from "./prompt-file.js";
 
@@ -30,6 +30,11 @@ function yamlNested(depth: number): string {
 const TOO_DEEP = `the prompt is nested more than ${MAX_JSON_DEPTH} levels deep`;
 
 describe("prompt files", () => {
+  // In a test worker, the YAML parser compiling its patterns first at the bottom of a stack that
+  // deep nesting exhausted kills the worker (the CLI itself refuses such a file cold). So that no
+  // case relies on an earlier one having read a file, a shallow one is read first.
+  beforeAll(() => readPromptFile(file("shallow.json", jsonNested(1))));
+
   it("reads a normally nested YAML or JSON prompt", () => {
     expect(readPromptFile(file("ok.json", jsonNested(15))).config?.extra).toBeDefined();
     expect(readPromptFile(file("ok.yaml", yamlNested(15))).config?.extra).toBeDefined();

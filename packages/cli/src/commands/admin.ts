@@ -1,4 +1,3 @@
-import type { ApiKey, CreatedApiKey, Environment } from "@promptline/core";
 import type { Command } from "commander";
 import { commandContext } from "../context.js";
 import { UsageError } from "../errors.js";
@@ -30,10 +29,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
     .description("list environments")
     .action(async (_opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const { items } = await ctx.api.request<{ items: Environment[] }>(
-        "GET",
-        "/api/v1/environments",
-      );
+      const { items } = await ctx.api.environments.list();
       emit(io, ctx.json, { items }, () =>
         table(
           ["name", "protected", "created", "by"],
@@ -47,7 +43,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
     .option("--protected", "only admins may move its labels")
     .action(async (name: string, opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const created = await ctx.api.request<Environment>("POST", "/api/v1/environments", {
+      const created = await ctx.api.environments.create({
         name,
         protected: Boolean(opts.protected),
       });
@@ -65,7 +61,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
     .description("list API keys (never their secrets)")
     .action(async (_opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const { items } = await ctx.api.request<{ items: ApiKey[] }>("GET", "/api/v1/api-keys");
+      const { items } = await ctx.api.apiKeys.list();
       emit(io, ctx.json, { items }, () =>
         table(
           ["id", "name", "role", "prefix", "created", "revoked"],
@@ -80,7 +76,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
     .option("--langfuse", "a pk-lf-…/sk-lf-… pair for Langfuse SDKs (Basic auth)")
     .action(async (name: string, opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const created = await ctx.api.request<CreatedApiKey>("POST", "/api/v1/api-keys", {
+      const created = await ctx.api.apiKeys.create({
         name,
         role: opts.role,
         kind: opts.langfuse ? "langfuse" : "bearer",
@@ -107,10 +103,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
     .description("revoke an API key")
     .action(async (id: string, _opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const revoked = await ctx.api.request<ApiKey>(
-        "DELETE",
-        `/api/v1/api-keys/${encodeURIComponent(id)}`,
-      );
+      const revoked = await ctx.api.apiKeys.revoke(id);
       emit(io, ctx.json, revoked, () => `revoked key '${revoked.name}' at ${revoked.revokedAt}`);
     });
 }

@@ -1,6 +1,5 @@
-import type { Deployment, DeploymentList, LabelAt } from "@promptline/core";
+import type { Deployment } from "@promptline/core";
 import type { Command } from "commander";
-import { promptPath } from "../client.js";
 import { commandContext, parseVersion } from "../context.js";
 import { UsageError } from "../errors.js";
 import { emit, type Io, table } from "../output.js";
@@ -23,11 +22,7 @@ export function registerDeploymentCommands(program: Command, io: Io): void {
         version: parseVersion(version),
         ...(opts.reason && { reason: opts.reason }),
       };
-      const move = await ctx.api.request<Deployment>(
-        "POST",
-        promptPath(name, "/deployments"),
-        body,
-      );
+      const move = await ctx.api.deployments.deploy(name, body);
       emit(io, ctx.json, move, () => moveLine(move));
     });
 
@@ -44,7 +39,7 @@ export function registerDeploymentCommands(program: Command, io: Io): void {
         ...(opts.to && { toVersion: parseVersion(opts.to) }),
         ...(opts.reason && { reason: opts.reason }),
       };
-      const move = await ctx.api.request<Deployment>("POST", promptPath(name, "/rollbacks"), body);
+      const move = await ctx.api.deployments.rollback(name, body);
       emit(io, ctx.json, move, () => moveLine(move));
     });
 
@@ -59,8 +54,7 @@ export function registerDeploymentCommands(program: Command, io: Io): void {
       if (opts.at) {
         if (!opts.env)
           throw new UsageError("--at needs --env: which environment's label to look up");
-        const query = new URLSearchParams({ environment: opts.env, at: opts.at });
-        const at = await ctx.api.request<LabelAt>("GET", promptPath(name, `/labels/at?${query}`));
+        const at = await ctx.api.deployments.labelAt(name, { environment: opts.env, at: opts.at });
         emit(io, ctx.json, at, () =>
           at.version === null
             ? `${at.environment} served no version of ${name} at ${at.at}`
@@ -68,14 +62,10 @@ export function registerDeploymentCommands(program: Command, io: Io): void {
         );
         return;
       }
-      const query = new URLSearchParams({
+      const list = await ctx.api.deployments.history(name, {
         limit: opts.limit,
         ...(opts.env && { environment: opts.env }),
       });
-      const list = await ctx.api.request<DeploymentList>(
-        "GET",
-        promptPath(name, `/deployments?${query}`),
-      );
       emit(io, ctx.json, list, () =>
         list.items.length === 0
           ? `no deployments of ${name} yet`

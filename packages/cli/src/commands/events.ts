@@ -1,4 +1,3 @@
-import type { AuditEventList } from "@promptline/core";
 import type { Command } from "commander";
 import { collect, commandContext } from "../context.js";
 import { emit, type Io, table } from "../output.js";
@@ -21,8 +20,8 @@ export function registerEventCommands(program: Command, io: Io): void {
     .option("--before <id>", "nextCursor of the previous page")
     .action(async (opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const query = new URLSearchParams({ limit: opts.limit });
-      const filters: Record<string, string | undefined> = {
+      const page = await ctx.api.events.list({
+        limit: opts.limit,
         type: opts.type?.join(","),
         actor: opts.actor,
         prompt: opts.prompt,
@@ -30,11 +29,7 @@ export function registerEventCommands(program: Command, io: Io): void {
         from: opts.from,
         to: opts.to,
         before: opts.before,
-      };
-      for (const [key, value] of Object.entries(filters)) {
-        if (value !== undefined) query.set(key, value);
-      }
-      const page = await ctx.api.request<AuditEventList>("GET", `/api/v1/events?${query}`);
+      });
       emit(io, ctx.json, page, () =>
         [
           page.items.length === 0

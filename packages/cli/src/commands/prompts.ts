@@ -1,13 +1,6 @@
-import type {
-  PromptDetail,
-  PromptList,
-  PromptVersion,
-  PublishResult,
-  VersionDiff,
-} from "@promptline/core";
+import type { PromptVersion, PublishResult } from "@promptline/core";
 import { renderContent } from "@promptline/core";
 import { type Command, InvalidArgumentError } from "commander";
-import { promptPath } from "../client.js";
 import { collect, commandContext } from "../context.js";
 import { NotFoundError } from "../errors.js";
 import { emit, type Io, labelsText, table } from "../output.js";
@@ -38,7 +31,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
         ...(opts.tag && { tags: opts.tag }),
         ...(opts.file && { draft: readPromptFile(opts.file) }),
       };
-      const prompt = await ctx.api.request<PromptDetail>("POST", "/api/v1/prompts", body);
+      const prompt = await ctx.api.prompts.create(body);
       emit(io, ctx.json, prompt, () => `created ${prompt.type} prompt ${prompt.name}`);
     });
 
@@ -53,12 +46,13 @@ export function registerPromptCommands(program: Command, io: Io): void {
     .option("--after <name>", "continue after this name")
     .action(async (opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const query = new URLSearchParams({ limit: opts.limit });
-      if (opts.folder) query.set("folder", opts.folder);
-      if (opts.tag) query.set("tag", opts.tag);
-      if (opts.search) query.set("q", opts.search);
-      if (opts.after) query.set("after", opts.after);
-      const list = await ctx.api.request<PromptList>("GET", `/api/v1/prompts?${query}`);
+      const list = await ctx.api.prompts.list({
+        limit: opts.limit,
+        ...(opts.folder && { folder: opts.folder }),
+        ...(opts.tag && { tag: opts.tag }),
+        ...(opts.search && { q: opts.search }),
+        ...(opts.after && { after: opts.after }),
+      });
       emit(io, ctx.json, list, () => {
         if (list.items.length === 0) return "no prompts";
         const rows = list.items.map((p) => [
@@ -83,7 +77,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
     .option("--draft", "show the draft")
     .action(async (name: string, opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const prompt = await ctx.api.request<PromptDetail>("GET", promptPath(name));
+      const prompt = await ctx.api.prompts.get(name);
       const wantsDraft =
         opts.draft || (!opts.version && !opts.label && prompt.latestVersion === null);
       const ref: string | null = wantsDraft ? null : (opts.version ?? opts.label ?? "latest");
@@ -97,10 +91,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
         if (number === null || number === undefined) {
           throw new NotFoundError(`prompt '${name}' has no version labelled '${ref}'`);
         }
-        version = await ctx.api.request<PromptVersion>(
-          "GET",
-          promptPath(name, `/versions/${number}`),
-        );
+        version = await ctx.api.versions.get(name, number);
       }
       emit(io, ctx.json, { prompt, version }, () => {
         const header = [
@@ -123,11 +114,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
     .requiredOption("-f, --file <path>", "the new draft")
     .action(async (name: string, opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const prompt = await ctx.api.request<PromptDetail>(
-        "PUT",
-        promptPath(name, "/draft"),
-        readPromptFile(opts.file),
-      );
+      const prompt = await ctx.api.prompts.saveDraft(name, readPromptFile(opts.file));
       emit(
         io,
         ctx.json,
@@ -150,11 +137,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
         ...(opts.bump && { bump: opts.bump }),
         ...(opts.file && { content: readPromptFile(opts.file) }),
       };
-      const result = await ctx.api.request<PublishResult>(
-        "POST",
-        promptPath(name, "/versions"),
-        body,
-      );
+      const result = await ctx.api.versions.publish(name, body);
       emit(io, ctx.json, result, () => {
         if (!result.created) return `unchanged: identical to ${versionLine(result)}`;
         const reasons = result.suggestedBump?.reasons.map((r) => `  ${r.level}: ${r.reason}`) ?? [];
@@ -170,10 +153,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
     .description("list a prompt's versions, newest first")
     .action(async (name: string, _opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const { items } = await ctx.api.request<{ items: PromptVersion[] }>(
-        "GET",
-        promptPath(name, "/versions"),
-      );
+      const { items } = await ctx.api.versions.list(name);
       emit(io, ctx.json, { items }, () =>
         table(
           ["version", "semver", "bump", "labels", "author", "created", "message"],
@@ -197,8 +177,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
     )
     .action(async (name: string, from: string, to: string, _opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const query = new URLSearchParams({ from, to });
-      const diff = await ctx.api.request<VersionDiff>("GET", promptPath(name, `/diff?${query}`));
+      const diff = await ctx.api.versions.diff(name, { from, to });
       emit(io, ctx.json, diff, () => {
         if (diff.identical) return `no differences between ${from} and ${to}`;
         const changes = diff.changes.map((c) => `  ${c.kind.padEnd(7)} ${c.path}`);

@@ -1,4 +1,3 @@
-import type { CompiledPromptResult, ResolvedPrompt } from "@promptline/core";
 import { renderContent } from "@promptline/core";
 import type { Command } from "commander";
 import { collect, commandContext, parseVersion } from "../context.js";
@@ -36,13 +35,14 @@ export function registerResolveCommands(program: Command, io: Io): void {
     .option("--version <n>", "exact version")
     .action(async (name: string, opts, command: Command) => {
       const ctx = commandContext(command, io);
-      const query = new URLSearchParams();
-      if (opts.label) query.set("label", opts.label);
-      if (opts.version) query.set("version", String(parseVersion(opts.version)));
-      const resolved = await ctx.api.request<ResolvedPrompt>(
-        "GET",
-        `/api/v1/client/prompts/${encodeURIComponent(name)}?${query}`,
-      );
+      const fetched = await ctx.api.client.resolve(name, {
+        ...(opts.label && { label: opts.label }),
+        ...(opts.version && { version: parseVersion(opts.version) }),
+      });
+      // Asked without an ETag, the server has no "not modified" to answer.
+      if (fetched.status === 304)
+        throw new Error("the server answered 304 to an unconditional request");
+      const resolved = fetched.body;
       emit(io, ctx.json, resolved, () =>
         [
           `${resolved.name} v${resolved.version} (${resolved.semver}) via ${resolved.label ?? "version"}`,
@@ -66,11 +66,7 @@ export function registerResolveCommands(program: Command, io: Io): void {
         ...(opts.label && { label: opts.label }),
         ...(opts.version && { version: parseVersion(opts.version) }),
       };
-      const compiled = await ctx.api.request<CompiledPromptResult>(
-        "POST",
-        `/api/v1/client/prompts/${encodeURIComponent(name)}/compile`,
-        body,
-      );
+      const compiled = await ctx.api.client.compile(name, body);
       emit(io, ctx.json, compiled, () =>
         compiled.type === "text"
           ? (compiled.text ?? "")

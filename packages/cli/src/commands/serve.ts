@@ -1,4 +1,4 @@
-import { type Config, ConfigError, loadConfig, startServer } from "@promptline/server";
+import type { Config } from "@promptline/server";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { Io } from "../output.js";
@@ -67,6 +67,8 @@ export function registerServe(program: Command, io: Io): void {
       "fatal|error|warn|info|debug|trace|silent [PROMPTLINE_LOG_LEVEL, default info]",
     )
     .action(async (flags: Partial<Record<keyof Config, string>>) => {
+      // The server and its database drivers load here only: the other commands start without them.
+      const { ConfigError, loadConfig, startServer } = await import("@promptline/server");
       let config: Config;
       try {
         config = loadConfig(io.env, flags);

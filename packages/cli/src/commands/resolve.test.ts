@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../../../server/src/test-support/harness.js";
+import { EXIT } from "../errors.js";
+import { deployed, publishedTextPrompt, runAgainst } from "../test-support/cli.js";
+
+let server: TestServer;
+const cli = (...argv: string[]) => runAgainst(server, argv);
+
+beforeAll(async () => {
+  server = await startTestServer("sqlite");
+});
+afterAll(() => server?.stop());
+
+describe("promptline resolve and compile", () => {
+  it("resolve prints the version production serves, or the one asked for, with its content", async () => {
+    await publishedTextPrompt(server, "resolve/greeting", ["Hello {{who}}.", "Hi {{who}}!"]);
+    await deployed(server, "resolve/greeting", "production", 1);
+
+    const byLabel = await cli("resolve", "resolve/greeting");
+    expect(byLabel.code).toBe(EXIT.ok);
+    expect(byLabel.stdout).toBe(
+      "resolve/greeting v1 (1.0.0) via production\n\ntype: text\n\n--- text ---\nHello {{who}}.\n",
+    );
+    const byVersion = await cli("resolve", "resolve/greeting", "--version", "2");
+    expect(byVersion.stdout.split("\n")[0]).toMatch(/^resolve\/greeting v2 \(\S+\) via version$/);
+    expect(byVersion.stdout).toContain("Hi {{who}}!");
+  });
+
+  it("resolve --json prints the client API's answer as it is", async () => {
+    await publishedTextPrompt(server, "resolve/json", ["Plain."]);
+    await deployed(server, "resolve/json", "staging", 1);
+
+    const printed = await cli("--json", "resolve", "resolve/json", "--label", "staging");
+    const answer = await server.call("GET", "/api/v1/client/prompts/resolve%2Fjson?label=staging");
+    expect(JSON.parse(printed.stdout)).toEqual(answer.body);
+    expect(answer.body).toMatchObject({ name: "resolve/json", version: 1, label: "staging" });
+  });
+
+  it("resolve exits 4 for a label that serves nothing and 2 for a version that is not a number", async () => {
+    await publishedTextPrompt(server, "resolve/undeployed", ["Not yet."]);
+
+    const unlabelled = await cli("resolve", "resolve/undeployed", "--label", "staging");
+    expect(unlabelled.code).toBe(EXIT.notFound);
+    expect(unlabelled.stderr).toContain("has no version labelled 'staging'");
+    expect((await cli("resolve", "resolve/nothing-here")).code).toBe(EXIT.notFound);
+    const notANumber = await cli("resolve", "resolve/undeployed", "--version", "0");
+    expect(notANumber).toMatchObject({
+      code: EXIT.usage,
+      stderr: "error: '0' is not a version number (1, 2, 3 …)",
+    });
+  });
+
+  it("compile fills in a chat prompt's messages, one block per message", async () => {
+    await server.call("POST", "/api/v1/prompts", { name: "resolve/chat", type: "chat" });
+    await server.call("POST", "/api/v1/prompts/resolve%2Fchat/versions", {
+      commitMessage: "first",
+      content: {
+        type: "chat",
+        messages: [
+          { role: "system", content: "You help {{company}} customers." },
+          { role: "user", content: "{{question}}" },
+        ],
+      },
+    });
+
+    const compiled = await cli(
+      "compile",
+      "resolve/chat",
+      "--version",
+      "1",
+      "--var",
+      "company=Acme",
+      "--vars",
+      '{"question": "Where is my order?"}',
+    );
+    expect(compiled).toMatchObject({
+      code: EXIT.ok,
+      stdout: "[system]\nYou help Acme customers.\n\n[user]\nWhere is my order?",
+    });
+    expect((await cli("compile", "resolve/chat", "--version", "1", "--var", "=x")).stderr).toBe(
+      "error: --var takes name=value, got '=x'",
+    );
+  });
+});
