@@ -5,5 +5,23 @@ import { defineConfig } from "vite";
 // is not needed to use the UI: `npm start` builds and serves it.
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // Each screen is its own chunk (see main.tsx). The libraries every screen needs go in one
+        // vendor chunk; the code editor and the charts, which only the prompt screen uses, each in
+        // a chunk of their own that the browser keeps across releases of the app's code.
+        codeSplitting: {
+          groups: [
+            { name: "vendor", test: /node_modules[\\/]/, tags: ["$initial"], priority: 1 },
+            { name: "codemirror", test: /node_modules[\\/](@codemirror|@lezer)[\\/]/ },
+            { name: "charts", test: /node_modules[\\/]recharts[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
 });

@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
-import { api } from "./api.js";
 import { useChangeFeed } from "./changes.js";
+import { api } from "./client.js";
 import { useSession } from "./session/session.js";
 
 /** The signed-in frame: navigation, who is signed in, sign out; the page below. */
@@ -18,7 +18,7 @@ export function Layout() {
   }
 
   async function signOut() {
-    await api("DELETE", "/api/v1/session");
+    await api.session.signOut();
     queryClient.clear();
     navigate("/sign-in");
   }

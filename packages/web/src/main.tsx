@@ -1,17 +1,24 @@
+import { ApiError, UnreachableError } from "@promptline/client";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { type ComponentType, lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
-import { ApiError } from "./api.js";
 import { Layout } from "./Layout.js";
-import { PlaygroundPage } from "./playground/PlaygroundPage.js";
-import { PromptPage } from "./prompt/PromptPage.js";
-import { PromptsPage } from "./prompts/PromptsPage.js";
 import { SignInPage } from "./session/SignInPage.js";
-import { SettingsPage } from "./settings/SettingsPage.js";
-import { TracePage } from "./traces/TracePage.js";
-import { TracesPage } from "./traces/TracesPage.js";
 import "./styles.css";
+
+/**
+ * A screen whose code is fetched the first time it opens: each is its own chunk, so the prompt
+ * screen's code editor and charts are not part of what every other screen downloads.
+ */
+function screen(load: () => Promise<ComponentType>) {
+  const Screen = lazy(async () => ({ default: await load() }));
+  return (
+    <Suspense fallback={<p className="loading">Loading…</p>}>
+      <Screen />
+    </Suspense>
+  );
+}
 
 /** An ended session sends the person to sign in, from wherever they were. */
 function onError(error: unknown) {
@@ -30,7 +37,11 @@ const queryClient = new QueryClient({
   mutationCache: new MutationCache({ onError }),
   defaultOptions: {
     queries: {
-      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      // The client already retried what is worth retrying; a refusal or an absent server is final.
+      retry: (count, error) =>
+        !(error instanceof UnreachableError) &&
+        !(error instanceof ApiError && error.status < 500) &&
+        count < 2,
     },
   },
 });
@@ -41,12 +52,32 @@ const router = createBrowserRouter([
     path: "/",
     element: <Layout />,
     children: [
-      { index: true, element: <PromptsPage /> },
-      { path: "prompts/*", element: <PromptPage /> },
-      { path: "traces", element: <TracesPage /> },
-      { path: "traces/:id", element: <TracePage /> },
-      { path: "settings", element: <SettingsPage /> },
-      { path: "playground", element: <PlaygroundPage /> },
+      {
+        index: true,
+        element: screen(async () => (await import("./prompts/PromptsPage.js")).PromptsPage),
+      },
+      {
+        path: "prompts/*",
+        element: screen(async () => (await import("./prompt/PromptPage.js")).PromptPage),
+      },
+      {
+        path: "traces",
+        element: screen(async () => (await import("./traces/TracesPage.js")).TracesPage),
+      },
+      {
+        path: "traces/:id",
+        element: screen(async () => (await import("./traces/TracePage.js")).TracePage),
+      },
+      {
+        path: "settings",
+        element: screen(async () => (await import("./settings/SettingsPage.js")).SettingsPage),
+      },
+      {
+        path: "playground",
+        element: screen(
+          async () => (await import("./playground/PlaygroundPage.js")).PlaygroundPage,
+        ),
+      },
     ],
   },
 ]);

@@ -1,3 +1,6 @@
+import { sseEvents, type Transport } from "@promptline/client";
+import type { GatewayRequest } from "@promptline/core";
+
 /** What one playground run produced, as it arrives. */
 export interface RunState {
   status: "running" | "done" | "error";
@@ -9,12 +12,20 @@ export interface RunState {
   usage?: { prompt_tokens?: number; completion_tokens?: number };
 }
 
+/** The parts of an OpenAI chat.completion.chunk (or the gateway's error event) a run shows. */
+interface CompletionChunk {
+  choices?: Array<{ delta?: { content?: string | null } }>;
+  usage?: RunState["usage"];
+  error?: { message: string };
+}
+
 /**
  * Runs a chat completion through the gateway with `stream: true`, reporting the text as it
- * arrives (server-sent events read off the fetch body).
+ * arrives. Never throws: a refusal, a lost connection or an error event ends the run in error.
  */
 export async function streamCompletion(
-  body: Record<string, unknown>,
+  http: Transport,
+  request: Omit<GatewayRequest, "stream">,
   onUpdate: (state: RunState) => void,
   signal: AbortSignal,
 ): Promise<RunState> {
@@ -24,44 +35,18 @@ export async function streamCompletion(
     state = { ...state, ...patch };
     onUpdate(state);
   };
-  const response = await fetch("/v1/chat/completions", {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "content-type": "application/json", "x-promptline-client": "web" },
-    body: JSON.stringify({ ...body, stream: true, stream_options: { include_usage: true } }),
-    signal,
-  });
-  const traceId = response.headers.get("x-promptline-trace-id") ?? undefined;
-  if (!response.ok || !response.body) {
-    const problem = (await response.json().catch(() => ({}))) as { message?: string };
-    update({
-      status: "error",
-      error: problem.message ?? `the gateway answered ${response.status}`,
-      traceId,
+  try {
+    const response = await http.send("POST", "/v1/chat/completions", {
+      body: { ...request, stream: true, stream_options: { include_usage: true } },
+      signal,
+      // A run streams for as long as the model writes.
+      timeoutMs: 0,
     });
-    return state;
-  }
-  update({ traceId });
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    const events = buffer.split("\n\n");
-    buffer = events.pop() ?? "";
-    for (const event of events) {
-      const data = event
-        .split("\n")
-        .filter((line) => line.startsWith("data:"))
-        .map((line) => line.slice(5).trim())
-        .join("");
-      if (!data || data === "[DONE]") continue;
-      const chunk = JSON.parse(data) as {
-        choices?: Array<{ delta?: { content?: string | null } }>;
-        usage?: RunState["usage"];
-        error?: { message: string };
-      };
+    update({ traceId: response.headers.get("x-promptline-trace-id") ?? undefined });
+    if (!response.body) throw new Error(`the gateway answered ${response.status} without a body`);
+    for await (const event of sseEvents(response.body)) {
+      if (!event.data || event.data === "[DONE]") continue;
+      const chunk = JSON.parse(event.data) as CompletionChunk;
       if (chunk.error) {
         update({ status: "error", error: chunk.error.message });
         return state;
@@ -75,6 +60,9 @@ export async function streamCompletion(
       }
       if (chunk.usage) update({ usage: chunk.usage });
     }
+  } catch (error) {
+    update({ status: "error", error: (error as Error).message });
+    return state;
   }
   update({ status: "done", latencyMs: performance.now() - started });
   return state;

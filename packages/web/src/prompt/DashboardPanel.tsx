@@ -12,7 +12,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { api } from "../api.js";
+import { api } from "../client.js";
 
 type Figures = VersionMetrics["versions"][number]["series"][number];
 
@@ -34,11 +34,7 @@ export function DashboardPanel({ name }: { name: string }) {
   const [measure, setMeasure] = useState(MEASURES[0]?.key ?? "calls");
   const metrics = useQuery({
     queryKey: ["prompt", name, "metrics", bucket],
-    queryFn: () =>
-      api<VersionMetrics>(
-        "GET",
-        `/api/v1/metrics/versions?prompt=${encodeURIComponent(name)}&bucket=${bucket}`,
-      ),
+    queryFn: () => api.traces.versionMetrics({ prompt: name, bucket }),
   });
   const chosen = MEASURES.find((m) => m.key === measure) ?? MEASURES[0];
 

@@ -1,12 +1,11 @@
 import { MergeView } from "@codemirror/merge";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
-import type { PromptContent, PromptVersion, VersionDiff } from "@promptline/core";
+import type { PromptContent, PromptVersion } from "@promptline/core";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { api } from "../api.js";
+import { api } from "../client.js";
 import { highlightVariables } from "../editor/CodeEditor.js";
-import { promptPath } from "./queries.js";
 
 /** A version as the text people compare: each message under its role, then the settings. */
 function asText(content: PromptContent): string {
@@ -47,7 +46,7 @@ export function DiffPanel({ name, versions }: { name: string; versions: PromptVe
   const [to, setTo] = useState(versions[0]?.version);
   const diff = useQuery({
     queryKey: ["prompt", name, "diff", from, to],
-    queryFn: () => api<VersionDiff>("GET", `${promptPath(name)}/diff?from=${from}&to=${to}`),
+    queryFn: () => api.versions.diff(name, { from: String(from), to: String(to) }),
     enabled: from !== undefined && to !== undefined,
   });
   if (versions.length < 2) return null;

@@ -1,10 +1,9 @@
-import type { DraftBump, PromptContent, PromptDetail, PublishResult } from "@promptline/core";
+import type { PromptContent, PromptDetail } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useBlocker } from "react-router";
-import { api } from "../api.js";
+import { api } from "../client.js";
 import { CodeEditor } from "../editor/CodeEditor.js";
-import { promptPath } from "./queries.js";
 
 type Message =
   | { role: "system" | "user" | "assistant"; content: string }
@@ -74,17 +73,17 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
   }, [dirty]);
 
   const save = useMutation({
-    mutationFn: (next: PromptContent) => api("PUT", `${promptPath(name)}/draft`, next),
+    mutationFn: (next: PromptContent) => api.prompts.saveDraft(name, next),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["prompt", name] }),
   });
   const bump = useQuery({
     queryKey: ["prompt", name, "bump", detail.draftUpdatedAt],
-    queryFn: () => api<DraftBump>("GET", `${promptPath(name)}/draft/bump`),
+    queryFn: () => api.versions.draftBump(name),
     enabled: !dirty,
   });
   const publish = useMutation({
     mutationFn: () =>
-      api<PublishResult>("POST", `${promptPath(name)}/versions`, {
+      api.versions.publish(name, {
         commitMessage,
         ...(bump.data?.suggestion && { bump: bump.data.suggestion.level }),
       }),

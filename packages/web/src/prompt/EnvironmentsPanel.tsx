@@ -1,8 +1,8 @@
 import { moveToUndo } from "@promptline/core";
 import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
-import { api } from "../api.js";
-import { type Deployment, promptPath, useDeployments, useEnvironments } from "./queries.js";
+import { api } from "../client.js";
+import { type Deployment, useDeployments, useEnvironments } from "./queries.js";
 
 interface Props {
   name: string;
@@ -31,13 +31,17 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
   const [confirming, setConfirming] = useState<{ environment: string; text: string } | undefined>();
   const dialog = useRef<HTMLDialogElement>(null);
   const move = useMutation({
-    mutationFn: (action: { kind: "deploy" | "rollback"; environment: string; version?: number }) =>
+    mutationFn: (
+      action:
+        | { kind: "deploy"; environment: string; version: number }
+        | { kind: "rollback"; environment: string },
+    ) =>
       action.kind === "deploy"
-        ? api("POST", `${promptPath(name)}/deployments`, {
+        ? api.deployments.deploy(name, {
             environment: action.environment,
             version: action.version,
           })
-        : api("POST", `${promptPath(name)}/rollbacks`, { environment: action.environment }),
+        : api.deployments.rollback(name, { environment: action.environment }),
   });
 
   if (environments.isPending || history.isPending)
@@ -97,9 +101,11 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
                   <button
                     type="button"
                     disabled={move.isPending || selected === undefined || selected === current}
-                    onClick={() =>
-                      move.mutate({ kind: "deploy", environment: env.name, version: selected })
-                    }
+                    onClick={() => {
+                      if (selected !== undefined) {
+                        move.mutate({ kind: "deploy", environment: env.name, version: selected });
+                      }
+                    }}
                   >
                     Deploy to {env.name}
                   </button>

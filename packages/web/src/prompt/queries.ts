@@ -1,40 +1,32 @@
-import type {
-  Deployment,
-  DeploymentList,
-  Environment,
-  PromptDetail,
-  PromptVersion,
-} from "@promptline/core";
+import type { Deployment } from "@promptline/core";
 import { useQuery } from "@tanstack/react-query";
-import { api } from "../api.js";
-
-export const promptPath = (name: string) => `/api/v1/prompts/${encodeURIComponent(name)}`;
+import { api } from "../client.js";
 
 export function usePrompt(name: string) {
   return useQuery({
     queryKey: ["prompt", name, "detail"],
-    queryFn: () => api<PromptDetail>("GET", promptPath(name)),
+    queryFn: () => api.prompts.get(name),
   });
 }
 
 export function useVersions(name: string) {
   return useQuery({
     queryKey: ["prompt", name, "versions"],
-    queryFn: () => api<{ items: PromptVersion[] }>("GET", `${promptPath(name)}/versions`),
+    queryFn: () => api.versions.list(name),
   });
 }
 
 export function useDeployments(name: string) {
   return useQuery({
     queryKey: ["prompt", name, "deployments"],
-    queryFn: () => api<DeploymentList>("GET", `${promptPath(name)}/deployments?limit=200`),
+    queryFn: () => api.deployments.history(name, { limit: 200 }),
   });
 }
 
 export function useEnvironments() {
   return useQuery({
     queryKey: ["environments"],
-    queryFn: () => api<{ items: Environment[] }>("GET", "/api/v1/environments"),
+    queryFn: () => api.environments.list(),
   });
 }
 

@@ -1,10 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api } from "../api.js";
-
-interface Folder {
-  path: string;
-  prompts: number;
-}
+import { api } from "../client.js";
 
 /** The folders prompts live in, nested; choosing one lists what is under it. */
 export function FolderTree({
@@ -16,7 +11,7 @@ export function FolderTree({
 }) {
   const folders = useQuery({
     queryKey: ["prompts", "folders"],
-    queryFn: () => api<{ items: Folder[] }>("GET", "/api/v1/folders"),
+    queryFn: () => api.prompts.folders(),
   });
   const children = (parent: string) =>
     (folders.data?.items ?? []).filter((f) => {

@@ -1,8 +1,7 @@
-import type { PromptDetail } from "@promptline/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { api } from "../api.js";
+import { api } from "../client.js";
 
 /** Creates a prompt with an empty draft and opens it for editing. */
 export function NewPromptForm({ folder }: { folder: string }) {
@@ -13,7 +12,7 @@ export function NewPromptForm({ folder }: { folder: string }) {
   const [tags, setTags] = useState("");
   const create = useMutation({
     mutationFn: () =>
-      api<PromptDetail>("POST", "/api/v1/prompts", {
+      api.prompts.create({
         name: name.trim(),
         type,
         ...(description.trim() && { description: description.trim() }),

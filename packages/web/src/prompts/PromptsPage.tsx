@@ -1,8 +1,7 @@
-import type { PromptList } from "@promptline/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
-import { api } from "../api.js";
+import { api } from "../client.js";
 import { useCursorPages } from "../Pager.js";
 import { FolderTree } from "./FolderTree.js";
 import { NewPromptForm } from "./NewPromptForm.js";
@@ -15,13 +14,15 @@ export function PromptsPage() {
   const [folder, setFolder] = useState("");
   const pages = useCursorPages();
   const after = pages.cursor;
-  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  if (search.trim()) query.set("q", search.trim());
-  if (folder) query.set("folder", folder);
-  if (after) query.set("after", after);
   const prompts = useQuery({
     queryKey: ["prompts", folder, search.trim(), after],
-    queryFn: () => api<PromptList>("GET", `/api/v1/prompts?${query}`),
+    queryFn: () =>
+      api.prompts.list({
+        limit: PAGE_SIZE,
+        ...(search.trim() && { q: search.trim() }),
+        ...(folder && { folder }),
+        ...(after && { after }),
+      }),
     placeholderData: keepPreviousData,
   });
 

@@ -1,8 +1,8 @@
+import { ApiError } from "@promptline/client";
 import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useNavigate, useSearchParams } from "react-router";
-import { ApiError, api } from "../api.js";
-import type { Session } from "./session.js";
+import { api } from "../client.js";
 
 /** Sign in with an API key; the server answers with an httpOnly session cookie. */
 export function SignInPage() {
@@ -18,7 +18,7 @@ export function SignInPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const session = await api<Session>("POST", "/api/v1/session", { apiKey: apiKey.trim() });
+      const session = await api.session.signIn(apiKey.trim());
       queryClient.setQueryData(["session"], session);
       const next = params.get("next");
       navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/");

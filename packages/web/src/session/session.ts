@@ -1,17 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { api } from "../api.js";
-
-export interface Session {
-  projectId: string;
-  role: "admin" | "editor" | "viewer";
-  actor: string;
-  expiresAt: string;
-}
+import { api } from "../client.js";
 
 export function useSession() {
   return useQuery({
     queryKey: ["session"],
-    queryFn: () => api<Session>("GET", "/api/v1/session"),
+    queryFn: () => api.session.current(),
     retry: false,
   });
 }

@@ -1,27 +1,27 @@
-import type { ApiKey, CreatedApiKey } from "@promptline/core";
+import type { Role } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "../api.js";
+import { api } from "../client.js";
 
 /** API keys: create one with a role (its secret shown once), revoke one. */
 export function ApiKeysPanel() {
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
-  const [role, setRole] = useState("viewer");
+  const [role, setRole] = useState<Role>("viewer");
   const keys = useQuery({
     queryKey: ["api-keys"],
-    queryFn: () => api<{ items: ApiKey[] }>("GET", "/api/v1/api-keys"),
+    queryFn: () => api.apiKeys.list(),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["api-keys"] });
   const create = useMutation({
-    mutationFn: () => api<CreatedApiKey>("POST", "/api/v1/api-keys", { name: name.trim(), role }),
+    mutationFn: () => api.apiKeys.create({ name: name.trim(), role }),
     onSuccess: () => {
       setName("");
       void refresh();
     },
   });
   const revoke = useMutation({
-    mutationFn: (id: string) => api("DELETE", `/api/v1/api-keys/${encodeURIComponent(id)}`),
+    mutationFn: (id: string) => api.apiKeys.revoke(id),
     onSuccess: refresh,
   });
 
@@ -84,7 +84,7 @@ export function ApiKeysPanel() {
         </label>{" "}
         <label>
           Role{" "}
-          <select value={role} onChange={(e) => setRole(e.target.value)}>
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
             <option value="viewer">viewer (applications)</option>
             <option value="editor">editor</option>
             <option value="admin">admin</option>

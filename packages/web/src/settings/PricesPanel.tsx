@@ -1,7 +1,6 @@
-import type { ModelPriceView } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "../api.js";
+import { api } from "../client.js";
 
 /** Model prices per million tokens: the project's own and the defaults. */
 export function PricesPanel() {
@@ -9,12 +8,12 @@ export function PricesPanel() {
   const [form, setForm] = useState({ model: "", input: "", output: "" });
   const prices = useQuery({
     queryKey: ["prices"],
-    queryFn: () => api<{ items: ModelPriceView[] }>("GET", "/api/v1/model-prices"),
+    queryFn: () => api.prices.list(),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["prices"] });
   const set = useMutation({
     mutationFn: () =>
-      api("PUT", `/api/v1/model-prices/${encodeURIComponent(form.model.trim())}`, {
+      api.prices.set(form.model.trim(), {
         inputPerMillion: Number(form.input),
         outputPerMillion: Number(form.output),
       }),
@@ -24,8 +23,7 @@ export function PricesPanel() {
     },
   });
   const unset = useMutation({
-    mutationFn: (model: string) =>
-      api("DELETE", `/api/v1/model-prices/${encodeURIComponent(model)}`),
+    mutationFn: (model: string) => api.prices.remove(model),
     onSuccess: refresh,
   });
 

@@ -1,12 +1,18 @@
-import type { Provider } from "@promptline/core";
+import type { ProviderKind } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { api } from "../api.js";
+import { api } from "../client.js";
 
 /** Provider connections: keys are write-only and shown masked. */
 export function ProvidersPanel() {
   const queryClient = useQueryClient();
-  const [form, setForm] = useState({
+  const [form, setForm] = useState<{
+    name: string;
+    kind: ProviderKind;
+    baseUrl: string;
+    apiKey: string;
+    defaultModel: string;
+  }>({
     name: "",
     kind: "openai",
     baseUrl: "",
@@ -15,12 +21,12 @@ export function ProvidersPanel() {
   });
   const providers = useQuery({
     queryKey: ["providers"],
-    queryFn: () => api<{ items: Provider[] }>("GET", "/api/v1/providers"),
+    queryFn: () => api.providers.list(),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["providers"] });
   const add = useMutation({
     mutationFn: () =>
-      api<Provider>("POST", "/api/v1/providers", {
+      api.providers.create({
         name: form.name.trim(),
         kind: form.kind,
         ...(form.baseUrl.trim() && { baseUrl: form.baseUrl.trim() }),
@@ -33,7 +39,7 @@ export function ProvidersPanel() {
     },
   });
   const remove = useMutation({
-    mutationFn: (name: string) => api("DELETE", `/api/v1/providers/${encodeURIComponent(name)}`),
+    mutationFn: (name: string) => api.providers.remove(name),
     onSuccess: refresh,
   });
   const field = (key: keyof typeof form, label: string, type = "text") => (
@@ -100,7 +106,10 @@ export function ProvidersPanel() {
         {field("name", "Name")}
         <label>
           Kind{" "}
-          <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}>
+          <select
+            value={form.kind}
+            onChange={(e) => setForm({ ...form, kind: e.target.value as ProviderKind })}
+          >
             <option value="openai">OpenAI-compatible</option>
             <option value="anthropic">Anthropic</option>
             <option value="echo">echo (dry runs)</option>

@@ -1,8 +1,7 @@
-import type { TraceDetail } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useParams } from "react-router";
-import { api } from "../api.js";
+import { api } from "../client.js";
 
 /** Messages as people read them: role, then text (parts of multi-part content joined). */
 function Messages({ value, label }: { value: unknown; label: string }) {
@@ -37,11 +36,11 @@ export function TracePage() {
   const [comment, setComment] = useState("");
   const trace = useQuery({
     queryKey: ["trace", id],
-    queryFn: () => api<TraceDetail>("GET", `/api/v1/traces/${encodeURIComponent(id)}`),
+    queryFn: () => api.traces.get(id),
   });
   const feedback = useMutation({
     mutationFn: (value: boolean) =>
-      api("POST", `/api/v1/traces/${encodeURIComponent(id)}/scores`, {
+      api.traces.score(id, {
         name: "feedback",
         value,
         ...(comment.trim() && { comment: comment.trim() }),

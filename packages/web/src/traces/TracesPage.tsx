@@ -1,7 +1,6 @@
-import type { TraceSummary } from "@promptline/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
-import { api } from "../api.js";
+import { api } from "../client.js";
 import { useCursorPages } from "../Pager.js";
 
 const FILTERS = [
@@ -22,14 +21,12 @@ const money = (usd: number | null) => (usd === null ? "—" : `$${usd.toFixed(6)
 export function TracesPage() {
   const [params, setParams] = useSearchParams();
   const pages = useCursorPages();
-  const query = new URLSearchParams(params);
-  query.set("limit", "50");
+  // The filters are the page's own query, as typed: the server says what it cannot read.
   const cursor = pages.cursor;
-  if (cursor) query.set("cursor", cursor);
+  const query = { ...Object.fromEntries(params), limit: 50, ...(cursor && { cursor }) };
   const traces = useQuery({
-    queryKey: ["traces", query.toString()],
-    queryFn: () =>
-      api<{ items: TraceSummary[]; nextCursor: string | null }>("GET", `/api/v1/traces?${query}`),
+    queryKey: ["traces", query],
+    queryFn: () => api.traces.list(query),
     placeholderData: keepPreviousData,
   });
   const setFilter = (key: string, value: string) => {
