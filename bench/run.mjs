@@ -1,11 +1,13 @@
 // npm run bench: every benchmark, one after another (they share the machine's two cores);
 // npm run bench -- NAME…: only those named.
+import { benchCliStartup } from "./cli-startup.bench.mjs";
 import { benchGateway } from "./gateway.bench.mjs";
 import { benchGetPrompt } from "./get-prompt.bench.mjs";
 import { benchIngest } from "./ingest.bench.mjs";
 import { benchPropagation } from "./propagation.bench.mjs";
 import { benchResolve } from "./resolve.bench.mjs";
 import { benchSoak } from "./soak.bench.mjs";
+import { benchStart } from "./start.bench.mjs";
 
 const only = process.argv.slice(2);
 const benchmarks = {
@@ -14,6 +16,8 @@ const benchmarks = {
   "get-prompt": benchGetPrompt,
   gateway: benchGateway,
   ingest: benchIngest,
+  "cli-startup": benchCliStartup,
+  start: benchStart,
   // Ten minutes per engine when named; among all the others, 30 seconds per engine will do.
   soak: () => benchSoak(only.includes("soak") ? {} : { seconds: 30 }),
 };
