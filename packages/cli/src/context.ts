@@ -2,7 +2,6 @@ import { type ApiClient, createApiClient } from "@promptline/client";
 import type { Command } from "commander";
 import { UsageError } from "./errors.js";
 import type { Io } from "./output.js";
-import { resolveConnection } from "./settings.js";
 
 export interface CommandContext {
   api: ApiClient;
@@ -10,9 +9,13 @@ export interface CommandContext {
   io: Io;
 }
 
-/** The API client and output mode for a command, from its own and the global options. */
-export function commandContext(command: Command, io: Io): CommandContext {
+/**
+ * The API client and output mode for a command, from its own and the global options. The
+ * settings (and zod, which reads the config file) load here, so `--help` does not load them.
+ */
+export async function commandContext(command: Command, io: Io): Promise<CommandContext> {
   const opts = command.optsWithGlobals<{ url?: string; apiKey?: string; json?: boolean }>();
+  const { resolveConnection } = await import("./settings.js");
   const { url, apiKey } = resolveConnection(opts, io.env);
   return { api: createApiClient({ baseUrl: url, apiKey }), json: opts.json ?? false, io };
 }

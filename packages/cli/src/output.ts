@@ -1,4 +1,8 @@
-import Table from "cli-table3";
+import { createRequire } from "node:module";
+import type { PromptContent } from "@promptline/core";
+
+// cli-table3 loads with the first table, not with every command (a CommonJS package: required).
+const require = createRequire(import.meta.url);
 
 export interface Io {
   stdout: (text: string) => void;
@@ -15,6 +19,7 @@ export function table(
   head: string[],
   rows: Array<Array<string | number | null | undefined>>,
 ): string {
+  const Table: typeof import("cli-table3") = require("cli-table3");
   const t = new Table({ head, style: { head: [], border: [] } });
   for (const row of rows)
     t.push(row.map((cell) => (cell === null || cell === undefined ? "—" : String(cell))));
@@ -25,4 +30,10 @@ export function labelsText(labels: Record<string, number>): string {
   return Object.entries(labels)
     .map(([label, version]) => `${label}=v${version}`)
     .join(" ");
+}
+
+/** A prompt's content as text; core's renderer (with zod and mustache) loads on first use. */
+export async function contentText(content: PromptContent): Promise<string> {
+  const { renderContent } = await import("@promptline/core");
+  return renderContent(content);
 }

@@ -40,10 +40,12 @@ function modulesLoadedBy(args: string[], env: Record<string, string> = {}) {
 
 const SERVER = /\/(packages\/server|@promptline\/server)\//;
 const SERVER_OR_DRIVERS = /\/(packages\/server|@promptline\/server|better-sqlite3|pg|kysely)\//;
+// What only a command's action needs: schemas, templates, the YAML parser.
+const ACTION_ONLY = /\/(packages\/core|@promptline\/core|zod|yaml|mustache)\//;
 
 describe("CLI startup (the built binary)", () => {
   it.each(["--help", "prompts --help"])(
-    "'promptline %s' starts without the server or its database drivers",
+    "'promptline %s' starts without the server, its database drivers, zod or the YAML parser",
     (command) => {
       const run = modulesLoadedBy(command.split(" "));
       expect(run.code).toBe(0);
@@ -51,6 +53,7 @@ describe("CLI startup (the built binary)", () => {
         expect.stringMatching(/\/packages\/cli\/dist\/program\.js$/),
       );
       expect(run.loaded.filter((url) => SERVER_OR_DRIVERS.test(url))).toEqual([]);
+      expect(run.loaded.filter((url) => ACTION_ONLY.test(url))).toEqual([]);
     },
   );
 

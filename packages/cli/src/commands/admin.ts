@@ -2,13 +2,13 @@ import type { Command } from "commander";
 import { commandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { emit, type Io, table } from "../output.js";
-import { DEFAULT_URL, saveConnection } from "../settings.js";
 
 export function registerAdminCommands(program: Command, io: Io): void {
   program
     .command("login")
     .description("save --url and --api-key to the config file for later commands")
-    .action((_opts, command: Command) => {
+    .action(async (_opts, command: Command) => {
+      const { DEFAULT_URL, saveConnection } = await import("../settings.js");
       const { url = DEFAULT_URL, apiKey } = command.optsWithGlobals<{
         url?: string;
         apiKey?: string;
@@ -28,7 +28,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
     .command("list")
     .description("list environments")
     .action(async (_opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const { items } = await ctx.api.environments.list();
       emit(io, ctx.json, { items }, () =>
         table(
@@ -42,7 +42,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
     .description("create a custom environment (e.g. canary, eu-prod)")
     .option("--protected", "only admins may move its labels")
     .action(async (name: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const created = await ctx.api.environments.create({
         name,
         protected: Boolean(opts.protected),
@@ -60,7 +60,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
     .command("list")
     .description("list API keys (never their secrets)")
     .action(async (_opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const { items } = await ctx.api.apiKeys.list();
       emit(io, ctx.json, { items }, () =>
         table(
@@ -75,7 +75,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
     .requiredOption("--role <role>", "admin, editor or viewer")
     .option("--langfuse", "a pk-lf-…/sk-lf-… pair for Langfuse SDKs (Basic auth)")
     .action(async (name: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const created = await ctx.api.apiKeys.create({
         name,
         role: opts.role,
@@ -102,7 +102,7 @@ export function registerAdminCommands(program: Command, io: Io): void {
     .command("revoke <id>")
     .description("revoke an API key")
     .action(async (id: string, _opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const revoked = await ctx.api.apiKeys.revoke(id);
       emit(io, ctx.json, revoked, () => `revoked key '${revoked.name}' at ${revoked.revokedAt}`);
     });

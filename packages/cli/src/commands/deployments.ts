@@ -16,7 +16,7 @@ export function registerDeploymentCommands(program: Command, io: Io): void {
     .requiredOption("-e, --env <environment>", "environment, e.g. production, staging, canary")
     .option("-r, --reason <text>", "why (recorded in the history)")
     .action(async (name: string, version: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const body = {
         environment: opts.env,
         version: parseVersion(version),
@@ -33,7 +33,7 @@ export function registerDeploymentCommands(program: Command, io: Io): void {
     .option("--to <version>", "roll back to this version")
     .option("-r, --reason <text>", "why (recorded in the history)")
     .action(async (name: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const body = {
         environment: opts.env,
         ...(opts.to && { toVersion: parseVersion(opts.to) }),
@@ -50,7 +50,7 @@ export function registerDeploymentCommands(program: Command, io: Io): void {
     .option("--at <time>", "with --env: which version the environment served at this ISO time")
     .option("--limit <n>", "how many moves", "100")
     .action(async (name: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       if (opts.at) {
         if (!opts.env)
           throw new UsageError("--at needs --env: which environment's label to look up");

@@ -19,7 +19,7 @@ export function registerEventCommands(program: Command, io: Io): void {
     .option("--limit <n>", "at most this many (up to 500)", "100")
     .option("--before <id>", "nextCursor of the previous page")
     .action(async (opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const page = await ctx.api.events.list({
         limit: opts.limit,
         type: opts.type?.join(","),

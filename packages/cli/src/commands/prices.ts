@@ -10,7 +10,7 @@ export function registerPriceCommands(program: Command, io: Io): void {
     .command("list")
     .description("the project's prices and the defaults")
     .action(async (_opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const { items } = await ctx.api.prices.list();
       emit(io, ctx.json, { items }, () =>
         table(
@@ -25,7 +25,7 @@ export function registerPriceCommands(program: Command, io: Io): void {
     .requiredOption("--input <usd>", "USD per million input tokens", parseNumber("--input"))
     .requiredOption("--output <usd>", "USD per million output tokens", parseNumber("--output"))
     .action(async (model: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const price = await ctx.api.prices.set(model, {
         inputPerMillion: opts.input,
         outputPerMillion: opts.output,
@@ -42,7 +42,7 @@ export function registerPriceCommands(program: Command, io: Io): void {
     .command("unset <model>")
     .description("remove the project's own price (the default applies again)")
     .action(async (model: string, _opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       await ctx.api.prices.remove(model);
       emit(io, ctx.json, { removed: model }, () => `removed the project's price for ${model}`);
     });

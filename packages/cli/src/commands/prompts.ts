@@ -1,10 +1,8 @@
 import type { PromptVersion, PublishResult } from "@promptline/core";
-import { renderContent } from "@promptline/core";
 import { type Command, InvalidArgumentError } from "commander";
 import { collect, commandContext } from "../context.js";
 import { NotFoundError } from "../errors.js";
-import { emit, type Io, labelsText, table } from "../output.js";
-import { readPromptFile } from "../prompt-file.js";
+import { contentText, emit, type Io, labelsText, table } from "../output.js";
 
 function versionLine(v: PublishResult | PromptVersion): string {
   return `${v.name} v${v.version} (${v.semver})${v.bump ? `, ${v.bump} bump` : ""} — ${v.commitMessage}`;
@@ -23,13 +21,13 @@ export function registerPromptCommands(program: Command, io: Io): void {
     .option("--tag <tag>", "a tag (repeatable)", collect)
     .option("-f, --file <path>", "initial draft")
     .action(async (name: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const body = {
         name,
         type: opts.type,
         ...(opts.description && { description: opts.description }),
         ...(opts.tag && { tags: opts.tag }),
-        ...(opts.file && { draft: readPromptFile(opts.file) }),
+        ...(opts.file && { draft: await promptFile(opts.file) }),
       };
       const prompt = await ctx.api.prompts.create(body);
       emit(io, ctx.json, prompt, () => `created ${prompt.type} prompt ${prompt.name}`);
@@ -45,7 +43,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
     .option("--limit <n>", "page size (max 500)", "100")
     .option("--after <name>", "continue after this name")
     .action(async (opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const list = await ctx.api.prompts.list({
         limit: opts.limit,
         ...(opts.folder && { folder: opts.folder }),
@@ -76,7 +74,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
     .option("--label <label>", "show the version this label points to")
     .option("--draft", "show the draft")
     .action(async (name: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const prompt = await ctx.api.prompts.get(name);
       const wantsDraft =
         opts.draft || (!opts.version && !opts.label && prompt.latestVersion === null);
@@ -93,6 +91,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
         }
         version = await ctx.api.versions.get(name, number);
       }
+      const content = await contentText(version?.content ?? prompt.draft);
       emit(io, ctx.json, { prompt, version }, () => {
         const header = [
           `${prompt.name} (${prompt.type})${prompt.description ? ` — ${prompt.description}` : ""}`,
@@ -102,9 +101,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
         const which = version
           ? `version ${version.version} (${version.semver}) by ${version.author} at ${version.createdAt}: ${version.commitMessage}`
           : `draft (edited by ${prompt.draftUpdatedBy} at ${prompt.draftUpdatedAt})`;
-        return [...header, "", which, "", renderContent(version?.content ?? prompt.draft)].join(
-          "\n",
-        );
+        return [...header, "", which, "", content].join("\n");
       });
     });
 
@@ -113,8 +110,8 @@ export function registerPromptCommands(program: Command, io: Io): void {
     .description("replace a prompt's draft with the content of a YAML/JSON file")
     .requiredOption("-f, --file <path>", "the new draft")
     .action(async (name: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
-      const prompt = await ctx.api.prompts.saveDraft(name, readPromptFile(opts.file));
+      const ctx = await commandContext(command, io);
+      const prompt = await ctx.api.prompts.saveDraft(name, await promptFile(opts.file));
       emit(
         io,
         ctx.json,
@@ -131,11 +128,11 @@ export function registerPromptCommands(program: Command, io: Io): void {
     .option("-f, --file <path>", "publish this content (it also becomes the draft)")
     .option("--bump <level>", "major, minor or patch (default: the server's suggestion)")
     .action(async (name: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const body = {
         commitMessage: opts.message,
         ...(opts.bump && { bump: opts.bump }),
-        ...(opts.file && { content: readPromptFile(opts.file) }),
+        ...(opts.file && { content: await promptFile(opts.file) }),
       };
       const result = await ctx.api.versions.publish(name, body);
       emit(io, ctx.json, result, () => {
@@ -152,7 +149,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
     .command("versions <name>")
     .description("list a prompt's versions, newest first")
     .action(async (name: string, _opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const { items } = await ctx.api.versions.list(name);
       emit(io, ctx.json, { items }, () =>
         table(
@@ -176,7 +173,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
       "diff two versions; each side is a number, a label (production, latest …) or 'draft'",
     )
     .action(async (name: string, from: string, to: string, _opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const diff = await ctx.api.versions.diff(name, { from, to });
       emit(io, ctx.json, diff, () => {
         if (diff.identical) return `no differences between ${from} and ${to}`;
@@ -185,4 +182,10 @@ export function registerPromptCommands(program: Command, io: Io): void {
         return [diff.unified.trimEnd(), "", "changes:", ...changes, bump].join("\n");
       });
     });
+}
+
+/** A prompt file's content; the YAML parser and core's schemas load with the first file read. */
+async function promptFile(path: string) {
+  const { readPromptFile } = await import("../prompt-file.js");
+  return readPromptFile(path);
 }

@@ -33,7 +33,7 @@ export function registerProviderCommands(program: Command, io: Io): void {
     .command("list")
     .description("list connections (keys are shown masked)")
     .action(async (_opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const { items } = await ctx.api.providers.list();
       emit(io, ctx.json, { items }, () =>
         table(
@@ -56,7 +56,7 @@ export function registerProviderCommands(program: Command, io: Io): void {
       .description("connect a provider")
       .requiredOption("--kind <kind>", "openai, anthropic or echo"),
   ).action(async (name: string, opts, command: Command) => {
-    const ctx = commandContext(command, io);
+    const ctx = await commandContext(command, io);
     const created = await ctx.api.providers.create({
       name,
       kind: opts.kind,
@@ -75,7 +75,7 @@ export function registerProviderCommands(program: Command, io: Io): void {
       .description("change a connection")
       .option("--no-key", "remove the stored key"),
   ).action(async (name: string, opts, command: Command) => {
-    const ctx = commandContext(command, io);
+    const ctx = await commandContext(command, io);
     const apiKey = opts.key === false ? null : providerKey(io, opts.keyEnv);
     const changed = await ctx.api.providers.update(name, {
       baseUrl: opts.baseUrl,
@@ -91,7 +91,7 @@ export function registerProviderCommands(program: Command, io: Io): void {
     .command("remove <name>")
     .description("remove a connection")
     .action(async (name: string, _opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       await ctx.api.providers.remove(name);
       emit(io, ctx.json, { removed: name }, () => `removed provider '${name}'`);
     });

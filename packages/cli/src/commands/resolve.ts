@@ -1,8 +1,7 @@
-import { renderContent } from "@promptline/core";
 import type { Command } from "commander";
 import { collect, commandContext, parseVersion } from "../context.js";
 import { UsageError } from "../errors.js";
-import { emit, type Io } from "../output.js";
+import { contentText, emit, type Io } from "../output.js";
 
 /** `--vars '{"n": 3}'` for typed values, then `--var name=value` strings on top. */
 function parseVariables(json: string | undefined, pairs: string[] = []): Record<string, unknown> {
@@ -34,7 +33,7 @@ export function registerResolveCommands(program: Command, io: Io): void {
     .option("--label <label>", "label to resolve (default production)")
     .option("--version <n>", "exact version")
     .action(async (name: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const fetched = await ctx.api.client.resolve(name, {
         ...(opts.label && { label: opts.label }),
         ...(opts.version && { version: parseVersion(opts.version) }),
@@ -43,11 +42,12 @@ export function registerResolveCommands(program: Command, io: Io): void {
       if (fetched.status === 304)
         throw new Error("the server answered 304 to an unconditional request");
       const resolved = fetched.body;
+      const content = await contentText(resolved.content);
       emit(io, ctx.json, resolved, () =>
         [
           `${resolved.name} v${resolved.version} (${resolved.semver}) via ${resolved.label ?? "version"}`,
           "",
-          renderContent(resolved.content),
+          content,
         ].join("\n"),
       );
     });
@@ -60,7 +60,7 @@ export function registerResolveCommands(program: Command, io: Io): void {
     .option("--var <name=value>", "a string variable (repeatable)", collect)
     .option("--vars <json>", "variables as a JSON object, for numbers, booleans, lists, objects")
     .action(async (name: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const body = {
         variables: parseVariables(opts.vars, opts.var),
         ...(opts.label && { label: opts.label }),

@@ -31,7 +31,7 @@ export function registerTraceCommands(program: Command, io: Io): void {
     .option("--limit <n>", "at most this many", parseNumber("--limit"), 50)
     .option("--cursor <cursor>", "nextCursor of the previous page")
     .action(async (opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const page = await ctx.api.traces.list({
         prompt: opts.prompt,
         version: opts.version,
@@ -70,7 +70,7 @@ export function registerTraceCommands(program: Command, io: Io): void {
     .command("show <id>")
     .description("one trace with input, output and scores")
     .action(async (id: string, _opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const trace = await ctx.api.traces.get(id);
       emit(io, ctx.json, trace, () => JSON.stringify(trace, null, 2));
     });
@@ -81,7 +81,7 @@ export function registerTraceCommands(program: Command, io: Io): void {
     .option("--name <name>", "the score's name", "feedback")
     .option("-c, --comment <text>")
     .action(async (traceId: string, raw: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const value = FEEDBACK_WORDS.get(raw) ?? Number(raw);
       if (typeof value === "number" && !Number.isFinite(value)) {
         throw new UsageError(`the value is up, down, true, false or a number, not '${raw}'`);
@@ -102,7 +102,7 @@ export function registerTraceCommands(program: Command, io: Io): void {
     .option("--label <env>", "only calls served through this label")
     .option("--bucket <bucket>", "hour or day", "day")
     .action(async (prompt: string, opts, command: Command) => {
-      const ctx = commandContext(command, io);
+      const ctx = await commandContext(command, io);
       const metrics = await ctx.api.traces.versionMetrics({
         prompt,
         bucket: opts.bucket,

@@ -21,7 +21,7 @@ import {
   listConnections,
   updateConnection,
 } from "./store.js";
-import type { ProviderTarget } from "./types.js";
+import type { ProviderTarget } from "./upstream/types.js";
 
 /** A connection ready to call, with the model to use when a request names none. */
 export interface ConnectionTarget extends ProviderTarget {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeAnthropic } from "../test-support/fake-anthropic.js";
-import { type FakeUpstream, readChunks } from "../test-support/fake-openai.js";
+import { startFakeAnthropic } from "../../test-support/fake-anthropic.js";
+import { type FakeUpstream, readChunks } from "../../test-support/fake-openai.js";
 import { AnthropicStreamTranslator } from "./anthropic.js";
 import { callProvider } from "./call.js";
 import { ChunkAccumulator } from "./openai.js";

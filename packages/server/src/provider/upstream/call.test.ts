@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { type FakeUpstream, readChunks, startFakeOpenAI } from "../test-support/fake-openai.js";
+import { type FakeUpstream, readChunks, startFakeOpenAI } from "../../test-support/fake-openai.js";
 import { type CallOptions, callProvider, retryDelayMs } from "./call.js";
 import { ProviderError, type ProviderTarget } from "./types.js";
 

@@ -5,7 +5,7 @@
  * stored: only the machine identifiers of an error (`error.type`, `error.code`), and only when each
  * is a short identifier that quotes none of the connection's secrets.
  */
-import { secretPartsOf } from "./base-url.js";
+import { secretPartsOf } from "../base-url.js";
 import type { ProviderTarget, UpstreamIdentifiers } from "./types.js";
 
 /** What an identifier may look like: long enough for real ones, too short for prose. */

@@ -1,6 +1,6 @@
 import { sseEvents } from "@promptline/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeUpstream, readChunks, startFakeOpenAI } from "../test-support/fake-openai.js";
+import { type FakeUpstream, readChunks, startFakeOpenAI } from "../../test-support/fake-openai.js";
 import { callProvider } from "./call.js";
 import { ChunkAccumulator, OpenAIStreamTranslator } from "./openai.js";
 import { ProviderError, type ProviderTarget } from "./types.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readChunks } from "../test-support/fake-openai.js";
+import { readChunks } from "../../test-support/fake-openai.js";
 import { callProvider } from "./call.js";
 import type { ProviderTarget } from "./types.js";
 
