@@ -121,7 +121,7 @@ export function createApp(
   const uploadTurn = takeUploadTurn(services.uploads);
   const bodyLimit = limitBody(bodyLimitFor);
   for (const path of ["/api/*", "/v1/*"]) {
-    app.use(path, auth, uploadTurn, bodyLimit, checkBody());
+    app.use(path, auth, uploadTurn, bodyLimit, checkBody({ asStored: path === "/api/*" }));
   }
   serveMetrics(app, {
     mayRead: metricsReaders(options.metricsToken, principals.ofKey),

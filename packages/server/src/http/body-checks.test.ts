@@ -4,11 +4,12 @@ import { describe, expect, it } from "vitest";
 import { checkBody } from "./body-checks.js";
 import { errorToProblem } from "./problem.js";
 
-/** Echoes the bodies the checks let through. */
+/** Echoes bodies as routes read them: NUL becomes U+FFFD under /api and passes on under /v1. */
 function echoApp() {
   const app = new Hono();
   app.onError((error, c) => errorToProblem(error, c, { error: () => {}, debug: () => {} }));
-  app.use("*", checkBody());
+  app.use("/api/*", checkBody({ asStored: true }));
+  app.use("/v1/*", checkBody({ asStored: false }));
   app.post("*", async (c) => c.text(await c.req.text()));
   return app;
 }
@@ -19,11 +20,20 @@ const post = (path: string, body: string, headers: Record<string, string> = {}) 
 const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
 
 describe("the body checks", () => {
-  it("pass NUL characters on untouched, for storage to replace", async () => {
-    const body = '{"text":"a\\u0000b"}';
-    const passed = await post("/api/v1/prompts/a%00b", body);
-    expect(passed.status).toBe(200);
-    expect(await passed.text()).toBe(body);
+  it("hand API routes NUL as U+FFFD, an escaped backslash before u0000 as text", async () => {
+    const body = '{"text":"a\\u0000b","kept":"c\\\\u0000d","\\u0000key":1}';
+    const read = await post("/api/v1/prompts/a%00b", body);
+    expect(read.status).toBe(200);
+    expect(JSON.parse(await read.text())).toEqual({
+      text: "a\uFFFDb",
+      kept: "c\\u0000d",
+      "\uFFFDkey": 1,
+    });
+  });
+
+  it("pass NUL on to the gateway untouched", async () => {
+    const passed = await post("/v1/chat/completions", '{"content":"a\\u0000b"}');
+    expect(JSON.parse(await passed.text())).toEqual({ content: "a\u0000b" });
   });
 
   it("refuse JSON nested past the limit everywhere, whatever type it claims, and take it at the limit", async () => {

@@ -1,27 +1,37 @@
 import { jsonDepthExceeds, tooDeeplyNested } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
+import { storedJsonText } from "../storage/stored-values.js";
 
 /**
  * What a request body must satisfy before a route parses it; mounted after authentication, so no
  * body is read for a caller who is not known. Nesting is bounded everywhere, so no later
- * recursive walk (hashing, diffs, validation) can overflow. (NUL characters are not judged here:
- * storage replaces them, the one place that knows an engine cannot hold them.)
+ * recursive walk (hashing, diffs, validation) can overflow. With `asStored`, NUL characters in
+ * the body become U+FFFD before any route sees it (storage's NUL policy), so an answer shows, and
+ * a content hash is taken of, what storage keeps. (The gateway passes NUL on to the provider;
+ * storage replaces it in the trace it keeps.)
  */
-export function checkBody(): MiddlewareHandler {
+export function checkBody({ asStored }: { asStored: boolean }): MiddlewareHandler {
   return async (c, next) => {
     // Judged in a function of its own, so the body's text is not held for the rest of the request.
-    await refuseDeepNesting(c);
+    await judge(c, asStored);
     await next();
   };
 }
 
-async function refuseDeepNesting(c: Context): Promise<void> {
+async function judge(c: Context, asStored: boolean): Promise<void> {
   const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
   // Binary bodies are left unread: Hono would keep them as text and hand routes broken bytes.
   if (!hasBody || !isPlainJson(c.req.header("content-type"), c.req.header("content-encoding"))) {
     return;
   }
-  if (jsonDepthExceeds(await c.req.text())) throw tooDeeplyNested("the request body");
+  const text = await c.req.text();
+  if (jsonDepthExceeds(text)) throw tooDeeplyNested("the request body");
+  const stored = asStored ? storedJsonText(text) : text;
+  // Routes read the body through Hono's cache of its text (c.req.json(), the validators), which
+  // holds a promise whatever its type says; body-checks.test.ts fails if that ever changes.
+  if (stored !== text) {
+    (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(stored);
+  }
 }
 
 /**

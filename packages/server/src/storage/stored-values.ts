@@ -18,15 +18,20 @@ export function storedParameter(value: unknown): unknown {
 }
 
 /**
- * JSON text of a value, with the NUL policy applied to every string in it: JSON.stringify writes
- * NUL as the escape `\u0000`, which is replaced after an even run of backslashes only (an escaped
- * backslash followed by `u0000` is text, not NUL).
+ * JSON text with the NUL policy applied to every string in it: NUL is written as the escape
+ * `\u0000`, replaced where it follows an even run of backslashes only (an escaped
+ * backslash followed by `u0000` is text, not NUL). The API applies it to request bodies, so what
+ * a request's answer shows, and what content hashes are taken of, is what storage keeps.
  */
-function jsonText(value: unknown): string {
-  const text = JSON.stringify(value);
+export function storedJsonText(text: string): string {
   return text.includes("\\u0000")
     ? text.replace(/\\\\|\\u0000/g, (sequence) => (sequence === "\\\\" ? sequence : "\uFFFD"))
     : text;
+}
+
+/** JSON text of a value, with the NUL policy applied to every string in it. */
+function jsonText(value: unknown): string {
+  return storedJsonText(JSON.stringify(value));
 }
 
 /** How a column's value is stored and read back, where the two differ. */

@@ -88,6 +88,22 @@ describe.each(testEngines())("versions on %s", (engine) => {
     expect(body).toMatchObject({ version: 1, created: false, commitMessage: "first" });
   });
 
+  it("publishes content with NUL as stored (U+FFFD), and the same content again as that version", async () => {
+    const content = {
+      type: "chat",
+      messages: [{ role: "user", content: "a\u0000b {{question}}" }],
+    };
+    const first = await publish({ commitMessage: "with nul", content });
+    expect(first.status).toBe(201);
+    expect(first.body.content.messages[0].content).toBe("a\uFFFDb {{question}}");
+    const again = await publish({ commitMessage: "again", content });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ version: 1, contentHash: first.body.contentHash });
+    const read = await server.call("GET", `${path}/versions/1`);
+    expect(read.body.contentHash).toBe(first.body.contentHash);
+    expect((await server.call("GET", path)).body.draft).toEqual(first.body.content);
+  });
+
   it("suggests and applies bump levels from the diff", async () => {
     expect((await publish({ commitMessage: "first" })).status).toBe(201);
     const draft = (await server.call("GET", path)).body.draft;
