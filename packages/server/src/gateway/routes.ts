@@ -5,7 +5,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type AppEnv, requires } from "../http/auth.js";
 import { jsonBody, problems, security } from "../http/openapi.js";
 import { problem, validationProblem } from "../http/problem.js";
-import { ProviderError } from "../provider/types.js";
+import { ProviderError } from "../provider/upstream/types.js";
 import type { GatewayService } from "./service.js";
 
 export const TRACE_ID_HEADER = "x-promptline-trace-id";

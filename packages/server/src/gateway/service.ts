@@ -9,14 +9,14 @@ import {
 } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
 import type { PromptService } from "../prompt/service.js";
-import { callProvider } from "../provider/call.js";
 import type { ProviderService } from "../provider/service.js";
+import { callProvider } from "../provider/upstream/call.js";
 import {
   type CallOutcome,
   type ChatCompletionBody,
   ProviderError,
   type ProviderResponse,
-} from "../provider/types.js";
+} from "../provider/upstream/types.js";
 import type { ResolveService } from "../resolve/service.js";
 import { configParams, type GatewayIntent, promptMessages, readIntent } from "./request.js";
 
