@@ -48,39 +48,21 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
     server = await startTestServer(kind);
     upstream = await startFakeOpenAI({ requireKey: "sk-upstream-secret-1234" });
     anthropic = await startFakeAnthropic({ requireKey: "sk-ant-test-key-5678" });
-    expect(
-      (
-        await server.call("POST", "/api/v1/providers", {
-          name: "local",
-          kind: "openai",
-          baseUrl: upstream.url,
-          apiKey: "sk-upstream-secret-1234",
-          maxRetries: 1,
-          timeoutMs: 5000,
-        })
-      ).status,
-    ).toBe(201);
-    expect(
-      (
-        await server.call("POST", "/api/v1/providers", {
-          name: "claude",
-          kind: "anthropic",
-          baseUrl: anthropic.url,
-          apiKey: "sk-ant-test-key-5678",
-        })
-      ).status,
-    ).toBe(201);
-    expect(
-      (
-        await server.call("POST", "/api/v1/providers", {
-          name: "stale",
-          kind: "openai",
-          baseUrl: upstream.url,
-          apiKey: wrongKey,
-          maxRetries: 0,
-        })
-      ).status,
-    ).toBe(201);
+    const connections = [
+      {
+        name: "local",
+        kind: "openai",
+        baseUrl: upstream.url,
+        apiKey: "sk-upstream-secret-1234",
+        maxRetries: 1,
+        timeoutMs: 5000,
+      },
+      { name: "claude", kind: "anthropic", baseUrl: anthropic.url, apiKey: "sk-ant-test-key-5678" },
+      { name: "stale", kind: "openai", baseUrl: upstream.url, apiKey: wrongKey, maxRetries: 0 },
+    ];
+    for (const connection of connections) {
+      expect((await server.call("POST", "/api/v1/providers", connection)).status).toBe(201);
+    }
     await publishAndDeploy(server, "support/refund-agent", {
       type: "chat",
       messages: [{ role: "system", content: "You help {{customer}} with refunds." }],
@@ -369,51 +351,5 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
       .create({ model: "gpt-4o", messages: [{ role: "user", content: "x" }] })
       .catch((error: unknown) => error as InstanceType<typeof OpenAI.APIError>);
     expect(unauthorized.status).toBe(401);
-  });
-});
-
-describe("gateway edge cases", () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer("sqlite");
-    await server.call("POST", "/api/v1/providers", { name: "dry", kind: "echo" });
-  });
-  afterAll(() => server.stop());
-
-  const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}/v1/chat/completions`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${server.adminKey}`,
-        "content-type": "application/json",
-        ...headers,
-      },
-      body,
-    });
-
-  it("answers malformed bodies, missing keys and oversized bodies with OpenAI-shaped problems", async () => {
-    const notJson = await post("{nope");
-    expect(notJson.status).toBe(400);
-    expect(((await notJson.json()) as Loose).error.message).toContain("JSON");
-    const noModel = await post(JSON.stringify({ messages: [{ role: "user", content: "x" }] }));
-    expect(noModel.status).toBe(400);
-    expect(((await noModel.json()) as Loose).message).toContain("body.model");
-    const anonymous = await fetch(`${server.url}/v1/chat/completions`, {
-      method: "POST",
-      body: "{}",
-    });
-    expect(anonymous.status).toBe(401);
-    const huge = await post(
-      JSON.stringify({
-        model: "x",
-        messages: [{ role: "user", content: "x".repeat(17 * 1024 * 1024) }],
-      }),
-    );
-    expect(huge.status).toBe(413);
-    const echo = await post(
-      JSON.stringify({ model: "any", messages: [{ role: "user", content: "ping" }] }),
-    );
-    expect(echo.status).toBe(200);
-    expect(((await echo.json()) as Loose).system_fingerprint).toBe("promptline-echo");
   });
 });
