@@ -1,4 +1,4 @@
-// CLI start-up: `promptline --help` and `promptline prompts --help` (commands that do not serve)
+// CLI start-up: `promptline --help` and `promptline list --help` (commands that do not serve)
 // from spawn to exit, against bare node start-up (`node -e ""`) measured in the same run, the
 // three interleaved so that whatever else the machine does weighs on each alike.
 import { execFileSync } from "node:child_process";
@@ -12,7 +12,7 @@ const cli = fileURLToPath(new URL("../packages/cli/bin/promptline.js", import.me
 const commands = {
   bareNode: ["-e", ""],
   help: [cli, "--help"],
-  promptsHelp: [cli, "prompts", "--help"],
+  listHelp: [cli, "list", "--help"],
 };
 
 function timeRun(args) {
@@ -48,9 +48,9 @@ export async function benchCliStartup() {
     machine: { cpus: os.cpus().length, node: process.version },
     runs: RUNS,
     ms,
-    ratioToBareNode: { help: ratio("help"), promptsHelp: ratio("promptsHelp") },
+    ratioToBareNode: { help: ratio("help"), listHelp: ratio("listHelp") },
     target: `p50 < ${TARGET_MS} ms`,
-    pass: ms.help.p50 < TARGET_MS && ms.promptsHelp.p50 < TARGET_MS,
+    pass: ms.help.p50 < TARGET_MS && ms.listHelp.p50 < TARGET_MS,
     cpu,
   };
   const file = writeResult("cli-startup", result);
@@ -58,7 +58,7 @@ export async function benchCliStartup() {
   console.log(`  node -e ""                p50 ${ms.bareNode.p50} ms, p90 ${ms.bareNode.p90} ms`);
   for (const [name, label] of [
     ["help", "promptline --help"],
-    ["promptsHelp", "promptline prompts --help"],
+    ["listHelp", "promptline list --help"],
   ]) {
     console.log(
       `  ${label.padEnd(25)} p50 ${ms[name].p50} ms, p90 ${ms[name].p90} ms (×${ratio(name)} of bare node; target < ${TARGET_MS} ms)`,

@@ -90,7 +90,7 @@ export function registerServe(program: Command, io: Io): void {
             "",
             `  ${server.generatedAdminKey}`,
             "",
-            `Save it for the CLI with: promptline login --url ${server.url} --api-key <key>`,
+            `Save it for the CLI with: npx promptline login --url ${server.url} --api-key <key>`,
           ].join("\n"),
         );
       }
