@@ -1,13 +1,21 @@
-// Builds the workspace (npm run build) only when its sources changed since the last build this
+// Builds the workspace (npm run build) only when its inputs changed since the last build this
 // script ran: `npm start` runs it first, so a second start does not spend half a minute on tsc
 // and vite. --always builds whatever the state (npm install's prepare does).
 //   node scripts/build-if-stale.mjs [--always]
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-/** Where the last successful build's start time is kept (ignored by git with node_modules). */
+/** What the last successful build was made from (ignored by git with node_modules). */
 export const STAMP = "node_modules/.cache/promptline/build-stamp.json";
 
 /** Files of the repository root and of each package (besides src/) that change a build's output. */
@@ -16,15 +24,17 @@ const PACKAGE_INPUTS = /^(package\.json|tsconfig.*\.json|index\.html|vite\.confi
 /** Tests are excluded from every package's build (see packages/*\/tsconfig.json). */
 const TEST_FILE = /\.test\.tsx?$/;
 
-/** The newest input under `root`: a source file, or a folder (a file deleted or renamed in it). */
-export function newestInput(root) {
-  let newest = { path: "", mtimeMs: 0 };
+/**
+ * Every input under `root`, path → "size:mtime". Any difference from the recorded build counts,
+ * not only a newer time: a file copied back with an older one (rsync -a, tar, cp -p) is a change.
+ */
+export function inputsOf(root) {
+  const inputs = {};
   const consider = (path) => {
-    const { mtimeMs } = statSync(path);
-    if (mtimeMs > newest.mtimeMs) newest = { path: relative(root, path), mtimeMs };
+    const { size, mtimeMs } = statSync(path);
+    inputs[relative(root, path)] = `${size}:${mtimeMs}`;
   };
   const walk = (dir) => {
-    consider(dir);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
@@ -40,7 +50,7 @@ export function newestInput(root) {
     }
     walk(join(pkg, "src"));
   }
-  return newest;
+  return inputs;
 }
 
 /** Every package with sources: packages/<name>/src. */
@@ -51,38 +61,62 @@ function packageDirs(root) {
     .map((entry) => join(packages, entry.name));
 }
 
-/** Packages whose build output (dist/) is missing. */
+/** Packages whose build output (dist/) is missing or empty. */
 export function missingOutputs(root) {
   return packageDirs(root)
-    .filter((pkg) => !existsSync(join(pkg, "dist")))
+    .filter((pkg) => !existsSync(join(pkg, "dist")) || readdirSync(join(pkg, "dist")).length === 0)
     .map((pkg) => relative(root, join(pkg, "dist")));
 }
 
+/** The first input added, changed or removed between two records, or undefined. */
+function firstDifference(recorded, current) {
+  for (const [path, state] of Object.entries(current)) {
+    if (recorded[path] === undefined) return `${path} was added`;
+    if (recorded[path] !== state) return `${path} changed`;
+  }
+  for (const path of Object.keys(recorded)) {
+    if (current[path] === undefined) return `${path} was removed`;
+  }
+  return undefined;
+}
+
 /**
- * Whether `root` needs a build, and why: it does when no build has been stamped, when an output is
- * missing, or when an input changed after the stamped build started.
+ * Whether `root` needs a build, and why: it does when no build has been recorded (none yet, or
+ * the last one did not finish), when an output is missing, or when an input differs from those
+ * the recorded build started from.
  */
 export function buildState(root) {
   const stampPath = join(root, STAMP);
-  if (!existsSync(stampPath)) return { stale: true, reason: "no build recorded yet" };
+  if (!existsSync(stampPath)) return { stale: true, reason: "no finished build recorded" };
   const missing = missingOutputs(root);
   if (missing.length > 0) return { stale: true, reason: `${missing.join(", ")} missing` };
-  const { startedAtMs } = JSON.parse(readFileSync(stampPath, "utf8"));
-  const newest = newestInput(root);
-  if (newest.mtimeMs >= startedAtMs) {
-    return { stale: true, reason: `${newest.path} changed since the last build` };
-  }
-  return { stale: false, reason: "sources unchanged since the last build" };
+  const { inputs } = JSON.parse(readFileSync(stampPath, "utf8"));
+  const difference = firstDifference(inputs ?? {}, inputsOf(root));
+  if (difference) return { stale: true, reason: `${difference} since the last build` };
+  return { stale: false, reason: "inputs unchanged since the last build" };
 }
 
-/** Runs `npm run build` in `root`; records when it started once it has succeeded. */
+/**
+ * Runs `npm run build` in `root`, and records the inputs it started from once it has succeeded.
+ * The old record goes first, so a build cut short (a crash, Ctrl-C) is redone by the next start.
+ * With an output missing, tsc's incremental records (beside each package's tsconfig) go too, or
+ * tsc would believe the deleted output still up to date.
+ */
 export function build(root) {
   // The start, not the end: a source saved while the build runs makes the next start rebuild.
-  const startedAtMs = Date.now();
+  const inputs = inputsOf(root);
+  rmSync(join(root, STAMP), { force: true });
+  if (missingOutputs(root).length > 0) {
+    for (const pkg of packageDirs(root)) {
+      for (const name of readdirSync(pkg)) {
+        if (name.endsWith(".tsbuildinfo")) rmSync(join(pkg, name));
+      }
+    }
+  }
   const run = spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
   if (run.status !== 0) return run.status ?? 1;
   mkdirSync(join(root, STAMP, ".."), { recursive: true });
-  writeFileSync(join(root, STAMP), `${JSON.stringify({ startedAtMs })}\n`);
+  writeFileSync(join(root, STAMP), `${JSON.stringify({ inputs })}\n`);
   return 0;
 }
 

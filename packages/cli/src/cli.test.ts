@@ -120,6 +120,13 @@ describe("promptline CLI", () => {
     expect((await cli("compile", name)).stderr).toContain("missing required variable: ticket");
     expect((await cli("list", "--api-key", "pl_wrong")).code).toBe(EXIT.auth);
     expect((await cli("list", "--url", "http://127.0.0.1:9")).code).toBe(EXIT.unreachable);
+    expect(await cli("list", "--url", "127.0.0.1:4680")).toMatchObject({
+      code: EXIT.usage,
+      stderr: "error: '127.0.0.1:4680' is not a URL: give the server as http://host:port",
+    });
+    const withPassword = await cli("list", "--url", "http://me:hunter2@127.0.0.1:9");
+    expect(withPassword.code).toBe(EXIT.usage);
+    expect(withPassword.stderr).not.toContain("hunter2");
     expect((await cli("frobnicate")).code).toBe(EXIT.usage);
     const dataDir = mkdtempSync(join(tmpdir(), "promptline-cli-serve-"));
     const busy = await cli("serve", "--port", String(server.port), "--data-dir", dataDir);

@@ -17,7 +17,15 @@ export async function commandContext(command: Command, io: Io): Promise<CommandC
   const opts = command.optsWithGlobals<{ url?: string; apiKey?: string; json?: boolean }>();
   const { resolveConnection } = await import("./settings.js");
   const { url, apiKey } = resolveConnection(opts, io.env);
-  return { api: createApiClient({ baseUrl: url, apiKey }), json: opts.json ?? false, io };
+  let api: ApiClient;
+  try {
+    api = createApiClient({ baseUrl: url, apiKey });
+  } catch (error) {
+    // The client refuses a server URL that cannot work; that is the user's to fix.
+    if (error instanceof TypeError) throw new UsageError(error.message);
+    throw error;
+  }
+  return { api, json: opts.json ?? false, io };
 }
 
 export function parseVersion(value: string): number {

@@ -47,6 +47,13 @@ describe("reading server-sent events", () => {
     expect(events).toEqual([{ event: "ping", data: "first\nsecond", id: undefined }]);
   });
 
+  it("ignores unknown fields, a retry that is not a number and stray lines, as the spec says", async () => {
+    const events = await all(
+      body('data: {"a":1}\n\n', "foo: bar\nretry: soon\nPROCESSING\n\n", 'data: {"b":2}\n\n'),
+    );
+    expect(events.map((e) => e.data)).toEqual(['{"a":1}', '{"b":2}']);
+  });
+
   it("does not split on a blank line inside a chunk boundary of two events", async () => {
     const events = await all(body("data: one\n", "\ndata: two\n\n"));
     expect(events.map((e) => e.data)).toEqual(["one", "two"]);

@@ -39,8 +39,12 @@ export async function* sseBatches(
     },
     ...(options.onRetry && { onRetry: options.onRetry }),
     ...(options.onComment && { onComment: options.onComment }),
+    // Unknown fields, a retry that is not a number and stray lines are ignored, as the
+    // specification says; only an event past the size limit ends the stream.
     onError: (error) => {
-      overflow = new SseOverflowError(`the event stream ${error.message}`);
+      if (error.type === "max-buffer-size-exceeded") {
+        overflow = new SseOverflowError(`the event stream ${error.message}`);
+      }
     },
     maxBufferSize: options.maxEventChars ?? 16 * 1024 * 1024,
   });

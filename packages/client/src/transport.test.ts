@@ -139,6 +139,59 @@ describe("the transport", () => {
     expect((gone as Error).message).toMatch(/cannot reach the promptline server .*ECONNREFUSED/);
   });
 
+  it("gives up at once when Retry-After asks for longer than it waits", async () => {
+    handler = (_req, res) => json(res, 503, { message: "later" }, { "retry-after": "3600" });
+    const http = new Transport({ baseUrl, retries: 2, maxRetryAfterMs: 1_000 });
+    const refused = await http.json("GET", "/x").catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 503, retryAfterMs: 3_600_000 });
+    expect(seen).toHaveLength(1);
+  });
+
+  it("repeats a POST only when the server cannot have acted on it", async () => {
+    const http = new Transport({ baseUrl, retries: 2, retryDelay: { baseMs: 1, maxMs: 1 } });
+    handler = (_req, res) => json(res, 500, { message: "boom" });
+    await expect(http.json("POST", "/x", { body: {} })).rejects.toMatchObject({ status: 500 });
+    expect(seen).toHaveLength(1);
+
+    seen = [];
+    handler = (_req, res) => json(res, seen.length < 2 ? 503 : 201, { ok: true });
+    expect(await http.json("POST", "/x", { body: {} })).toEqual({ ok: true });
+    expect(seen).toHaveLength(2);
+
+    seen = [];
+    handler = () => {};
+    const slow = new Transport({ baseUrl, retries: 2, timeoutMs: 100 });
+    await expect(slow.json("POST", "/x", { body: {} })).rejects.toBeInstanceOf(UnreachableError);
+    expect(seen).toHaveLength(1);
+    await expect(slow.json("POST", "/x", { body: {}, idempotent: true })).rejects.toBeInstanceOf(
+      UnreachableError,
+    );
+    expect(seen).toHaveLength(4);
+  });
+
+  it("reports an answer whose body stalls as a server that did not answer in time", async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write('{"partial":');
+    };
+    const http = new Transport({ baseUrl, timeoutMs: 200 });
+    const stalled = await http.json("GET", "/x").catch((e: unknown) => e);
+    expect(stalled).toBeInstanceOf(UnreachableError);
+    expect((stalled as Error).message).toMatch(/did not answer within 200 ms/);
+  });
+
+  it("refuses a server URL that cannot work, never echoing a password", () => {
+    expect(() => new Transport({ baseUrl: "localhost:4680" })).toThrow(
+      "the server URL must start with http:// or https://, not localhost:",
+    );
+    expect(() => new Transport({ baseUrl: "127.0.0.1:4680" })).toThrow(
+      "'127.0.0.1:4680' is not a URL: give the server as http://host:port",
+    );
+    const withPassword = () => new Transport({ baseUrl: "http://user:hunter2@127.0.0.1:1" });
+    expect(withPassword).toThrow("may not hold a user name or password");
+    expect(withPassword).not.toThrow(/hunter2/);
+  });
+
   it("asks conditionally with an ETag and reports 304", async () => {
     handler = (req, res) => {
       if (req.headers["if-none-match"] === '"v1"') {

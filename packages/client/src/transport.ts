@@ -16,6 +16,11 @@ export interface TransportOptions {
   retries?: number;
   /** Backoff between attempts: full jitter from `baseMs`, doubling up to `maxMs`. */
   retryDelay?: { baseMs: number; maxMs: number };
+  /**
+   * The longest `Retry-After` waited for before another attempt (default 10 s); an answer asking
+   * for longer ends the attempts at once, its ApiError carrying `retryAfterMs`.
+   */
+  maxRetryAfterMs?: number;
 }
 
 export type QueryValue = string | number | boolean | null | undefined;
@@ -32,6 +37,12 @@ export interface RequestOptions {
   retryable?: (status: number) => boolean;
   /** Overrides the transport's timeout for this call; 0 for streams. */
   timeoutMs?: number;
+  /**
+   * Whether sending the request twice does no harm. Default: true for GET, HEAD, PUT and DELETE.
+   * A request that is not is repeated only when the server cannot have acted on it: refused
+   * (429, 503, or a 4xx `retryable` accepts) or the connection refused before it was sent.
+   */
+  idempotent?: boolean;
 }
 
 export type Fetched<T> = { status: 200; body: T; etag: string | null } | { status: 304 };
@@ -47,15 +58,18 @@ export class Transport {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly retryDelay: { baseMs: number; maxMs: number };
+  private readonly maxRetryAfterMs: number;
 
   constructor(private readonly options: TransportOptions = {}) {
     this.baseUrl = (options.baseUrl ?? "").replace(/\/+$/, "");
+    if (this.baseUrl) checkBaseUrl(this.baseUrl);
     // Called unbound: a browser's fetch refuses to run with `this` set to another object.
     const fetchImpl = options.fetch ?? globalThis.fetch;
     this.fetchImpl = (input, init) => fetchImpl(input, init);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = options.retries ?? 0;
     this.retryDelay = options.retryDelay ?? { baseMs: 100, maxMs: 2_000 };
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 10_000;
   }
 
   /** The URL of `path` with `query` (undefined and null values left out). */
@@ -81,15 +95,14 @@ export class Transport {
    */
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const retryable = options.retryable ?? isRetryable;
+    const repeatable = options.idempotent ?? IDEMPOTENT.has(method);
     let lastError: Error = new UnreachableError("no attempt was made");
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       if (attempt > 0) {
         const asked = lastError instanceof ApiError ? (lastError.retryAfterMs ?? 0) : 0;
+        if (asked > this.maxRetryAfterMs) break;
         const { baseMs, maxMs } = this.retryDelay;
-        await sleep(
-          Math.min(Math.max(asked, backoff(attempt, baseMs, maxMs)), 60_000),
-          options.signal,
-        );
+        await sleep(Math.max(asked, backoff(attempt, baseMs, maxMs)), options.signal);
         if (options.signal?.aborted) throw options.signal.reason;
       }
       let response: Response;
@@ -98,11 +111,15 @@ export class Transport {
       } catch (error) {
         if (options.signal?.aborted) throw error;
         lastError = this.unreachable(error, options.timeoutMs ?? this.timeoutMs);
+        // A timeout or a dropped connection may come after the server acted on the request.
+        if (!repeatable && !neverSent(error)) break;
         continue;
       }
       if (response.status < 400) return response;
       lastError = await apiErrorOf(response);
       if (!retryable(response.status)) break;
+      // A failure inside the server may come after it acted; 429 and 503 refuse before acting.
+      if (!repeatable && response.status >= 500 && response.status !== 503) break;
     }
     throw lastError;
   }
@@ -110,7 +127,7 @@ export class Transport {
   /** Sends a request and reads its JSON answer (undefined for 204 No Content). */
   async json<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.send(method, path, options);
-    return readJson<T>(response);
+    return this.readJson<T>(response, options);
   }
 
   /** GETs a JSON resource, conditionally when an ETag is known. */
@@ -124,7 +141,11 @@ export class Transport {
       headers: { ...options.headers, ...(etag && { "if-none-match": etag }) },
     });
     if (response.status === 304) return { status: 304 };
-    return { status: 200, body: await readJson<T>(response), etag: response.headers.get("etag") };
+    return {
+      status: 200,
+      body: await this.readJson<T>(response, options),
+      etag: response.headers.get("etag"),
+    };
   }
 
   private attempt(method: string, path: string, options: RequestOptions): Promise<Response> {
@@ -150,6 +171,31 @@ export class Transport {
     });
   }
 
+  /**
+   * The JSON of a successful answer; something that is not JSON is said to be unreadable, and
+   * an answer cut off or too slow to arrive whole is an UnreachableError like a failed request.
+   */
+  private async readJson<T>(response: Response, options: RequestOptions): Promise<T> {
+    if (response.status === 204) return undefined as T;
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw this.unreachable(error, options.timeoutMs ?? this.timeoutMs);
+    }
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      throw new ApiError(response.status, {
+        status: response.status,
+        code: "unreadable",
+        message:
+          "the server's answer could not be read — is something else answering at this address?",
+      });
+    }
+  }
+
   private unreachable(error: unknown, timeoutMs: number): UnreachableError {
     const where = this.baseUrl || "this address";
     if (error instanceof Error && error.name === "TimeoutError") {
@@ -167,18 +213,27 @@ export class Transport {
   }
 }
 
-/** The JSON of a successful answer; something that is not JSON is said to be unreadable. */
-async function readJson<T>(response: Response): Promise<T> {
-  if (response.status === 204) return undefined as T;
-  const text = await response.text();
+/** Methods that may be sent twice with the effect of once. */
+const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
+
+/** Whether a failed fetch never reached the server: the connection itself was refused. */
+function neverSent(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; errors?: Array<{ code?: string }> } })?.cause;
+  return (cause?.code ?? cause?.errors?.[0]?.code) === "ECONNREFUSED";
+}
+
+/** Refuses a server URL that cannot work, saying what to give instead (never echoing a password). */
+function checkBaseUrl(baseUrl: string): void {
+  let url: URL;
   try {
-    return (text ? JSON.parse(text) : undefined) as T;
+    url = new URL(baseUrl);
   } catch {
-    throw new ApiError(response.status, {
-      status: response.status,
-      code: "unreadable",
-      message:
-        "the server's answer could not be read — is something else answering at this address?",
-    });
+    throw new TypeError(`'${baseUrl}' is not a URL: give the server as http://host:port`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`the server URL must start with http:// or https://, not ${url.protocol}`);
+  }
+  if (url.username || url.password) {
+    throw new TypeError("the server URL may not hold a user name or password: give an API key");
   }
 }

@@ -235,3 +235,53 @@ describe("the SDK at a server's stream limit", () => {
     }
   });
 });
+
+describe("the SDK against a server asking for a long pause", () => {
+  it("serves the fallback at once instead of waiting an hour to retry", async () => {
+    const { createServer } = await import("node:http");
+    let asked = 0;
+    const busy = createServer((_req, res) => {
+      asked++;
+      res.writeHead(503, { "content-type": "application/json", "retry-after": "3600" });
+      res.end(JSON.stringify({ code: "unavailable", message: "busy" }));
+    });
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const { port } = busy.address() as import("node:net").AddressInfo;
+    const sdk = createClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: "pl_any" });
+    try {
+      const prompt = await sdk.getPrompt(name, { fallback: { type: "text", text: "Hi." } });
+      expect(prompt.source).toBe("fallback");
+      expect(asked).toBe(1);
+    } finally {
+      await sdk.close();
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
+  });
+
+  it("waits before asking for the change feed again when Retry-After is past what a timer holds", async () => {
+    const server = await startTestServer("sqlite");
+    await server.call("POST", "/api/v1/prompts", { name, type: "chat" });
+    await deploy(server, await publish(server, "Hello."));
+    let feedRequests = 0;
+    const sdk = createClient({
+      baseUrl: server.url,
+      apiKey: server.adminKey,
+      fetch: (input, init) => {
+        if (!String(input).endsWith("/api/v1/changes")) return fetch(input, init);
+        feedRequests++;
+        // Past 2^31 ms: a timer set to it would fire at once, and the feed would spin.
+        const headers = { "content-type": "application/json", "retry-after": "99999999999" };
+        return Promise.resolve(new Response('{"message":"busy"}', { status: 503, headers }));
+      },
+    });
+    try {
+      expect((await sdk.getPrompt(name)).version).toBe(1);
+      await expect.poll(() => feedRequests).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(feedRequests).toBe(1);
+    } finally {
+      await sdk.close();
+      await server.stop();
+    }
+  });
+});

@@ -84,6 +84,8 @@ export class PromptlineClient {
       apiKey: options.apiKey,
       timeoutMs,
       retries: options.retries ?? 2,
+      // A server asking for a longer pause is answered from the cache or the fallback instead.
+      maxRetryAfterMs: 2_000,
       ...(options.fetch && { fetch: options.fetch }),
     };
     const report = (error: unknown) => this.report(error);

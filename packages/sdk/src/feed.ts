@@ -85,8 +85,9 @@ export class ChangeFeed {
       } catch (error) {
         if (error instanceof ApiError) {
           if (error.status >= 400 && error.status < 500) maxDelay = REFUSED_MAX_DELAY_MS;
-          // A server at its stream or connection limit says when a place may be free.
-          retryAfterMs = error.retryAfterMs ?? 0;
+          // A server at its stream or connection limit says when a place may be free (heard up
+          // to the longest wait after a refusal: a timer past 2^31 ms would fire at once).
+          retryAfterMs = Math.min(error.retryAfterMs ?? 0, REFUSED_MAX_DELAY_MS);
         }
         if (!lifetime.aborted) this.hooks.report(error);
       }
