@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import type { Database, PromptRow } from "../storage/database.js";
+import { storedJsonText } from "../storage/stored-values.js";
 
 /** What the registry reads of a prompt: all but the search columns. */
 const PROMPT_COLUMNS = [
@@ -80,8 +81,9 @@ export async function listPrompts(
     query = query.where(sql<string>`substr(name, 1, ${prefix.length})`, "=", prefix);
   }
   if (filter.tag) {
-    // The quoted element of the JSON array, so `ops` does not match `devops`.
-    const pattern = likeContains(JSON.stringify(filter.tag));
+    // The quoted element of the JSON array, so `ops` does not match `devops`; written as storage
+    // writes the array, so a tag given with NUL finds the one stored.
+    const pattern = likeContains(storedJsonText(JSON.stringify(filter.tag)));
     query = query.where(sql<boolean>`${sql.ref("tagIndex")} like ${pattern} escape '\\'`);
   }
   if (filter.q) {

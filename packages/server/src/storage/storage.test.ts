@@ -170,6 +170,8 @@ describe.each(testEngines())("storage on %s", (kind) => {
       sql`select description from prompts where id = ${prompt.id}`,
     );
     expect(raw?.description).toBe(`a${REPLACED}b`);
+    const byTag = await listPrompts(storage.engine.db, projectId, { tag: `t${NUL}`, limit: 10 });
+    expect(byTag.map((p) => p.id)).toEqual([prompt.id]);
     await insertVersion(storage.engine.db, {
       id: randomUUID(),
       promptId: prompt.id,
@@ -189,6 +191,22 @@ describe.each(testEngines())("storage on %s", (kind) => {
       commitMessage: `m${REPLACED}`,
       content: { text: `before${REPLACED}after \\u0000 stays` },
     });
+  });
+
+  it("stores a lone surrogate as U+FFFD on both engines, and finds it again by the value given", async () => {
+    const projectId = await newProject();
+    const prompt = {
+      ...promptRow(projectId, "surrogates", { type: "text", text: "x" }),
+      description: "a\ud800b",
+    };
+    await insertPrompt(storage.engine.db, prompt);
+    const [raw] = await stored(
+      storage.engine,
+      sql`select description from prompts where id = ${prompt.id}`,
+    );
+    expect(raw?.description).toBe(`a${REPLACED}b`);
+    const found = await listPrompts(storage.engine.db, projectId, { q: "a\ud800b", limit: 10 });
+    expect(found.map((p) => p.id)).toEqual([prompt.id]);
   });
 
   it("stores NUL in a trace's columns and payloads as U+FFFD", async () => {

@@ -2,12 +2,23 @@ import { promptContentSchema } from "@promptline/core";
 import type { Database } from "./database.js";
 
 /**
- * The one NUL policy: every string storage writes has U+0000 replaced by U+FFFD, on both engines.
+ * The one NUL policy: every string storage writes has U+0000 replaced by U+FFFD, on both engines
+ * (and any lone surrogate, which neither engine can keep as it is).
  * PostgreSQL text cannot hold NUL at all; SQLite could, and would then store what PostgreSQL can
  * not: replacing it on both keeps them alike and keeps any write from failing on it.
  */
 export function storedText(text: string): string {
-  return text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text;
+  const withoutNul = text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text;
+  return wellFormed(withoutNul);
+}
+
+/**
+ * A lone surrogate becomes U+FFFD too: SQLite would write it as bytes that are not UTF-8 (read
+ * back as three U+FFFD) where PostgreSQL writes one, and lookups would then differ by engine.
+ */
+function wellFormed(text: string): string {
+  const checked = text as string & { isWellFormed(): boolean; toWellFormed(): string };
+  return checked.isWellFormed() ? text : checked.toWellFormed();
 }
 
 /** Strings (and arrays of them, as PostgreSQL's array parameters) as storage writes them. */
