@@ -175,11 +175,16 @@ describe("the SDK against a running server", () => {
 
   it("keeps answering while the server is down, then reconnects and converges", async () => {
     const snapshotPath = join(mkdtempSync(join(tmpdir(), "promptline-sdk-")), "prompts.json");
-    const sdk = client({ pollIntervalMs: 200, retries: 0, timeoutMs: 500, snapshotPath });
+    const reported: unknown[] = [];
+    const onError = (error: unknown) => reported.push(error);
+    const sdk = client({ pollIntervalMs: 200, retries: 0, timeoutMs: 500, snapshotPath, onError });
     expect((await sdk.getPrompt(name)).version).toBe(1);
     await expect.poll(() => sdk.status().mode).toBe("streaming");
     const port = server.port;
     await server.stop();
+    // The dropped stream is told as an unreachable server, not fetch's bare "terminated".
+    await expect.poll(() => reported.length).toBeGreaterThan(0);
+    expect(reported.every((error) => error instanceof PromptlineUnreachableError)).toBe(true);
 
     const answers = await Promise.all(Array.from({ length: 100 }, () => sdk.getPrompt(name)));
     expect(answers.every((p) => p.version === 1)).toBe(true);

@@ -1,6 +1,7 @@
 import {
   ApiError,
   backoff,
+  SseOverflowError,
   sleep,
   sseEvents,
   type Transport,
@@ -147,12 +148,21 @@ export class ChangeFeed {
         },
         onData: alive,
       });
-      for await (const message of events) {
-        // The server could not replay what this client missed: look at everything again.
-        if (message.event === "reset") {
-          this.lastId = Number(message.id) || this.lastId;
-          this.hooks.missed();
-        } else this.receive(message.data);
+      try {
+        for await (const message of events) {
+          // The server could not replay what this client missed: look at everything again.
+          if (message.event === "reset") {
+            this.lastId = Number(message.id) || this.lastId;
+            this.hooks.missed();
+          } else this.receive(message.data);
+        }
+      } catch (error) {
+        if (abort.signal.aborted || error instanceof SseOverflowError) throw error;
+        // fetch says only "terminated" when the connection drops mid-stream.
+        throw new UnreachableError(
+          `the change feed connection to ${this.http.baseUrl} dropped (${(error as Error).message})`,
+          { cause: error },
+        );
       }
     } finally {
       clearTimeout(idle);
