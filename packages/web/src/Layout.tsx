@@ -14,7 +14,12 @@ export function Layout() {
 
   if (session.isPending) return <p className="loading">Loading…</p>;
   if (session.isError) {
-    return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname)}`} replace />;
+    return (
+      <Navigate
+        to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`}
+        replace
+      />
+    );
   }
 
   async function signOut() {

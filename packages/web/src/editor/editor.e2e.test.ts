@@ -1,0 +1,53 @@
+import { expect } from "vitest";
+import { describeInBrowser, test } from "../test-support/browser.js";
+import { createChatPrompt, enc, succeed } from "../test-support/seed.js";
+
+describeInBrowser("the template editor in chromium", () => {
+  test("marks each template variable of a message as it is typed, and Control-Z undoes the typing", async ({
+    page,
+    server,
+  }) => {
+    const name = "editor/variables";
+    await createChatPrompt(server, name, { versions: ["Answer the customer."] });
+
+    await page.goto(`/prompts/${name}`);
+    const editor = page.getByRole("textbox", { name: "Message 1" });
+    await editor.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" Greet {{customer}} about order {{ order.id }}, not {{ 1x }}.");
+    await page.getByText("Unsaved changes").waitFor();
+    const marked = editor.locator(".cm-variable");
+    await expect.poll(() => marked.allTextContents()).toEqual(["{{customer}}", "{{ order.id }}"]);
+
+    await page.keyboard.press("Control+z");
+    await expect.poll(() => editor.textContent()).toBe("Answer the customer.");
+    expect(await marked.count()).toBe(0);
+    await page.getByText("Saved", { exact: true }).waitFor();
+  });
+
+  test("keeps what is being typed while the prompt changes elsewhere", async ({ page, server }) => {
+    const name = "editor/typing";
+    await createChatPrompt(server, name, { versions: ["Answer the customer."] });
+
+    await page.goto(`/prompts/${name}`);
+    const editor = page.getByRole("textbox", { name: "Message 1" });
+    await editor.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" Be brief.");
+    await page.getByText("Unsaved changes").waitFor();
+
+    // A deploy from the CLI makes the page fetch the prompt again, draft included.
+    await succeed(server, "POST", `/api/v1/prompts/${enc(name)}/deployments`, {
+      environment: "staging",
+      version: 1,
+    });
+    const staging = page.getByRole("row", { name: "environment staging" });
+    await expect.poll(() => staging.getByRole("cell").nth(1).textContent()).toBe("v1");
+    expect(await editor.textContent()).toBe("Answer the customer. Be brief.");
+    await page.keyboard.type(" Sign with {{agent}}.");
+    await expect
+      .poll(() => editor.textContent())
+      .toBe("Answer the customer. Be brief. Sign with {{agent}}.");
+    expect(await page.getByText("Unsaved changes").count()).toBe(1);
+  });
+});

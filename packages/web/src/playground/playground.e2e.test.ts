@@ -1,0 +1,120 @@
+import { expect, onTestFinished } from "vitest";
+import {
+  type FakeUpstream,
+  startFakeOpenAI,
+} from "../../../server/src/test-support/fake-openai.js";
+import type { TestServer } from "../../../server/src/test-support/harness.js";
+import { capture, describeInBrowser, test } from "../test-support/browser.js";
+import { createChatPrompt, enc, succeed } from "../test-support/seed.js";
+
+/** A fake OpenAI on loopback, connected as the provider `name` for this test only. */
+async function connectFakeOpenAI(server: TestServer, name: string): Promise<FakeUpstream> {
+  const upstream = await startFakeOpenAI();
+  onTestFinished(() => upstream.close());
+  await succeed(server, "POST", "/api/v1/providers", {
+    name,
+    kind: "openai",
+    baseUrl: upstream.url,
+    apiKey: "sk-local-test-key-0123456789",
+  });
+  return upstream;
+}
+
+describeInBrowser("the playground in chromium", () => {
+  test("runs versions side by side in the playground against a provider, and the runs become traces on the dashboard", async ({
+    page,
+    server,
+  }) => {
+    const upstream = await connectFakeOpenAI(server, "local");
+    const name = "playground/greeter";
+    await createChatPrompt(server, name, {
+      versions: ["Greet {{person}} warmly."],
+      config: { provider: "local", model: "gpt-4o-mini" },
+      deployed: { production: 1 },
+    });
+
+    await page.goto("/playground");
+    await page.getByRole("heading", { name: "Playground" }).waitFor();
+    await page.getByLabel("Prompt", { exact: true }).fill(name);
+    const person = page.getByLabel("person (required)");
+    await person.waitFor();
+    await person.fill("Ada");
+    await page.getByLabel("User message").fill("Hi there");
+    await page.getByRole("button", { name: "Run" }).click();
+    for (const index of [1, 2]) {
+      const result = page.getByRole("region", { name: `Result ${index}` });
+      await expect
+        .poll(() => result.getByLabel(`Output ${index}`).textContent())
+        .toBe("echo: Hi there");
+      await expect.poll(() => result.textContent()).toMatch(/\$0\.0000\d+/);
+    }
+    const sent = upstream.requests.at(-1)?.body;
+    expect(sent.messages[0]).toEqual({ role: "system", content: "Greet Ada warmly." });
+    await capture(page, "playground");
+
+    const snippets = page.getByText("Use this from code");
+    await snippets.click();
+    expect(await page.getByLabel("openai snippet").inputValue()).toContain(
+      `prompt:${name}@production`,
+    );
+
+    // The runs were traced like any production call, with what they were filled with.
+    const list = await succeed<{ items: Array<{ id: string }> }>(
+      server,
+      "GET",
+      `/api/v1/traces?prompt=${enc(name)}`,
+    );
+    expect(list.items.length).toBe(2);
+    await page.goto(`/traces?prompt=${enc(name)}`);
+    const traceRows = page.getByRole("table").getByRole("row");
+    await expect.poll(() => traceRows.count()).toBe(3);
+    expect(await traceRows.nth(1).textContent()).toContain(`${name} v1`);
+    await page.goto("/playground");
+    await page.getByLabel("Prompt", { exact: true }).fill(name);
+    await page.getByLabel("person (required)").fill("");
+    await page.getByLabel("Load inputs from trace").fill(list.items[0]?.id ?? "");
+    await page.getByRole("button", { name: "Load" }).click();
+    await expect.poll(() => page.getByLabel("person (required)").inputValue()).toBe("Ada");
+
+    await page.goto(`/prompts/${name}`);
+    const chart = page.getByRole("figure", { name: "Calls per version" });
+    await expect.poll(() => chart.locator(".recharts-line").count()).toBeGreaterThanOrEqual(1);
+  });
+
+  test("compares a prompt's unpublished draft with what production serves", async ({
+    page,
+    server,
+  }) => {
+    const upstream = await connectFakeOpenAI(server, "local-triage");
+    const name = "support/triage";
+    await createChatPrompt(server, name, {
+      versions: ["Sort the ticket of {{team}}."],
+      draft: "Sort the ticket of {{team}} by urgency.",
+      config: { provider: "local-triage", model: "gpt-4o-mini" },
+      deployed: { production: 1 },
+    });
+
+    await page.goto("/playground");
+    await page.getByLabel("Prompt", { exact: true }).fill(name);
+    await page.getByLabel("Column 1").selectOption("@draft");
+    await page.getByLabel("Column 2").selectOption("@production");
+    await page.getByLabel("team (required)").fill("billing");
+    await page.getByLabel("User message").fill("Card declined");
+    await page.getByRole("button", { name: "Run" }).click();
+    for (const index of [1, 2]) {
+      await expect
+        .poll(() => page.getByLabel(`Output ${index}`).textContent())
+        .toBe("echo: Card declined");
+    }
+    expect(upstream.requests.map((r) => r.body.messages[0].content).sort()).toEqual([
+      "Sort the ticket of billing by urgency.",
+      "Sort the ticket of billing.",
+    ]);
+    const traces = await succeed<{ items: Array<{ prompt: { label: string | null } }> }>(
+      server,
+      "GET",
+      `/api/v1/traces?prompt=${enc(name)}`,
+    );
+    expect(traces.items.map((t) => t.prompt.label).sort()).toEqual(["draft", "production"]);
+  });
+});

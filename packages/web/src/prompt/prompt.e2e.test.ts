@@ -1,0 +1,173 @@
+import { expect } from "vitest";
+import { capture, describeInBrowser, test } from "../test-support/browser.js";
+import { createChatPrompt, enc, succeed } from "../test-support/seed.js";
+
+describeInBrowser("a prompt's screen in chromium", () => {
+  test("deploys, rolls back with a confirmation that says what changes, and follows changes made elsewhere", async ({
+    page,
+    server,
+  }) => {
+    const name = "support/refund-agent";
+    await createChatPrompt(server, name, {
+      versions: ["Help {{customer}}."],
+      deployed: { production: 1 },
+    });
+    await succeed(server, "PUT", `/api/v1/prompts/${enc(name)}/draft`, {
+      type: "chat",
+      messages: [{ role: "system", content: "Help {{customer}} kindly." }],
+    });
+    await succeed(server, "POST", `/api/v1/prompts/${enc(name)}/versions`, {
+      commitMessage: "kinder",
+    });
+
+    await page.goto("/");
+    await page.getByRole("link", { name }).click();
+    await page.getByRole("heading", { name }).waitFor();
+    const production = page.getByRole("row", { name: "environment production" });
+    await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
+    const versions = page.getByRole("region", { name: "Versions", exact: true });
+    expect(await versions.textContent()).toContain("kinder");
+
+    await production.getByLabel("Version to deploy to production").selectOption("2");
+    await production.getByRole("button", { name: "Deploy to production" }).click();
+    await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v2");
+
+    await production.getByRole("button", { name: "Roll back production" }).click();
+    const dialog = page.getByRole("dialog", { name: "Confirm rollback" });
+    await capture(page, "rollback-confirmation");
+    expect(await dialog.textContent()).toContain(
+      "Roll back production from v2 to v1, undoing the deploy to v2 by apikey:admin",
+    );
+    await dialog.getByRole("button", { name: "Roll back", exact: true }).click();
+    await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
+    const timeline = page.getByRole("list", { name: "Deployment timeline" });
+    await expect.poll(() => timeline.textContent()).toContain("rolled back production: v2 → v1");
+
+    // A change made elsewhere (the CLI, another person) shows up without a reload.
+    await succeed(server, "POST", `/api/v1/prompts/${enc(name)}/deployments`, {
+      environment: "staging",
+      version: 2,
+      reason: "from the CLI",
+    });
+    const staging = page.getByRole("row", { name: "environment staging" });
+    await expect.poll(() => staging.getByRole("cell").nth(1).textContent()).toBe("v2");
+    await expect.poll(() => timeline.textContent()).toContain("from the CLI");
+  });
+
+  test("edits the draft with unsaved-change protection, publishes with the suggested bump, and diffs versions", async ({
+    page,
+    server,
+  }) => {
+    const name = "sales/upsell";
+    await createChatPrompt(server, name, { versions: ["Help {{customer}}."] });
+
+    await page.goto(`/prompts/${name}`);
+    await page.getByRole("heading", { name }).waitFor();
+    const editor = page.getByRole("textbox", { name: "Message 1" });
+    await editor.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" Offer the yearly plan to {{plan}} customers.");
+    await page.getByText("Unsaved changes").waitFor();
+    // Leaving with unsaved changes asks first.
+    await page.getByRole("link", { name: "Prompts" }).click();
+    await page
+      .getByRole("alertdialog", { name: "Unsaved changes" })
+      .getByRole("button", { name: "Stay" })
+      .click();
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByText("Saved", { exact: true }).waitFor();
+
+    const publish = page.getByRole("form", { name: "Publish the draft" });
+    await publish.waitFor();
+    // A new variable changes what callers must send: the server suggests a major bump.
+    expect(await publish.textContent()).toContain("2.0.0");
+    expect(await page.getByRole("list", { name: "Why this bump level" }).textContent()).toContain(
+      "plan",
+    );
+    await publish.getByLabel("Commit message").fill("offer the yearly plan");
+    await publish.getByRole("button", { name: "Publish" }).click();
+    await page.getByRole("status").filter({ hasText: "Published v2." }).waitFor();
+
+    const compare = page.getByRole("region", { name: "Compare versions" });
+    await compare.waitFor();
+    await expect
+      .poll(() => compare.getByRole("list", { name: "Changed fields" }).textContent())
+      .toContain("messages");
+    expect(await compare.locator(".cm-changedText").count()).toBeGreaterThan(0);
+  });
+
+  test("publishes a new prompt's first version with its model config, and deploys it to production", async ({
+    page,
+    server,
+  }) => {
+    const name = "support/triage";
+    await createChatPrompt(server, name, { draft: "" });
+
+    await page.goto(`/prompts/${name}`);
+    await page.getByRole("heading", { name }).waitFor();
+    await page.getByRole("textbox", { name: "Message 1" }).click();
+    await page.keyboard.type("Sort the ticket of {{team}}.");
+    await page
+      .getByRole("textbox", { name: "Settings (JSON)" })
+      .evaluate((element) => element.focus());
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type('{"config": {"provider": "local", "model": "gpt-4o-mini"}}');
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByText("Saved", { exact: true }).waitFor();
+    const publish = page.getByRole("form", { name: "Publish the draft" });
+    await publish.getByLabel("Commit message").fill("first triage prompt");
+    await publish.getByRole("button", { name: "Publish" }).click();
+    await page.getByRole("status").filter({ hasText: "Published v1." }).waitFor();
+    const production = page.getByRole("row", { name: "environment production" });
+    await production.getByRole("button", { name: "Deploy to production" }).click();
+    await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
+
+    const served = await succeed<{ content: unknown }>(
+      server,
+      "GET",
+      `/api/v1/prompts/${enc(name)}/versions/1`,
+    );
+    expect(served.content).toMatchObject({
+      messages: [{ role: "system", content: "Sort the ticket of {{team}}." }],
+      config: { provider: "local", model: "gpt-4o-mini" },
+    });
+  });
+
+  test("charts each version over time with the deployments and rollbacks marked", async ({
+    page,
+    server,
+  }) => {
+    const name = "support/order-status";
+    const path = `/api/v1/prompts/${enc(name)}`;
+    await createChatPrompt(server, name, {
+      versions: ["Say where order {{order}} is.", "Say where order {{order}} is, briefly."],
+      deployed: { production: 1 },
+    });
+    await succeed(server, "POST", `${path}/deployments`, { environment: "production", version: 2 });
+    await succeed(server, "POST", `${path}/rollbacks`, { environment: "production" });
+    const now = Date.now();
+    const traces = Array.from({ length: 12 }, (_, i) => ({
+      id: `dash-${i}-trace`,
+      startTime: new Date(now - (12 - i) * 60_000).toISOString(),
+      latencyMs: i % 2 === 0 ? 300 : 900,
+      prompt: { name, version: i % 2 === 0 ? 1 : 2, label: "production" },
+      model: "gpt-4o-mini",
+      usage: { inputTokens: 500, outputTokens: i % 2 === 0 ? 50 : 150 },
+    }));
+    await succeed(server, "POST", "/api/v1/traces", { traces });
+
+    await page.goto(`/prompts/${name}`);
+    const dashboard = page.getByRole("region", { name: "Dashboard" });
+    await dashboard.waitFor();
+    const totals = dashboard.getByRole("table", { name: "Per version totals" });
+    await expect.poll(() => totals.getByRole("row").count()).toBeGreaterThanOrEqual(3);
+    expect(await totals.textContent()).toContain("v2");
+    const chart = dashboard.getByRole("figure", { name: "Calls per version" });
+    await expect.poll(() => chart.locator(".recharts-line").count()).toBeGreaterThanOrEqual(2);
+    // The deploy and the rollback made before the page opened are marked on the time axis.
+    expect(await chart.textContent()).toContain("rollback production → v1");
+    await dashboard.getByLabel("Measure").selectOption("latencyP50");
+    await dashboard.getByRole("figure", { name: "Latency p50 (ms) per version" }).waitFor();
+    await capture(page, "prompt-page");
+  });
+});

@@ -1,0 +1,47 @@
+import { expect } from "vitest";
+import { describeInBrowser, test } from "../test-support/browser.js";
+
+describeInBrowser("signing in and out of the workspace in chromium", () => {
+  test.override("signedIn", false);
+
+  test("signs in with an API key into an httpOnly session, and signs out", async ({
+    page,
+    server,
+  }) => {
+    await page.goto("/");
+    await page.waitForURL(/\/sign-in/);
+
+    await page.getByLabel("API key").fill("pl_not_a_real_key_0000000000");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("unknown or revoked");
+
+    await page.getByLabel("API key").fill(server.adminKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Prompts" }).waitFor();
+
+    // The session lives in a cookie the page's scripts cannot read, and nowhere else.
+    expect(await page.evaluate(() => document.cookie)).toBe("");
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === "promptline_session")?.httpOnly).toBe(true);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.goto("/");
+    await page.waitForURL(/\/sign-in/);
+  });
+
+  test("sends a signed-out visitor to sign in, then back to the page they opened, filters included", async ({
+    page,
+    server,
+  }) => {
+    await page.goto("/traces?status=error");
+    await page.waitForURL(/\/sign-in\?next=%2Ftraces%3Fstatus%3Derror$/);
+
+    await page.getByLabel("API key").fill(server.adminKey);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Traces" }).waitFor();
+    const back = new URL(page.url());
+    expect(back.pathname + back.search).toBe("/traces?status=error");
+  });
+});
