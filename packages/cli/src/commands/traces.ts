@@ -24,6 +24,7 @@ export function registerTraceCommands(program: Command, io: Io): void {
     .option("--label <env>")
     .option("--model <model>")
     .option("--status <status>", "ok or error")
+    .option("--origin <origin>", "production (applications' calls), playground or all")
     .option("--user <id>")
     .option("--from <time>", "ISO time")
     .option("--to <time>", "ISO time")
@@ -38,6 +39,7 @@ export function registerTraceCommands(program: Command, io: Io): void {
         label: opts.label,
         model: opts.model,
         status: opts.status,
+        origin: opts.origin,
         userId: opts.user,
         from: opts.from,
         to: opts.to,
@@ -101,11 +103,13 @@ export function registerTraceCommands(program: Command, io: Io): void {
     .option("--to <time>", "ISO time (default: now)")
     .option("--label <env>", "only calls served through this label")
     .option("--bucket <bucket>", "hour or day", "day")
+    .option("--origin <origin>", "production (default), playground or all")
     .action(async (prompt: string, opts, command: Command) => {
       const ctx = await commandContext(command, io);
       const metrics = await ctx.api.traces.versionMetrics({
         prompt,
         bucket: opts.bucket,
+        ...(opts.origin && { origin: opts.origin }),
         ...(opts.from && { from: opts.from }),
         ...(opts.to && { to: opts.to }),
         ...(opts.label && { label: opts.label }),

@@ -4,6 +4,7 @@ import { MAX_STORED_INT } from "../api/common.js";
 import { chatMessageSchema, variableNameSchema } from "../prompt/content.js";
 import { promptNameSchema } from "../prompt/name.js";
 import { providerNameSchema } from "../provider/api.js";
+import { traceOriginSchema } from "../trace/schema.js";
 
 /**
  * promptline's extension of an OpenAI Chat Completions request, in the body as `promptline`
@@ -23,6 +24,9 @@ export const gatewayExtensionSchema = z
     userId: z.string().min(1).max(256).optional(),
     sessionId: z.string().min(1).max(256).optional(),
     traceMetadata: z.record(z.string(), z.unknown()).optional(),
+    origin: traceOriginSchema.optional().meta({
+      description: "playground for a person trying a prompt: kept out of dashboards by default",
+    }),
   })
   .strict()
   .meta({ id: "GatewayExtension" });

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { timeQuerySchema, versionParamSchema } from "../api/common.js";
 import { promptNameSchema } from "../prompt/name.js";
-import { scoreNameSchema, traceSchema, traceStatusSchema } from "./schema.js";
+import { scoreNameSchema, traceOriginSchema, traceSchema, traceStatusSchema } from "./schema.js";
 
 /** Filters shared by the trace list and the metrics. */
 const traceFilterFields = {
@@ -13,6 +13,9 @@ const traceFilterFields = {
   model: z.string().max(200).optional(),
   provider: z.string().max(64).optional(),
   status: traceStatusSchema.optional(),
+  origin: z.enum([...traceOriginSchema.options, "all"]).optional().meta({
+    description: "production or playground calls, or all; the list shows all, metrics production",
+  }),
   userId: z.string().max(256).optional(),
   sessionId: z.string().max(256).optional(),
   from: timeQuerySchema

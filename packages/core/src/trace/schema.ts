@@ -26,6 +26,14 @@ export const traceIdSchema = z
 export const traceStatusSchema = z.enum(["ok", "error"]);
 export type TraceStatus = z.infer<typeof traceStatusSchema>;
 
+/**
+ * Where a call came from: `production`, an application's traffic (whatever label it used), or
+ * `playground`, a person trying a prompt in the workspace. Dashboards count production only
+ * unless asked otherwise, so trying a prompt never moves a version's figures.
+ */
+export const traceOriginSchema = z.enum(["production", "playground"]);
+export type TraceOrigin = z.infer<typeof traceOriginSchema>;
+
 /** A score name: `feedback` for people's thumbs or ratings, anything else for evaluators. */
 export const scoreNameSchema = z
   .string()
@@ -91,6 +99,9 @@ export const traceInputSchema = z
       .meta({ description: "Total latency; endTime - startTime when absent" }),
     timeToFirstTokenMs: z.number().min(0).finite().optional(),
     status: traceStatusSchema.default("ok"),
+    origin: traceOriginSchema
+      .default("production")
+      .meta({ description: "production (an application's call) or playground" }),
     error: z.string().max(10_000).optional(),
     userId: z.string().min(1).max(256).optional(),
     sessionId: z.string().min(1).max(256).optional(),
@@ -147,6 +158,7 @@ export const traceSchema = z
     latencyMs: z.number().nullable(),
     timeToFirstTokenMs: z.number().nullable(),
     status: traceStatusSchema,
+    origin: traceOriginSchema,
     error: z.string().nullable(),
     userId: z.string().nullable(),
     sessionId: z.string().nullable(),

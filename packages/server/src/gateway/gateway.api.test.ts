@@ -262,6 +262,38 @@ describe.each(testEngines())("gateway (%s)", (kind) => {
     ]);
   });
 
+  it("marks playground runs, which the metrics leave out unless asked and the list can filter", async () => {
+    const name = uniqueName("support/tried-agent");
+    await publishAndDeploy(server, name, {
+      type: "chat",
+      messages: [{ role: "system", content: "Try me." }],
+      config: { provider: "local", model: "gpt-4o-mini" },
+    });
+    const messages = [{ role: "user", content: "hi" }];
+    const tried = await server.call<Loose>("POST", "/v1/chat/completions", {
+      model: `prompt:${name}`,
+      messages,
+      promptline: { origin: "playground" },
+    });
+    expect(tried.status).toBe(200);
+    await openai.chat.completions.create({ model: `prompt:${name}`, messages });
+    await server.services.traceWriter.flush();
+
+    const metrics = (origin: string) =>
+      server.call<Loose>("GET", `/api/v1/metrics/versions?prompt=${enc(name)}${origin}`);
+    expect((await metrics("")).body.versions[0].calls).toBe(1);
+    expect((await metrics("&origin=all")).body.versions[0].calls).toBe(2);
+    expect((await metrics("&origin=playground")).body.versions[0].calls).toBe(1);
+    const list = (origin: string) =>
+      server.call<Loose>("GET", `/api/v1/traces?prompt=${enc(name)}${origin}`);
+    const all = (await list("")).body.items.map((t: Loose) => t.origin);
+    expect(all.sort()).toEqual(["playground", "production"]);
+    expect((await list("&origin=playground")).body.items).toEqual([
+      expect.objectContaining({ id: tried.headers.get("x-promptline-trace-id") }),
+    ]);
+    expect((await list("&origin=elsewhere")).status).toBe(400);
+  });
+
   it("never passes the connection's key on when the provider refuses it", async () => {
     const refused = await openai.chat.completions
       .create({

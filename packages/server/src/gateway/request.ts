@@ -19,6 +19,7 @@ const HEADERS: Record<string, keyof GatewayExtension> = {
   "x-promptline-provider": "provider",
   "x-promptline-user-id": "userId",
   "x-promptline-session-id": "sessionId",
+  "x-promptline-origin": "origin",
 };
 const JSON_HEADERS = new Set<keyof GatewayExtension>(["variables", "context"]);
 

@@ -137,6 +137,7 @@ export function createGatewayService(
           timeToFirstTokenMs: outcome.timeToFirstTokenMs,
         }),
         status: outcome.status,
+        origin: extension.origin ?? "production",
         ...(outcome.error !== undefined && { error: outcome.error.slice(0, 10_000) }),
         ...(userId !== undefined && { userId: userId.slice(0, 256) }),
         ...(extension.sessionId !== undefined && { sessionId: extension.sessionId }),

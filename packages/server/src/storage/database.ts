@@ -7,6 +7,7 @@ import type {
   ProviderKind,
   Role,
   Score,
+  TraceOrigin,
   TraceStatus,
   TraceSummary,
 } from "@promptline/core";
@@ -206,6 +207,7 @@ export interface TraceTable {
   latencyMs: number | null;
   ttftMs: number | null;
   status: TraceStatus;
+  origin: TraceOrigin;
   error: string | null;
   userId: string | null;
   sessionId: string | null;

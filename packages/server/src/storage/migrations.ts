@@ -249,6 +249,16 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
           .execute();
       },
     },
+    "0005_trace_origin": {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+      async up(db: Kysely<any>) {
+        // Every trace stored before playground runs were told apart came from an application.
+        await db.schema
+          .alterTable("traces")
+          .addColumn("origin", "text", (c) => c.notNull().defaultTo("production"))
+          .execute();
+      },
+    },
   };
 }
 

@@ -48,6 +48,7 @@ function traceRow(projectId: string, id: string, fields: Partial<NewTrace> = {})
     source: "api",
     startTime: AT,
     status: "ok",
+    origin: "production",
     metadata: {},
     ingestedAt: AT,
     ...fields,

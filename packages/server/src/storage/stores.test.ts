@@ -293,6 +293,7 @@ describe.each(testEngines())("stores on %s", (kind) => {
         promptName: "p",
         promptVersion: 1,
         status: "ok",
+        origin: "production",
         latencyMs: 12.5,
         input: { big: "payload" },
         metadata: { team: "a" },

@@ -23,6 +23,7 @@ export const TRACE_COLUMNS = [
   ["latencyMs", "double precision"],
   ["ttftMs", "double precision"],
   ["status", "text"],
+  ["origin", "text"],
   ["error", "text"],
   ["userId", "text"],
   ["sessionId", "text"],

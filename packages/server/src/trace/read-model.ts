@@ -60,6 +60,7 @@ function presentTrace(row: TraceSummaryRow): TraceSummary {
     latencyMs: row.latencyMs,
     timeToFirstTokenMs: row.ttftMs,
     status: row.status,
+    origin: row.origin,
     error: row.error,
     userId: row.userId,
     sessionId: row.sessionId,
@@ -134,7 +135,8 @@ export function createTraceReadModel(ctx: ServiceContext): TraceReadModel {
           `a ${bucket}ly series covers at most ${maxDays} days: narrow 'from'/'to'${bucket === "hour" ? " or use bucket=day" : ""}`,
         );
       }
-      const range = { ...filter, from, to };
+      // Dashboards count applications' calls unless asked for playground runs too.
+      const range = { ...filter, origin: filter.origin ?? "production", from, to };
       const prompt = await findPromptByName(db, principal.projectId, query.prompt);
       const [calls, scores, moves] = await Promise.all([
         metricRows(db, principal.projectId, range, MAX_METRIC_CALLS + 1),

@@ -85,6 +85,7 @@ export class TraceRowBuilder {
       latencyMs: latency ?? null,
       ttftMs: t.timeToFirstTokenMs ?? null,
       status: t.status,
+      origin: t.origin,
       error: t.error === undefined ? null : (redact(t.error) as string),
       userId: t.userId ?? null,
       sessionId: t.sessionId ?? null,

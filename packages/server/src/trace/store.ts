@@ -21,6 +21,7 @@ const SUMMARY_COLUMNS = [
   "latencyMs",
   "ttftMs",
   "status",
+  "origin",
   "error",
   "userId",
   "sessionId",
@@ -48,6 +49,9 @@ export function applyTraceFilter<O>(
   if (filter.model !== undefined) q = q.where("model", "=", filter.model);
   if (filter.provider !== undefined) q = q.where("provider", "=", filter.provider);
   if (filter.status !== undefined) q = q.where("status", "=", filter.status);
+  if (filter.origin !== undefined && filter.origin !== "all") {
+    q = q.where("origin", "=", filter.origin);
+  }
   if (filter.userId !== undefined) q = q.where("userId", "=", filter.userId);
   if (filter.sessionId !== undefined) q = q.where("sessionId", "=", filter.sessionId);
   if (filter.from !== undefined)

@@ -21,7 +21,7 @@ async function connectFakeOpenAI(server: TestServer, name: string): Promise<Fake
 }
 
 describeInBrowser("the playground in chromium", () => {
-  test("runs versions side by side in the playground against a provider, and the runs become traces on the dashboard", async ({
+  test("runs versions side by side in the playground against a provider; the runs are traces marked as the playground's", async ({
     page,
     server,
   }) => {
@@ -58,17 +58,18 @@ describeInBrowser("the playground in chromium", () => {
       `prompt:${name}@production`,
     );
 
-    // The runs were traced like any production call, with what they were filled with.
-    const list = await succeed<{ items: Array<{ id: string }> }>(
+    // The runs were traced, with what they were filled with, as the playground's.
+    const list = await succeed<{ items: Array<{ id: string; origin: string }> }>(
       server,
       "GET",
       `/api/v1/traces?prompt=${enc(name)}`,
     );
-    expect(list.items.length).toBe(2);
+    expect(list.items.map((t) => t.origin)).toEqual(["playground", "playground"]);
     await page.goto(`/traces?prompt=${enc(name)}`);
     const traceRows = page.getByRole("table").getByRole("row");
     await expect.poll(() => traceRows.count()).toBe(3);
     expect(await traceRows.nth(1).textContent()).toContain(`${name} v1`);
+    expect(await traceRows.nth(1).textContent()).toContain("playground");
     await page.goto("/playground");
     await page.getByLabel("Prompt", { exact: true }).fill(name);
     await page.getByLabel("person (required)").fill("");
@@ -76,7 +77,11 @@ describeInBrowser("the playground in chromium", () => {
     await page.getByRole("button", { name: "Load" }).click();
     await expect.poll(() => page.getByLabel("person (required)").inputValue()).toBe("Ada");
 
+    // The dashboard counts applications' calls: the runs appear only when asked for.
     await page.goto(`/prompts/${name}`);
+    const dashboard = page.getByRole("region", { name: "Dashboard" });
+    await dashboard.getByText("No calls recorded for this prompt in the range yet.").waitFor();
+    await dashboard.getByLabel("Include playground runs").check();
     const chart = page.getByRole("figure", { name: "Calls per version" });
     await expect.poll(() => chart.locator(".recharts-line").count()).toBeGreaterThanOrEqual(1);
   });

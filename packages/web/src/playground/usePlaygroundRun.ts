@@ -35,6 +35,8 @@ function completionRequest(inputs: RunInputs, selector: string): Omit<GatewayReq
       ...(model && { prompt: inputs.name, ...version }),
       variables: inputs.variables,
       ...(inputs.provider && { provider: inputs.provider }),
+      // Kept out of the dashboard's figures unless asked for.
+      origin: "playground",
     },
   };
 }

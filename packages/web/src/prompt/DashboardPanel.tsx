@@ -26,15 +26,18 @@ const MEASURES: Array<{ key: string; label: string; value: (f: Figures) => numbe
   { key: "feedback", label: "Average feedback", value: (f) => f.scores.feedback?.mean ?? null },
 ];
 const COLOURS = ["#2f6fed", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0b7285"];
-const versionKey = (version: number | null) => (version === null ? "untagged" : `v${version}`);
+/** A series' name: calls without a version ran the draft (or did not say which version). */
+const versionKey = (version: number | null) => (version === null ? "draft" : `v${version}`);
 
 /** Per version over time, with the deployments and rollbacks that changed what was served. */
 export function DashboardPanel({ name }: { name: string }) {
   const [bucket, setBucket] = useState<"day" | "hour">("hour");
   const [measure, setMeasure] = useState(MEASURES[0]?.key ?? "calls");
+  const [withPlayground, setWithPlayground] = useState(false);
+  const origin = withPlayground ? "all" : "production";
   const metrics = useQuery({
-    queryKey: ["prompt", name, "metrics", bucket],
-    queryFn: () => api.traces.versionMetrics({ prompt: name, bucket }),
+    queryKey: ["prompt", name, "metrics", bucket, origin],
+    queryFn: () => api.traces.versionMetrics({ prompt: name, bucket, origin }),
   });
   const chosen = MEASURES.find((m) => m.key === measure) ?? MEASURES[0];
 
@@ -49,6 +52,7 @@ export function DashboardPanel({ name }: { name: string }) {
   }
   const data = [...rows.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
   const span = bucket === "hour" ? 3_600_000 : 86_400_000;
+  const markers = markersOf(metrics.data?.deployments ?? [], span);
 
   return (
     <section aria-labelledby="dashboard-title">
@@ -70,6 +74,14 @@ export function DashboardPanel({ name }: { name: string }) {
             <option value="hour">hour (last 24 hours)</option>
             <option value="day">day (last 30 days)</option>
           </select>
+        </label>{" "}
+        <label>
+          <input
+            type="checkbox"
+            checked={withPlayground}
+            onChange={(e) => setWithPlayground(e.target.checked)}
+          />{" "}
+          Include playground runs
         </label>
       </p>
       {metrics.isPending && <p className="loading">Loading metrics…</p>}
@@ -92,12 +104,8 @@ export function DashboardPanel({ name }: { name: string }) {
                   type="number"
                   scale="time"
                   domain={[
-                    (min: number) =>
-                      Math.min(min, ...metrics.data.deployments.map((d) => Date.parse(d.at))) -
-                      span / 2,
-                    (max: number) =>
-                      Math.max(max, ...metrics.data.deployments.map((d) => Date.parse(d.at))) +
-                      span / 2,
+                    (min: number) => Math.min(min, ...markers.map((m) => m.t)) - span / 2,
+                    (max: number) => Math.max(max, ...markers.map((m) => m.t)) + span / 2,
                   ]}
                   tickFormatter={(t: number) =>
                     bucket === "hour"
@@ -117,22 +125,33 @@ export function DashboardPanel({ name }: { name: string }) {
                     isAnimationActive={false}
                   />
                 ))}
-                {metrics.data.deployments.map((d) => (
+                {markers.map((m) => (
                   <ReferenceLine
-                    key={`${d.at}-${d.environment}`}
-                    x={Date.parse(d.at)}
-                    stroke={d.kind === "rollback" ? "#c92a2a" : "#495057"}
+                    key={m.t}
+                    x={m.t}
+                    stroke={m.rollback ? "#c92a2a" : "#495057"}
                     strokeDasharray="4 2"
-                    label={{
-                      value: `${d.kind} ${d.environment} → v${d.toVersion}`,
-                      position: "top",
-                      fontSize: 11,
-                    }}
+                    label={{ value: m.label, position: "top", fontSize: 11 }}
                   />
                 ))}
               </LineChart>
             </ResponsiveContainer>
           </figure>
+          {metrics.data.deployments.length > 0 && (
+            <details className="moves">
+              <summary>
+                {metrics.data.deployments.length} deployment
+                {metrics.data.deployments.length === 1 ? "" : "s"} and rollbacks in this range
+              </summary>
+              <ul aria-label="Deployments in this range">
+                {metrics.data.deployments.map((d) => (
+                  <li key={`${d.at}-${d.environment}`}>
+                    {new Date(d.at).toLocaleString()}: {moveText(d)} by {d.actor}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
           <table aria-label="Per version totals">
             <thead>
               <tr>
@@ -171,4 +190,27 @@ export function DashboardPanel({ name }: { name: string }) {
       )}
     </section>
   );
+}
+
+type Move = VersionMetrics["deployments"][number];
+
+const moveText = (d: Move) => `${d.kind} ${d.environment} → v${d.toVersion}`;
+
+/**
+ * The deployments as chart markers: each at the start of its bucket, where the calls it changed
+ * are drawn, and one marker per bucket however many moves it holds (their times are listed under
+ * the chart), so that markers never print over each other.
+ */
+function markersOf(moves: Move[], span: number) {
+  const buckets = new Map<number, Move[]>();
+  for (const move of moves) {
+    const t = Math.floor(Date.parse(move.at) / span) * span;
+    buckets.set(t, [...(buckets.get(t) ?? []), move]);
+  }
+  return [...buckets].map(([t, inBucket]) => ({
+    t,
+    rollback: inBucket.some((m) => m.kind === "rollback"),
+    label:
+      inBucket.length === 1 && inBucket[0] ? moveText(inBucket[0]) : `${inBucket.length} changes`,
+  }));
 }

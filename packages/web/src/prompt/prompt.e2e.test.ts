@@ -164,8 +164,13 @@ describeInBrowser("a prompt's screen in chromium", () => {
     expect(await totals.textContent()).toContain("v2");
     const chart = dashboard.getByRole("figure", { name: "Calls per version" });
     await expect.poll(() => chart.locator(".recharts-line").count()).toBeGreaterThanOrEqual(2);
-    // The deploy and the rollback made before the page opened are marked on the time axis.
-    expect(await chart.textContent()).toContain("rollback production → v1");
+    // The first deploy, the deploy and the rollback made before the page opened share one marker
+    // at the start of their hour, where the calls they changed are drawn, and are listed with
+    // their times.
+    expect(await chart.textContent()).toMatch(/\d changes/);
+    await dashboard.getByText("3 deployments and rollbacks in this range").click();
+    const moves = dashboard.getByRole("list", { name: "Deployments in this range" });
+    expect(await moves.textContent()).toContain("rollback production → v1 by apikey:admin");
     await dashboard.getByLabel("Measure").selectOption("latencyP50");
     await dashboard.getByRole("figure", { name: "Latency p50 (ms) per version" }).waitFor();
     await capture(page, "prompt-page");

@@ -17,7 +17,7 @@ const FILTERS = [
 
 const money = (usd: number | null) => (usd === null ? "—" : `$${usd.toFixed(6)}`);
 
-/** Production calls, newest first, filtered by anything a trace is tagged with. */
+/** Calls, newest first, filtered by anything a trace is tagged with. */
 export function TracesPage() {
   const [params, setParams] = useSearchParams();
   const pages = useCursorPages();
@@ -59,6 +59,17 @@ export function TracesPage() {
             <option value="">any</option>
             <option value="ok">ok</option>
             <option value="error">error</option>
+          </select>
+        </label>
+        <label>
+          Origin
+          <select
+            value={params.get("origin") ?? ""}
+            onChange={(e) => setFilter("origin", e.target.value)}
+          >
+            <option value="">any</option>
+            <option value="production">applications</option>
+            <option value="playground">playground</option>
           </select>
         </label>
         <label>
@@ -124,6 +135,7 @@ export function TracesPage() {
                   {t.prompt
                     ? `${t.prompt.name}${t.prompt.version ? ` v${t.prompt.version}` : ""}${t.prompt.label ? ` @${t.prompt.label}` : ""}`
                     : "—"}
+                  {t.origin === "playground" && <span className="badge">playground</span>}
                 </td>
                 <td>{t.model ?? "—"}</td>
                 <td className={t.status === "error" ? "error" : undefined}>{t.status}</td>
