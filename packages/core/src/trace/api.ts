@@ -13,9 +13,12 @@ const traceFilterFields = {
   model: z.string().max(200).optional(),
   provider: z.string().max(64).optional(),
   status: traceStatusSchema.optional(),
-  origin: z.enum([...traceOriginSchema.options, "all"]).optional().meta({
-    description: "production or playground calls, or all; the list shows all, metrics production",
-  }),
+  origin: z
+    .enum([...traceOriginSchema.options, "all"])
+    .optional()
+    .meta({
+      description: "production or playground calls, or all; the list shows all, metrics production",
+    }),
   userId: z.string().max(256).optional(),
   sessionId: z.string().max(256).optional(),
   from: timeQuerySchema
