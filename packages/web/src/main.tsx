@@ -3,6 +3,7 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@ta
 import { type ComponentType, lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
+import { NotFoundPage, RouteErrorPage } from "./ErrorPages.js";
 import { Layout } from "./Layout.js";
 import { SignInPage } from "./session/SignInPage.js";
 import "./styles.css";
@@ -47,10 +48,11 @@ const queryClient = new QueryClient({
 });
 
 const router = createBrowserRouter([
-  { path: "/sign-in", element: <SignInPage /> },
+  { path: "/sign-in", element: <SignInPage />, errorElement: <RouteErrorPage /> },
   {
     path: "/",
     element: <Layout />,
+    errorElement: <RouteErrorPage />,
     children: [
       {
         index: true,
@@ -78,6 +80,7 @@ const router = createBrowserRouter([
           async () => (await import("./playground/PlaygroundPage.js")).PlaygroundPage,
         ),
       },
+      { path: "*", element: <NotFoundPage /> },
     ],
   },
 ]);

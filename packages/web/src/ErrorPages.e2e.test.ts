@@ -1,0 +1,17 @@
+import { expect } from "vitest";
+import { describeInBrowser, test } from "./test-support/browser.js";
+
+describeInBrowser("addresses the workspace has no page for, in chromium", () => {
+  test("shows a not-found page inside the frame, with a way back to the prompts", async ({
+    page,
+  }) => {
+    await page.goto("/no/such/page");
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    expect(await page.getByRole("main").textContent()).toContain("/no/such/page");
+    // The frame's navigation is there, and the page's own link leads back.
+    expect(await page.getByRole("navigation", { name: "Main" }).isVisible()).toBe(true);
+    await page.getByRole("link", { name: "Go to the prompts" }).click();
+    await page.getByRole("heading", { name: "Prompts" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/");
+  });
+});
