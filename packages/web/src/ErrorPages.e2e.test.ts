@@ -8,6 +8,12 @@ describeInBrowser("addresses the workspace has no page for, in chromium", () => 
     await page.goto("/no/such/page");
     await page.getByRole("heading", { name: "Page not found" }).waitFor();
     expect(await page.getByRole("main").textContent()).toContain("/no/such/page");
+    expect(await page.title()).toBe("Page not found · promptline");
+    // The tab's icon is served with the UI.
+    const icon = await page.locator('link[rel="icon"]').getAttribute("href");
+    expect((await page.request.get(icon ?? "/missing")).headers()["content-type"]).toBe(
+      "image/svg+xml",
+    );
     // The frame's navigation is there, and the page's own link leads back.
     expect(await page.getByRole("navigation", { name: "Main" }).isVisible()).toBe(true);
     await page.getByRole("link", { name: "Go to the prompts" }).click();

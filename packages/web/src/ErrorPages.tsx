@@ -1,7 +1,9 @@
 import { isRouteErrorResponse, Link, useLocation, useRouteError } from "react-router";
+import { usePageTitle } from "./title.js";
 
 /** Any address the workspace has no screen for, inside the signed-in frame. */
 export function NotFoundPage() {
+  usePageTitle("Page not found");
   const location = useLocation();
   return (
     <section aria-labelledby="not-found-title">

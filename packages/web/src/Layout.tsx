@@ -1,5 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { actorName } from "./actors.js";
 import { useChangeFeed } from "./changes.js";
 import { api } from "./client.js";
 import { useSession } from "./session/session.js";
@@ -41,7 +42,7 @@ export function Layout() {
           <NavLink to="/settings">Settings</NavLink>
         </nav>
         <span className="who">
-          {session.data.actor} ({session.data.role})
+          {actorName(session.data.actor)} · {session.data.role}
         </span>
         <button type="button" onClick={signOut}>
           Sign out

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useSearchParams } from "react-router";
+import { usePageTitle } from "../title.js";
 import { CodeSnippets } from "./CodeSnippets.js";
 import { ColumnPicker } from "./ColumnPicker.js";
 import { RunResults } from "./RunResults.js";
@@ -10,6 +11,7 @@ import { typedVariables, useVariableList } from "./variables.js";
 
 /** Run versions of a prompt side by side on the same inputs, streamed, with usage and cost. */
 export function PlaygroundPage() {
+  usePageTitle("Playground");
   const [params] = useSearchParams();
   const [setup, setSetup] = useState<RunSetup>({
     name: params.get("prompt") ?? "",

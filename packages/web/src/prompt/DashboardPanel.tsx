@@ -12,6 +12,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
+import { actorName } from "../actors.js";
 import { api } from "../client.js";
 
 type Figures = VersionMetrics["versions"][number]["series"][number];
@@ -146,7 +147,7 @@ export function DashboardPanel({ name }: { name: string }) {
               <ul aria-label="Deployments in this range">
                 {metrics.data.deployments.map((d) => (
                   <li key={`${d.at}-${d.environment}`}>
-                    {new Date(d.at).toLocaleString()}: {moveText(d)} by {d.actor}
+                    {new Date(d.at).toLocaleString()}: {moveText(d)} by {actorName(d.actor)}
                   </li>
                 ))}
               </ul>

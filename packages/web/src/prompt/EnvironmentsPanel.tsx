@@ -1,6 +1,7 @@
 import { moveToUndo } from "@promptline/core";
 import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
+import { actorName } from "../actors.js";
 import { api } from "../client.js";
 import { type Deployment, useDeployments, useEnvironments } from "./queries.js";
 
@@ -19,7 +20,7 @@ function rollbackPlan(environment: string, history: Deployment[], current: numbe
   const by = history.find((d) => d.id === move.id);
   return {
     target,
-    text: `Roll back ${environment} from v${current} to v${target}, undoing the ${by?.kind ?? "move"} to v${move.toVersion} by ${by?.actor} at ${by ? new Date(by.createdAt).toLocaleString() : "?"}?`,
+    text: `Roll back ${environment} from v${current} to v${target}, undoing the ${by?.kind ?? "move"} to v${move.toVersion} by ${by ? actorName(by.actor) : "?"} at ${by ? new Date(by.createdAt).toLocaleString() : "?"}?`,
   };
 }
 
@@ -159,8 +160,9 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
           {items.map((d) => (
             <li key={d.id}>
               <time dateTime={d.createdAt}>{new Date(d.createdAt).toLocaleString()}</time>{" "}
-              <strong>{d.actor}</strong> {d.kind === "rollback" ? "rolled back" : "deployed"}{" "}
-              {d.environment}: {d.fromVersion === null ? "—" : `v${d.fromVersion}`} → v{d.toVersion}
+              <strong>{actorName(d.actor)}</strong>{" "}
+              {d.kind === "rollback" ? "rolled back" : "deployed"} {d.environment}:{" "}
+              {d.fromVersion === null ? "—" : `v${d.fromVersion}`} → v{d.toVersion}
               {d.reason && <> — “{d.reason}”</>}
             </li>
           ))}

@@ -1,4 +1,6 @@
 import { useParams } from "react-router";
+import { actorName } from "../actors.js";
+import { usePageTitle } from "../title.js";
 import { DashboardPanel } from "./DashboardPanel.js";
 import { DiffPanel } from "./DiffPanel.js";
 import { DraftPanel } from "./DraftPanel.js";
@@ -8,6 +10,7 @@ import { usePrompt, useVersions } from "./queries.js";
 /** One prompt: where it is deployed, its versions, and how its labels moved. */
 export function PromptPage() {
   const name = useParams()["*"] ?? "";
+  usePageTitle(name);
   const prompt = usePrompt(name);
   const versions = useVersions(name);
 
@@ -55,7 +58,7 @@ export function PromptPage() {
                   </td>
                   <td>{v.bump ?? "first"}</td>
                   <td>{v.commitMessage}</td>
-                  <td>{v.author}</td>
+                  <td>{actorName(v.author)}</td>
                   <td>
                     <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
                   </td>

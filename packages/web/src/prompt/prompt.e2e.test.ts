@@ -36,7 +36,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     const dialog = page.getByRole("dialog", { name: "Confirm rollback" });
     await capture(page, "rollback-confirmation");
     expect(await dialog.textContent()).toContain(
-      "Roll back production from v2 to v1, undoing the deploy to v2 by apikey:admin",
+      "Roll back production from v2 to v1, undoing the deploy to v2 by admin",
     );
     await dialog.getByRole("button", { name: "Roll back", exact: true }).click();
     await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
@@ -170,7 +170,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     expect(await chart.textContent()).toMatch(/\d changes/);
     await dashboard.getByText("3 deployments and rollbacks in this range").click();
     const moves = dashboard.getByRole("list", { name: "Deployments in this range" });
-    expect(await moves.textContent()).toContain("rollback production → v1 by apikey:admin");
+    expect(await moves.textContent()).toContain("rollback production → v1 by admin");
     await dashboard.getByLabel("Measure").selectOption("latencyP50");
     await dashboard.getByRole("figure", { name: "Latency p50 (ms) per version" }).waitFor();
     await capture(page, "prompt-page");

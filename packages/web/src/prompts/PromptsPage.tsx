@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { api } from "../client.js";
 import { useCursorPages } from "../Pager.js";
+import { usePageTitle } from "../title.js";
 import { FolderTree } from "./FolderTree.js";
 import { NewPromptForm } from "./NewPromptForm.js";
 
@@ -10,6 +11,7 @@ const PAGE_SIZE = 50;
 
 /** Every prompt with the version each environment serves, searchable, a page at a time. */
 export function PromptsPage() {
+  usePageTitle("Prompts");
   const [search, setSearch] = useState("");
   const [folder, setFolder] = useState("");
   const pages = useCursorPages();

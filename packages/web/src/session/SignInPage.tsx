@@ -3,9 +3,11 @@ import { useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useNavigate, useSearchParams } from "react-router";
 import { api } from "../client.js";
+import { usePageTitle } from "../title.js";
 
 /** Sign in with an API key; the server answers with an httpOnly session cookie. */
 export function SignInPage() {
+  usePageTitle("Sign in");
   const [apiKey, setApiKey] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);

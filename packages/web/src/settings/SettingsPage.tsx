@@ -1,10 +1,12 @@
 import { useSession } from "../session/session.js";
+import { usePageTitle } from "../title.js";
 import { ApiKeysPanel } from "./ApiKeysPanel.js";
 import { PricesPanel } from "./PricesPanel.js";
 import { ProvidersPanel } from "./ProvidersPanel.js";
 
 /** Provider connections, API keys and model prices; what a role may not change is not offered. */
 export function SettingsPage() {
+  usePageTitle("Settings");
   const session = useSession();
   const admin = session.data?.role === "admin";
   return (

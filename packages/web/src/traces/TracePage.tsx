@@ -1,7 +1,10 @@
+import type { TraceDetail } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useParams } from "react-router";
+import { actorName } from "../actors.js";
 import { api } from "../client.js";
+import { usePageTitle } from "../title.js";
 
 /** Messages as people read them: role, then text (parts of multi-part content joined). */
 function Messages({ value, label }: { value: unknown; label: string }) {
@@ -29,6 +32,13 @@ function Messages({ value, label }: { value: unknown; label: string }) {
   );
 }
 
+/** A trace is named after the prompt version that made it, its id shown beside. */
+function titleOf(trace: TraceDetail | undefined): string {
+  const prompt = trace?.prompt;
+  if (!prompt) return "Trace";
+  return `${prompt.name}${prompt.version === null ? "" : ` v${prompt.version}`} — trace`;
+}
+
 /** One call in full: what was sent and answered, usage, cost, latency, and its feedback. */
 export function TracePage() {
   const id = useParams().id ?? "";
@@ -38,6 +48,8 @@ export function TracePage() {
     queryKey: ["trace", id],
     queryFn: () => api.traces.get(id),
   });
+  const title = titleOf(trace.data);
+  usePageTitle(title);
   const feedback = useMutation({
     mutationFn: (value: boolean) =>
       api.traces.score(id, {
@@ -62,8 +74,12 @@ export function TracePage() {
   const t = trace.data;
   return (
     <article aria-labelledby="trace-title">
-      <h1 id="trace-title">Trace {t.id}</h1>
+      <h1 id="trace-title">{title}</h1>
       <dl className="facts">
+        <dt>Trace id</dt>
+        <dd>
+          <code>{t.id}</code>
+        </dd>
         <dt>Prompt</dt>
         <dd>
           {t.prompt
@@ -114,7 +130,7 @@ export function TracePage() {
                     ? "👎 down"
                     : s.value
                 : s.value}
-              {s.comment && ` — “${s.comment}”`} ({s.actor})
+              {s.comment && ` — “${s.comment}”`} ({actorName(s.actor)})
             </li>
           ))}
         </ul>

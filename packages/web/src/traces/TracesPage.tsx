@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
 import { api } from "../client.js";
 import { useCursorPages } from "../Pager.js";
+import { usePageTitle } from "../title.js";
 
 const FILTERS = [
   ["prompt", "Prompt"],
@@ -19,6 +20,7 @@ const money = (usd: number | null) => (usd === null ? "—" : `$${usd.toFixed(6)
 
 /** Calls, newest first, filtered by anything a trace is tagged with. */
 export function TracesPage() {
+  usePageTitle("Traces");
   const [params, setParams] = useSearchParams();
   const pages = useCursorPages();
   // The filters are the page's own query, as typed: the server says what it cannot read.

@@ -68,7 +68,9 @@ describeInBrowser("the traces screens in chromium", () => {
     const rows = page.getByRole("table").getByRole("row");
     await expect.poll(() => rows.count()).toBe(2);
     await rows.nth(1).getByRole("link").click();
-    await page.getByRole("heading", { name: "Trace ui-trace-feedback-1" }).waitFor();
+    await page.getByRole("heading", { name: `${name} v1 — trace` }).waitFor();
+    expect(await page.title()).toBe(`${name} v1 — trace · promptline`);
+    expect(await page.locator(".facts").textContent()).toContain("ui-trace-feedback-1");
     expect(await page.getByRole("list", { name: "Input messages" }).textContent()).toContain(
       "Where is my refund for order 42?",
     );
