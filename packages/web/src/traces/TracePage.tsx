@@ -5,6 +5,7 @@ import { useParams } from "react-router";
 import { actorName } from "../actors.js";
 import { api } from "../client.js";
 import { usePageTitle } from "../title.js";
+import { Thumb } from "./Thumb.js";
 
 /** Messages as people read them: role, then text (parts of multi-part content joined). */
 function Messages({ value, label }: { value: unknown; label: string }) {
@@ -123,13 +124,21 @@ export function TracePage() {
           {t.scores.map((s) => (
             <li key={s.id}>
               {s.name}:{" "}
-              {s.name === "feedback"
-                ? s.value >= 1
-                  ? "👍 up"
-                  : s.value <= 0
-                    ? "👎 down"
-                    : s.value
-                : s.value}
+              {s.name === "feedback" ? (
+                s.value >= 1 ? (
+                  <>
+                    <Thumb up /> up
+                  </>
+                ) : s.value <= 0 ? (
+                  <>
+                    <Thumb up={false} /> down
+                  </>
+                ) : (
+                  s.value
+                )
+              ) : (
+                s.value
+              )}
               {s.comment && ` — “${s.comment}”`} ({actorName(s.actor)})
             </li>
           ))}
@@ -140,10 +149,10 @@ export function TracePage() {
           Comment (optional) <input value={comment} onChange={(e) => setComment(e.target.value)} />
         </label>{" "}
         <button type="button" disabled={feedback.isPending} onClick={() => feedback.mutate(true)}>
-          Thumbs up
+          <Thumb up /> Thumbs up
         </button>{" "}
         <button type="button" disabled={feedback.isPending} onClick={() => feedback.mutate(false)}>
-          Thumbs down
+          <Thumb up={false} /> Thumbs down
         </button>
         {feedback.isError && (
           <p role="alert" className="error">

@@ -1,8 +1,9 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Link, useSearchParams } from "react-router";
+import { Link, useNavigate, useSearchParams } from "react-router";
 import { api } from "../client.js";
 import { useCursorPages } from "../Pager.js";
 import { usePageTitle } from "../title.js";
+import { TimeRange } from "./TimeRange.js";
 
 const FILTERS = [
   ["prompt", "Prompt"],
@@ -11,8 +12,6 @@ const FILTERS = [
   ["variant", "Variant"],
   ["model", "Model"],
   ["userId", "User"],
-  ["from", "From (ISO time)"],
-  ["to", "To (ISO time)"],
   ["q", "Text"],
 ] as const;
 
@@ -22,22 +21,28 @@ const money = (usd: number | null) => (usd === null ? "—" : `$${usd.toFixed(6)
 export function TracesPage() {
   usePageTitle("Traces");
   const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
   const pages = useCursorPages();
   // The filters are the page's own query, as typed: the server says what it cannot read.
   const cursor = pages.cursor;
-  const query = { ...Object.fromEntries(params), limit: 50, ...(cursor && { cursor }) };
+  // `range` only says which time preset the page shows; `from` and `to` are what is asked.
+  const { range = "", ...filters } = Object.fromEntries(params);
+  const query = { ...filters, limit: 50, ...(cursor && { cursor }) };
   const traces = useQuery({
     queryKey: ["traces", query],
     queryFn: () => api.traces.list(query),
     placeholderData: keepPreviousData,
   });
-  const setFilter = (key: string, value: string) => {
+  const setFilters = (changes: Record<string, string>) => {
     const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
     pages.reset();
     setParams(next, { replace: true });
   };
+  const setFilter = (key: string, value: string) => setFilters({ [key]: value });
 
   return (
     <section aria-labelledby="traces-title">
@@ -52,6 +57,12 @@ export function TracesPage() {
             />
           </label>
         ))}
+        <TimeRange
+          range={range || (params.get("from") || params.get("to") ? "custom" : "")}
+          from={params.get("from")}
+          to={params.get("to")}
+          onChange={setFilters}
+        />
         <label>
           Status
           <select
@@ -129,7 +140,8 @@ export function TracesPage() {
           </thead>
           <tbody>
             {traces.data.items.map((t) => (
-              <tr key={t.id}>
+              // The whole row opens the trace; its link is there for the keyboard.
+              <tr key={t.id} className="opens" onClick={() => navigate(`/traces/${t.id}`)}>
                 <td>
                   <Link to={`/traces/${t.id}`}>{new Date(t.startTime).toLocaleString()}</Link>
                 </td>

@@ -40,6 +40,22 @@ describeInBrowser("the traces screens in chromium", () => {
     await page.getByLabel("User").fill("ada");
     await expect.poll(() => rows.count()).toBe(2);
     expect(await rows.nth(1).textContent()).toContain(`${name} v1 @production`);
+    await page.getByLabel("User").fill("");
+    await expect.poll(() => rows.count()).toBe(3);
+
+    // Time: a preset asks from its start; a range is picked on calendars.
+    await page.getByLabel("Time").selectOption("1h");
+    await expect.poll(() => new URL(page.url()).searchParams.get("from")).toMatch(/Z$/);
+    await expect.poll(() => rows.count()).toBe(3);
+    await page.getByLabel("Time").selectOption("custom");
+    await page.getByLabel("To").fill("2020-01-01T00:00");
+    await page.getByText("No trace matches.").waitFor();
+    await page.getByLabel("Time").selectOption("");
+    await expect.poll(() => rows.count()).toBe(3);
+
+    // Anywhere on a row opens its trace.
+    await rows.nth(1).getByText("gpt-4o-mini").click();
+    await page.waitForURL(/\/traces\/ui-trace-err-1$/);
   });
 
   test("opens a trace with what was sent and what it cost, and attaches feedback the list can filter by", async ({

@@ -1,0 +1,18 @@
+/** A thumb drawn as an icon (emoji depend on the fonts installed), pointing up or down. */
+export function Thumb({ up }: { up: boolean }) {
+  return (
+    <svg
+      className="thumb"
+      viewBox="0 0 24 24"
+      width="1em"
+      height="1em"
+      aria-hidden="true"
+      style={up ? undefined : { transform: "rotate(180deg)" }}
+    >
+      <path
+        d="M7 11v9H4v-9h3Zm2 9V10.5l4.2-6.3a1.6 1.6 0 0 1 2.9 1.2L15 10h4.4a2 2 0 0 1 2 2.3l-1.2 6A2 2 0 0 1 18.2 20H9Z"
+        fill="currentColor"
+      />
+    </svg>
+  );
+}
