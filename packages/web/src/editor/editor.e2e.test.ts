@@ -23,6 +23,18 @@ describeInBrowser("the template editor in chromium", () => {
     await expect.poll(() => editor.textContent()).toBe("Answer the customer.");
     expect(await marked.count()).toBe(0);
     await page.getByText("Saved", { exact: true }).waitFor();
+
+    // Ctrl+S saves the draft from inside the editor, not the browser's "save page".
+    await page.keyboard.type(" Be brief.");
+    await page.getByText("Unsaved changes").waitFor();
+    await page.keyboard.press("Control+s");
+    await page.getByText("Saved", { exact: true }).waitFor();
+    const saved = await succeed<{ draft: { messages: Array<{ content: string }> } }>(
+      server,
+      "GET",
+      `/api/v1/prompts/${enc(name)}`,
+    );
+    expect(saved.draft.messages[0]?.content).toBe("Answer the customer. Be brief.");
   });
 
   test("keeps what is being typed while the prompt changes elsewhere", async ({ page, server }) => {

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useSearchParams } from "react-router";
+import { MOD, useShortcut } from "../shortcuts.js";
 import { usePageTitle } from "../title.js";
 import { CodeSnippets } from "./CodeSnippets.js";
 import { ColumnPicker } from "./ColumnPicker.js";
@@ -30,6 +31,11 @@ export function PlaygroundPage() {
   const variables = useVariableList(name, published);
   const variableList = variables.data ?? [];
   const missing = variableList.filter((v) => v.required && !(values[v.name] ?? "").trim());
+
+  const canRun = Boolean(name) && missing.length === 0;
+  useShortcut("Enter", () => {
+    if (canRun) void run();
+  });
 
   async function run() {
     setProblem(undefined);
@@ -95,9 +101,15 @@ export function PlaygroundPage() {
         </p>
       )}
       <p>
-        <button type="button" disabled={!name || missing.length > 0} onClick={() => void run()}>
+        <button
+          type="button"
+          disabled={!canRun}
+          onClick={() => void run()}
+          aria-keyshortcuts="Control+Enter Meta+Enter"
+        >
           Run
-        </button>
+        </button>{" "}
+        <kbd className="hint">{MOD}+Enter</kbd>
       </p>
       <RunResults columns={runs.columns} />
       {name && (

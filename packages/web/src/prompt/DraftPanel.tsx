@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { useBlocker } from "react-router";
 import { api } from "../client.js";
 import { CodeEditor } from "../editor/CodeEditor.js";
+import { MOD, useShortcut } from "../shortcuts.js";
 
 type Message =
   | { role: "system" | "user" | "assistant"; content: string }
@@ -76,6 +77,11 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
     mutationFn: (next: PromptContent) => api.prompts.saveDraft(name, next),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["prompt", name] }),
   });
+  const canSave = dirty && typeof content !== "string" && !save.isPending;
+  const saveNow = () => {
+    if (canSave && typeof content !== "string") save.mutate(content);
+  };
+  useShortcut("s", saveNow);
   const bump = useQuery({
     queryKey: ["prompt", name, "bump", detail.draftUpdatedAt],
     queryFn: () => api.versions.draftBump(name),
@@ -162,11 +168,13 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
       <p>
         <button
           type="button"
-          disabled={!dirty || typeof content === "string" || save.isPending}
-          onClick={() => typeof content !== "string" && save.mutate(content)}
+          disabled={!canSave}
+          onClick={saveNow}
+          aria-keyshortcuts="Control+S Meta+S"
         >
           {save.isPending ? "Saving…" : "Save draft"}
         </button>{" "}
+        <kbd className="hint">{MOD}+S</kbd>{" "}
         {dirty ? (
           <span className="hint">Unsaved changes</span>
         ) : (
