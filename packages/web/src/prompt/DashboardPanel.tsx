@@ -14,6 +14,7 @@ import {
 } from "recharts";
 import { actorName } from "../actors.js";
 import { api } from "../client.js";
+import { ScrollRegion } from "../ScrollRegion.js";
 
 type Figures = VersionMetrics["versions"][number]["series"][number];
 
@@ -153,40 +154,42 @@ export function DashboardPanel({ name }: { name: string }) {
               </ul>
             </details>
           )}
-          <table aria-label="Per version totals">
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Calls</th>
-                <th scope="col">Error rate</th>
-                <th scope="col">p50</th>
-                <th scope="col">p95</th>
-                <th scope="col">Tokens</th>
-                <th scope="col">Cost</th>
-                <th scope="col">Cost / call</th>
-                <th scope="col">Feedback</th>
-              </tr>
-            </thead>
-            <tbody>
-              {metrics.data.versions.map((v) => (
-                <tr key={versionKey(v.version)}>
-                  <td>{versionKey(v.version)}</td>
-                  <td>{v.calls}</td>
-                  <td>{(v.errorRate * 100).toFixed(1)}%</td>
-                  <td>{v.latencyP50 === null ? "—" : `${Math.round(v.latencyP50)} ms`}</td>
-                  <td>{v.latencyP95 === null ? "—" : `${Math.round(v.latencyP95)} ms`}</td>
-                  <td>{v.inputTokens + v.outputTokens}</td>
-                  <td>${v.cost.toFixed(6)}</td>
-                  <td>{v.avgCostPerCall === null ? "—" : `$${v.avgCostPerCall.toFixed(6)}`}</td>
-                  <td>
-                    {v.scores.feedback
-                      ? `${v.scores.feedback.mean.toFixed(2)} (${v.scores.feedback.count})`
-                      : "—"}
-                  </td>
+          <ScrollRegion label="Per version totals, scrollable">
+            <table aria-label="Per version totals">
+              <thead>
+                <tr>
+                  <th scope="col">Version</th>
+                  <th scope="col">Calls</th>
+                  <th scope="col">Error rate</th>
+                  <th scope="col">p50</th>
+                  <th scope="col">p95</th>
+                  <th scope="col">Tokens</th>
+                  <th scope="col">Cost</th>
+                  <th scope="col">Cost / call</th>
+                  <th scope="col">Feedback</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {metrics.data.versions.map((v) => (
+                  <tr key={versionKey(v.version)}>
+                    <td>{versionKey(v.version)}</td>
+                    <td>{v.calls}</td>
+                    <td>{(v.errorRate * 100).toFixed(1)}%</td>
+                    <td>{v.latencyP50 === null ? "—" : `${Math.round(v.latencyP50)} ms`}</td>
+                    <td>{v.latencyP95 === null ? "—" : `${Math.round(v.latencyP95)} ms`}</td>
+                    <td>{v.inputTokens + v.outputTokens}</td>
+                    <td>${v.cost.toFixed(6)}</td>
+                    <td>{v.avgCostPerCall === null ? "—" : `$${v.avgCostPerCall.toFixed(6)}`}</td>
+                    <td>
+                      {v.scores.feedback
+                        ? `${v.scores.feedback.mean.toFixed(2)} (${v.scores.feedback.count})`
+                        : "—"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
         </>
       )}
     </section>

@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { actorName } from "../actors.js";
 import { api } from "../client.js";
+import { ScrollRegion } from "../ScrollRegion.js";
 import { type Deployment, useDeployments, useEnvironments } from "./queries.js";
 
 interface Props {
@@ -64,72 +65,76 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
           {move.error.message}
         </p>
       )}
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Environment</th>
-            <th scope="col">Serves</th>
-            <th scope="col">Deploy</th>
-            <th scope="col">Roll back</th>
-          </tr>
-        </thead>
-        <tbody>
-          {environments.data.items.map((env) => {
-            const current = labels[env.name];
-            const plan = rollbackPlan(env.name, items, current);
-            const selected = choice[env.name] ?? versions[0];
-            return (
-              <tr key={env.name} aria-label={`environment ${env.name}`}>
-                <td>
-                  {env.name}
-                  {env.protected && <span className="tag">protected</span>}
-                </td>
-                <td>{current === undefined ? "—" : `v${current}`}</td>
-                <td>
-                  <label>
-                    <span className="sr-only">Version to deploy to {env.name}</span>
-                    <select
-                      value={selected}
-                      onChange={(e) => setChoice({ ...choice, [env.name]: Number(e.target.value) })}
+      <ScrollRegion label="Environments list">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Environment</th>
+              <th scope="col">Serves</th>
+              <th scope="col">Deploy</th>
+              <th scope="col">Roll back</th>
+            </tr>
+          </thead>
+          <tbody>
+            {environments.data.items.map((env) => {
+              const current = labels[env.name];
+              const plan = rollbackPlan(env.name, items, current);
+              const selected = choice[env.name] ?? versions[0];
+              return (
+                <tr key={env.name} aria-label={`environment ${env.name}`}>
+                  <td>
+                    {env.name}
+                    {env.protected && <span className="tag">protected</span>}
+                  </td>
+                  <td>{current === undefined ? "—" : `v${current}`}</td>
+                  <td>
+                    <label>
+                      <span className="sr-only">Version to deploy to {env.name}</span>
+                      <select
+                        value={selected}
+                        onChange={(e) =>
+                          setChoice({ ...choice, [env.name]: Number(e.target.value) })
+                        }
+                      >
+                        {versions.map((v) => (
+                          <option key={v} value={v}>
+                            v{v}
+                          </option>
+                        ))}
+                      </select>
+                    </label>{" "}
+                    <button
+                      type="button"
+                      disabled={move.isPending || selected === undefined || selected === current}
+                      onClick={() => {
+                        if (selected !== undefined) {
+                          move.mutate({ kind: "deploy", environment: env.name, version: selected });
+                        }
+                      }}
                     >
-                      {versions.map((v) => (
-                        <option key={v} value={v}>
-                          v{v}
-                        </option>
-                      ))}
-                    </select>
-                  </label>{" "}
-                  <button
-                    type="button"
-                    disabled={move.isPending || selected === undefined || selected === current}
-                    onClick={() => {
-                      if (selected !== undefined) {
-                        move.mutate({ kind: "deploy", environment: env.name, version: selected });
-                      }
-                    }}
-                  >
-                    Deploy to {env.name}
-                  </button>
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    disabled={move.isPending || !plan}
-                    title={plan ? plan.text : "nothing to roll back"}
-                    onClick={() => {
-                      if (!plan) return;
-                      setConfirming({ environment: env.name, text: plan.text });
-                      dialog.current?.showModal();
-                    }}
-                  >
-                    Roll back {env.name}
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+                      Deploy to {env.name}
+                    </button>
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      disabled={move.isPending || !plan}
+                      title={plan ? plan.text : "nothing to roll back"}
+                      onClick={() => {
+                        if (!plan) return;
+                        setConfirming({ environment: env.name, text: plan.text });
+                        dialog.current?.showModal();
+                      }}
+                    >
+                      Roll back {env.name}
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </ScrollRegion>
 
       <dialog
         ref={dialog}

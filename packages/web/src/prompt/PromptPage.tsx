@@ -1,5 +1,6 @@
 import { useParams } from "react-router";
 import { actorName } from "../actors.js";
+import { ScrollRegion } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
 import { DashboardPanel } from "./DashboardPanel.js";
 import { DiffPanel } from "./DiffPanel.js";
@@ -39,34 +40,36 @@ export function PromptPage() {
         {numbers.length === 0 ? (
           <p className="empty">Nothing published yet.</p>
         ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Bump</th>
-                <th scope="col">Message</th>
-                <th scope="col">Author</th>
-                <th scope="col">Published</th>
-                <th scope="col">Labels</th>
-              </tr>
-            </thead>
-            <tbody>
-              {versions.data.items.map((v) => (
-                <tr key={v.version}>
-                  <td>
-                    v{v.version} ({v.semver})
-                  </td>
-                  <td>{v.bump ?? "first"}</td>
-                  <td>{v.commitMessage}</td>
-                  <td>{actorName(v.author)}</td>
-                  <td>
-                    <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
-                  </td>
-                  <td>{v.labels.join(", ")}</td>
+          <ScrollRegion label="Versions list">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Version</th>
+                  <th scope="col">Bump</th>
+                  <th scope="col">Message</th>
+                  <th scope="col">Author</th>
+                  <th scope="col">Published</th>
+                  <th scope="col">Labels</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {versions.data.items.map((v) => (
+                  <tr key={v.version}>
+                    <td>
+                      v{v.version} ({v.semver})
+                    </td>
+                    <td>{v.bump ?? "first"}</td>
+                    <td>{v.commitMessage}</td>
+                    <td>{actorName(v.author)}</td>
+                    <td>
+                      <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
+                    </td>
+                    <td>{v.labels.join(", ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
         )}
       </section>
     </article>

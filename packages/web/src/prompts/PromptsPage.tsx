@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { api } from "../client.js";
 import { useCursorPages } from "../Pager.js";
+import { ScrollRegion } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
 import { FolderTree } from "./FolderTree.js";
 import { NewPromptForm } from "./NewPromptForm.js";
@@ -65,36 +66,38 @@ export function PromptsPage() {
           </p>
         )}
         {prompts.data && prompts.data.items.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Type</th>
-                <th scope="col">Latest</th>
-                <th scope="col">Environments</th>
-                <th scope="col">Tags</th>
-              </tr>
-            </thead>
-            <tbody>
-              {prompts.data.items.map((p) => (
-                <tr key={p.name}>
-                  <td>
-                    <Link to={`/prompts/${p.name}`}>{p.name}</Link>
-                  </td>
-                  <td>{p.type}</td>
-                  <td>{p.latestVersion === null ? "—" : `v${p.latestVersion}`}</td>
-                  <td>
-                    {Object.entries(p.labels).map(([env, version]) => (
-                      <span key={env} className="label">
-                        {env} v{version}
-                      </span>
-                    ))}
-                  </td>
-                  <td>{p.tags.join(", ")}</td>
+          <ScrollRegion label="Prompts list">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Latest</th>
+                  <th scope="col">Environments</th>
+                  <th scope="col">Tags</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {prompts.data.items.map((p) => (
+                  <tr key={p.name}>
+                    <td>
+                      <Link to={`/prompts/${p.name}`}>{p.name}</Link>
+                    </td>
+                    <td>{p.type}</td>
+                    <td>{p.latestVersion === null ? "—" : `v${p.latestVersion}`}</td>
+                    <td>
+                      {Object.entries(p.labels).map(([env, version]) => (
+                        <span key={env} className="label">
+                          {env} v{version}
+                        </span>
+                      ))}
+                    </td>
+                    <td>{p.tags.join(", ")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollRegion>
         )}
         {pages.pager(prompts.data?.nextCursor, ["Previous", "Next"])}
       </div>

@@ -2,6 +2,7 @@ import type { Role } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../client.js";
+import { ScrollRegion } from "../ScrollRegion.js";
 
 /** API keys: create one with a role (its secret shown once), revoke one. */
 export function ApiKeysPanel() {
@@ -35,42 +36,44 @@ export function ApiKeysPanel() {
         </p>
       )}
       {keys.data && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Key</th>
-              <th scope="col">Created</th>
-              <th scope="col">State</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data.items.map((k) => (
-              <tr key={k.id} aria-label={`key ${k.name}`}>
-                <td>{k.name}</td>
-                <td>{k.role}</td>
-                <td>
-                  <code>{k.prefix}…</code>
-                </td>
-                <td>{new Date(k.createdAt).toLocaleString()}</td>
-                <td>
-                  {k.revokedAt ? (
-                    `revoked ${new Date(k.revokedAt).toLocaleString()}`
-                  ) : (
-                    <button
-                      type="button"
-                      disabled={revoke.isPending}
-                      onClick={() => revoke.mutate(k.id)}
-                    >
-                      Revoke {k.name}
-                    </button>
-                  )}
-                </td>
+        <ScrollRegion label="API keys list">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Key</th>
+                <th scope="col">Created</th>
+                <th scope="col">State</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {keys.data.items.map((k) => (
+                <tr key={k.id} aria-label={`key ${k.name}`}>
+                  <td>{k.name}</td>
+                  <td>{k.role}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{new Date(k.createdAt).toLocaleString()}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      `revoked ${new Date(k.revokedAt).toLocaleString()}`
+                    ) : (
+                      <button
+                        type="button"
+                        disabled={revoke.isPending}
+                        onClick={() => revoke.mutate(k.id)}
+                      >
+                        Revoke {k.name}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
       )}
       <form
         aria-label="Create an API key"

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../client.js";
+import { ScrollRegion } from "../ScrollRegion.js";
 
 /** Model prices per million tokens: the project's own and the defaults. */
 export function PricesPanel() {
@@ -78,36 +79,38 @@ export function PricesPanel() {
         </p>
       )}
       {prices.data && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Input</th>
-              <th scope="col">Output</th>
-              <th scope="col">Source</th>
-            </tr>
-          </thead>
-          <tbody>
-            {prices.data.items.map((p) => (
-              <tr key={p.model} aria-label={`price ${p.model}`}>
-                <td>{p.model}</td>
-                <td>${p.inputPerMillion}</td>
-                <td>${p.outputPerMillion}</td>
-                <td>
-                  {p.source}
-                  {p.source === "project" && (
-                    <>
-                      {" "}
-                      <button type="button" onClick={() => unset.mutate(p.model)}>
-                        Restore default for {p.model}
-                      </button>
-                    </>
-                  )}
-                </td>
+        <ScrollRegion label="Model prices list">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Model</th>
+                <th scope="col">Input</th>
+                <th scope="col">Output</th>
+                <th scope="col">Source</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {prices.data.items.map((p) => (
+                <tr key={p.model} aria-label={`price ${p.model}`}>
+                  <td>{p.model}</td>
+                  <td>${p.inputPerMillion}</td>
+                  <td>${p.outputPerMillion}</td>
+                  <td>
+                    {p.source}
+                    {p.source === "project" && (
+                      <>
+                        {" "}
+                        <button type="button" onClick={() => unset.mutate(p.model)}>
+                          Restore default for {p.model}
+                        </button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
       )}
     </section>
   );

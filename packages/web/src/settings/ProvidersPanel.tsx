@@ -2,6 +2,7 @@ import type { ProviderKind } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { api } from "../client.js";
+import { ScrollRegion } from "../ScrollRegion.js";
 
 /** Provider connections: keys are write-only and shown masked. */
 export function ProvidersPanel() {
@@ -66,34 +67,36 @@ export function ProvidersPanel() {
         <p className="empty">No provider yet: the gateway and the playground need one.</p>
       )}
       {providers.data && providers.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Base URL</th>
-              <th scope="col">Key</th>
-              <th scope="col">Default model</th>
-              <th scope="col" />
-            </tr>
-          </thead>
-          <tbody>
-            {providers.data.items.map((p) => (
-              <tr key={p.name} aria-label={`provider ${p.name}`}>
-                <td>{p.name}</td>
-                <td>{p.kind}</td>
-                <td>{p.baseUrl ?? "default"}</td>
-                <td>{p.hasApiKey ? p.apiKeyHint : "none"}</td>
-                <td>{p.defaultModel ?? "—"}</td>
-                <td>
-                  <button type="button" onClick={() => remove.mutate(p.name)}>
-                    Remove {p.name}
-                  </button>
-                </td>
+        <ScrollRegion label="Provider connections list">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Base URL</th>
+                <th scope="col">Key</th>
+                <th scope="col">Default model</th>
+                <th scope="col" />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {providers.data.items.map((p) => (
+                <tr key={p.name} aria-label={`provider ${p.name}`}>
+                  <td>{p.name}</td>
+                  <td>{p.kind}</td>
+                  <td>{p.baseUrl ?? "default"}</td>
+                  <td>{p.hasApiKey ? p.apiKeyHint : "none"}</td>
+                  <td>{p.defaultModel ?? "—"}</td>
+                  <td>
+                    <button type="button" onClick={() => remove.mutate(p.name)}>
+                      Remove {p.name}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
       )}
       <form
         aria-label="Connect a provider"

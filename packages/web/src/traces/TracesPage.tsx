@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { api } from "../client.js";
 import { useCursorPages } from "../Pager.js";
+import { ScrollRegion } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
 import { TimeRange } from "./TimeRange.js";
 
@@ -125,42 +126,44 @@ export function TracesPage() {
         </p>
       )}
       {traces.data && traces.data.items.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Prompt</th>
-              <th scope="col">Model</th>
-              <th scope="col">Status</th>
-              <th scope="col">Latency</th>
-              <th scope="col">Tokens</th>
-              <th scope="col">Cost</th>
-              <th scope="col">User</th>
-            </tr>
-          </thead>
-          <tbody>
-            {traces.data.items.map((t) => (
-              // The whole row opens the trace; its link is there for the keyboard.
-              <tr key={t.id} className="opens" onClick={() => navigate(`/traces/${t.id}`)}>
-                <td>
-                  <Link to={`/traces/${t.id}`}>{new Date(t.startTime).toLocaleString()}</Link>
-                </td>
-                <td>
-                  {t.prompt
-                    ? `${t.prompt.name}${t.prompt.version ? ` v${t.prompt.version}` : ""}${t.prompt.label ? ` @${t.prompt.label}` : ""}`
-                    : "—"}
-                  {t.origin === "playground" && <span className="badge">playground</span>}
-                </td>
-                <td>{t.model ?? "—"}</td>
-                <td className={t.status === "error" ? "error" : undefined}>{t.status}</td>
-                <td>{t.latencyMs === null ? "—" : `${Math.round(t.latencyMs)} ms`}</td>
-                <td>{t.usage.totalTokens ?? "—"}</td>
-                <td>{money(t.cost)}</td>
-                <td>{t.userId ?? "—"}</td>
+        <ScrollRegion label="Traces list">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Prompt</th>
+                <th scope="col">Model</th>
+                <th scope="col">Status</th>
+                <th scope="col">Latency</th>
+                <th scope="col">Tokens</th>
+                <th scope="col">Cost</th>
+                <th scope="col">User</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {traces.data.items.map((t) => (
+                // The whole row opens the trace; its link is there for the keyboard.
+                <tr key={t.id} className="opens" onClick={() => navigate(`/traces/${t.id}`)}>
+                  <td>
+                    <Link to={`/traces/${t.id}`}>{new Date(t.startTime).toLocaleString()}</Link>
+                  </td>
+                  <td>
+                    {t.prompt
+                      ? `${t.prompt.name}${t.prompt.version ? ` v${t.prompt.version}` : ""}${t.prompt.label ? ` @${t.prompt.label}` : ""}`
+                      : "—"}
+                    {t.origin === "playground" && <span className="badge">playground</span>}
+                  </td>
+                  <td>{t.model ?? "—"}</td>
+                  <td className={t.status === "error" ? "error" : undefined}>{t.status}</td>
+                  <td>{t.latencyMs === null ? "—" : `${Math.round(t.latencyMs)} ms`}</td>
+                  <td>{t.usage.totalTokens ?? "—"}</td>
+                  <td>{money(t.cost)}</td>
+                  <td>{t.userId ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
       )}
       {pages.pager(traces.data?.nextCursor, ["Newer", "Older"])}
     </section>

@@ -1,0 +1,83 @@
+import { createRequire } from "node:module";
+import type { Page } from "playwright-core";
+import { expect } from "vitest";
+import { describeInBrowser, test } from "./test-support/browser.js";
+import { createChatPrompt, succeed } from "./test-support/seed.js";
+
+/** axe-core's source, evaluated in the page through the browser's debugging protocol. */
+const AXE_SOURCE: string = createRequire(import.meta.url)("axe-core").source;
+
+const VIEWPORTS = [
+  { name: "desktop", width: 1280, height: 800 },
+  { name: "phone", width: 390, height: 844 },
+] as const;
+
+/** Every main screen, with the prompt and trace a test made, and the heading that says it is ready. */
+const screens = (prompt: string, traceId: string) =>
+  [
+    ["/", "Prompts"],
+    [`/prompts/${prompt}`, prompt],
+    ["/playground", "Playground"],
+    ["/traces", "Traces"],
+    [`/traces/${traceId}`, `${prompt} v1 — trace`],
+    ["/settings", "Settings"],
+    ["/no/such/page", "Page not found"],
+  ] as const;
+
+/** The serious and critical accessibility violations axe finds on the page, by rule and element. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is the global the evaluated source defines
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations as Array<{
+      id: string;
+      impact: string;
+      nodes: Array<{ target: string[] }>;
+    }>;
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/** How far the page is wider than the window: 0 when nothing runs off to the side. */
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+describeInBrowser("every main screen in chromium, on a desktop and on a phone", () => {
+  test.for(VIEWPORTS)(
+    "fits a $width px window and has no serious accessibility violation ($name)",
+    async ({ name, width, height }, { page, server }) => {
+      const prompt = `screens/greeter-${name}`;
+      const traceId = `screens-trace-${name}`;
+      await createChatPrompt(server, prompt, {
+        versions: ["Greet {{person}}."],
+        deployed: { production: 1 },
+      });
+      await succeed(server, "POST", "/api/v1/traces", {
+        traces: [
+          {
+            id: traceId,
+            startTime: new Date().toISOString(),
+            prompt: { name: prompt, version: 1, label: "production" },
+            model: "gpt-4o-mini",
+            input: [{ role: "user", content: "Hello" }],
+            output: [{ role: "assistant", content: "Hello, Ada." }],
+          },
+        ],
+      });
+      await page.setViewportSize({ width, height });
+      const found: string[] = [];
+      for (const [path, heading] of screens(prompt, traceId)) {
+        await page.goto(path);
+        await page.getByRole("heading", { name: heading, exact: true }).first().waitFor();
+        const wider = await overflow(page);
+        if (wider > 0) found.push(`${path}: ${wider} px wider than the window`);
+        for (const violation of await seriousViolations(page)) found.push(`${path}: ${violation}`);
+      }
+      expect(found).toEqual([]);
+    },
+  );
+});
