@@ -1,10 +1,16 @@
-import { moveToUndo } from "@promptline/core";
+import { labelMoveRefusal, moveToUndo } from "@promptline/core";
 import { useMutation } from "@tanstack/react-query";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { actorName } from "../actors.js";
+import { type Confirmation, ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
 import { ScrollRegion } from "../ScrollRegion.js";
+import { useSession } from "../session/session.js";
 import { type Deployment, useDeployments, useEnvironments } from "./queries.js";
+
+type Move =
+  | { kind: "deploy"; environment: string; version: number }
+  | { kind: "rollback"; environment: string };
 
 interface Props {
   name: string;
@@ -30,20 +36,20 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
   const environments = useEnvironments();
   const history = useDeployments(name);
   const [choice, setChoice] = useState<Record<string, number>>({});
-  const [confirming, setConfirming] = useState<{ environment: string; text: string } | undefined>();
-  const dialog = useRef<HTMLDialogElement>(null);
+  const session = useSession();
+  const [confirming, setConfirming] = useState<(Confirmation & { move: Move }) | undefined>();
   const move = useMutation({
-    mutationFn: (
-      action:
-        | { kind: "deploy"; environment: string; version: number }
-        | { kind: "rollback"; environment: string },
-    ) =>
+    mutationFn: ({ move: action, reason }: { move: Move; reason: string }) =>
       action.kind === "deploy"
         ? api.deployments.deploy(name, {
             environment: action.environment,
             version: action.version,
+            ...(reason && { reason }),
           })
-        : api.deployments.rollback(name, { environment: action.environment }),
+        : api.deployments.rollback(name, {
+            environment: action.environment,
+            ...(reason && { reason }),
+          }),
   });
 
   if (environments.isPending || history.isPending)
@@ -80,11 +86,15 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
               const current = labels[env.name];
               const plan = rollbackPlan(env.name, items, current);
               const selected = choice[env.name] ?? versions[0];
+              // What the signed-in key may not do here, said before anyone clicks.
+              const refusal =
+                session.data && labelMoveRefusal({ ...session.data, projectId: "" }, env);
               return (
                 <tr key={env.name} aria-label={`environment ${env.name}`}>
                   <td>
                     {env.name}
                     {env.protected && <span className="tag">protected</span>}
+                    {refusal && <p className="hint refusal">{refusal}</p>}
                   </td>
                   <td>{current === undefined ? "—" : `v${current}`}</td>
                   <td>
@@ -105,10 +115,29 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
                     </label>{" "}
                     <button
                       type="button"
-                      disabled={move.isPending || selected === undefined || selected === current}
+                      disabled={
+                        Boolean(refusal) ||
+                        move.isPending ||
+                        selected === undefined ||
+                        selected === current
+                      }
                       onClick={() => {
-                        if (selected !== undefined) {
-                          move.mutate({ kind: "deploy", environment: env.name, version: selected });
+                        if (selected === undefined) return;
+                        const deploy: Move = {
+                          kind: "deploy",
+                          environment: env.name,
+                          version: selected,
+                        };
+                        // A protected environment's change is confirmed, with why it is made.
+                        if (!env.protected) move.mutate({ move: deploy, reason: "" });
+                        else {
+                          setConfirming({
+                            title: "Confirm deploy",
+                            text: `Deploy v${selected} to ${env.name}, which serves ${current === undefined ? "nothing yet" : `v${current}`}? Applications asking for ${env.name} get v${selected} at once.`,
+                            action: `Deploy v${selected}`,
+                            reason: "required",
+                            move: deploy,
+                          });
                         }
                       }}
                     >
@@ -118,12 +147,17 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
                   <td>
                     <button
                       type="button"
-                      disabled={move.isPending || !plan}
+                      disabled={Boolean(refusal) || move.isPending || !plan}
                       title={plan ? plan.text : "nothing to roll back"}
                       onClick={() => {
                         if (!plan) return;
-                        setConfirming({ environment: env.name, text: plan.text });
-                        dialog.current?.showModal();
+                        setConfirming({
+                          title: "Confirm rollback",
+                          text: plan.text,
+                          action: "Roll back",
+                          reason: env.protected ? "required" : "optional",
+                          move: { kind: "rollback", environment: env.name },
+                        });
                       }}
                     >
                       Roll back {env.name}
@@ -136,26 +170,14 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
         </table>
       </ScrollRegion>
 
-      <dialog
-        ref={dialog}
-        aria-labelledby="rollback-title"
-        onClose={() => setConfirming(undefined)}
-      >
-        <h3 id="rollback-title">Confirm rollback</h3>
-        <p>{confirming?.text}</p>
-        <button
-          type="button"
-          onClick={() => {
-            if (confirming) move.mutate({ kind: "rollback", environment: confirming.environment });
-            dialog.current?.close();
-          }}
-        >
-          Roll back
-        </button>{" "}
-        <button type="button" onClick={() => dialog.current?.close()}>
-          Cancel
-        </button>
-      </dialog>
+      <ConfirmDialog
+        confirmation={confirming}
+        onCancel={() => setConfirming(undefined)}
+        onConfirm={(reason) => {
+          if (confirming) move.mutate({ move: confirming.move, reason });
+          setConfirming(undefined);
+        }}
+      />
 
       <h2>Deployment timeline</h2>
       {items.length === 0 ? (

@@ -30,6 +30,15 @@ describeInBrowser("a prompt's screen in chromium", () => {
 
     await production.getByLabel("Version to deploy to production").selectOption("2");
     await production.getByRole("button", { name: "Deploy to production" }).click();
+    // Production is protected: the deploy says what changes and is made with a reason.
+    const confirmDeploy = page.getByRole("dialog", { name: "Confirm deploy" });
+    expect(await confirmDeploy.textContent()).toContain(
+      "Deploy v2 to production, which serves v1?",
+    );
+    const deployButton = confirmDeploy.getByRole("button", { name: "Deploy v2" });
+    expect(await deployButton.isDisabled()).toBe(true);
+    await confirmDeploy.getByLabel("Reason").fill("kinder wording for everyone");
+    await deployButton.click();
     await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v2");
 
     await production.getByRole("button", { name: "Roll back production" }).click();
@@ -38,10 +47,13 @@ describeInBrowser("a prompt's screen in chromium", () => {
     expect(await dialog.textContent()).toContain(
       "Roll back production from v2 to v1, undoing the deploy to v2 by admin",
     );
+    await dialog.getByLabel("Reason").fill("v2 confuses refund requests");
     await dialog.getByRole("button", { name: "Roll back", exact: true }).click();
     await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
     const timeline = page.getByRole("list", { name: "Deployment timeline" });
     await expect.poll(() => timeline.textContent()).toContain("rolled back production: v2 → v1");
+    expect(await timeline.textContent()).toContain("“v2 confuses refund requests”");
+    expect(await timeline.textContent()).toContain("“kinder wording for everyone”");
 
     // A change made elsewhere (the CLI, another person) shows up without a reload.
     await succeed(server, "POST", `/api/v1/prompts/${enc(name)}/deployments`, {
@@ -120,6 +132,9 @@ describeInBrowser("a prompt's screen in chromium", () => {
     await page.getByRole("status").filter({ hasText: "Published v1." }).waitFor();
     const production = page.getByRole("row", { name: "environment production" });
     await production.getByRole("button", { name: "Deploy to production" }).click();
+    const confirmDeploy = page.getByRole("dialog", { name: "Confirm deploy" });
+    await confirmDeploy.getByLabel("Reason").fill("first triage release");
+    await confirmDeploy.getByRole("button", { name: "Deploy v1" }).click();
     await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
 
     const served = await succeed<{ content: unknown }>(
@@ -174,5 +189,33 @@ describeInBrowser("a prompt's screen in chromium", () => {
     await dashboard.getByLabel("Measure").selectOption("latencyP50");
     await dashboard.getByRole("figure", { name: "Latency p50 (ms) per version" }).waitFor();
     await capture(page, "prompt-page");
+  });
+
+  test("shows an editor, before any click, that production needs an admin, and lets it deploy elsewhere", async ({
+    page,
+    server,
+  }) => {
+    const name = "support/guarded";
+    await createChatPrompt(server, name, { versions: ["Guard {{thing}}."] });
+    const editor = await succeed<{ key: string }>(server, "POST", "/api/v1/api-keys", {
+      name: "editor-ui",
+      role: "editor",
+    });
+    const signedIn = await page.request.post("/api/v1/session", { data: { apiKey: editor.key } });
+    expect(signedIn.status()).toBe(200);
+
+    await page.goto(`/prompts/${name}`);
+    const production = page.getByRole("row", { name: "environment production" });
+    await production
+      .getByText(
+        "environment 'production' is protected: moving it needs the admin role (your key has 'editor')",
+      )
+      .waitFor();
+    expect(
+      await production.getByRole("button", { name: "Deploy to production" }).isDisabled(),
+    ).toBe(true);
+    const staging = page.getByRole("row", { name: "environment staging" });
+    await staging.getByRole("button", { name: "Deploy to staging" }).click();
+    await expect.poll(() => staging.getByRole("cell").nth(1).textContent()).toBe("v1");
   });
 });

@@ -1,6 +1,7 @@
 import type { Role } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 
@@ -25,6 +26,7 @@ export function ApiKeysPanel() {
     mutationFn: (id: string) => api.apiKeys.revoke(id),
     onSuccess: refresh,
   });
+  const [revoking, setRevoking] = useState<{ id: string; name: string } | undefined>();
 
   return (
     <section aria-labelledby="keys-title">
@@ -63,7 +65,7 @@ export function ApiKeysPanel() {
                       <button
                         type="button"
                         disabled={revoke.isPending}
-                        onClick={() => revoke.mutate(k.id)}
+                        onClick={() => setRevoking({ id: k.id, name: k.name })}
                       >
                         Revoke {k.name}
                       </button>
@@ -97,6 +99,20 @@ export function ApiKeysPanel() {
           Create key
         </button>
       </form>
+      <ConfirmDialog
+        confirmation={
+          revoking && {
+            title: "Revoke the key?",
+            text: `Revoke '${revoking.name}'? Every application, script and browser session using it is refused from now on; this cannot be undone (create a new key instead).`,
+            action: `Revoke ${revoking.name} for good`,
+          }
+        }
+        onCancel={() => setRevoking(undefined)}
+        onConfirm={() => {
+          if (revoking) revoke.mutate(revoking.id);
+          setRevoking(undefined);
+        }}
+      />
       {(create.isError || revoke.isError) && (
         <p role="alert" className="error">
           {(create.error ?? revoke.error)?.message}

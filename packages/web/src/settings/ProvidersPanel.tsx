@@ -1,6 +1,7 @@
 import type { ProviderKind } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 
@@ -43,6 +44,7 @@ export function ProvidersPanel() {
     mutationFn: (name: string) => api.providers.remove(name),
     onSuccess: refresh,
   });
+  const [removing, setRemoving] = useState<string | undefined>();
   const field = (key: keyof typeof form, label: string, type = "text") => (
     <label>
       {label}{" "}
@@ -88,7 +90,7 @@ export function ProvidersPanel() {
                   <td>{p.hasApiKey ? p.apiKeyHint : "none"}</td>
                   <td>{p.defaultModel ?? "—"}</td>
                   <td>
-                    <button type="button" onClick={() => remove.mutate(p.name)}>
+                    <button type="button" onClick={() => setRemoving(p.name)}>
                       Remove {p.name}
                     </button>
                   </td>
@@ -125,6 +127,22 @@ export function ProvidersPanel() {
           Connect
         </button>
       </form>
+      <ConfirmDialog
+        confirmation={
+          removing === undefined
+            ? undefined
+            : {
+                title: "Remove the connection?",
+                text: `Remove '${removing}' and its stored key? Gateway calls and playground runs that name it, or prompts whose config names it, are refused until a connection of that name is added again.`,
+                action: `Remove ${removing}`,
+              }
+        }
+        onCancel={() => setRemoving(undefined)}
+        onConfirm={() => {
+          if (removing) remove.mutate(removing);
+          setRemoving(undefined);
+        }}
+      />
       {(add.isError || remove.isError) && (
         <p role="alert" className="error">
           {(add.error ?? remove.error)?.message}

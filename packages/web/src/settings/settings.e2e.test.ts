@@ -17,6 +17,13 @@ describeInBrowser("the settings screen in chromium", () => {
     await page.reload();
     await expect.poll(() => provider.textContent()).toContain("…1234");
     expect(await page.content()).not.toContain("sk-ui-secret-key");
+
+    // Removing asks first, saying what stops working.
+    await provider.getByRole("button", { name: "Remove openai" }).click();
+    const confirm = page.getByRole("dialog", { name: "Remove the connection?" });
+    expect(await confirm.textContent()).toContain("are refused until a connection");
+    await confirm.getByRole("button", { name: "Remove openai" }).click();
+    await expect.poll(() => provider.count()).toBe(0);
   });
 
   test("creates an API key shown only once, and revoking it locks it out", async ({
@@ -40,6 +47,12 @@ describeInBrowser("the settings screen in chromium", () => {
 
     const row = page.getByRole("row", { name: "key checkout-service" });
     await row.getByRole("button", { name: "Revoke checkout-service" }).click();
+    const confirm = page.getByRole("dialog", { name: "Revoke the key?" });
+    expect(await confirm.textContent()).toContain("this cannot be undone");
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    expect(await row.textContent()).not.toContain("revoked");
+    await row.getByRole("button", { name: "Revoke checkout-service" }).click();
+    await confirm.getByRole("button", { name: "Revoke checkout-service for good" }).click();
     await expect.poll(() => row.textContent()).toContain("revoked");
     const revoked = await fetch(`${server.url}/api/v1/environments`, {
       headers: { authorization: `Bearer ${secret}` },
