@@ -1,9 +1,25 @@
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../client.js";
 
-/** How a selector reads on the screen: a label by its name, a version as v3. */
-export const selectorText = (selector: string) =>
-  selector.startsWith("@") ? selector.slice(1) : `v${selector.slice(1)}`;
+/** What the prompt's labels point to now, for saying what a column will run. */
+export interface Served {
+  labels: Record<string, number>;
+  latestVersion: number | null;
+}
+
+/**
+ * How a selector reads on the screen: a version as v3, a label with what it resolves to
+ * ("production → v3", "staging (not deployed)"), the draft as itself.
+ */
+export function selectorText(selector: string, served?: Served): string {
+  if (selector.startsWith("#")) return `v${selector.slice(1)}`;
+  const label = selector.slice(1);
+  if (label === "draft" || !served) return label;
+  const version = label === "latest" ? served.latestVersion : served.labels[label];
+  return version === null || version === undefined
+    ? `${label} (not deployed)`
+    : `${label} → v${version}`;
+}
 
 /** Which version each column runs: the draft, a label or any published version. */
 export function ColumnPicker({
@@ -12,8 +28,10 @@ export function ColumnPicker({
   onChoose,
   onAdd,
   onRemove,
+  served,
 }: {
   name: string;
+  served: Served | undefined;
   selectors: string[];
   onChoose(index: number, selector: string): void;
   onAdd(): void;
@@ -43,7 +61,7 @@ export function ColumnPicker({
           <select value={selector} onChange={(e) => onChoose(index, e.target.value)}>
             {options.map((o) => (
               <option key={o} value={o}>
-                {selectorText(o)}
+                {selectorText(o, served)}
               </option>
             ))}
           </select>

@@ -1,5 +1,8 @@
+import { ApiError } from "@promptline/client";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
+import { api } from "../client.js";
 import { MOD, useShortcut } from "../shortcuts.js";
 import { usePageTitle } from "../title.js";
 import { CodeSnippets } from "./CodeSnippets.js";
@@ -32,7 +35,25 @@ export function PlaygroundPage() {
   const variableList = variables.data ?? [];
   const missing = variableList.filter((v) => v.required && !(values[v.name] ?? "").trim());
 
-  const canRun = Boolean(name) && missing.length === 0;
+  const prompt = useQuery({
+    queryKey: ["prompt", name, "detail"],
+    queryFn: () => api.prompts.get(name),
+    enabled: name !== "",
+    retry: false,
+  });
+  // Why Run cannot start, said next to it.
+  const blocked = !name
+    ? "Pick a prompt to run."
+    : prompt.isError
+      ? prompt.error instanceof ApiError && prompt.error.status === 404
+        ? `There is no prompt named '${name}': pick one from the list.`
+        : `The prompt could not be loaded: ${prompt.error.message}`
+      : !prompt.isSuccess
+        ? "Loading the prompt…"
+        : missing.length > 0
+          ? `Fill the required variables: ${missing.map((v) => v.name).join(", ")}.`
+          : undefined;
+  const canRun = blocked === undefined;
   useShortcut("Enter", () => {
     if (canRun) void run();
   });
@@ -85,16 +106,13 @@ export function PlaygroundPage() {
       </label>
       <ColumnPicker
         name={name}
+        served={prompt.data}
         selectors={runs.columns.map((c) => c.selector)}
         onChoose={runs.choose}
         onAdd={runs.addColumn}
         onRemove={runs.removeColumn}
       />
-      {missing.length > 0 && (
-        <p className="hint">
-          Fill the required variables: {missing.map((v) => v.name).join(", ")}.
-        </p>
-      )}
+
       {problem && (
         <p role="alert" className="error">
           {problem}
@@ -109,9 +127,9 @@ export function PlaygroundPage() {
         >
           Run
         </button>{" "}
-        <kbd className="hint">{MOD}+Enter</kbd>
+        <kbd className="hint">{MOD}+Enter</kbd> {blocked && <span className="hint">{blocked}</span>}
       </p>
-      <RunResults columns={runs.columns} />
+      <RunResults columns={runs.columns} served={prompt.data} />
       {name && (
         <CodeSnippets
           name={name}

@@ -1,4 +1,4 @@
-import { selectorText } from "./ColumnPicker.js";
+import { type Served, selectorText } from "./ColumnPicker.js";
 import type { RunState } from "./stream.js";
 import type { Column } from "./usePlaygroundRun.js";
 
@@ -14,13 +14,19 @@ function figures(run: RunState, cost: number | null | undefined): string {
 }
 
 /** Each column's output as it streams, then its latency, tokens and cost. */
-export function RunResults({ columns }: { columns: Column[] }) {
+export function RunResults({
+  columns,
+  served,
+}: {
+  columns: Column[];
+  served?: Served | undefined;
+}) {
   return (
     <div className="columns">
       {columns.map(({ selector, run, cost }, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: columns are positions on the screen
         <section key={index} aria-label={`Result ${index + 1}`} className="result">
-          <h2>{selectorText(selector)}</h2>
+          <h2>{selectorText(selector, served)}</h2>
           {!run && <p className="empty">Not run yet.</p>}
           {run?.error && (
             <p role="alert" className="error">

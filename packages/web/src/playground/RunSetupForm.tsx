@@ -56,6 +56,11 @@ export function RunSetupForm({
 }) {
   const [traceId, setTraceId] = useState("");
   const providers = useQuery({ queryKey: ["providers"], queryFn: () => api.providers.list() });
+  // The prompts whose name holds what is typed, offered as the field's suggestions.
+  const matching = useQuery({
+    queryKey: ["prompts", "picker", setup.name],
+    queryFn: () => api.prompts.list({ ...(setup.name && { q: setup.name }), limit: 20 }),
+  });
 
   async function loadTrace() {
     onProblem(undefined);
@@ -80,8 +85,16 @@ export function RunSetupForm({
         <input
           value={setup.name}
           onChange={(e) => onChange({ ...setup, name: e.target.value.trim() })}
+          list="playground-prompts"
+          autoComplete="off"
+          placeholder="type to search"
           required
         />
+        <datalist id="playground-prompts">
+          {matching.data?.items.map((p) => (
+            <option key={p.name} value={p.name} />
+          ))}
+        </datalist>
       </label>
       <label>
         Provider{" "}

@@ -35,6 +35,24 @@ describeInBrowser("the playground in chromium", () => {
 
     await page.goto("/playground");
     await page.getByRole("heading", { name: "Playground" }).waitFor();
+    // Run says why it cannot start: no prompt yet, then one that does not exist.
+    const run = page.getByRole("button", { name: "Run" });
+    expect(await run.isDisabled()).toBe(true);
+    await page.getByText("Pick a prompt to run.").waitFor();
+    await page.getByLabel("Prompt", { exact: true }).fill("playground/nobody");
+    await page
+      .getByText("There is no prompt named 'playground/nobody': pick one from the list.")
+      .waitFor();
+    expect(await run.isDisabled()).toBe(true);
+    // The field suggests the prompts whose name holds what is typed.
+    await page.getByLabel("Prompt", { exact: true }).fill("greet");
+    await expect
+      .poll(() =>
+        page
+          .locator("#playground-prompts option")
+          .evaluateAll((o) => o.map((e) => (e as HTMLOptionElement).value)),
+      )
+      .toContain(name);
     await page.getByLabel("Prompt", { exact: true }).fill(name);
     const person = page.getByLabel("person (required)");
     await person.waitFor();
@@ -48,6 +66,9 @@ describeInBrowser("the playground in chromium", () => {
         .toBe("echo: Hi there");
       await expect.poll(() => result.textContent()).toMatch(/\$0\.0000\d+/);
     }
+    // Each column says what its label resolves to.
+    const headings = page.locator(".result h2");
+    expect(await headings.allTextContents()).toEqual(["production → v1", "latest → v1"]);
     const sent = upstream.requests.at(-1)?.body;
     expect(sent.messages[0]).toEqual({ role: "system", content: "Greet Ada warmly." });
     await capture(page, "playground");
