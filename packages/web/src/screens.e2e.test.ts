@@ -12,11 +12,19 @@ const VIEWPORTS = [
   { name: "phone", width: 390, height: 844 },
 ] as const;
 
-/** Every main screen, with the prompt and trace a test made, and the heading that says it is ready. */
+/**
+ * Every main screen (each tab of the prompt page too), with the prompt and trace a test made,
+ * and the heading that says it is ready.
+ */
 const screens = (prompt: string, traceId: string) =>
   [
     ["/", "Prompts"],
-    [`/prompts/${prompt}`, prompt],
+    [`/prompts/${prompt}`, "Draft"],
+    [`/prompts/${prompt}?tab=versions`, "Versions"],
+    [`/prompts/${prompt}?tab=versions&version=1`, "v1 (1.0.0)"],
+    [`/prompts/${prompt}?tab=environments`, "Environments"],
+    [`/prompts/${prompt}?tab=compare`, "Compare versions"],
+    [`/prompts/${prompt}?tab=metrics`, "Dashboard"],
     ["/playground", "Playground"],
     ["/traces", "Traces"],
     [`/traces/${traceId}`, `${prompt} v1 — trace`],

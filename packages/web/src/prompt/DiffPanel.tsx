@@ -49,7 +49,17 @@ export function DiffPanel({ name, versions }: { name: string; versions: PromptVe
     queryFn: () => api.versions.diff(name, { from: String(from), to: String(to) }),
     enabled: from !== undefined && to !== undefined,
   });
-  if (versions.length < 2) return null;
+  if (versions.length < 2) {
+    return (
+      <section aria-labelledby="diff-title">
+        <h2 id="diff-title">Compare versions</h2>
+        <p className="empty">
+          {versions.length === 0 ? "Nothing is published yet" : "Only one version is published"}:
+          publish another to compare two side by side.
+        </p>
+      </section>
+    );
+  }
   const content = (n: number | undefined) => versions.find((v) => v.version === n)?.content;
   const a = content(from);
   const b = content(to);

@@ -23,10 +23,22 @@ describeInBrowser("a prompt's screen in chromium", () => {
     await page.goto("/");
     await page.getByRole("link", { name }).click();
     await page.getByRole("heading", { name }).waitFor();
-    const production = page.getByRole("row", { name: "environment production" });
-    await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
+    // The header says what production serves before any tab is opened.
+    const serving = page.getByRole("list", { name: "What each environment serves" });
+    expect(await serving.textContent()).toContain("production v1");
+    await page.getByRole("tab", { name: /^Versions/ }).click();
     const versions = page.getByRole("region", { name: "Versions", exact: true });
     expect(await versions.textContent()).toContain("kinder");
+    // A version opens read-only, with what it was published with.
+    await versions.getByRole("link", { name: /^v2/ }).click();
+    const opened = page.getByRole("region", { name: /^v2/ });
+    expect(await opened.textContent()).toContain("kinder");
+    expect(await opened.getByRole("list", { name: "Messages" }).textContent()).toContain("system");
+    expect(new URL(page.url()).search).toBe("?tab=versions&version=2");
+
+    await page.getByRole("tab", { name: "Environments" }).click();
+    const production = page.getByRole("row", { name: "environment production" });
+    await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
 
     await production.getByLabel("Version to deploy to production").selectOption("2");
     await production.getByRole("button", { name: "Deploy to production" }).click();
@@ -100,6 +112,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     await publish.getByRole("button", { name: "Publish" }).click();
     await page.getByRole("status").filter({ hasText: "Published v2." }).waitFor();
 
+    await page.getByRole("tab", { name: "Compare" }).click();
     const compare = page.getByRole("region", { name: "Compare versions" });
     await compare.waitFor();
     await expect
@@ -130,6 +143,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     await publish.getByLabel("Commit message").fill("first triage prompt");
     await publish.getByRole("button", { name: "Publish" }).click();
     await page.getByRole("status").filter({ hasText: "Published v1." }).waitFor();
+    await page.getByRole("tab", { name: "Environments" }).click();
     const production = page.getByRole("row", { name: "environment production" });
     await production.getByRole("button", { name: "Deploy to production" }).click();
     const confirmDeploy = page.getByRole("dialog", { name: "Confirm deploy" });
@@ -171,7 +185,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     }));
     await succeed(server, "POST", "/api/v1/traces", { traces });
 
-    await page.goto(`/prompts/${name}`);
+    await page.goto(`/prompts/${name}?tab=metrics`);
     const dashboard = page.getByRole("region", { name: "Dashboard" });
     await dashboard.waitFor();
     const totals = dashboard.getByRole("table", { name: "Per version totals" });
@@ -204,7 +218,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     const signedIn = await page.request.post("/api/v1/session", { data: { apiKey: editor.key } });
     expect(signedIn.status()).toBe(200);
 
-    await page.goto(`/prompts/${name}`);
+    await page.goto(`/prompts/${name}?tab=environments`);
     const production = page.getByRole("row", { name: "environment production" });
     await production
       .getByText(
