@@ -1,7 +1,9 @@
+import { promptNameSchema } from "@promptline/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../client.js";
+import { fieldErrors, sentence } from "../fieldErrors.js";
 
 /** Creates a prompt with an empty draft and opens it for editing. */
 export function NewPromptForm({ folder }: { folder: string }) {
@@ -27,6 +29,24 @@ export function NewPromptForm({ folder }: { folder: string }) {
       }),
     onSuccess: (prompt) => navigate(`/prompts/${prompt.name}`),
   });
+  // The name is judged as it is typed, by the rule the server applies, in the same words.
+  const typed = name.trim();
+  const nameCheck = typed ? promptNameSchema.safeParse(typed) : undefined;
+  const refused = create.isError ? fieldErrors(create.error) : undefined;
+  const nameError =
+    nameCheck && !nameCheck.success
+      ? sentence(nameCheck.error.issues[0]?.message ?? "")
+      : refused?.fields.name;
+  const otherErrors = refused
+    ? [
+        refused.general,
+        ...Object.entries(refused.fields)
+          .filter(([field]) => field !== "name")
+          .map(([field, message]) => `${field}: ${message}`),
+      ]
+        .filter(Boolean)
+        .join(" ")
+    : "";
 
   return (
     <details className="new-prompt">
@@ -45,8 +65,15 @@ export function NewPromptForm({ folder }: { folder: string }) {
             value={name}
             onChange={(e) => setName(e.target.value)}
             placeholder="support/refund-agent"
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? "new-prompt-name-error" : undefined}
             required
           />
+          {nameError && (
+            <span id="new-prompt-name-error" className="field-error">
+              {nameError}
+            </span>
+          )}
         </label>
         <label>
           Type
@@ -63,13 +90,16 @@ export function NewPromptForm({ folder }: { folder: string }) {
           Tags (comma-separated)
           <input value={tags} onChange={(e) => setTags(e.target.value)} />
         </label>
-        <button type="submit" disabled={create.isPending || name.trim() === ""}>
+        <button
+          type="submit"
+          disabled={create.isPending || typed === "" || Boolean(nameCheck && !nameCheck.success)}
+        >
           Create prompt
         </button>
       </form>
-      {create.isError && (
+      {otherErrors && (
         <p role="alert" className="error">
-          {create.error.message}
+          {otherErrors}
         </p>
       )}
     </details>

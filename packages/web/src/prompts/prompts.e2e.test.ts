@@ -43,7 +43,14 @@ describeInBrowser("the prompts screen in chromium", () => {
     await page.getByText("New prompt").click();
     const form = page.getByRole("form", { name: "New prompt" });
     expect(await form.getByLabel("Name (folders with /)").inputValue()).toBe(`${folder}/`);
-    await form.getByLabel("Name (folders with /)").fill(`${folder}/triage`);
+    // A name the server would refuse is said so beside the field, in words, before submitting.
+    const nameField = form.getByLabel("Name (folders with /)");
+    await nameField.fill(`${folder}//triage`);
+    await form.getByText("A prompt name is one or more '/'-separated segments").waitFor();
+    expect(await nameField.getAttribute("aria-invalid")).toBe("true");
+    expect(await form.getByRole("button", { name: "Create prompt" }).isDisabled()).toBe(true);
+    await nameField.fill(`${folder}/triage`);
+    expect(await nameField.getAttribute("aria-invalid")).toBeNull();
     await form.getByLabel("Tags (comma-separated)").fill("support, triage");
     await form.getByRole("button", { name: "Create prompt" }).click();
     await page.getByRole("heading", { name: `${folder}/triage` }).waitFor();
