@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
+import { fieldErrors } from "../fieldErrors.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 
 /** API keys: create one with a role (its secret shown once), revoke one. */
@@ -27,6 +28,7 @@ export function ApiKeysPanel() {
     onSuccess: refresh,
   });
   const [revoking, setRevoking] = useState<{ id: string; name: string } | undefined>();
+  const refused = create.isError ? fieldErrors(create.error) : undefined;
 
   return (
     <section aria-labelledby="keys-title">
@@ -85,7 +87,19 @@ export function ApiKeysPanel() {
         }}
       >
         <label>
-          Key name <input value={name} onChange={(e) => setName(e.target.value)} required />
+          Key name{" "}
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={refused?.fields.name ? true : undefined}
+            aria-describedby={refused?.fields.name ? "key-name-error" : undefined}
+            required
+          />
+          {refused?.fields.name && (
+            <span id="key-name-error" className="field-error">
+              {refused.fields.name}
+            </span>
+          )}
         </label>{" "}
         <label>
           Role{" "}
@@ -113,9 +127,9 @@ export function ApiKeysPanel() {
           setRevoking(undefined);
         }}
       />
-      {(create.isError || revoke.isError) && (
+      {(refused?.general || revoke.isError) && (
         <p role="alert" className="error">
-          {(create.error ?? revoke.error)?.message}
+          {refused?.general ?? revoke.error?.message}
         </p>
       )}
       {create.data && (

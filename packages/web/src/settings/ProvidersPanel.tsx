@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
+import { fieldErrors } from "../fieldErrors.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 
 /** Provider connections: keys are write-only and shown masked. */
@@ -45,17 +46,29 @@ export function ProvidersPanel() {
     onSuccess: refresh,
   });
   const [removing, setRemoving] = useState<string | undefined>();
-  const field = (key: keyof typeof form, label: string, type = "text") => (
-    <label>
-      {label}{" "}
-      <input
-        type={type}
-        autoComplete="off"
-        value={form[key]}
-        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
-      />
-    </label>
-  );
+  // What the server refused, beside the field it is about.
+  const refused = add.isError ? fieldErrors(add.error) : undefined;
+  const field = (key: keyof typeof form, label: string, type = "text") => {
+    const error = refused?.fields[key];
+    return (
+      <label>
+        {label}{" "}
+        <input
+          type={type}
+          autoComplete="off"
+          value={form[key]}
+          onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `provider-${key}-error` : undefined}
+        />
+        {error && (
+          <span id={`provider-${key}-error`} className="field-error">
+            {error}
+          </span>
+        )}
+      </label>
+    );
+  };
 
   return (
     <section aria-labelledby="providers-title">
@@ -143,9 +156,9 @@ export function ProvidersPanel() {
           setRemoving(undefined);
         }}
       />
-      {(add.isError || remove.isError) && (
+      {(refused?.general || remove.isError) && (
         <p role="alert" className="error">
-          {(add.error ?? remove.error)?.message}
+          {refused?.general ?? remove.error?.message}
         </p>
       )}
     </section>

@@ -7,6 +7,14 @@ describeInBrowser("the settings screen in chromium", () => {
     await page.getByRole("heading", { name: "Settings" }).waitFor();
 
     const connect = page.getByRole("form", { name: "Connect a provider" });
+    // A refused field is said beside it, without the request's path.
+    await connect.getByLabel("Name").fill("Bad Name!");
+    await connect.getByRole("button", { name: "Connect" }).click();
+    const nameField = connect.getByLabel("Name");
+    await expect.poll(() => nameField.getAttribute("aria-invalid")).toBe("true");
+    const said = await connect.locator("#provider-name-error").textContent();
+    expect(said).toMatch(/^[A-Z].*\.$/);
+    expect(said).not.toContain("body.");
     await connect.getByLabel("Name").fill("openai");
     await connect.getByLabel("Base URL").fill("https://api.openai.com/v1");
     await connect.getByLabel("API key (write-only)").fill("sk-ui-secret-key-abcdefgh1234");
