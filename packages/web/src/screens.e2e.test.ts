@@ -8,8 +8,9 @@ import { createChatPrompt, succeed } from "./test-support/seed.js";
 const AXE_SOURCE: string = createRequire(import.meta.url)("axe-core").source;
 
 const VIEWPORTS = [
-  { name: "desktop", width: 1280, height: 800 },
-  { name: "phone", width: 390, height: 844 },
+  { name: "desktop", width: 1280, height: 800, colorScheme: "light" },
+  { name: "phone", width: 390, height: 844, colorScheme: "light" },
+  { name: "dark", width: 1280, height: 800, colorScheme: "dark" },
 ] as const;
 
 /**
@@ -54,38 +55,49 @@ async function seriousViolations(page: Page): Promise<string[]> {
 const overflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
-describeInBrowser("every main screen in chromium, on a desktop and on a phone", () => {
-  test.for(VIEWPORTS)(
-    "fits a $width px window and has no serious accessibility violation ($name)",
-    async ({ name, width, height }, { page, server }) => {
-      const prompt = `screens/greeter-${name}`;
-      const traceId = `screens-trace-${name}`;
-      await createChatPrompt(server, prompt, {
-        versions: ["Greet {{person}}."],
-        deployed: { production: 1 },
-      });
-      await succeed(server, "POST", "/api/v1/traces", {
-        traces: [
-          {
-            id: traceId,
-            startTime: new Date().toISOString(),
-            prompt: { name: prompt, version: 1, label: "production" },
-            model: "gpt-4o-mini",
-            input: [{ role: "user", content: "Hello" }],
-            output: [{ role: "assistant", content: "Hello, Ada." }],
-          },
-        ],
-      });
-      await page.setViewportSize({ width, height });
-      const found: string[] = [];
-      for (const [path, heading] of screens(prompt, traceId)) {
-        await page.goto(path);
-        await page.getByRole("heading", { name: heading, exact: true }).first().waitFor();
-        const wider = await overflow(page);
-        if (wider > 0) found.push(`${path}: ${wider} px wider than the window`);
-        for (const violation of await seriousViolations(page)) found.push(`${path}: ${violation}`);
-      }
-      expect(found).toEqual([]);
-    },
-  );
-});
+describeInBrowser(
+  "every main screen in chromium, on a desktop, on a phone and in dark mode",
+  () => {
+    test.for(VIEWPORTS)(
+      "fits a $width px window and has no serious accessibility violation ($name, $colorScheme)",
+      async ({ name, width, height, colorScheme }, { page, server }) => {
+        const prompt = `screens/greeter-${name}`;
+        const traceId = `screens-trace-${name}`;
+        await createChatPrompt(server, prompt, {
+          versions: ["Greet {{person}}."],
+          deployed: { production: 1 },
+        });
+        await succeed(server, "POST", "/api/v1/traces", {
+          traces: [
+            {
+              id: traceId,
+              startTime: new Date().toISOString(),
+              prompt: { name: prompt, version: 1, label: "production" },
+              model: "gpt-4o-mini",
+              input: [{ role: "user", content: "Hello" }],
+              output: [{ role: "assistant", content: "Hello, Ada." }],
+            },
+          ],
+        });
+        await page.setViewportSize({ width, height });
+        // Dark follows the system's preference; axe judges its contrast like the light one's.
+        await page.emulateMedia({ colorScheme });
+        await page.goto("/");
+        const background = await page.evaluate(
+          () => getComputedStyle(document.documentElement).backgroundColor,
+        );
+        expect(background).toBe(colorScheme === "dark" ? "rgb(20, 23, 28)" : "rgb(247, 248, 250)");
+        const found: string[] = [];
+        for (const [path, heading] of screens(prompt, traceId)) {
+          await page.goto(path);
+          await page.getByRole("heading", { name: heading, exact: true }).first().waitFor();
+          const wider = await overflow(page);
+          if (wider > 0) found.push(`${path}: ${wider} px wider than the window`);
+          for (const violation of await seriousViolations(page))
+            found.push(`${path}: ${violation}`);
+        }
+        expect(found).toEqual([]);
+      },
+    );
+  },
+);
