@@ -4,6 +4,7 @@ import { EditorState, type Extension } from "@codemirror/state";
 import {
   Decoration,
   EditorView,
+  placeholder as emptyHint,
   keymap,
   MatchDecorator,
   ViewPlugin,
@@ -34,13 +35,15 @@ interface Props {
   onChange(value: string): void;
   label: string;
   language?: "template" | "json";
+  /** Shown, greyed, while the editor is empty. */
+  placeholder?: string;
 }
 
 /**
  * A CodeMirror editor bound to a string. The document is replaced only when the value changes
  * from outside (a reload), never while the person types.
  */
-export function CodeEditor({ value, onChange, label, language = "template" }: Props) {
+export function CodeEditor({ value, onChange, label, language = "template", placeholder }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
   const latest = useRef(onChange);
@@ -60,6 +63,7 @@ export function CodeEditor({ value, onChange, label, language = "template" }: Pr
         if (update.docChanged) latest.current(update.state.doc.toString());
       }),
       language === "json" ? json() : highlightVariables,
+      ...(placeholder ? [emptyHint(placeholder)] : []),
     ];
     view.current = new EditorView({
       parent: host.current,

@@ -62,4 +62,35 @@ describeInBrowser("the template editor in chromium", () => {
       .toBe("Answer the customer. Be brief. Sign with {{agent}}.");
     expect(await page.getByText("Unsaved changes").count()).toBe(1);
   });
+
+  test("adds, moves and removes messages and placeholders, with a hint in an empty message", async ({
+    page,
+    server,
+  }) => {
+    const name = "editor/arranged";
+    await createChatPrompt(server, name, { versions: ["Answer {{question}}."] });
+
+    await page.goto(`/prompts/${name}`);
+    await page.getByRole("button", { name: "Add message" }).click();
+    const empty = page.getByRole("textbox", { name: "Message 2" });
+    expect(await empty.locator("..").textContent()).toContain("What the user says");
+    await page.getByRole("button", { name: "Remove message 2" }).click();
+    await page.getByRole("button", { name: "Add placeholder" }).click();
+    // The placeholder goes before the system message, then back after it.
+    await page.getByRole("button", { name: "Move message 2 up" }).click();
+    expect(await page.getByRole("button", { name: "Move message 1 up" }).isDisabled()).toBe(true);
+    await page.getByRole("button", { name: "Move message 1 down" }).click();
+    await page.getByLabel(/^Placeholder 2/).fill("conversation");
+    await page.keyboard.press("Control+s");
+    await page.getByText("Saved", { exact: true }).waitFor();
+    const saved = await succeed<{ draft: { messages: unknown[] } }>(
+      server,
+      "GET",
+      `/api/v1/prompts/${enc(name)}`,
+    );
+    expect(saved.draft.messages).toEqual([
+      { role: "system", content: "Answer {{question}}." },
+      { type: "placeholder", name: "conversation" },
+    ]);
+  });
 });

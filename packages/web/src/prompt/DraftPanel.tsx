@@ -10,6 +10,17 @@ type Message =
   | { role: "system" | "user" | "assistant"; content: string }
   | { type: "placeholder"; name: string };
 
+/** `history`, or `history2`, … : a placeholder name the draft does not use yet. */
+function placeholderName(messages: Message[]): string {
+  const used = new Set(messages.flatMap((m) => ("name" in m ? [m.name] : [])));
+  // Among messages.length + 1 names at least one is free.
+  for (let n = 1; n <= messages.length; n++) {
+    const name = n === 1 ? "history" : `history${n}`;
+    if (!used.has(name)) return name;
+  }
+  return `history${messages.length + 1}`;
+}
+
 /** The parts of a draft edited as JSON: variable schema, model config, output constraints. */
 function settingsOf(content: PromptContent): string {
   const { variables, config, constraints } = content;
@@ -101,6 +112,27 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
 
   const setMessage = (index: number, next: Message) =>
     setMessages(messages.map((m, i) => (i === index ? next : m)));
+  /** Moves a message one place up (-1) or down (+1). */
+  const move = (index: number, by: -1 | 1) => {
+    const next = [...messages];
+    const [moved] = next.splice(index, 1);
+    if (moved) next.splice(index + by, 0, moved);
+    setMessages(next);
+  };
+  /** Up, down and remove, for any message of the list. */
+  const arrange = (index: number) => (
+    <span className="arrange">
+      <button type="button" disabled={index === 0} onClick={() => move(index, -1)}>
+        Move message {index + 1} up
+      </button>{" "}
+      <button type="button" disabled={index === messages.length - 1} onClick={() => move(index, 1)}>
+        Move message {index + 1} down
+      </button>{" "}
+      <button type="button" onClick={() => setMessages(messages.filter((_, i) => i !== index))}>
+        Remove message {index + 1}
+      </button>
+    </span>
+  );
 
   return (
     <section aria-labelledby="draft-title">
@@ -128,17 +160,25 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
                   label={`Message ${index + 1}`}
                   value={message.content}
                   onChange={(value) => setMessage(index, { ...message, content: value })}
+                  placeholder={`What the ${message.role} says; {{variable}} fills in a value`}
                 />
-                <button
-                  type="button"
-                  onClick={() => setMessages(messages.filter((_, i) => i !== index))}
-                >
-                  Remove message {index + 1}
-                </button>
+                {arrange(index)}
               </li>
             ) : (
               // biome-ignore lint/suspicious/noArrayIndexKey: messages have no identity but their place
-              <li key={index}>Placeholder for conversation history: {message.name}</li>
+              <li key={index}>
+                <label>
+                  Placeholder {index + 1}: messages the application passes in (e.g. the conversation
+                  so far), named{" "}
+                  <input
+                    value={message.name}
+                    onChange={(e) =>
+                      setMessage(index, { type: "placeholder", name: e.target.value })
+                    }
+                  />
+                </label>{" "}
+                {arrange(index)}
+              </li>
             ),
           )}
           <li>
@@ -147,6 +187,14 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
               onClick={() => setMessages([...messages, { role: "user", content: "" }])}
             >
               Add message
+            </button>{" "}
+            <button
+              type="button"
+              onClick={() =>
+                setMessages([...messages, { type: "placeholder", name: placeholderName(messages) }])
+              }
+            >
+              Add placeholder
             </button>
           </li>
         </ol>
