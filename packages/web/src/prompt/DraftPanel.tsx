@@ -5,6 +5,13 @@ import { useBlocker } from "react-router";
 import { api } from "../client.js";
 import { CodeEditor } from "../editor/CodeEditor.js";
 import { MOD, useShortcut } from "../shortcuts.js";
+import {
+  MODEL_KEYS,
+  ModelFields,
+  type ModelInputs,
+  modelConfigOf,
+  modelInputsOf,
+} from "./ModelFields.js";
 
 type Message =
   | { role: "system" | "user" | "assistant"; content: string }
@@ -21,11 +28,19 @@ function placeholderName(messages: Message[]): string {
   return `history${messages.length + 1}`;
 }
 
-/** The parts of a draft edited as JSON: variable schema, model config, output constraints. */
+/**
+ * The parts of a draft edited as JSON: variable schema, the model config the fields do not edit
+ * (tools, response format, stop, top_p, extra), output constraints.
+ */
 function settingsOf(content: PromptContent): string {
-  const { variables, config, constraints } = content;
+  const { variables, constraints } = content;
+  const config = Object.fromEntries(
+    Object.entries(content.config ?? {}).filter(
+      ([key]) => !(MODEL_KEYS as readonly string[]).includes(key),
+    ),
+  );
   return JSON.stringify(
-    { variables: variables ?? {}, config: config ?? {}, constraints: constraints ?? {} },
+    { variables: variables ?? {}, config, constraints: constraints ?? {} },
     null,
     2,
   );
@@ -37,13 +52,17 @@ function contentOf(
   messages: Message[],
   text: string,
   settings: string,
+  model: ModelInputs,
 ): PromptContent | string {
   let parsed: Record<string, unknown>;
   try {
     parsed = JSON.parse(settings) as Record<string, unknown>;
-  } catch (error) {
-    return `the settings are not valid JSON: ${(error as Error).message}`;
+  } catch {
+    return "The settings below are not valid JSON: check the quotes, commas and braces.";
   }
+  const fields = modelConfigOf(model);
+  if (!fields) return "A model field is not valid: see the message beside it.";
+  parsed = { ...parsed, config: { ...(parsed.config as object | undefined), ...fields } };
   const extra = Object.fromEntries(
     ["variables", "config", "constraints"]
       .filter((key) => parsed[key] && Object.keys(parsed[key] as object).length > 0)
@@ -61,8 +80,9 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
   const [messages, setMessages] = useState<Message[]>(saved.type === "chat" ? saved.messages : []);
   const [text, setText] = useState(saved.type === "text" ? saved.text : "");
   const [settings, setSettings] = useState(settingsOf(saved));
+  const [model, setModel] = useState(modelInputsOf(saved));
   const [commitMessage, setCommitMessage] = useState("");
-  const content = contentOf(saved.type, messages, text, settings);
+  const content = contentOf(saved.type, messages, text, settings, model);
   const dirty =
     typeof content === "string" ||
     JSON.stringify(content) !==
@@ -72,6 +92,7 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
           saved.type === "chat" ? saved.messages : [],
           saved.type === "text" ? saved.text : "",
           settingsOf(saved),
+          modelInputsOf(saved),
         ),
       );
 
@@ -201,7 +222,8 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
       ) : (
         <CodeEditor label="Prompt text" value={text} onChange={setText} />
       )}
-      <h3>Variables, model config and output constraints</h3>
+      <ModelFields inputs={model} onChange={setModel} />
+      <h3>Variables, other model settings and output constraints</h3>
       <CodeEditor label="Settings (JSON)" language="json" value={settings} onChange={setSettings} />
       {typeof content === "string" && (
         <p role="alert" className="error">

@@ -127,16 +127,19 @@ describeInBrowser("a prompt's screen in chromium", () => {
   }) => {
     const name = "support/triage";
     await createChatPrompt(server, name, { draft: "" });
+    await succeed(server, "POST", "/api/v1/providers", { name: "triage-echo", kind: "echo" });
 
     await page.goto(`/prompts/${name}`);
     await page.getByRole("heading", { name }).waitFor();
     await page.getByRole("textbox", { name: "Message 1" }).click();
     await page.keyboard.type("Sort the ticket of {{team}}.");
-    await page
-      .getByRole("textbox", { name: "Settings (JSON)" })
-      .evaluate((element) => element.focus());
-    await page.keyboard.press("Control+A");
-    await page.keyboard.type('{"config": {"provider": "local", "model": "gpt-4o-mini"}}');
+    // The model is picked from the project's connections and typed into fields, not JSON.
+    await page.getByLabel("Temperature").fill("3");
+    await page.getByText("Temperature is a number from 0 to 2.").waitFor();
+    expect(await page.getByRole("button", { name: "Save draft" }).isDisabled()).toBe(true);
+    await page.getByLabel("Temperature").fill("0.2");
+    await page.getByLabel("Provider").selectOption("triage-echo");
+    await page.getByLabel("Model", { exact: true }).fill("gpt-4o-mini");
     await page.getByRole("button", { name: "Save draft" }).click();
     await page.getByText("Saved", { exact: true }).waitFor();
     const publish = page.getByRole("form", { name: "Publish the draft" });
@@ -158,7 +161,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     );
     expect(served.content).toMatchObject({
       messages: [{ role: "system", content: "Sort the ticket of {{team}}." }],
-      config: { provider: "local", model: "gpt-4o-mini" },
+      config: { provider: "triage-echo", model: "gpt-4o-mini", temperature: 0.2 },
     });
   });
 

@@ -1,0 +1,132 @@
+import type { PromptContent } from "@promptline/core";
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../client.js";
+
+/** The model settings edited as fields, as typed (numbers are read when the draft is built). */
+export interface ModelInputs {
+  provider: string;
+  model: string;
+  temperature: string;
+  maxTokens: string;
+}
+
+/** The config keys the fields edit; the rest of the config stays in the settings JSON. */
+export const MODEL_KEYS = ["provider", "model", "temperature", "maxTokens"] as const;
+
+export function modelInputsOf(content: PromptContent): ModelInputs {
+  const config = content.config ?? {};
+  return {
+    provider: config.provider ?? "",
+    model: config.model ?? "",
+    temperature: config.temperature === undefined ? "" : String(config.temperature),
+    maxTokens: config.maxTokens === undefined ? "" : String(config.maxTokens),
+  };
+}
+
+/** What is wrong with each field, in words, by the rules the server applies. */
+export function modelErrors(inputs: ModelInputs): Partial<Record<keyof ModelInputs, string>> {
+  const errors: Partial<Record<keyof ModelInputs, string>> = {};
+  const temperature = Number(inputs.temperature);
+  if (inputs.temperature.trim() && !(temperature >= 0 && temperature <= 2)) {
+    errors.temperature = "Temperature is a number from 0 to 2.";
+  }
+  const maxTokens = Number(inputs.maxTokens);
+  if (
+    inputs.maxTokens.trim() &&
+    !(Number.isInteger(maxTokens) && maxTokens >= 1 && maxTokens <= 1_000_000)
+  ) {
+    errors.maxTokens = "Max tokens is a whole number from 1 to 1,000,000.";
+  }
+  if (inputs.model.length > 200) errors.model = "A model name is at most 200 characters.";
+  return errors;
+}
+
+/** The fields' part of a config (only what is filled in); undefined while a field is wrong. */
+export function modelConfigOf(inputs: ModelInputs): Record<string, unknown> | undefined {
+  if (Object.keys(modelErrors(inputs)).length > 0) return undefined;
+  return {
+    ...(inputs.provider && { provider: inputs.provider }),
+    ...(inputs.model.trim() && { model: inputs.model.trim() }),
+    ...(inputs.temperature.trim() && { temperature: Number(inputs.temperature) }),
+    ...(inputs.maxTokens.trim() && { maxTokens: Number(inputs.maxTokens) }),
+  };
+}
+
+/** Provider (from the project's connections), model, temperature and max tokens, as fields. */
+export function ModelFields({
+  inputs,
+  onChange,
+}: {
+  inputs: ModelInputs;
+  onChange: (inputs: ModelInputs) => void;
+}) {
+  const providers = useQuery({ queryKey: ["providers"], queryFn: () => api.providers.list() });
+  const connections = providers.data?.items ?? [];
+  const errors = modelErrors(inputs);
+  const set = (key: keyof ModelInputs) => (value: string) => onChange({ ...inputs, [key]: value });
+  const error = (key: keyof ModelInputs) =>
+    errors[key] && (
+      <span id={`model-${key}-error`} className="field-error">
+        {errors[key]}
+      </span>
+    );
+  const described = (key: keyof ModelInputs) =>
+    errors[key] ? { "aria-invalid": true, "aria-describedby": `model-${key}-error` } : {};
+  const chosen = connections.find((c) => c.name === inputs.provider);
+  return (
+    <fieldset className="filters">
+      <legend>Model</legend>
+      <label>
+        Provider
+        <select value={inputs.provider} onChange={(e) => set("provider")(e.target.value)}>
+          <option value="">the project's only connection</option>
+          {connections.map((c) => (
+            <option key={c.name} value={c.name}>
+              {c.name} ({c.kind})
+            </option>
+          ))}
+          {inputs.provider && !chosen && providers.isSuccess && (
+            <option value={inputs.provider}>{inputs.provider} (not connected)</option>
+          )}
+        </select>
+      </label>
+      <label>
+        Model
+        <input
+          value={inputs.model}
+          onChange={(e) => set("model")(e.target.value)}
+          placeholder={chosen?.defaultModel ?? "e.g. gpt-4o-mini"}
+          {...described("model")}
+        />
+        {error("model")}
+      </label>
+      <label>
+        Temperature
+        <input
+          type="number"
+          inputMode="decimal"
+          min={0}
+          max={2}
+          step={0.1}
+          value={inputs.temperature}
+          onChange={(e) => set("temperature")(e.target.value)}
+          {...described("temperature")}
+        />
+        {error("temperature")}
+      </label>
+      <label>
+        Max tokens
+        <input
+          type="number"
+          inputMode="numeric"
+          min={1}
+          step={1}
+          value={inputs.maxTokens}
+          onChange={(e) => set("maxTokens")(e.target.value)}
+          {...described("maxTokens")}
+        />
+        {error("maxTokens")}
+      </label>
+    </fieldset>
+  );
+}
