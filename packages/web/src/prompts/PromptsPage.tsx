@@ -5,6 +5,7 @@ import { api } from "../client.js";
 import { useCursorPages } from "../Pager.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
+import { ExampleOffer } from "./ExampleOffer.js";
 import { FolderTree } from "./FolderTree.js";
 import { NewPromptForm } from "./NewPromptForm.js";
 
@@ -62,8 +63,11 @@ export function PromptsPage() {
           <p className="empty">
             {search.trim()
               ? `No prompt matches “${search.trim()}”.`
-              : "No prompts yet. Create one with the CLI (promptline create) or the API."}
+              : "No prompts yet. Create one here (New prompt), with the CLI (promptline create) or the API."}
           </p>
+        )}
+        {prompts.data && prompts.data.items.length === 0 && !search.trim() && !folder && (
+          <ExampleOffer />
         )}
         {prompts.data && prompts.data.items.length > 0 && (
           <ScrollRegion label="Prompts list">
