@@ -1,6 +1,7 @@
 import type { PromptContent } from "@promptline/core";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../client.js";
+import { FieldError, invalidProps } from "../FieldError.js";
 
 /** The model settings edited as fields, as typed (numbers are read when the draft is built). */
 export interface ModelInputs {
@@ -64,14 +65,10 @@ export function ModelFields({
   const connections = providers.data?.items ?? [];
   const errors = modelErrors(inputs);
   const set = (key: keyof ModelInputs) => (value: string) => onChange({ ...inputs, [key]: value });
-  const error = (key: keyof ModelInputs) =>
-    errors[key] && (
-      <span id={`model-${key}-error`} className="field-error">
-        {errors[key]}
-      </span>
-    );
-  const described = (key: keyof ModelInputs) =>
-    errors[key] ? { "aria-invalid": true, "aria-describedby": `model-${key}-error` } : {};
+  const error = (key: keyof ModelInputs) => (
+    <FieldError id={`model-${key}-error`} error={errors[key]} />
+  );
+  const described = (key: keyof ModelInputs) => invalidProps(`model-${key}-error`, errors[key]);
   const chosen = connections.find((c) => c.name === inputs.provider);
   return (
     <fieldset className="filters">

@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../client.js";
+import { FieldError, invalidProps } from "../FieldError.js";
 import { fieldErrors, sentence } from "../fieldErrors.js";
 
 /** Creates a prompt with an empty draft and opens it for editing. */
@@ -65,15 +66,10 @@ export function NewPromptForm({ folder }: { folder: string }) {
             value={name}
             onChange={(e) => setName(e.target.value)}
             placeholder="support/refund-agent"
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={nameError ? "new-prompt-name-error" : undefined}
+            {...invalidProps("new-prompt-name-error", nameError)}
             required
           />
-          {nameError && (
-            <span id="new-prompt-name-error" className="field-error">
-              {nameError}
-            </span>
-          )}
+          <FieldError id="new-prompt-name-error" error={nameError} />
         </label>
         <label>
           Type

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
+import { FieldError, invalidProps } from "../FieldError.js";
 import { fieldErrors } from "../fieldErrors.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 
@@ -91,15 +92,10 @@ export function ApiKeysPanel() {
           <input
             value={name}
             onChange={(e) => setName(e.target.value)}
-            aria-invalid={refused?.fields.name ? true : undefined}
-            aria-describedby={refused?.fields.name ? "key-name-error" : undefined}
+            {...invalidProps("key-name-error", refused?.fields.name)}
             required
           />
-          {refused?.fields.name && (
-            <span id="key-name-error" className="field-error">
-              {refused.fields.name}
-            </span>
-          )}
+          <FieldError id="key-name-error" error={refused?.fields.name} />
         </label>{" "}
         <label>
           Role{" "}

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
+import { FieldError, invalidProps } from "../FieldError.js";
 import { fieldErrors } from "../fieldErrors.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 
@@ -58,14 +59,9 @@ export function ProvidersPanel() {
           autoComplete="off"
           value={form[key]}
           onChange={(e) => setForm({ ...form, [key]: e.target.value })}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `provider-${key}-error` : undefined}
+          {...invalidProps(`provider-${key}-error`, error)}
         />
-        {error && (
-          <span id={`provider-${key}-error`} className="field-error">
-            {error}
-          </span>
-        )}
+        <FieldError id={`provider-${key}-error`} error={error} />
       </label>
     );
   };
