@@ -47,13 +47,14 @@ export interface Principal {
   keyId?: string;
 }
 
-export function can(principal: Principal, permission: Permission): boolean {
+/** Whether the principal's role grants the permission (only the role decides). */
+export function can(principal: Pick<Principal, "role">, permission: Permission): boolean {
   return GRANTS[principal.role].has(permission);
 }
 
 /** Why the principal may not move a label of this environment, or undefined if it may. */
 export function labelMoveRefusal(
-  principal: Principal,
+  principal: Pick<Principal, "role">,
   environment: { name: string; protected: boolean },
 ): string | undefined {
   if (!can(principal, "label:move")) {

@@ -1,8 +1,7 @@
 import { ApiError } from "@promptline/client";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
-import { api } from "../client.js";
+import { usePrompt } from "../prompt/queries.js";
 import { MOD, useShortcut } from "../shortcuts.js";
 import { usePageTitle } from "../title.js";
 import { CodeSnippets } from "./CodeSnippets.js";
@@ -35,12 +34,7 @@ export function PlaygroundPage() {
   const variableList = variables.data ?? [];
   const missing = variableList.filter((v) => v.required && !(values[v.name] ?? "").trim());
 
-  const prompt = useQuery({
-    queryKey: ["prompt", name, "detail"],
-    queryFn: () => api.prompts.get(name),
-    enabled: name !== "",
-    retry: false,
-  });
+  const prompt = usePrompt(name, { whenNamed: true });
   // Why Run cannot start, said next to it.
   const blocked = !name
     ? "Pick a prompt to run."

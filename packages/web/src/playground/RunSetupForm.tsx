@@ -2,6 +2,7 @@ import type { TraceDetail } from "@promptline/core";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../client.js";
+import { useProviders } from "../prompt/queries.js";
 
 /** Which prompt to run, through which provider and model. */
 export interface RunSetup {
@@ -55,7 +56,7 @@ export function RunSetupForm({
   onProblem(problem: string | undefined): void;
 }) {
   const [traceId, setTraceId] = useState("");
-  const providers = useQuery({ queryKey: ["providers"], queryFn: () => api.providers.list() });
+  const providers = useProviders();
   // The prompts whose name holds what is typed, offered as the field's suggestions.
   const matching = useQuery({
     queryKey: ["prompts", "picker", setup.name],

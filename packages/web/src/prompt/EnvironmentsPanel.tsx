@@ -87,8 +87,7 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
               const plan = rollbackPlan(env.name, items, current);
               const selected = choice[env.name] ?? versions[0];
               // What the signed-in key may not do here, said before anyone clicks.
-              const refusal =
-                session.data && labelMoveRefusal({ ...session.data, projectId: "" }, env);
+              const refusal = session.data && labelMoveRefusal(session.data, env);
               return (
                 <tr key={env.name} aria-label={`environment ${env.name}`}>
                   <td>

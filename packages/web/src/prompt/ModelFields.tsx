@@ -1,7 +1,6 @@
 import type { PromptContent } from "@promptline/core";
-import { useQuery } from "@tanstack/react-query";
-import { api } from "../client.js";
 import { FieldError, invalidProps } from "../FieldError.js";
+import { useProviders } from "./queries.js";
 
 /** The model settings edited as fields, as typed (numbers are read when the draft is built). */
 export interface ModelInputs {
@@ -61,7 +60,7 @@ export function ModelFields({
   inputs: ModelInputs;
   onChange: (inputs: ModelInputs) => void;
 }) {
-  const providers = useQuery({ queryKey: ["providers"], queryFn: () => api.providers.list() });
+  const providers = useProviders();
   const connections = providers.data?.items ?? [];
   const errors = modelErrors(inputs);
   const set = (key: keyof ModelInputs) => (value: string) => onChange({ ...inputs, [key]: value });

@@ -2,10 +2,12 @@ import type { Deployment } from "@promptline/core";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../client.js";
 
-export function usePrompt(name: string) {
+/** A prompt with its draft and labels; a screen where the name is typed asks only once there is one. */
+export function usePrompt(name: string, { whenNamed = false } = {}) {
   return useQuery({
     queryKey: ["prompt", name, "detail"],
     queryFn: () => api.prompts.get(name),
+    ...(whenNamed && { enabled: name !== "", retry: false }),
   });
 }
 
@@ -28,6 +30,11 @@ export function useEnvironments() {
     queryKey: ["environments"],
     queryFn: () => api.environments.list(),
   });
+}
+
+/** The project's provider connections. */
+export function useProviders() {
+  return useQuery({ queryKey: ["providers"], queryFn: () => api.providers.list() });
 }
 
 export type { Deployment };

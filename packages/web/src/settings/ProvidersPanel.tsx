@@ -1,10 +1,11 @@
 import type { ProviderKind } from "@promptline/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
 import { FieldError, invalidProps } from "../FieldError.js";
 import { fieldErrors } from "../fieldErrors.js";
+import { useProviders } from "../prompt/queries.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 
 /** Provider connections: keys are write-only and shown masked. */
@@ -23,10 +24,7 @@ export function ProvidersPanel() {
     apiKey: "",
     defaultModel: "",
   });
-  const providers = useQuery({
-    queryKey: ["providers"],
-    queryFn: () => api.providers.list(),
-  });
+  const providers = useProviders();
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["providers"] });
   const add = useMutation({
     mutationFn: () =>
