@@ -93,7 +93,9 @@ export function PlaygroundPage() {
           {variables.error.message}
         </p>
       )}
-      <VariablesForm list={variableList} values={values} onChange={setValues} />
+      {prompt.isSuccess && (
+        <VariablesForm list={variableList} values={values} onChange={setValues} />
+      )}
       <label className="search">
         User message
         <textarea value={message} onChange={(e) => setMessage(e.target.value)} rows={3} />

@@ -36,6 +36,13 @@ describeInBrowser("an empty workspace in chromium", () => {
       "/api/v1/traces?prompt=examples%2Fsupport-reply&limit=50",
     );
     expect(traces.items).toHaveLength(12);
+    // All of them within the dashboard's last 24 hours.
+    const metrics = await succeed<{ versions: Array<{ calls: number }> }>(
+      server,
+      "GET",
+      "/api/v1/metrics/versions?prompt=examples%2Fsupport-reply&bucket=hour",
+    );
+    expect(metrics.versions.reduce((sum, v) => sum + v.calls, 0)).toBe(12);
     const providers = await succeed<{ items: Array<{ name: string; kind: string }> }>(
       server,
       "GET",

@@ -29,7 +29,8 @@ function exampleTraces(now: number) {
     return {
       // Fixed ids: sending the batch again stores nothing twice.
       id: `example-support-reply-${i + 1}`,
-      startTime: new Date(now - (12 - i) * 2 * HOUR).toISOString(),
+      // Within the last 23 hours, so the dashboard's "last 24 hours" shows every one.
+      startTime: new Date(now - (12 - i) * 1.9 * HOUR).toISOString(),
       latencyMs: version === 2 ? 380 + i * 10 : 520 + i * 12,
       prompt: { name: EXAMPLE_PROMPT, version, label: version === 2 ? "staging" : "production" },
       provider: EXAMPLE_PROVIDER,

@@ -81,6 +81,12 @@ export function TracePage() {
         <dd>
           <code>{t.id}</code>
         </dd>
+        <dt>Started</dt>
+        <dd>
+          <time dateTime={t.startTime}>{new Date(t.startTime).toLocaleString()}</time>
+        </dd>
+        <dt>Origin</dt>
+        <dd>{t.origin === "playground" ? "the playground" : "an application"}</dd>
         <dt>Prompt</dt>
         <dd>
           {t.prompt

@@ -87,6 +87,7 @@ describeInBrowser("the traces screens in chromium", () => {
     await page.getByRole("heading", { name: `${name} v1 — trace` }).waitFor();
     expect(await page.title()).toBe(`${name} v1 — trace · promptline`);
     expect(await page.locator(".facts").textContent()).toContain("ui-trace-feedback-1");
+    expect(await page.locator(".facts").textContent()).toContain("Originan application");
     expect(await page.getByRole("list", { name: "Input messages" }).textContent()).toContain(
       "Where is my refund for order 42?",
     );
