@@ -4,13 +4,17 @@ import { useSession } from "../session/session.js";
 import { createExample, EXAMPLE_PROMPT } from "./example.js";
 
 /** In an empty workspace: one click makes an example, so every screen has something to show. */
-export function ExampleOffer() {
+export function ExampleOffer({ onActive }: { onActive: (active: boolean) => void }) {
   const session = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const create = useMutation({
-    mutationFn: () => createExample(),
+    mutationFn: () => {
+      onActive(true);
+      return createExample();
+    },
     onSuccess: async () => {
+      onActive(false);
       await queryClient.invalidateQueries();
       navigate(`/prompts/${EXAMPLE_PROMPT}`);
     },

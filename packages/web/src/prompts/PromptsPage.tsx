@@ -6,6 +6,7 @@ import { useCursorPages } from "../Pager.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
 import { ExampleOffer } from "./ExampleOffer.js";
+import { offersExample } from "./example.js";
 import { FolderTree } from "./FolderTree.js";
 import { NewPromptForm } from "./NewPromptForm.js";
 
@@ -16,6 +17,8 @@ export function PromptsPage() {
   usePageTitle("Prompts");
   const [search, setSearch] = useState("");
   const [folder, setFolder] = useState("");
+  // The offer stays while it runs (the list fills as it does) and while it has failed.
+  const [creatingExample, setCreatingExample] = useState(false);
   const pages = useCursorPages();
   const after = pages.cursor;
   const prompts = useQuery({
@@ -66,9 +69,12 @@ export function PromptsPage() {
               : "No prompts yet. Create one here (New prompt), with the CLI (promptline create) or the API."}
           </p>
         )}
-        {prompts.data && prompts.data.items.length === 0 && !search.trim() && !folder && (
-          <ExampleOffer />
-        )}
+        {prompts.data &&
+          !search.trim() &&
+          !folder &&
+          (creatingExample || offersExample(prompts.data.items)) && (
+            <ExampleOffer onActive={setCreatingExample} />
+          )}
         {prompts.data && prompts.data.items.length > 0 && (
           <ScrollRegion label="Prompts list">
             <table>

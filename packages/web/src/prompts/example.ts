@@ -44,6 +44,16 @@ function exampleTraces(now: number) {
   });
 }
 
+/**
+ * Whether the prompts list should offer the example: the workspace is empty, or holds only an
+ * example that was interrupted before its last deploy (creating it again finishes it).
+ */
+export function offersExample(prompts: Array<{ name: string; labels: Record<string, number> }>) {
+  const [only] = prompts;
+  if (!only) return true;
+  return prompts.length === 1 && only.name === EXAMPLE_PROMPT && only.labels.staging === undefined;
+}
+
 const exists = async (load: () => Promise<unknown>) => {
   try {
     await load();
