@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { Button, Group, Modal, Text, Textarea } from "@mantine/core";
+import { useEffect, useState } from "react";
 
 export interface Confirmation {
   title: string;
@@ -8,6 +9,8 @@ export interface Confirmation {
   action: string;
   /** Ask why, for the record: "required" for changes to protected environments. */
   reason?: "optional" | "required";
+  /** A change that removes something, shown in red. */
+  danger?: boolean;
 }
 
 /**
@@ -23,55 +26,52 @@ export function ConfirmDialog({
   onConfirm: (reason: string) => void;
   onCancel: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  // Several dialogs can share a screen (settings has two): each names itself by its own title.
-  const titleId = useId();
   const [reason, setReason] = useState("");
+  // The last confirmation stays on screen while the modal fades out.
+  const [shown, setShown] = useState(confirmation);
   useEffect(() => {
     if (confirmation) {
       setReason("");
-      if (!dialog.current?.open) dialog.current?.showModal();
-    } else dialog.current?.close();
+      setShown(confirmation);
+    }
   }, [confirmation]);
-  const missingReason = confirmation?.reason === "required" && !reason.trim();
+  const missingReason = shown?.reason === "required" && !reason.trim();
   return (
-    <dialog ref={dialog} aria-labelledby={titleId} onClose={onCancel}>
+    <Modal opened={confirmation !== undefined} onClose={onCancel} title={shown?.title} centered>
       <form
-        method="dialog"
         onSubmit={(e) => {
           e.preventDefault();
           if (!missingReason) onConfirm(reason.trim());
         }}
       >
-        <h3 id={titleId}>{confirmation?.title}</h3>
-        <p>{confirmation?.text}</p>
-        {confirmation?.reason && (
-          <p>
-            <label>
-              Reason{confirmation.reason === "required" ? "" : " (optional)"}
-              <br />
-              <textarea
-                value={reason}
-                onChange={(e) => setReason(e.target.value)}
-                rows={2}
-                maxLength={500}
-                placeholder="Why now: what it fixes or what it is waiting for"
-              />
-            </label>
-            {missingReason && (
-              <span className="hint">
-                <br />A protected environment's change is recorded with why it was made.
-              </span>
-            )}
-          </p>
+        <Text mb="md">{shown?.text}</Text>
+        {shown?.reason && (
+          <Textarea
+            label={shown.reason === "required" ? "Reason" : "Reason (optional)"}
+            description={
+              shown.reason === "required"
+                ? "A protected environment's change is recorded with why it was made."
+                : "Recorded in the deployment history."
+            }
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            autosize
+            minRows={2}
+            maxLength={500}
+            placeholder="Why now: what it fixes or what it is waiting for"
+            data-autofocus
+            mb="md"
+          />
         )}
-        <button type="submit" disabled={missingReason}>
-          {confirmation?.action}
-        </button>{" "}
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onCancel}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={missingReason} color={shown?.danger ? "red" : undefined}>
+            {shown?.action}
+          </Button>
+        </Group>
       </form>
-    </dialog>
+    </Modal>
   );
 }

@@ -1,19 +1,38 @@
+import { AppShell, Burger, Button, Group, Menu, NavLink, Text } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
 import { useQueryClient } from "@tanstack/react-query";
-import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { actorName } from "./actors.js";
 import { useChangeFeed } from "./changes.js";
 import { api } from "./client.js";
+import { Loading } from "./Loading.js";
 import { useSession } from "./session/session.js";
 
-/** The signed-in frame: navigation, who is signed in, sign out; the page below. */
+/** The screens the navigation offers, and which paths belong to each. */
+const SCREENS = [
+  {
+    to: "/",
+    label: "Prompts",
+    owns: (path: string) => path === "/" || path.startsWith("/prompts"),
+  },
+  { to: "/playground", label: "Playground", owns: (path: string) => path === "/playground" },
+  { to: "/traces", label: "Traces", owns: (path: string) => path.startsWith("/traces") },
+  { to: "/settings", label: "Settings", owns: (path: string) => path === "/settings" },
+];
+
+/**
+ * The signed-in frame: the navigation (a sidebar on a wide screen, a menu behind a button on a
+ * phone), who is signed in with which role, sign out; the page below.
+ */
 export function Layout() {
   const session = useSession();
   const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const [navOpen, nav] = useDisclosure(false);
   useChangeFeed(session.isSuccess);
 
-  if (session.isPending) return <p className="loading">Loading…</p>;
+  if (session.isPending) return <Loading what="your session" />;
   if (session.isError) {
     return (
       <Navigate
@@ -29,28 +48,60 @@ export function Layout() {
     navigate("/sign-in");
   }
 
+  const who = actorName(session.data.actor);
   return (
-    <div className="frame">
-      <header>
-        <strong className="brand">promptline</strong>
-        <nav aria-label="Main">
-          <NavLink to="/" end>
-            Prompts
-          </NavLink>
-          <NavLink to="/playground">Playground</NavLink>
-          <NavLink to="/traces">Traces</NavLink>
-          <NavLink to="/settings">Settings</NavLink>
-        </nav>
-        <span className="who">
-          {actorName(session.data.actor)} · {session.data.role}
-        </span>
-        <button type="button" onClick={signOut}>
-          Sign out
-        </button>
-      </header>
-      <main>
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 200, breakpoint: "sm", collapsed: { mobile: !navOpen } }}
+      padding={{ base: "sm", sm: "lg" }}
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={navOpen}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpen ? "Close the navigation" : "Open the navigation"}
+            />
+            <Text component={Link} to="/" fw={700} size="lg" c="inherit" td="none">
+              promptline
+            </Text>
+          </Group>
+          <Menu position="bottom-end" width={220}>
+            <Menu.Target>
+              <Button variant="subtle" color="gray" size="compact-md" maw="60vw">
+                <Text span truncate="end" size="sm">
+                  {who} · {session.data.role}
+                </Text>
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Label>
+                Signed in as {who}, {session.data.role}
+              </Menu.Label>
+              <Menu.Item onClick={signOut}>Sign out</Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        {SCREENS.map((screen) => (
+          <NavLink
+            key={screen.to}
+            component={Link}
+            to={screen.to}
+            label={screen.label}
+            active={screen.owns(location.pathname)}
+            aria-current={screen.owns(location.pathname) ? "page" : undefined}
+            onClick={nav.close}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
         <Outlet />
-      </main>
-    </div>
+      </AppShell.Main>
+    </AppShell>
   );
 }

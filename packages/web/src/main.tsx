@@ -1,3 +1,8 @@
+import "@mantine/core/styles.css";
+import "@mantine/dates/styles.css";
+import "@mantine/notifications/styles.css";
+import { MantineProvider } from "@mantine/core";
+import { Notifications } from "@mantine/notifications";
 import { ApiError, UnreachableError } from "@promptline/client";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { type ComponentType, lazy, StrictMode, Suspense } from "react";
@@ -5,8 +10,10 @@ import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { NotFoundPage, RouteErrorPage } from "./ErrorPages.js";
 import { Layout } from "./Layout.js";
+import { Loading } from "./Loading.js";
 import { SignInPage } from "./session/SignInPage.js";
 import "./styles.css";
+import { cssVariablesResolver, theme } from "./theme.js";
 
 /**
  * A screen whose code is fetched the first time it opens: each is its own chunk, so the prompt
@@ -15,7 +22,7 @@ import "./styles.css";
 function screen(load: () => Promise<ComponentType>) {
   const Screen = lazy(async () => ({ default: await load() }));
   return (
-    <Suspense fallback={<p className="loading">Loading…</p>}>
+    <Suspense fallback={<Loading what="the screen" />}>
       <Screen />
     </Suspense>
   );
@@ -89,9 +96,17 @@ const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
-      </QueryClientProvider>
+      {/* The colour scheme follows the system's, light or dark, and changes when it does. */}
+      <MantineProvider
+        theme={theme}
+        cssVariablesResolver={cssVariablesResolver}
+        defaultColorScheme="auto"
+      >
+        <Notifications position="bottom-right" limit={4} />
+        <QueryClientProvider client={queryClient}>
+          <RouterProvider router={router} />
+        </QueryClientProvider>
+      </MantineProvider>
     </StrictMode>,
   );
 }
