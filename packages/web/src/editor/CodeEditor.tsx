@@ -37,13 +37,22 @@ interface Props {
   language?: "template" | "json";
   /** Shown, greyed, while the editor is empty. */
   placeholder?: string;
+  /** The id of what describes the content (its error, when it has one). */
+  describedBy?: string;
 }
 
 /**
  * A CodeMirror editor bound to a string. The document is replaced only when the value changes
  * from outside (a reload), never while the person types.
  */
-export function CodeEditor({ value, onChange, label, language = "template", placeholder }: Props) {
+export function CodeEditor({
+  value,
+  onChange,
+  label,
+  language = "template",
+  placeholder,
+  describedBy,
+}: Props) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
   const latest = useRef(onChange);
@@ -58,7 +67,10 @@ export function CodeEditor({ value, onChange, label, language = "template", plac
       history(),
       keymap.of([...defaultKeymap, ...historyKeymap]),
       EditorView.lineWrapping,
-      EditorView.contentAttributes.of({ "aria-label": label }),
+      EditorView.contentAttributes.of({
+        "aria-label": label,
+        ...(describedBy && { "aria-describedby": describedBy }),
+      }),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) latest.current(update.state.doc.toString());
       }),
@@ -70,7 +82,7 @@ export function CodeEditor({ value, onChange, label, language = "template", plac
       state: EditorState.create({ doc: value, extensions }),
     });
     return () => view.current?.destroy();
-  }, [label, language]);
+  }, [label, language, describedBy]);
 
   useEffect(() => {
     const current = view.current;

@@ -1,5 +1,5 @@
+import { NativeSelect, SimpleGrid, TextInput } from "@mantine/core";
 import type { PromptContent } from "@promptline/core";
-import { FieldError, invalidProps } from "../FieldError.js";
 import { useProviders } from "./queries.js";
 
 /** The model settings edited as fields, as typed (numbers are read when the draft is built). */
@@ -10,7 +10,7 @@ export interface ModelInputs {
   maxTokens: string;
 }
 
-/** The config keys the fields edit; the rest of the config stays in the settings JSON. */
+/** The config keys these fields edit; the other settings fields edit the rest of the config. */
 export const MODEL_KEYS = ["provider", "model", "temperature", "maxTokens"] as const;
 
 export function modelInputsOf(content: PromptContent): ModelInputs {
@@ -64,65 +64,44 @@ export function ModelFields({
   const connections = providers.data?.items ?? [];
   const errors = modelErrors(inputs);
   const set = (key: keyof ModelInputs) => (value: string) => onChange({ ...inputs, [key]: value });
-  const error = (key: keyof ModelInputs) => (
-    <FieldError id={`model-${key}-error`} error={errors[key]} />
-  );
-  const described = (key: keyof ModelInputs) => invalidProps(`model-${key}-error`, errors[key]);
   const chosen = connections.find((c) => c.name === inputs.provider);
   return (
-    <fieldset className="filters">
-      <legend>Model</legend>
-      <label>
-        Provider
-        <select value={inputs.provider} onChange={(e) => set("provider")(e.target.value)}>
-          <option value="">the project's only connection</option>
-          {connections.map((c) => (
-            <option key={c.name} value={c.name}>
-              {c.name} ({c.kind})
-            </option>
-          ))}
-          {inputs.provider && !chosen && providers.isSuccess && (
-            <option value={inputs.provider}>{inputs.provider} (not connected)</option>
-          )}
-        </select>
-      </label>
-      <label>
-        Model
-        <input
-          value={inputs.model}
-          onChange={(e) => set("model")(e.target.value)}
-          placeholder={chosen?.defaultModel ?? "e.g. gpt-4o-mini"}
-          {...described("model")}
-        />
-        {error("model")}
-      </label>
-      <label>
-        Temperature
-        <input
-          type="number"
-          inputMode="decimal"
-          min={0}
-          max={2}
-          step={0.1}
-          value={inputs.temperature}
-          onChange={(e) => set("temperature")(e.target.value)}
-          {...described("temperature")}
-        />
-        {error("temperature")}
-      </label>
-      <label>
-        Max tokens
-        <input
-          type="number"
-          inputMode="numeric"
-          min={1}
-          step={1}
-          value={inputs.maxTokens}
-          onChange={(e) => set("maxTokens")(e.target.value)}
-          {...described("maxTokens")}
-        />
-        {error("maxTokens")}
-      </label>
-    </fieldset>
+    <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
+      <NativeSelect
+        label="Provider"
+        value={inputs.provider}
+        onChange={(e) => set("provider")(e.currentTarget.value)}
+        data={[
+          { value: "", label: "the project's only connection" },
+          ...connections.map((c) => ({ value: c.name, label: `${c.name} (${c.kind})` })),
+          ...(inputs.provider && !chosen && providers.isSuccess
+            ? [{ value: inputs.provider, label: `${inputs.provider} (not connected)` }]
+            : []),
+        ]}
+      />
+      <TextInput
+        label="Model"
+        value={inputs.model}
+        onChange={(e) => set("model")(e.currentTarget.value)}
+        placeholder={chosen?.defaultModel ?? "e.g. gpt-4o-mini"}
+        error={errors.model}
+      />
+      <TextInput
+        label="Temperature"
+        description="From 0 to 2."
+        inputMode="decimal"
+        value={inputs.temperature}
+        onChange={(e) => set("temperature")(e.currentTarget.value)}
+        error={errors.temperature}
+      />
+      <TextInput
+        label="Max tokens"
+        description="The longest answer, in tokens."
+        inputMode="numeric"
+        value={inputs.maxTokens}
+        onChange={(e) => set("maxTokens")(e.currentTarget.value)}
+        error={errors.maxTokens}
+      />
+    </SimpleGrid>
   );
 }

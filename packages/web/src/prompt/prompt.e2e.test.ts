@@ -95,7 +95,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     // Leaving with unsaved changes asks first.
     await page.getByRole("link", { name: "Prompts" }).click();
     await page
-      .getByRole("alertdialog", { name: "Unsaved changes" })
+      .getByRole("dialog", { name: "Unsaved changes" })
       .getByRole("button", { name: "Stay" })
       .click();
     await page.getByRole("button", { name: "Save draft" }).click();

@@ -1,0 +1,134 @@
+import { Button, Group, NativeSelect, Paper, Stack, Text, TextInput } from "@mantine/core";
+import { CodeEditor } from "../editor/CodeEditor.js";
+
+export type Message =
+  | { role: "system" | "user" | "assistant"; content: string }
+  | { type: "placeholder"; name: string };
+
+/** `history`, or `history2`, … : a placeholder name the draft does not use yet. */
+export function placeholderName(messages: Message[]): string {
+  const used = new Set(messages.flatMap((m) => ("name" in m ? [m.name] : [])));
+  // Among messages.length + 1 names at least one is free.
+  for (let n = 1; n <= messages.length; n++) {
+    const name = n === 1 ? "history" : `history${n}`;
+    if (!used.has(name)) return name;
+  }
+  return `history${messages.length + 1}`;
+}
+
+/**
+ * A chat prompt's messages, each in an editor with its role, and placeholders where the
+ * application splices in messages of its own; any of them can be moved or removed.
+ */
+export function MessagesEditor({
+  messages,
+  onChange,
+}: {
+  messages: Message[];
+  onChange: (messages: Message[]) => void;
+}) {
+  const setMessage = (index: number, next: Message) =>
+    onChange(messages.map((m, i) => (i === index ? next : m)));
+  /** Moves a message one place up (-1) or down (+1). */
+  const move = (index: number, by: -1 | 1) => {
+    const next = [...messages];
+    const [moved] = next.splice(index, 1);
+    if (moved) next.splice(index + by, 0, moved);
+    onChange(next);
+  };
+  /** Up, down and remove, for any message of the list. */
+  const arrange = (index: number) => (
+    <Group gap={6}>
+      <Button
+        size="compact-sm"
+        variant="default"
+        disabled={index === 0}
+        onClick={() => move(index, -1)}
+      >
+        Move message {index + 1} up
+      </Button>
+      <Button
+        size="compact-sm"
+        variant="default"
+        disabled={index === messages.length - 1}
+        onClick={() => move(index, 1)}
+      >
+        Move message {index + 1} down
+      </Button>
+      <Button
+        size="compact-sm"
+        variant="subtle"
+        color="red"
+        onClick={() => onChange(messages.filter((_, i) => i !== index))}
+      >
+        Remove message {index + 1}
+      </Button>
+    </Group>
+  );
+
+  return (
+    <Stack gap="sm" component="ol" p={0} m={0} style={{ listStyle: "none" }}>
+      {messages.map((message, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: messages have no identity but their place
+        <Paper key={index} component="li" withBorder p="sm">
+          {"role" in message ? (
+            <>
+              <Group justify="space-between" align="end" mb="xs">
+                <NativeSelect
+                  label={`Role of message ${index + 1}`}
+                  value={message.role}
+                  data={["system", "user", "assistant"]}
+                  onChange={(e) =>
+                    setMessage(index, { ...message, role: e.currentTarget.value as "system" })
+                  }
+                  w={180}
+                />
+                {arrange(index)}
+              </Group>
+              <CodeEditor
+                label={`Message ${index + 1}`}
+                value={message.content}
+                onChange={(value) => setMessage(index, { ...message, content: value })}
+                placeholder={`What the ${message.role} says; {{variable}} fills in a value`}
+              />
+            </>
+          ) : (
+            <Group justify="space-between" align="end">
+              <TextInput
+                label={`Placeholder ${index + 1}: messages the application passes in (e.g. the conversation so far), named`}
+                value={message.name}
+                onChange={(e) =>
+                  setMessage(index, { type: "placeholder", name: e.currentTarget.value })
+                }
+                ff="monospace"
+                style={{ flex: 1, minWidth: "12rem" }}
+              />
+              {arrange(index)}
+            </Group>
+          )}
+        </Paper>
+      ))}
+      <Group component="li" gap="xs">
+        <Button
+          variant="light"
+          onClick={() => onChange([...messages, { role: "user", content: "" }])}
+        >
+          Add message
+        </Button>
+        <Button
+          variant="light"
+          onClick={() =>
+            onChange([...messages, { type: "placeholder", name: placeholderName(messages) }])
+          }
+        >
+          Add placeholder
+        </Button>
+        {messages.length === 0 && (
+          <Text c="dimmed" size="sm">
+            A chat prompt has at least one message.
+          </Text>
+        )}
+      </Group>
+    </Stack>
+  );
+}
