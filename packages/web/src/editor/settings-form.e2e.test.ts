@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { describeInBrowser, test } from "../test-support/browser.js";
+import { capture, describeInBrowser, test } from "../test-support/browser.js";
 import { createChatPrompt, enc, succeed } from "../test-support/seed.js";
 
 type Saved = { draft: { variables?: unknown; config?: unknown; constraints?: unknown } };
@@ -24,6 +24,7 @@ describeInBrowser("the draft's settings as a form in chromium", () => {
     // A plain {{city}} is required as the template uses it; the form says so and can change it.
     expect(await city.getByLabel("city is required").isChecked()).toBe(true);
     await city.getByLabel("city is required").uncheck();
+    await capture(page, "draft-editor");
     await page.getByRole("button", { name: "Save draft" }).click();
     await page.getByText("Saved", { exact: true }).waitFor();
     const saved = await succeed<Saved>(server, "GET", `/api/v1/prompts/${enc(name)}`);

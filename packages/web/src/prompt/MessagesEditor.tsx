@@ -1,4 +1,14 @@
-import { Button, Group, NativeSelect, Paper, Stack, Text, TextInput } from "@mantine/core";
+import {
+  ActionIcon,
+  Button,
+  Group,
+  NativeSelect,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+  Tooltip,
+} from "@mantine/core";
 import { CodeEditor } from "../editor/CodeEditor.js";
 
 export type Message =
@@ -14,6 +24,38 @@ export function placeholderName(messages: Message[]): string {
     if (!used.has(name)) return name;
   }
   return `history${messages.length + 1}`;
+}
+
+/** A small button with a drawn icon, named (and given a tooltip) by `label`. */
+function IconButton(props: {
+  label: string;
+  path: string;
+  onClick: () => void;
+  disabled?: boolean;
+  color?: string;
+}) {
+  return (
+    <Tooltip label={props.label}>
+      <ActionIcon
+        variant={props.color ? "subtle" : "default"}
+        aria-label={props.label}
+        disabled={props.disabled}
+        onClick={props.onClick}
+        color={props.color}
+      >
+        <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+          <path
+            d={props.path}
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+            strokeLinecap="round"
+            strokeLinejoin="round"
+          />
+        </svg>
+      </ActionIcon>
+    </Tooltip>
+  );
 }
 
 /**
@@ -38,31 +80,25 @@ export function MessagesEditor({
   };
   /** Up, down and remove, for any message of the list. */
   const arrange = (index: number) => (
-    <Group gap={6}>
-      <Button
-        size="compact-sm"
-        variant="default"
+    <Group gap={4}>
+      <IconButton
+        label={`Move message ${index + 1} up`}
         disabled={index === 0}
         onClick={() => move(index, -1)}
-      >
-        Move message {index + 1} up
-      </Button>
-      <Button
-        size="compact-sm"
-        variant="default"
+        path="M12 19V5M5 12l7-7 7 7"
+      />
+      <IconButton
+        label={`Move message ${index + 1} down`}
         disabled={index === messages.length - 1}
         onClick={() => move(index, 1)}
-      >
-        Move message {index + 1} down
-      </Button>
-      <Button
-        size="compact-sm"
-        variant="subtle"
+        path="M12 5v14M5 12l7 7 7-7"
+      />
+      <IconButton
+        label={`Remove message ${index + 1}`}
         color="red"
         onClick={() => onChange(messages.filter((_, i) => i !== index))}
-      >
-        Remove message {index + 1}
-      </Button>
+        path="M6 6l12 12M18 6L6 18"
+      />
     </Group>
   );
 

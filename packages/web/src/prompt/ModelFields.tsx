@@ -88,7 +88,7 @@ export function ModelFields({
       />
       <TextInput
         label="Temperature"
-        description="From 0 to 2."
+        placeholder="0 to 2"
         inputMode="decimal"
         value={inputs.temperature}
         onChange={(e) => set("temperature")(e.currentTarget.value)}
@@ -96,7 +96,7 @@ export function ModelFields({
       />
       <TextInput
         label="Max tokens"
-        description="The longest answer, in tokens."
+        placeholder="the model's limit"
         inputMode="numeric"
         value={inputs.maxTokens}
         onChange={(e) => set("maxTokens")(e.currentTarget.value)}

@@ -107,5 +107,7 @@ async function signIn(page: Page, server: TestServer): Promise<void> {
 export async function capture(page: Page, name: string): Promise<void> {
   if (!SCREENSHOTS) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // The frame's header is fixed: from the top, it is drawn where it belongs.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
