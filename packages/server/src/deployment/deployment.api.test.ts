@@ -47,6 +47,16 @@ describe.each(testEngines())("deploy and rollback on %s", (engine) => {
     expect(await served()).toBe(3);
   });
 
+  it("records a blank reason as none, as the history shows a move without one", async () => {
+    const first = await server.call("POST", `${path}/deployments`, {
+      environment: "production",
+      version: 1,
+      reason: "   ",
+    });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ toVersion: 1, reason: null });
+  });
+
   it("rollback restores the label's previous version, and rollbacks stack", async () => {
     for (const version of [1, 2, 3]) await deploy(version);
     const first = await rollback({ reason: "v3 hallucinates" });

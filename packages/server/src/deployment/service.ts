@@ -104,7 +104,7 @@ export function createDeploymentService(
           kind: "deploy",
           toVersion: body.version,
           revertsId: null,
-          reason: body.reason ?? null,
+          reason: body.reason || null,
         };
       });
     },
@@ -123,7 +123,7 @@ export function createDeploymentService(
             kind: "rollback",
             toVersion: body.toVersion,
             revertsId: null,
-            reason: body.reason ?? null,
+            reason: body.reason || null,
           };
         }
         const undo = moveToUndo(
@@ -138,7 +138,7 @@ export function createDeploymentService(
           kind: "rollback",
           toVersion: undo.fromVersion,
           revertsId: undo.id,
-          reason: body.reason ?? null,
+          reason: body.reason || null,
         };
       });
     },
