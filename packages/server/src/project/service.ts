@@ -126,7 +126,8 @@ async function ensureInitKey(
       "PROMPTLINE_INIT_PUBLIC_KEY is already registered with another secret — set the secret it was created with, or revoke that pair and choose a new public key",
     );
   }
-  const name = publicKey ? "langfuse" : "admin";
+  // Given on a later start, an admin key is how a lost one is replaced: named so it is told apart.
+  const name = publicKey ? "langfuse" : "recovery";
   try {
     await writeWithEvents(ctx, (trx, record) =>
       storeApiKey(
