@@ -1,3 +1,4 @@
+import { Button, Fieldset, Group, Select } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../client.js";
 
@@ -52,29 +53,31 @@ export function ColumnPicker({
   ];
 
   return (
-    <fieldset className="filters">
-      <legend>Compare</legend>
-      {selectors.map((selector, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: columns are positions on the screen
-        <label key={index}>
-          Column {index + 1}
-          <select value={selector} onChange={(e) => onChoose(index, e.target.value)}>
-            {options.map((o) => (
-              <option key={o} value={o}>
-                {selectorText(o, served)}
-              </option>
-            ))}
-          </select>
-        </label>
-      ))}
-      <button type="button" onClick={onAdd}>
-        Add column
-      </button>
-      {selectors.length > 1 && (
-        <button type="button" onClick={onRemove}>
-          Remove column
-        </button>
-      )}
-    </fieldset>
+    <Fieldset legend="Compare">
+      <Group align="flex-end" gap="sm">
+        {selectors.map((selector, index) => (
+          <Select
+            // biome-ignore lint/suspicious/noArrayIndexKey: columns are positions on the screen
+            key={index}
+            label={`Column ${index + 1}`}
+            data={options.map((o) => ({ value: o, label: selectorText(o, served) }))}
+            value={selector}
+            onChange={(chosen) => chosen && onChoose(index, chosen)}
+            allowDeselect={false}
+            w={{ base: "100%", xs: 220 }}
+          />
+        ))}
+        <Group gap="xs">
+          <Button variant="default" onClick={onAdd}>
+            Add column
+          </Button>
+          {selectors.length > 1 && (
+            <Button variant="subtle" color="red" onClick={onRemove}>
+              Remove column
+            </Button>
+          )}
+        </Group>
+      </Group>
+    </Fieldset>
   );
 }

@@ -1,3 +1,4 @@
+import { Alert, Button, Group, Kbd, Stack, Text, Textarea, Title } from "@mantine/core";
 import { ApiError } from "@promptline/client";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
@@ -35,13 +36,17 @@ export function PlaygroundPage() {
   const missing = variableList.filter((v) => v.required && !(values[v.name] ?? "").trim());
 
   const prompt = usePrompt(name, { whenNamed: true });
+  // What is wrong with the prompt's name, said beside it.
+  const promptError = prompt.isError
+    ? prompt.error instanceof ApiError && prompt.error.status === 404
+      ? `There is no prompt named '${name}': pick one from the list.`
+      : `The prompt could not be loaded: ${prompt.error.message}`
+    : undefined;
   // Why Run cannot start, said next to it.
   const blocked = !name
     ? "Pick a prompt to run."
-    : prompt.isError
-      ? prompt.error instanceof ApiError && prompt.error.status === 404
-        ? `There is no prompt named '${name}': pick one from the list.`
-        : `The prompt could not be loaded: ${prompt.error.message}`
+    : promptError
+      ? "Pick an existing prompt to run."
       : !prompt.isSuccess
         ? "Loading the prompt…"
         : missing.length > 0
@@ -79,27 +84,34 @@ export function PlaygroundPage() {
   }
 
   return (
-    <section aria-labelledby="playground-title">
-      <h1 id="playground-title">Playground</h1>
+    <Stack component="section" aria-labelledby="playground-title" gap="md">
+      <Title order={1} id="playground-title">
+        Playground
+      </Title>
       <RunSetupForm
         setup={setup}
+        promptError={promptError}
         onChange={setSetup}
         onRun={() => void run()}
         onTraceLoaded={fillFromTrace}
         onProblem={setProblem}
       />
-      {variables.isError && name && (
-        <p role="alert" className="error">
+      {variables.isError && name && !promptError && (
+        <Alert color="red" title="The variables could not be read">
           {variables.error.message}
-        </p>
+        </Alert>
       )}
       {prompt.isSuccess && (
         <VariablesForm list={variableList} values={values} onChange={setValues} />
       )}
-      <label className="search">
-        User message
-        <textarea value={message} onChange={(e) => setMessage(e.target.value)} rows={3} />
-      </label>
+      <Textarea
+        label="User message"
+        value={message}
+        onChange={(e) => setMessage(e.currentTarget.value)}
+        autosize
+        minRows={3}
+        maxRows={12}
+      />
       <ColumnPicker
         name={name}
         served={prompt.data}
@@ -108,25 +120,27 @@ export function PlaygroundPage() {
         onAdd={runs.addColumn}
         onRemove={runs.removeColumn}
       />
-
-      {problem && (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      )}
-      <p>
-        <button
-          type="button"
+      {problem && <Alert color="red">{problem.charAt(0).toUpperCase() + problem.slice(1)}</Alert>}
+      <Group gap="sm">
+        <Button
           disabled={!canRun}
           onClick={() => void run()}
           aria-keyshortcuts="Control+Enter Meta+Enter"
+          aria-describedby={blocked ? "run-blocked" : undefined}
         >
           Run
-        </button>{" "}
-        <kbd className="hint">{MOD}+Enter</kbd> {blocked && <span className="hint">{blocked}</span>}
-      </p>
+        </Button>
+        <Text size="sm" c="dimmed">
+          <Kbd>{MOD}</Kbd> + <Kbd>Enter</Kbd>
+        </Text>
+        {blocked && (
+          <Text id="run-blocked" size="sm" c="dimmed">
+            {blocked}
+          </Text>
+        )}
+      </Group>
       <RunResults columns={runs.columns} served={prompt.data} />
-      {name && (
+      {canRun && (
         <CodeSnippets
           name={name}
           selector={published ?? "@production"}
@@ -134,6 +148,6 @@ export function PlaygroundPage() {
           message={message}
         />
       )}
-    </section>
+    </Stack>
   );
 }

@@ -1,19 +1,24 @@
+import { Alert, Badge, Group, Paper, SimpleGrid, Text, Title } from "@mantine/core";
 import { type Served, selectorText } from "./ColumnPicker.js";
 import type { RunState } from "./stream.js";
 import type { Column } from "./usePlaygroundRun.js";
 
 /** A finished run's latency, tokens and cost (the cost once its trace is written). */
-function figures(run: RunState, cost: number | null | undefined): string {
+function figures(run: RunState, cost: number | null | undefined): string[] {
   const priced =
     cost === undefined
       ? "cost…"
       : cost === null
         ? "no price for this model"
         : `$${cost.toFixed(6)}`;
-  return `${Math.round(run.latencyMs ?? 0)} ms (first token ${Math.round(run.firstTokenMs ?? 0)} ms) · ${run.usage?.prompt_tokens ?? "?"} in / ${run.usage?.completion_tokens ?? "?"} out tokens · ${priced}`;
+  return [
+    `${Math.round(run.latencyMs ?? 0)} ms (first token ${Math.round(run.firstTokenMs ?? 0)} ms)`,
+    `${run.usage?.prompt_tokens ?? "?"} in / ${run.usage?.completion_tokens ?? "?"} out tokens`,
+    priced,
+  ];
 }
 
-/** Each column's output as it streams, then its latency, tokens and cost. */
+/** Each column's output as it streams, then its latency, tokens and cost: a card per column. */
 export function RunResults({
   columns,
   served,
@@ -22,25 +27,57 @@ export function RunResults({
   served?: Served | undefined;
 }) {
   return (
-    <div className="columns">
+    <SimpleGrid cols={{ base: 1, md: Math.min(columns.length, 3) }} spacing="md">
       {columns.map(({ selector, run, cost }, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: columns are positions on the screen
-        <section key={index} aria-label={`Result ${index + 1}`} className="result">
-          <h2>{selectorText(selector, served)}</h2>
-          {!run && <p className="empty">Not run yet.</p>}
+        <Paper
+          // biome-ignore lint/suspicious/noArrayIndexKey: columns are positions on the screen
+          key={index}
+          component="section"
+          aria-label={`Result ${index + 1}`}
+          withBorder
+          p="md"
+          miw={0}
+        >
+          <Group justify="space-between" mb="xs" wrap="nowrap">
+            <Title order={2} size="h4">
+              {selectorText(selector, served)}
+            </Title>
+            {run?.status === "running" && (
+              <Badge variant="light" color="blue">
+                running
+              </Badge>
+            )}
+          </Group>
+          {!run && <Text c="dimmed">Not run yet.</Text>}
           {run?.error && (
-            <p role="alert" className="error">
+            <Alert color="red" mb="xs">
               {run.error}
-            </p>
+            </Alert>
           )}
-          {run && (
-            <output aria-label={`Output ${index + 1}`} className="stream">
+          {run && (run.output || !run.error) && (
+            <Text
+              component="output"
+              aria-label={`Output ${index + 1}`}
+              display="block"
+              ff="monospace"
+              size="sm"
+              mih="2rem"
+              style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}
+            >
               {run.output}
-            </output>
+            </Text>
           )}
-          {run?.status === "done" && <p className="hint">{figures(run, cost)}</p>}
-        </section>
+          {run?.status === "done" && (
+            <Group gap={6} mt="sm">
+              {figures(run, cost).map((figure) => (
+                <Badge key={figure} variant="light" color="gray" tt="none">
+                  {figure}
+                </Badge>
+              ))}
+            </Group>
+          )}
+        </Paper>
       ))}
-    </div>
+    </SimpleGrid>
   );
 }

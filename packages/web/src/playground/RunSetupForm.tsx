@@ -1,8 +1,9 @@
+import { Autocomplete, Button, Grid, Paper, Select, TextInput } from "@mantine/core";
 import type { TraceDetail } from "@promptline/core";
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../client.js";
 import { useProviders } from "../prompt/queries.js";
+import { useMatchingPrompts } from "./matchingPrompts.js";
 
 /** Which prompt to run, through which provider and model. */
 export interface RunSetup {
@@ -41,15 +42,21 @@ function inputsOf(trace: TraceDetail): TraceInputs {
   };
 }
 
-/** The prompt, provider and model of a run, and the inputs of a recorded call to start from. */
+/**
+ * The prompt, provider and model of a run, and the inputs of a recorded call to start from. The
+ * prompt field suggests the prompts whose name holds what is typed; `promptError` says beside it
+ * what is wrong with the name (a prompt that does not exist).
+ */
 export function RunSetupForm({
   setup,
+  promptError,
   onChange,
   onRun,
   onTraceLoaded,
   onProblem,
 }: {
   setup: RunSetup;
+  promptError?: string | undefined;
   onChange(setup: RunSetup): void;
   onRun(): void;
   onTraceLoaded(inputs: TraceInputs): void;
@@ -57,11 +64,7 @@ export function RunSetupForm({
 }) {
   const [traceId, setTraceId] = useState("");
   const providers = useProviders();
-  // The prompts whose name holds what is typed, offered as the field's suggestions.
-  const matching = useQuery({
-    queryKey: ["prompts", "picker", setup.name],
-    queryFn: () => api.prompts.list({ ...(setup.name && { q: setup.name }), limit: 20 }),
-  });
+  const matching = useMatchingPrompts(setup.name);
 
   async function loadTrace() {
     onProblem(undefined);
@@ -73,58 +76,81 @@ export function RunSetupForm({
   }
 
   return (
-    <form
+    <Paper
+      withBorder
+      p="md"
+      component="form"
       aria-label="Run setup"
-      className="filters"
       onSubmit={(e) => {
         e.preventDefault();
         onRun();
       }}
     >
-      <label>
-        Prompt{" "}
-        <input
-          value={setup.name}
-          onChange={(e) => onChange({ ...setup, name: e.target.value.trim() })}
-          list="playground-prompts"
-          autoComplete="off"
-          placeholder="type to search"
-          required
-        />
-        <datalist id="playground-prompts">
-          {matching.data?.items.map((p) => (
-            <option key={p.name} value={p.name} />
-          ))}
-        </datalist>
-      </label>
-      <label>
-        Provider{" "}
-        <select
-          value={setup.provider}
-          onChange={(e) => onChange({ ...setup, provider: e.target.value })}
-        >
-          <option value="">the prompt's own (or the only one)</option>
-          {providers.data?.items.map((p) => (
-            <option key={p.name} value={p.name}>
-              {p.name} ({p.kind})
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Model (blank: the version's)
-        <input
-          value={setup.model}
-          onChange={(e) => onChange({ ...setup, model: e.target.value })}
-        />
-      </label>
-      <label>
-        Load inputs from trace{" "}
-        <input value={traceId} onChange={(e) => setTraceId(e.target.value)} />
-      </label>
-      <button type="button" disabled={!traceId.trim()} onClick={() => void loadTrace()}>
-        Load
-      </button>
-    </form>
+      <Grid gap="sm">
+        <Grid.Col span={{ base: 12, sm: 6, lg: 4 }}>
+          <Autocomplete
+            label="Prompt"
+            placeholder="type to search"
+            value={setup.name}
+            onChange={(name) => onChange({ ...setup, name: name.trim() })}
+            data={matching}
+            // The server has matched the name, description and tags already.
+            filter={({ options }) => options}
+            // Said once nothing suggested is left to pick: not while a match is still offered.
+            error={matching.length === 0 ? promptError : undefined}
+            autoComplete="off"
+            required
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
+          <Select
+            label="Provider"
+            placeholder="the prompt's own"
+            data={
+              providers.data?.items.map((p) => ({
+                value: p.name,
+                label: `${p.name} (${p.kind})`,
+              })) ?? []
+            }
+            value={setup.provider || null}
+            onChange={(provider) => onChange({ ...setup, provider: provider ?? "" })}
+            clearable
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 6, lg: 2 }}>
+          <TextInput
+            label="Model"
+            placeholder="the version's own"
+            value={setup.model}
+            onChange={(e) => onChange({ ...setup, model: e.currentTarget.value })}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 6, lg: 3 }}>
+          <TextInput
+            label="Load inputs from trace"
+            placeholder="trace id"
+            value={traceId}
+            onChange={(e) => setTraceId(e.currentTarget.value)}
+            // Enter here loads the trace, instead of running.
+            onKeyDown={(e) => {
+              if (e.key !== "Enter" || e.ctrlKey || e.metaKey) return;
+              e.preventDefault();
+              if (traceId.trim()) void loadTrace();
+            }}
+            rightSectionWidth={68}
+            rightSection={
+              <Button
+                size="compact-sm"
+                variant="default"
+                disabled={!traceId.trim()}
+                onClick={() => void loadTrace()}
+              >
+                Load
+              </Button>
+            }
+          />
+        </Grid.Col>
+      </Grid>
+    </Paper>
   );
 }

@@ -1,3 +1,4 @@
+import type { Page } from "playwright-core";
 import { expect, onTestFinished } from "vitest";
 import {
   type FakeUpstream,
@@ -20,6 +21,12 @@ async function connectFakeOpenAI(server: TestServer, name: string): Promise<Fake
   return upstream;
 }
 
+/** Picks the option named `option` in the Mantine Select labelled `label`. */
+async function choose(page: Page, label: string, option: string) {
+  await page.getByRole("combobox", { name: label, exact: true }).click();
+  await page.getByRole("option", { name: option, exact: true }).click();
+}
+
 describeInBrowser("the playground in chromium", () => {
   test("runs versions side by side in the playground against a provider; the runs are traces marked as the playground's", async ({
     page,
@@ -39,23 +46,24 @@ describeInBrowser("the playground in chromium", () => {
     const run = page.getByRole("button", { name: "Run" });
     expect(await run.isDisabled()).toBe(true);
     await page.getByText("Pick a prompt to run.").waitFor();
-    await page.getByLabel("Prompt", { exact: true }).fill("playground/nobody");
+    const snippets = page.getByText("Use this from code");
+    expect(await snippets.count()).toBe(0);
+    await page.getByRole("combobox", { name: "Prompt", exact: true }).fill("playground/nobody");
     await page
       .getByText("There is no prompt named 'playground/nobody': pick one from the list.")
       .waitFor();
     expect(await run.isDisabled()).toBe(true);
     // The field suggests the prompts whose name holds what is typed.
-    await page.getByLabel("Prompt", { exact: true }).fill("greet");
+    await page.getByRole("combobox", { name: "Prompt", exact: true }).fill("greet");
     await expect
-      .poll(() =>
-        page
-          .locator("#playground-prompts option")
-          .evaluateAll((o) => o.map((e) => (e as HTMLOptionElement).value)),
-      )
+      .poll(() => page.getByRole("listbox").getByRole("option").allTextContents())
       .toContain(name);
-    await page.getByLabel("Prompt", { exact: true }).fill(name);
+    await page.getByRole("combobox", { name: "Prompt", exact: true }).fill(name);
     const person = page.getByLabel("person (required)");
     await person.waitFor();
+    // No code to copy while Run cannot start: here a required variable is missing.
+    await page.getByText("Fill the required variables: person.").waitFor();
+    expect(await snippets.count()).toBe(0);
     await person.fill("Ada");
     await page.getByLabel("User message").fill("Hi there");
     await page.getByRole("button", { name: "Run" }).click();
@@ -67,17 +75,26 @@ describeInBrowser("the playground in chromium", () => {
       await expect.poll(() => result.textContent()).toMatch(/\$0\.0000\d+/);
     }
     // Each column says what its label resolves to.
-    const headings = page.locator(".result h2");
+    const headings = page.getByRole("region", { name: /^Result \d$/ }).getByRole("heading");
     expect(await headings.allTextContents()).toEqual(["production → v1", "latest → v1"]);
     const sent = upstream.requests.at(-1)?.body;
     expect(sent.messages[0]).toEqual({ role: "system", content: "Greet Ada warmly." });
     await capture(page, "playground");
 
-    const snippets = page.getByText("Use this from code");
+    // The snippets make the same call, with the variables and message entered.
     await snippets.click();
-    expect(await page.getByLabel("openai snippet").inputValue()).toContain(
-      `prompt:${name}@production`,
-    );
+    await page.getByRole("tab", { name: "openai SDK through the gateway" }).click();
+    const openai = page.getByRole("figure", { name: "openai snippet" });
+    expect(await openai.textContent()).toContain(`prompt:${name}@production`);
+    expect(await openai.textContent()).toContain('content: "Hi there"');
+    expect(await openai.textContent()).toContain('variables: {"person":"Ada"}');
+    // Without a message, they send none (not an empty one), as Run does.
+    await page.getByLabel("User message").fill("");
+    await expect.poll(() => openai.textContent()).toContain("messages: [],");
+    await page.getByRole("tab", { name: "curl" }).click();
+    const curl = await page.getByRole("figure", { name: "curl snippet" }).textContent();
+    expect(curl).toContain('"messages":[]');
+    expect(curl).not.toContain('"role":"user"');
 
     // The runs were traced, with what they were filled with, as the playground's.
     const list = await succeed<{ items: Array<{ id: string; origin: string }> }>(
@@ -92,7 +109,7 @@ describeInBrowser("the playground in chromium", () => {
     expect(await traceRows.nth(1).textContent()).toContain(`${name} v1`);
     expect(await traceRows.nth(1).textContent()).toContain("playground");
     await page.goto("/playground");
-    await page.getByLabel("Prompt", { exact: true }).fill(name);
+    await page.getByRole("combobox", { name: "Prompt", exact: true }).fill(name);
     await page.getByLabel("person (required)").fill("");
     await page.getByLabel("Load inputs from trace").fill(list.items[0]?.id ?? "");
     await page.getByRole("button", { name: "Load" }).click();
@@ -122,9 +139,9 @@ describeInBrowser("the playground in chromium", () => {
     });
 
     await page.goto("/playground");
-    await page.getByLabel("Prompt", { exact: true }).fill(name);
-    await page.getByLabel("Column 1").selectOption("@draft");
-    await page.getByLabel("Column 2").selectOption("@production");
+    await page.getByRole("combobox", { name: "Prompt", exact: true }).fill(name);
+    await choose(page, "Column 1", "draft");
+    await choose(page, "Column 2", "production → v1");
     await page.getByLabel("team (required)").fill("billing");
     await page.getByLabel("User message").fill("Card declined");
     // Ctrl+Enter runs, as the Run button does.

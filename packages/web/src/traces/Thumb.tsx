@@ -1,13 +1,12 @@
 /** A thumb drawn as an icon (emoji depend on the fonts installed), pointing up or down. */
-export function Thumb({ up }: { up: boolean }) {
+export function Thumb({ up, size = "1em" }: { up: boolean; size?: string | number }) {
   return (
     <svg
-      className="thumb"
       viewBox="0 0 24 24"
-      width="1em"
-      height="1em"
+      width={size}
+      height={size}
       aria-hidden="true"
-      style={up ? undefined : { transform: "rotate(180deg)" }}
+      style={{ verticalAlign: "-0.125em", ...(up ? {} : { transform: "rotate(180deg)" }) }}
     >
       <path
         d="M7 11v9H4v-9h3Zm2 9V10.5l4.2-6.3a1.6 1.6 0 0 1 2.9 1.2L15 10h4.4a2 2 0 0 1 2 2.3l-1.2 6A2 2 0 0 1 18.2 20H9Z"

@@ -1,3 +1,7 @@
+import { Select } from "@mantine/core";
+import { DateTimePicker } from "@mantine/dates";
+import dayjs from "dayjs";
+
 /** The presets of the time filter, as hours before now. */
 const PRESETS = [
   ["1h", "Last hour", 1],
@@ -5,23 +9,83 @@ const PRESETS = [
   ["7d", "Last 7 days", 24 * 7],
 ] as const;
 
+/** What the time Select offers; "any" stands for no time filter (a Select option needs a value). */
+const OPTIONS = [
+  { value: "any", label: "Any time" },
+  ...PRESETS.map(([value, label]) => ({ value, label })),
+  { value: "custom", label: "Between…" },
+];
+
 export type TimeRangeChange = { range: string; from: string; to: string };
 
-/** An ISO time as a datetime-local field shows it (local time, to the minute); "" for none. */
-function localInput(iso: string | null): string {
-  if (!iso || Number.isNaN(Date.parse(iso))) return "";
-  const at = new Date(iso);
-  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+/** The picker's value format: local time, as "YYYY-MM-DD HH:mm:ss". */
+const PICKER_FORMAT = "YYYY-MM-DD HH:mm:ss";
+
+/** An ISO instant as the picker holds it (local time); null for none. */
+export function pickerValue(iso: string | null): string | null {
+  if (!iso || Number.isNaN(Date.parse(iso))) return null;
+  return dayjs(iso).format(PICKER_FORMAT);
 }
 
-/** What a datetime-local field holds (local time) as an ISO time; "" for none. */
-function isoOf(local: string): string {
-  return local ? new Date(local).toISOString() : "";
+/** What the picker holds (local time) as an ISO instant; "" for none. */
+export function isoOf(local: string | null): string {
+  if (!local) return "";
+  const at = dayjs(local);
+  return at.isValid() ? at.toISOString() : "";
+}
+
+/** The calendar's controls, named for a screen reader. */
+const CALENDAR_LABELS = {
+  previousMonth: "Previous month",
+  nextMonth: "Next month",
+  previousYear: "Previous year",
+  nextYear: "Next year",
+  previousDecade: "Previous decade",
+  nextDecade: "Next decade",
+  monthLevelControl: "Choose a month",
+  yearLevelControl: "Choose a year",
+};
+
+/**
+ * The calendar is a table: these undo the workspace's global table, th and td rules (full width,
+ * padding, a bottom border) so it keeps Mantine's shape.
+ */
+const CALENDAR_STYLES = {
+  month: { width: "auto", margin: 0, background: "none" },
+  weekday: { paddingLeft: 0, paddingRight: 0, paddingTop: 0, border: 0, textAlign: "center" },
+  monthCell: { padding: 0, border: 0 },
+} as const;
+
+/** One end of the "between…" range: a date on a calendar and a time. */
+function Instant({
+  label,
+  value,
+  onChange,
+}: {
+  label: string;
+  value: string | null;
+  onChange: (iso: string) => void;
+}) {
+  return (
+    <DateTimePicker
+      label={label}
+      placeholder="pick a date and time"
+      value={pickerValue(value)}
+      onChange={(local) => onChange(isoOf(local))}
+      valueFormat="D MMM YYYY HH:mm"
+      clearable
+      ariaLabels={CALENDAR_LABELS}
+      styles={CALENDAR_STYLES}
+      timePickerProps={{ hoursInputLabel: "Hours", minutesInputLabel: "Minutes" }}
+      submitButtonProps={{ "aria-label": "Done" }}
+    />
+  );
 }
 
 /**
  * The time filter: any time, a preset (from now back), or a range picked on calendars. A preset
  * is turned into its start time when chosen, so the list does not shift while it is read.
+ * Rendered as sibling fields, so each takes a cell of the filters' grid.
  */
 export function TimeRange(props: {
   range: string;
@@ -30,46 +94,35 @@ export function TimeRange(props: {
   onChange: (change: TimeRangeChange) => void;
 }) {
   const { range, from, to, onChange } = props;
-  const pick = (chosen: string) => {
+  const pick = (chosen: string | null) => {
     const preset = PRESETS.find(([key]) => key === chosen);
     if (preset) {
       const start = new Date(Date.now() - preset[2] * 3_600_000).toISOString();
-      onChange({ range: chosen, from: start, to: "" });
+      onChange({ range: preset[0], from: start, to: "" });
     } else if (chosen === "custom") onChange({ range: "custom", from: from ?? "", to: to ?? "" });
     else onChange({ range: "", from: "", to: "" });
   };
   return (
     <>
-      <label>
-        Time
-        <select value={range} onChange={(e) => pick(e.target.value)}>
-          <option value="">any time</option>
-          {PRESETS.map(([key, label]) => (
-            <option key={key} value={key}>
-              {label}
-            </option>
-          ))}
-          <option value="custom">between…</option>
-        </select>
-      </label>
+      <Select
+        label="Time"
+        data={OPTIONS}
+        value={range || "any"}
+        onChange={pick}
+        allowDeselect={false}
+      />
       {range === "custom" && (
         <>
-          <label>
-            From
-            <input
-              type="datetime-local"
-              value={localInput(from)}
-              onChange={(e) => onChange({ range, from: isoOf(e.target.value), to: to ?? "" })}
-            />
-          </label>
-          <label>
-            To
-            <input
-              type="datetime-local"
-              value={localInput(to)}
-              onChange={(e) => onChange({ range, from: from ?? "", to: isoOf(e.target.value) })}
-            />
-          </label>
+          <Instant
+            label="From"
+            value={from}
+            onChange={(iso) => onChange({ range, from: iso, to: to ?? "" })}
+          />
+          <Instant
+            label="To"
+            value={to}
+            onChange={(iso) => onChange({ range, from: from ?? "", to: iso })}
+          />
         </>
       )}
     </>

@@ -1,35 +1,60 @@
+import {
+  Alert,
+  Badge,
+  Code,
+  DataList,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+} from "@mantine/core";
 import type { TraceDetail } from "@promptline/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { useParams } from "react-router";
-import { actorName } from "../actors.js";
 import { api } from "../client.js";
+import { Loading } from "../Loading.js";
 import { usePageTitle } from "../title.js";
-import { Thumb } from "./Thumb.js";
+import { TraceFeedback } from "./TraceFeedback.js";
+
+/** Each role's badge colour in a transcript (shades whose light badges keep a 4.5:1 contrast). */
+const ROLE_COLORS: Record<string, string> = {
+  system: "gray",
+  user: "blue",
+  assistant: "violet",
+  tool: "pink",
+};
 
 /** Messages as people read them: role, then text (parts of multi-part content joined). */
 function Messages({ value, label }: { value: unknown; label: string }) {
   const list = Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
-  if (list.length === 0) return <p className="empty">None recorded.</p>;
+  if (list.length === 0) return <Text c="dimmed">None recorded.</Text>;
   return (
-    <ol className="transcript" aria-label={label}>
+    <Stack component="ol" aria-label={label} gap="sm" m={0} p={0} style={{ listStyle: "none" }}>
       {list.map((m, i) => {
         const message = m as { role?: string; content?: unknown };
-        const content =
-          typeof message.content === "string"
-            ? message.content
-            : typeof m === "string"
-              ? m
-              : JSON.stringify(message.content ?? m, null, 2);
+        const role = message.role ?? "text";
+        const text =
+          typeof message.content === "string" ? message.content : typeof m === "string" ? m : null;
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: a transcript's order is its identity
-          <li key={i}>
-            <strong>{message.role ?? "text"}</strong>
-            <pre>{content}</pre>
-          </li>
+          <Paper component="li" key={i} withBorder p="sm">
+            <Badge variant="light" color={ROLE_COLORS[role] ?? "gray"} mb="xs">
+              {role}
+            </Badge>
+            {text === null ? (
+              <Code block style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+                {JSON.stringify(message.content ?? m, null, 2)}
+              </Code>
+            ) : (
+              <Text style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{text}</Text>
+            )}
+          </Paper>
         );
       })}
-    </ol>
+    </Stack>
   );
 }
 
@@ -40,132 +65,122 @@ function titleOf(trace: TraceDetail | undefined): string {
   return `${prompt.name}${prompt.version === null ? "" : ` v${prompt.version}`} — trace`;
 }
 
+/** Label/value pairs, the labels in the dimmed colour, long values wrapping. */
+function Facts({ items }: { items: Array<[string, ReactNode]> }) {
+  return (
+    <DataList labelWidth="9rem">
+      {items.map(([label, value]) => (
+        <DataList.Item key={label}>
+          <DataList.ItemLabel c="dimmed">{label}</DataList.ItemLabel>
+          <DataList.ItemValue style={{ overflowWrap: "anywhere", minWidth: 0 }}>
+            {value}
+          </DataList.ItemValue>
+        </DataList.Item>
+      ))}
+    </DataList>
+  );
+}
+
 /** One call in full: what was sent and answered, usage, cost, latency, and its feedback. */
 export function TracePage() {
   const id = useParams().id ?? "";
-  const queryClient = useQueryClient();
-  const [comment, setComment] = useState("");
   const trace = useQuery({
     queryKey: ["trace", id],
     queryFn: () => api.traces.get(id),
   });
   const title = titleOf(trace.data);
   usePageTitle(title);
-  const feedback = useMutation({
-    mutationFn: (value: boolean) =>
-      api.traces.score(id, {
-        name: "feedback",
-        value,
-        ...(comment.trim() && { comment: comment.trim() }),
-      }),
-    onSuccess: () => {
-      setComment("");
-      void queryClient.invalidateQueries({ queryKey: ["trace", id] });
-    },
-  });
 
-  if (trace.isPending) return <p className="loading">Loading the trace…</p>;
+  if (trace.isPending) return <Loading what="the trace" lines={8} />;
   if (trace.isError) {
     return (
-      <p role="alert" className="error">
-        The trace could not be loaded: {trace.error.message}
-      </p>
+      <Alert color="red" title="The trace could not be loaded">
+        {trace.error.message}
+      </Alert>
     );
   }
   const t = trace.data;
   return (
-    <article aria-labelledby="trace-title">
-      <h1 id="trace-title">{title}</h1>
-      <dl className="facts">
-        <dt>Trace id</dt>
-        <dd>
-          <code>{t.id}</code>
-        </dd>
-        <dt>Started</dt>
-        <dd>
-          <time dateTime={t.startTime}>{new Date(t.startTime).toLocaleString()}</time>
-        </dd>
-        <dt>Origin</dt>
-        <dd>{t.origin === "playground" ? "the playground" : "an application"}</dd>
-        <dt>Prompt</dt>
-        <dd>
-          {t.prompt
-            ? `${t.prompt.name} v${t.prompt.version ?? "?"}${t.prompt.label ? ` (${t.prompt.label})` : ""}`
-            : "—"}
-        </dd>
-        <dt>Model</dt>
-        <dd>
-          {t.model ?? "—"} via {t.provider ?? "—"}
-        </dd>
-        <dt>Status</dt>
-        <dd className={t.status === "error" ? "error" : undefined}>
+    <Stack component="article" aria-labelledby="trace-title" gap="lg">
+      <Group gap="sm" align="center">
+        <Title order={1} id="trace-title" style={{ overflowWrap: "anywhere" }}>
+          {title}
+        </Title>
+        <Badge variant="dot" color={t.status === "error" ? "red" : "green"} size="lg">
           {t.status}
-          {t.error ? `: ${t.error}` : ""}
-        </dd>
-        <dt>Latency</dt>
-        <dd>
-          {t.latencyMs === null ? "—" : `${Math.round(t.latencyMs)} ms`}
-          {t.timeToFirstTokenMs !== null && ` (first token ${Math.round(t.timeToFirstTokenMs)} ms)`}
-        </dd>
-        <dt>Tokens</dt>
-        <dd>
-          {t.usage.inputTokens ?? "—"} in, {t.usage.outputTokens ?? "—"} out
-        </dd>
-        <dt>Cost</dt>
-        <dd>{t.cost === null ? "—" : `$${t.cost.toFixed(6)}`}</dd>
-        <dt>User / session</dt>
-        <dd>
-          {t.userId ?? "—"} / {t.sessionId ?? "—"}
-        </dd>
-      </dl>
-      <h2>Input</h2>
-      <Messages value={t.input} label="Input messages" />
-      <h2>Output</h2>
-      <Messages value={t.output} label="Output" />
-      <h2>Feedback</h2>
-      {t.scores.length === 0 ? (
-        <p className="empty">No feedback yet.</p>
-      ) : (
-        <ul aria-label="Scores">
-          {t.scores.map((s) => (
-            <li key={s.id}>
-              {s.name}:{" "}
-              {s.name === "feedback" ? (
-                s.value >= 1 ? (
-                  <>
-                    <Thumb up /> up
-                  </>
-                ) : s.value <= 0 ? (
-                  <>
-                    <Thumb up={false} /> down
-                  </>
-                ) : (
-                  s.value
-                )
-              ) : (
-                s.value
-              )}
-              {s.comment && ` — “${s.comment}”`} ({actorName(s.actor)})
-            </li>
-          ))}
-        </ul>
-      )}
-      <form aria-label="Add feedback" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Comment (optional) <input value={comment} onChange={(e) => setComment(e.target.value)} />
-        </label>{" "}
-        <button type="button" disabled={feedback.isPending} onClick={() => feedback.mutate(true)}>
-          <Thumb up /> Thumbs up
-        </button>{" "}
-        <button type="button" disabled={feedback.isPending} onClick={() => feedback.mutate(false)}>
-          <Thumb up={false} /> Thumbs down
-        </button>
-        {feedback.isError && (
-          <p role="alert" className="error">
-            {feedback.error.message}
-          </p>
+        </Badge>
+        {t.origin === "playground" && (
+          <Badge variant="light" color="grape">
+            playground
+          </Badge>
         )}
-      </form>
-    </article>
+      </Group>
+      <Paper component="section" aria-label="Facts" withBorder p="md">
+        <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl" verticalSpacing="sm">
+          <Facts
+            items={[
+              ["Trace id", <Code key="id">{t.id}</Code>],
+              [
+                "Started",
+                <time key="started" dateTime={t.startTime}>
+                  {new Date(t.startTime).toLocaleString()}
+                </time>,
+              ],
+              ["Origin", t.origin === "playground" ? "the playground" : "an application"],
+              [
+                "Prompt",
+                t.prompt
+                  ? `${t.prompt.name} v${t.prompt.version ?? "?"}${t.prompt.label ? ` (${t.prompt.label})` : ""}`
+                  : "—",
+              ],
+              ["Model", `${t.model ?? "—"} via ${t.provider ?? "—"}`],
+              ["User / session", `${t.userId ?? "—"} / ${t.sessionId ?? "—"}`],
+            ]}
+          />
+          <Facts
+            items={[
+              [
+                "Status",
+                <Text
+                  key="status"
+                  span
+                  inherit
+                  style={
+                    t.status === "error" ? { color: "var(--mantine-color-red-text)" } : undefined
+                  }
+                >
+                  {t.status}
+                  {t.error ? `: ${t.error}` : ""}
+                </Text>,
+              ],
+              [
+                "Latency",
+                `${t.latencyMs === null ? "—" : `${Math.round(t.latencyMs)} ms`}${t.timeToFirstTokenMs === null ? "" : ` (first token ${Math.round(t.timeToFirstTokenMs)} ms)`}`,
+              ],
+              ["Tokens", `${t.usage.inputTokens ?? "—"} in, ${t.usage.outputTokens ?? "—"} out`],
+              ["Cost", t.cost === null ? "—" : `$${t.cost.toFixed(6)}`],
+            ]}
+          />
+        </SimpleGrid>
+      </Paper>
+      <section aria-labelledby="trace-input">
+        <Title order={2} id="trace-input" size="h3" mb="sm">
+          Input
+        </Title>
+        <Messages value={t.input} label="Input messages" />
+      </section>
+      <section aria-labelledby="trace-output">
+        <Title order={2} id="trace-output" size="h3" mb="sm">
+          Output
+        </Title>
+        <Messages value={t.output} label="Output" />
+      </section>
+      <section aria-labelledby="trace-feedback">
+        <Title order={2} id="trace-feedback" size="h3" mb="sm">
+          Feedback
+        </Title>
+        <TraceFeedback id={t.id} scores={t.scores} />
+      </section>
+    </Stack>
   );
 }

@@ -1,22 +1,55 @@
+import { Alert, Anchor, Badge, EmptyState, Group, Paper, Table, Text, Title } from "@mantine/core";
+import type { TraceSummary as Trace } from "@promptline/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { api } from "../client.js";
+import { Loading } from "../Loading.js";
 import { useCursorPages } from "../Pager.js";
-import { ScrollRegion } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
-import { TimeRange } from "./TimeRange.js";
-
-const FILTERS = [
-  ["prompt", "Prompt"],
-  ["version", "Version"],
-  ["label", "Environment"],
-  ["variant", "Variant"],
-  ["model", "Model"],
-  ["userId", "User"],
-  ["q", "Text"],
-] as const;
+import { TraceFilters } from "./TraceFilters.js";
 
 const money = (usd: number | null) => (usd === null ? "—" : `$${usd.toFixed(6)}`);
+
+/** The prompt version a trace came from, with the label it was asked by. */
+const promptOf = (t: Trace) =>
+  t.prompt
+    ? `${t.prompt.name}${t.prompt.version ? ` v${t.prompt.version}` : ""}${t.prompt.label ? ` @${t.prompt.label}` : ""}`
+    : "—";
+
+/** One call in the list; the whole row opens it, and its link is there for the keyboard. */
+function TraceRow({ trace: t, onOpen }: { trace: Trace; onOpen: () => void }) {
+  return (
+    <Table.Tr onClick={onOpen} style={{ cursor: "pointer" }}>
+      <Table.Td style={{ whiteSpace: "nowrap" }}>
+        <Anchor component={Link} to={`/traces/${t.id}`} size="sm">
+          {new Date(t.startTime).toLocaleString()}
+        </Anchor>
+      </Table.Td>
+      <Table.Td>
+        <Group gap={6} wrap="nowrap">
+          <Text span size="sm">
+            {promptOf(t)}
+          </Text>
+          {t.origin === "playground" && (
+            <Badge variant="light" color="grape" size="sm" style={{ flexShrink: 0 }}>
+              playground
+            </Badge>
+          )}
+        </Group>
+      </Table.Td>
+      <Table.Td>{t.model ?? "—"}</Table.Td>
+      <Table.Td>
+        <Badge variant="dot" color={t.status === "error" ? "red" : "green"} size="sm">
+          {t.status}
+        </Badge>
+      </Table.Td>
+      <Table.Td ta="right">{t.latencyMs === null ? "—" : `${Math.round(t.latencyMs)} ms`}</Table.Td>
+      <Table.Td ta="right">{t.usage.totalTokens ?? "—"}</Table.Td>
+      <Table.Td ta="right">{money(t.cost)}</Table.Td>
+      <Table.Td>{t.userId ?? "—"}</Table.Td>
+    </Table.Tr>
+  );
+}
 
 /** Calls, newest first, filtered by anything a trace is tagged with. */
 export function TracesPage() {
@@ -27,7 +60,7 @@ export function TracesPage() {
   // The filters are the page's own query, as typed: the server says what it cannot read.
   const cursor = pages.cursor;
   // `range` only says which time preset the page shows; `from` and `to` are what is asked.
-  const { range = "", ...filters } = Object.fromEntries(params);
+  const { range: _range, ...filters } = Object.fromEntries(params);
   const query = { ...filters, limit: 50, ...(cursor && { cursor }) };
   const traces = useQuery({
     queryKey: ["traces", query],
@@ -43,129 +76,60 @@ export function TracesPage() {
     pages.reset();
     setParams(next, { replace: true });
   };
-  const setFilter = (key: string, value: string) => setFilters({ [key]: value });
 
   return (
     <section aria-labelledby="traces-title">
-      <h1 id="traces-title">Traces</h1>
-      <form className="filters" aria-label="Filter traces" onSubmit={(e) => e.preventDefault()}>
-        {FILTERS.map(([key, label]) => (
-          <label key={key}>
-            {label}
-            <input
-              defaultValue={params.get(key) ?? ""}
-              onChange={(e) => setFilter(key, e.target.value.trim())}
-            />
-          </label>
-        ))}
-        <TimeRange
-          range={range || (params.get("from") || params.get("to") ? "custom" : "")}
-          from={params.get("from")}
-          to={params.get("to")}
-          onChange={setFilters}
-        />
-        <label>
-          Status
-          <select
-            value={params.get("status") ?? ""}
-            onChange={(e) => setFilter("status", e.target.value)}
-          >
-            <option value="">any</option>
-            <option value="ok">ok</option>
-            <option value="error">error</option>
-          </select>
-        </label>
-        <label>
-          Origin
-          <select
-            value={params.get("origin") ?? ""}
-            onChange={(e) => setFilter("origin", e.target.value)}
-          >
-            <option value="">any</option>
-            <option value="production">applications</option>
-            <option value="playground">playground</option>
-          </select>
-        </label>
-        <label>
-          Feedback
-          <select
-            value={
-              params.get("maxScore") === "0" ? "down" : params.get("minScore") === "1" ? "up" : ""
-            }
-            onChange={(e) => {
-              const next = new URLSearchParams(params);
-              next.delete("minScore");
-              next.delete("maxScore");
-              next.delete("scoreName");
-              if (e.target.value) {
-                next.set("scoreName", "feedback");
-                next.set(
-                  e.target.value === "up" ? "minScore" : "maxScore",
-                  e.target.value === "up" ? "1" : "0",
-                );
-              }
-              pages.reset();
-              setParams(next, { replace: true });
-            }}
-          >
-            <option value="">any</option>
-            <option value="up">thumbs up</option>
-            <option value="down">thumbs down</option>
-          </select>
-        </label>
-      </form>
-      {traces.isPending && <p className="loading">Loading traces…</p>}
+      <Title order={1} id="traces-title" mb="md">
+        Traces
+      </Title>
+      <TraceFilters params={params} onChange={setFilters} />
+      {traces.isPending && <Loading what="traces" lines={6} />}
       {traces.isError && (
-        <p role="alert" className="error">
-          The traces could not be loaded: {traces.error.message}
-        </p>
+        <Alert color="red" title="The traces could not be loaded" mb="md">
+          {traces.error.message}
+        </Alert>
       )}
       {traces.data && traces.data.items.length === 0 && (
-        <p className="empty">
-          No trace matches. Calls through the gateway, the SDK or OpenTelemetry appear here.
-        </p>
+        <Paper withBorder p="xl">
+          <EmptyState
+            title="No trace matches."
+            description="Calls through the gateway, the SDK or OpenTelemetry appear here."
+          />
+        </Paper>
       )}
       {traces.data && traces.data.items.length > 0 && (
-        <ScrollRegion label="Traces list">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Prompt</th>
-                <th scope="col">Model</th>
-                <th scope="col">Status</th>
-                <th scope="col">Latency</th>
-                <th scope="col">Tokens</th>
-                <th scope="col">Cost</th>
-                <th scope="col">User</th>
-              </tr>
-            </thead>
-            <tbody>
-              {traces.data.items.map((t) => (
-                // The whole row opens the trace; its link is there for the keyboard.
-                <tr key={t.id} className="opens" onClick={() => navigate(`/traces/${t.id}`)}>
-                  <td>
-                    <Link to={`/traces/${t.id}`}>{new Date(t.startTime).toLocaleString()}</Link>
-                  </td>
-                  <td>
-                    {t.prompt
-                      ? `${t.prompt.name}${t.prompt.version ? ` v${t.prompt.version}` : ""}${t.prompt.label ? ` @${t.prompt.label}` : ""}`
-                      : "—"}
-                    {t.origin === "playground" && <span className="badge">playground</span>}
-                  </td>
-                  <td>{t.model ?? "—"}</td>
-                  <td className={t.status === "error" ? "error" : undefined}>{t.status}</td>
-                  <td>{t.latencyMs === null ? "—" : `${Math.round(t.latencyMs)} ms`}</td>
-                  <td>{t.usage.totalTokens ?? "—"}</td>
-                  <td>{money(t.cost)}</td>
-                  <td>{t.userId ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
+        <Paper withBorder style={{ opacity: traces.isPlaceholderData ? 0.6 : 1 }}>
+          <Table.ScrollContainer minWidth={880} type="native">
+            {/* Margin and background set here: the workspace's global table rule would add its own. */}
+            <Table aria-label="Traces list" m={0} bg="transparent">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Started</Table.Th>
+                  <Table.Th scope="col">Prompt</Table.Th>
+                  <Table.Th scope="col">Model</Table.Th>
+                  <Table.Th scope="col">Status</Table.Th>
+                  <Table.Th scope="col" ta="right">
+                    Latency
+                  </Table.Th>
+                  <Table.Th scope="col" ta="right">
+                    Tokens
+                  </Table.Th>
+                  <Table.Th scope="col" ta="right">
+                    Cost
+                  </Table.Th>
+                  <Table.Th scope="col">User</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {traces.data.items.map((t) => (
+                  <TraceRow key={t.id} trace={t} onOpen={() => navigate(`/traces/${t.id}`)} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
       )}
-      {pages.pager(traces.data?.nextCursor, ["Newer", "Older"])}
+      <Group mt="md">{pages.pager(traces.data?.nextCursor, ["Newer", "Older"])}</Group>
     </section>
   );
 }
