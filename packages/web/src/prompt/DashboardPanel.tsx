@@ -1,6 +1,21 @@
+import {
+  Accordion,
+  Alert,
+  Checkbox,
+  Group,
+  Input,
+  List,
+  NativeSelect,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
 import type { VersionMetrics } from "@promptline/core";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useId, useState } from "react";
 import {
   CartesianGrid,
   Legend,
@@ -14,28 +29,32 @@ import {
 } from "recharts";
 import { actorName } from "../actors.js";
 import { api } from "../client.js";
+import { Loading } from "../Loading.js";
 import { ScrollRegion } from "../ScrollRegion.js";
+import {
+  type Bucket,
+  chartRows,
+  MEASURES,
+  type Measure,
+  markersOf,
+  moveText,
+  spanOf,
+  versionKey,
+} from "./metricsChart.js";
 
-type Figures = VersionMetrics["versions"][number]["series"][number];
-
-const MEASURES: Array<{ key: string; label: string; value: (f: Figures) => number | null }> = [
-  { key: "calls", label: "Calls", value: (f) => f.calls },
-  { key: "errorRate", label: "Error rate (%)", value: (f) => Math.round(f.errorRate * 1000) / 10 },
-  { key: "latencyP50", label: "Latency p50 (ms)", value: (f) => f.latencyP50 },
-  { key: "latencyP95", label: "Latency p95 (ms)", value: (f) => f.latencyP95 },
-  { key: "tokens", label: "Tokens", value: (f) => f.inputTokens + f.outputTokens },
-  { key: "cost", label: "Cost (USD)", value: (f) => f.cost },
-  { key: "feedback", label: "Average feedback", value: (f) => f.scores.feedback?.mean ?? null },
-];
-const COLOURS = ["#2f6fed", "#d9480f", "#2b8a3e", "#862e9c", "#e67700", "#0b7285"];
-/** A series' name: calls without a version ran the draft (or did not say which version). */
-const versionKey = (version: number | null) => (version === null ? "draft" : `v${version}`);
+/** The versions' lines, in the theme's colours (dark mode has its own shades of each). */
+const COLOURS = ["blue", "orange", "teal", "grape", "yellow", "cyan"].map(
+  (colour) => `var(--mantine-color-${colour}-filled)`,
+);
+const AXIS = { fill: "var(--mantine-color-dimmed)", fontSize: 12 };
+const RANGES: Record<Bucket, string> = { hour: "the last 24 hours", day: "the last 30 days" };
 
 /** Per version over time, with the deployments and rollbacks that changed what was served. */
 export function DashboardPanel({ name }: { name: string }) {
-  const [bucket, setBucket] = useState<"day" | "hour">("hour");
+  const [bucket, setBucket] = useState<Bucket>("hour");
   const [measure, setMeasure] = useState(MEASURES[0]?.key ?? "calls");
   const [withPlayground, setWithPlayground] = useState(false);
+  const perLabel = useId();
   const origin = withPlayground ? "all" : "production";
   const metrics = useQuery({
     queryKey: ["prompt", name, "metrics", bucket, origin],
@@ -43,178 +62,233 @@ export function DashboardPanel({ name }: { name: string }) {
   });
   const chosen = MEASURES.find((m) => m.key === measure) ?? MEASURES[0];
 
-  const rows = new Map<number, Record<string, number | null>>();
-  for (const v of metrics.data?.versions ?? []) {
-    for (const point of v.series) {
-      const t = Date.parse(point.time);
-      const row = rows.get(t) ?? { t };
-      row[versionKey(v.version)] = chosen ? chosen.value(point) : null;
-      rows.set(t, row);
-    }
-  }
-  const data = [...rows.values()].sort((a, b) => (a.t ?? 0) - (b.t ?? 0));
-  const span = bucket === "hour" ? 3_600_000 : 86_400_000;
-  const markers = markersOf(metrics.data?.deployments ?? [], span);
-
   return (
-    <section aria-labelledby="dashboard-title">
-      <h2 id="dashboard-title">Dashboard</h2>
-      <p>
-        <label>
-          Measure{" "}
-          <select value={measure} onChange={(e) => setMeasure(e.target.value)}>
-            {MEASURES.map((m) => (
-              <option key={m.key} value={m.key}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </label>{" "}
-        <label>
-          Per{" "}
-          <select value={bucket} onChange={(e) => setBucket(e.target.value as "day" | "hour")}>
-            <option value="hour">hour (last 24 hours)</option>
-            <option value="day">day (last 30 days)</option>
-          </select>
-        </label>{" "}
-        <label>
-          <input
-            type="checkbox"
-            checked={withPlayground}
-            onChange={(e) => setWithPlayground(e.target.checked)}
-          />{" "}
-          Include playground runs
-        </label>
-      </p>
-      {metrics.isPending && <p className="loading">Loading metrics…</p>}
+    <Stack component="section" aria-labelledby="dashboard-title" gap="md">
+      <Title order={2} id="dashboard-title">
+        Dashboard
+      </Title>
+      <Group align="flex-end" gap="md" wrap="wrap">
+        <NativeSelect
+          label="Measure"
+          value={measure}
+          onChange={(e) => setMeasure(e.currentTarget.value)}
+          data={MEASURES.map((m) => ({ value: m.key, label: m.label }))}
+          w={220}
+          maw="100%"
+        />
+        <Stack gap={4}>
+          <Input.Label labelElement="div" id={perLabel}>
+            Per
+          </Input.Label>
+          <Group gap="xs" wrap="nowrap">
+            <SegmentedControl
+              aria-labelledby={perLabel}
+              value={bucket}
+              onChange={(value) => setBucket(value as Bucket)}
+              data={[
+                { value: "hour", label: "Hour" },
+                { value: "day", label: "Day" },
+              ]}
+            />
+            <Text size="sm" c="dimmed">
+              over {RANGES[bucket]}
+            </Text>
+          </Group>
+        </Stack>
+        <Checkbox
+          label="Include playground runs"
+          checked={withPlayground}
+          onChange={(e) => setWithPlayground(e.currentTarget.checked)}
+          mb={8}
+        />
+      </Group>
+      {metrics.isPending && <Loading what="metrics" lines={6} />}
       {metrics.isError && (
-        <p role="alert" className="error">
-          The metrics could not be loaded: {metrics.error.message}
-        </p>
+        <Alert color="red" title="The metrics could not be loaded">
+          {metrics.error.message}
+        </Alert>
       )}
       {metrics.data && metrics.data.versions.length === 0 && (
-        <p className="empty">No calls recorded for this prompt in the range yet.</p>
+        <Paper withBorder p="xl">
+          <Text c="dimmed" ta="center">
+            No calls recorded for this prompt in the range yet.
+          </Text>
+        </Paper>
       )}
-      {metrics.data && metrics.data.versions.length > 0 && (
+      {metrics.data && metrics.data.versions.length > 0 && chosen && (
         <>
-          <figure className="chart" aria-label={`${chosen?.label} per version`}>
-            <ResponsiveContainer width="100%" height={280}>
-              <LineChart data={data} margin={{ top: 20, right: 30, left: 10, bottom: 5 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis
-                  dataKey="t"
-                  type="number"
-                  scale="time"
-                  domain={[
-                    (min: number) => Math.min(min, ...markers.map((m) => m.t)) - span / 2,
-                    (max: number) => Math.max(max, ...markers.map((m) => m.t)) + span / 2,
-                  ]}
-                  tickFormatter={(t: number) =>
-                    bucket === "hour"
-                      ? new Date(t).toLocaleTimeString()
-                      : new Date(t).toLocaleDateString()
-                  }
-                />
-                <YAxis />
-                <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} />
-                <Legend />
-                {metrics.data.versions.map((v, i) => (
-                  <Line
-                    key={versionKey(v.version)}
-                    dataKey={versionKey(v.version)}
-                    stroke={COLOURS[i % COLOURS.length]}
-                    connectNulls
-                    isAnimationActive={false}
-                  />
-                ))}
-                {markers.map((m) => (
-                  <ReferenceLine
-                    key={m.t}
-                    x={m.t}
-                    stroke={m.rollback ? "#c92a2a" : "#495057"}
-                    strokeDasharray="4 2"
-                    label={{ value: m.label, position: "top", fontSize: 11 }}
-                  />
-                ))}
-              </LineChart>
-            </ResponsiveContainer>
-          </figure>
-          {metrics.data.deployments.length > 0 && (
-            <details className="moves">
-              <summary>
-                {metrics.data.deployments.length} deployment
-                {metrics.data.deployments.length === 1 ? "" : "s"} and rollbacks in this range
-              </summary>
-              <ul aria-label="Deployments in this range">
-                {metrics.data.deployments.map((d) => (
-                  <li key={`${d.at}-${d.environment}`}>
-                    {new Date(d.at).toLocaleString()}: {moveText(d)} by {actorName(d.actor)}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          )}
-          <ScrollRegion label="Per version totals, scrollable">
-            <table aria-label="Per version totals">
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Calls</th>
-                  <th scope="col">Error rate</th>
-                  <th scope="col">p50</th>
-                  <th scope="col">p95</th>
-                  <th scope="col">Tokens</th>
-                  <th scope="col">Cost</th>
-                  <th scope="col">Cost / call</th>
-                  <th scope="col">Feedback</th>
-                </tr>
-              </thead>
-              <tbody>
-                {metrics.data.versions.map((v) => (
-                  <tr key={versionKey(v.version)}>
-                    <td>{versionKey(v.version)}</td>
-                    <td>{v.calls}</td>
-                    <td>{(v.errorRate * 100).toFixed(1)}%</td>
-                    <td>{v.latencyP50 === null ? "—" : `${Math.round(v.latencyP50)} ms`}</td>
-                    <td>{v.latencyP95 === null ? "—" : `${Math.round(v.latencyP95)} ms`}</td>
-                    <td>{v.inputTokens + v.outputTokens}</td>
-                    <td>${v.cost.toFixed(6)}</td>
-                    <td>{v.avgCostPerCall === null ? "—" : `$${v.avgCostPerCall.toFixed(6)}`}</td>
-                    <td>
-                      {v.scores.feedback
-                        ? `${v.scores.feedback.mean.toFixed(2)} (${v.scores.feedback.count})`
-                        : "—"}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </ScrollRegion>
+          <Chart
+            metrics={metrics.data}
+            measure={chosen}
+            bucket={bucket}
+            now={metrics.dataUpdatedAt}
+          />
+          {metrics.data.deployments.length > 0 && <Moves moves={metrics.data.deployments} />}
+          <Totals versions={metrics.data.versions} />
         </>
       )}
-    </section>
+    </Stack>
   );
 }
 
-type Move = VersionMetrics["deployments"][number];
+/** The measure per version over the range, one line each, the label moves marked. */
+function Chart({
+  metrics,
+  measure,
+  bucket,
+  now,
+}: {
+  metrics: VersionMetrics;
+  measure: Measure;
+  bucket: Bucket;
+  now: number;
+}) {
+  const data = chartRows(metrics.versions, measure, bucket, now);
+  const span = spanOf(bucket);
+  const markers = markersOf(metrics.deployments, span);
+  const time = (t: number) =>
+    new Date(t).toLocaleString(
+      undefined,
+      bucket === "hour"
+        ? { hour: "2-digit", minute: "2-digit" }
+        : { month: "short", day: "numeric" },
+    );
+  return (
+    <Paper component="figure" withBorder p="sm" m={0} aria-label={`${measure.label} per version`}>
+      <ResponsiveContainer width="100%" height={300}>
+        <LineChart data={data} margin={{ top: 24, right: 24, left: 0, bottom: 4 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--mantine-color-default-border)" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[
+              (min: number) => Math.min(min, ...markers.map((m) => m.t)) - span / 2,
+              (max: number) => Math.max(max, ...markers.map((m) => m.t)) + span / 2,
+            ]}
+            tickFormatter={time}
+            tick={AXIS}
+            stroke="var(--mantine-color-default-border)"
+            minTickGap={24}
+          />
+          <YAxis
+            allowDecimals={!measure.whole}
+            tick={AXIS}
+            stroke="var(--mantine-color-default-border)"
+            width={56}
+          />
+          <Tooltip
+            labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
+            contentStyle={{
+              background: "var(--mantine-color-body)",
+              border: "1px solid var(--mantine-color-default-border)",
+              borderRadius: "var(--mantine-radius-sm)",
+            }}
+          />
+          <Legend />
+          {metrics.versions.map((v, i) => (
+            <Line
+              key={versionKey(v.version)}
+              dataKey={versionKey(v.version)}
+              stroke={COLOURS[i % COLOURS.length]}
+              strokeWidth={2}
+              dot={{ r: 2 }}
+              isAnimationActive={false}
+            />
+          ))}
+          {markers.map((m) => (
+            <ReferenceLine
+              key={m.t}
+              x={m.t}
+              stroke={
+                m.rollback ? "var(--mantine-color-red-filled)" : "var(--mantine-color-dimmed)"
+              }
+              strokeDasharray="4 2"
+              label={{
+                value: m.label,
+                position: "top",
+                fontSize: 11,
+                fill: "var(--mantine-color-text)",
+              }}
+            />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </Paper>
+  );
+}
 
-const moveText = (d: Move) => `${d.kind} ${d.environment} → v${d.toVersion}`;
+/** The label moves of the range, with their times (the chart marks one per hour or day). */
+function Moves({ moves }: { moves: VersionMetrics["deployments"] }) {
+  return (
+    <Accordion variant="contained">
+      <Accordion.Item value="moves">
+        <Accordion.Control>
+          {moves.length} deployment{moves.length === 1 ? "" : "s"} and rollbacks in this range
+        </Accordion.Control>
+        <Accordion.Panel>
+          <List size="sm" spacing={4} aria-label="Deployments in this range">
+            {moves.map((d) => (
+              <List.Item key={`${d.at}-${d.environment}`}>
+                {new Date(d.at).toLocaleString()}: {moveText(d)} by {actorName(d.actor)}
+              </List.Item>
+            ))}
+          </List>
+        </Accordion.Panel>
+      </Accordion.Item>
+    </Accordion>
+  );
+}
 
-/**
- * The deployments as chart markers: each at the start of its bucket, where the calls it changed
- * are drawn, and one marker per bucket however many moves it holds (their times are listed under
- * the chart), so that markers never print over each other.
- */
-function markersOf(moves: Move[], span: number) {
-  const buckets = new Map<number, Move[]>();
-  for (const move of moves) {
-    const t = Math.floor(Date.parse(move.at) / span) * span;
-    buckets.set(t, [...(buckets.get(t) ?? []), move]);
-  }
-  return [...buckets].map(([t, inBucket]) => ({
-    t,
-    rollback: inBucket.some((m) => m.kind === "rollback"),
-    label:
-      inBucket.length === 1 && inBucket[0] ? moveText(inBucket[0]) : `${inBucket.length} changes`,
-  }));
+/** Each version's totals over the range. */
+function Totals({ versions }: { versions: VersionMetrics["versions"] }) {
+  const headings = ["Calls", "Error rate", "p50", "p95", "Tokens", "Cost", "Cost / call"];
+  return (
+    <ScrollRegion label="Per version totals, scrollable">
+      <Paper withBorder>
+        <Table
+          aria-label="Per version totals"
+          m={0}
+          bg="transparent"
+          style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}
+        >
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Version</Table.Th>
+              {[...headings, "Feedback"].map((h) => (
+                <Table.Th key={h} scope="col" ta="right">
+                  {h}
+                </Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {versions.map((v) => (
+              <Table.Tr key={versionKey(v.version)}>
+                <Table.Td fw={600}>{versionKey(v.version)}</Table.Td>
+                <Table.Td ta="right">{v.calls}</Table.Td>
+                <Table.Td ta="right">{(v.errorRate * 100).toFixed(1)}%</Table.Td>
+                <Table.Td ta="right">
+                  {v.latencyP50 === null ? "—" : `${Math.round(v.latencyP50)} ms`}
+                </Table.Td>
+                <Table.Td ta="right">
+                  {v.latencyP95 === null ? "—" : `${Math.round(v.latencyP95)} ms`}
+                </Table.Td>
+                <Table.Td ta="right">{v.inputTokens + v.outputTokens}</Table.Td>
+                <Table.Td ta="right">${v.cost.toFixed(6)}</Table.Td>
+                <Table.Td ta="right">
+                  {v.avgCostPerCall === null ? "—" : `$${v.avgCostPerCall.toFixed(6)}`}
+                </Table.Td>
+                <Table.Td ta="right">
+                  {v.scores.feedback
+                    ? `${v.scores.feedback.mean.toFixed(2)} (${v.scores.feedback.count})`
+                    : "—"}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Paper>
+    </ScrollRegion>
+  );
 }

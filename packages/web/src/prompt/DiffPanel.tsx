@@ -1,7 +1,8 @@
 import { MergeView } from "@codemirror/merge";
 import { EditorState } from "@codemirror/state";
 import { EditorView } from "@codemirror/view";
-import type { PromptContent, PromptVersion } from "@promptline/core";
+import { Alert, Badge, Group, List, NativeSelect, Paper, Stack, Text, Title } from "@mantine/core";
+import type { ChangeKind, PromptContent, PromptVersion } from "@promptline/core";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { api } from "../client.js";
@@ -19,25 +20,53 @@ function asText(content: PromptContent): string {
   return `${body}\n\n## settings\n${JSON.stringify({ variables, config, constraints }, null, 2)}\n`;
 }
 
-function SideBySide({ from, to }: { from: string; to: string }) {
+const KIND_COLOURS: Record<ChangeKind, string> = {
+  added: "green",
+  removed: "red",
+  changed: "blue",
+};
+
+/** The two versions' text side by side, read-only, with the changed words highlighted. */
+function SideBySide({
+  from,
+  to,
+  fromLabel,
+  toLabel,
+}: {
+  from: string;
+  to: string;
+  /** What each side is called for a screen reader ("v1, before"). */
+  fromLabel: string;
+  toLabel: string;
+}) {
   const host = useRef<HTMLElement>(null);
   useEffect(() => {
     if (!host.current) return;
-    const readOnly = [
+    const readOnly = (label: string) => [
       EditorState.readOnly.of(true),
       EditorView.editable.of(false),
       EditorView.lineWrapping,
+      EditorView.contentAttributes.of({ "aria-label": label }),
       highlightVariables,
     ];
     const view = new MergeView({
-      a: { doc: from, extensions: readOnly },
-      b: { doc: to, extensions: readOnly },
+      a: { doc: from, extensions: readOnly(fromLabel) },
+      b: { doc: to, extensions: readOnly(toLabel) },
       parent: host.current,
       highlightChanges: true,
     });
     return () => view.destroy();
-  }, [from, to]);
-  return <figure className="merge" ref={host} aria-label="Side-by-side diff" />;
+  }, [from, to, fromLabel, toLabel]);
+  return (
+    <Paper
+      component="figure"
+      ref={host}
+      aria-label="Side-by-side diff"
+      withBorder
+      m={0}
+      style={{ overflowX: "auto" }}
+    />
+  );
 }
 
 /** Any two versions side by side, with word-level highlights and the list of changed fields. */
@@ -51,13 +80,17 @@ export function DiffPanel({ name, versions }: { name: string; versions: PromptVe
   });
   if (versions.length < 2) {
     return (
-      <section aria-labelledby="diff-title">
-        <h2 id="diff-title">Compare versions</h2>
-        <p className="empty">
-          {versions.length === 0 ? "Nothing is published yet" : "Only one version is published"}:
-          publish another to compare two side by side.
-        </p>
-      </section>
+      <Stack component="section" aria-labelledby="diff-title" gap="md">
+        <Title order={2} id="diff-title">
+          Compare versions
+        </Title>
+        <Paper withBorder p="xl">
+          <Text c="dimmed" ta="center">
+            {versions.length === 0 ? "Nothing is published yet" : "Only one version is published"}:
+            publish another to compare two side by side.
+          </Text>
+        </Paper>
+      </Stack>
     );
   }
   const content = (n: number | undefined) => versions.find((v) => v.version === n)?.content;
@@ -65,45 +98,68 @@ export function DiffPanel({ name, versions }: { name: string; versions: PromptVe
   const b = content(to);
 
   const picker = (label: string, value: number | undefined, set: (n: number) => void) => (
-    <label>
-      {label}{" "}
-      <select value={value} onChange={(e) => set(Number(e.target.value))}>
-        {versions.map((v) => (
-          <option key={v.version} value={v.version}>
-            v{v.version} ({v.semver})
-          </option>
-        ))}
-      </select>
-    </label>
+    <NativeSelect
+      label={label}
+      value={value === undefined ? "" : String(value)}
+      onChange={(e) => set(Number(e.currentTarget.value))}
+      data={versions.map((v) => ({
+        value: String(v.version),
+        label: `v${v.version} (${v.semver})`,
+      }))}
+      w={180}
+      maw="100%"
+    />
   );
 
   return (
-    <section aria-labelledby="diff-title">
-      <h2 id="diff-title">Compare versions</h2>
-      <p>
-        {picker("From", from, setFrom)} {picker("To", to, setTo)}
-      </p>
+    <Stack component="section" aria-labelledby="diff-title" gap="md">
+      <Title order={2} id="diff-title">
+        Compare versions
+      </Title>
+      <Group gap="md" align="flex-end">
+        {picker("From", from, setFrom)}
+        {picker("To", to, setTo)}
+      </Group>
       {diff.isError && (
-        <p role="alert" className="error">
+        <Alert color="red" title="The two versions could not be compared">
           {diff.error.message}
-        </p>
+        </Alert>
       )}
       {diff.data && (
         <>
           {diff.data.identical ? (
-            <p className="hint">The two versions are identical.</p>
+            <Text c="dimmed">The two versions are identical.</Text>
           ) : (
-            <ul aria-label="Changed fields">
-              {diff.data.changes.map((change) => (
-                <li key={`${change.path}-${change.kind}`}>
-                  {change.path}: {change.kind}
-                </li>
-              ))}
-            </ul>
+            <Group gap="xs" align="flex-start" wrap="nowrap">
+              <Text size="sm" fw={500} style={{ flexShrink: 0 }}>
+                Changed:
+              </Text>
+              <List
+                aria-label="Changed fields"
+                size="sm"
+                listStyleType="none"
+                style={{ display: "flex", flexWrap: "wrap", gap: 6 }}
+              >
+                {diff.data.changes.map((change) => (
+                  <List.Item key={`${change.path}-${change.kind}`}>
+                    <Badge variant="dot" color={KIND_COLOURS[change.kind]} tt="none" maw="100%">
+                      {change.path}: {change.kind}
+                    </Badge>
+                  </List.Item>
+                ))}
+              </List>
+            </Group>
           )}
-          {a && b && <SideBySide from={asText(a)} to={asText(b)} />}
+          {a && b && (
+            <SideBySide
+              from={asText(a)}
+              to={asText(b)}
+              fromLabel={`v${from}, before`}
+              toLabel={`v${to}, after`}
+            />
+          )}
         </>
       )}
-    </section>
+    </Stack>
   );
 }

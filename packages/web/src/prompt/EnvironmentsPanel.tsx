@@ -1,42 +1,44 @@
-import { labelMoveRefusal, moveToUndo } from "@promptline/core";
-import { useMutation } from "@tanstack/react-query";
+import { Alert, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import type { PromptVersion } from "@promptline/core";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { actorName } from "../actors.js";
 import { type Confirmation, ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { Loading } from "../Loading.js";
 import { useSession } from "../session/session.js";
-import { type Deployment, useDeployments, useEnvironments } from "./queries.js";
-
-type Move =
-  | { kind: "deploy"; environment: string; version: number }
-  | { kind: "rollback"; environment: string };
+import { toastDone, toastFailed } from "../toast.js";
+import { DeploymentTimeline } from "./DeploymentTimeline.js";
+import {
+  type Actions,
+  DeployButton,
+  EnvironmentName,
+  LastChange,
+  type Move,
+  RollbackButton,
+  VersionPicker,
+  WhyNot,
+} from "./EnvironmentControls.js";
+import { environmentRows } from "./environmentRows.js";
+import { useDeployments, useEnvironments } from "./queries.js";
 
 interface Props {
   name: string;
   labels: Record<string, number>;
-  versions: number[];
+  /** Newest first. */
+  versions: PromptVersion[];
 }
 
-/** What a rollback of this environment would do, in words, or why there is nothing to undo. */
-function rollbackPlan(environment: string, history: Deployment[], current: number | undefined) {
-  const move = moveToUndo(history.filter((d) => d.environment === environment));
-  if (!move) return undefined;
-  const target = move.fromVersion;
-  if (target === null) return undefined;
-  const by = history.find((d) => d.id === move.id);
-  return {
-    target,
-    text: `Roll back ${environment} from v${current} to v${target}, undoing the ${by?.kind ?? "move"} to v${move.toVersion} by ${by ? actorName(by.actor) : "?"} at ${by ? new Date(by.createdAt).toLocaleString() : "?"}?`,
-  };
-}
-
-/** Which version each environment serves; deploy one, roll back with a confirmation. */
+/**
+ * Which version each environment serves; deploy one, roll back with a confirmation. A table on
+ * a wide screen, a card per environment on a phone, where the buttons stay within reach; a
+ * button that is off says why beside it.
+ */
 export function EnvironmentsPanel({ name, labels, versions }: Props) {
   const environments = useEnvironments();
   const history = useDeployments(name);
-  const [choice, setChoice] = useState<Record<string, number>>({});
   const session = useSession();
+  const queryClient = useQueryClient();
+  const [choice, setChoice] = useState<Record<string, number>>({});
   const [confirming, setConfirming] = useState<(Confirmation & { move: Move }) | undefined>();
   const move = useMutation({
     mutationFn: ({ move: action, reason }: { move: Move; reason: string }) =>
@@ -50,124 +52,149 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
             environment: action.environment,
             ...(reason && { reason }),
           }),
+    onSuccess: (done) => {
+      toastDone(
+        done.kind === "rollback"
+          ? `Rolled back ${done.environment} to v${done.toVersion}`
+          : `Deployed v${done.toVersion} to ${done.environment}`,
+      );
+      void queryClient.invalidateQueries({ queryKey: ["prompt", name] });
+    },
+    onError: (error, { move: action }) =>
+      toastFailed(
+        action.kind === "deploy"
+          ? `v${action.version} could not be deployed to ${action.environment}`
+          : `${action.environment} could not be rolled back`,
+        error,
+      ),
   });
 
-  if (environments.isPending || history.isPending)
-    return <p className="loading">Loading environments…</p>;
+  if (environments.isPending || history.isPending) return <Loading what="environments" />;
   if (environments.isError || history.isError) {
     return (
-      <p role="alert" className="error">
-        The environments could not be loaded: {(environments.error ?? history.error)?.message}
-      </p>
+      <Alert color="red" title="The environments could not be loaded">
+        {(environments.error ?? history.error)?.message}
+      </Alert>
     );
   }
-  const items = history.data.items;
+  const rows = environmentRows({
+    environments: environments.data.items,
+    labels,
+    versions,
+    history: history.data.items,
+    choice,
+    role: session.data?.role,
+  });
+  const actions: Actions = {
+    versions,
+    pending: move.isPending ? move.variables.move : undefined,
+    pick: (environment, version) => setChoice({ ...choice, [environment]: version }),
+    deploy: ({ environment: env, current, selected }) => {
+      if (selected === undefined) return;
+      const deploy: Move = { kind: "deploy", environment: env.name, version: selected };
+      // A protected environment's change is confirmed, with why it is made.
+      if (!env.protected) move.mutate({ move: deploy, reason: "" });
+      else {
+        setConfirming({
+          title: "Confirm deploy",
+          text: `Deploy v${selected} to ${env.name}, which serves ${current === undefined ? "nothing yet" : `v${current}`}? Applications asking for ${env.name} get v${selected} at once.`,
+          action: `Deploy v${selected}`,
+          reason: "required",
+          move: deploy,
+        });
+      }
+    },
+    rollBack: ({ environment: env, rollback }) => {
+      if ("none" in rollback) return;
+      setConfirming({
+        title: "Confirm rollback",
+        text: rollback.text,
+        action: "Roll back",
+        reason: env.protected ? "required" : "optional",
+        move: { kind: "rollback", environment: env.name },
+      });
+    },
+  };
 
   return (
-    <section aria-labelledby="environments-title">
-      <h2 id="environments-title">Environments</h2>
-      {move.isError && (
-        <p role="alert" className="error">
-          {move.error.message}
-        </p>
-      )}
-      <ScrollRegion label="Environments list">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Environment</th>
-              <th scope="col">Serves</th>
-              <th scope="col">Deploy</th>
-              <th scope="col">Roll back</th>
-            </tr>
-          </thead>
-          <tbody>
-            {environments.data.items.map((env) => {
-              const current = labels[env.name];
-              const plan = rollbackPlan(env.name, items, current);
-              const selected = choice[env.name] ?? versions[0];
-              // What the signed-in key may not do here, said before anyone clicks.
-              const refusal = session.data && labelMoveRefusal(session.data, env);
-              return (
-                <tr key={env.name} aria-label={`environment ${env.name}`}>
-                  <td>
-                    {env.name}
-                    {env.protected && <span className="tag">protected</span>}
-                    {refusal && <p className="hint refusal">{refusal}</p>}
-                  </td>
-                  <td>{current === undefined ? "—" : `v${current}`}</td>
-                  <td>
-                    <label>
-                      <span className="sr-only">Version to deploy to {env.name}</span>
-                      <select
-                        value={selected}
-                        onChange={(e) =>
-                          setChoice({ ...choice, [env.name]: Number(e.target.value) })
-                        }
-                      >
-                        {versions.map((v) => (
-                          <option key={v} value={v}>
-                            v{v}
-                          </option>
-                        ))}
-                      </select>
-                    </label>{" "}
-                    <button
-                      type="button"
-                      disabled={
-                        Boolean(refusal) ||
-                        move.isPending ||
-                        selected === undefined ||
-                        selected === current
-                      }
-                      onClick={() => {
-                        if (selected === undefined) return;
-                        const deploy: Move = {
-                          kind: "deploy",
-                          environment: env.name,
-                          version: selected,
-                        };
-                        // A protected environment's change is confirmed, with why it is made.
-                        if (!env.protected) move.mutate({ move: deploy, reason: "" });
-                        else {
-                          setConfirming({
-                            title: "Confirm deploy",
-                            text: `Deploy v${selected} to ${env.name}, which serves ${current === undefined ? "nothing yet" : `v${current}`}? Applications asking for ${env.name} get v${selected} at once.`,
-                            action: `Deploy v${selected}`,
-                            reason: "required",
-                            move: deploy,
-                          });
-                        }
-                      }}
-                    >
-                      Deploy to {env.name}
-                    </button>
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      disabled={Boolean(refusal) || move.isPending || !plan}
-                      title={plan ? plan.text : "nothing to roll back"}
-                      onClick={() => {
-                        if (!plan) return;
-                        setConfirming({
-                          title: "Confirm rollback",
-                          text: plan.text,
-                          action: "Roll back",
-                          reason: env.protected ? "required" : "optional",
-                          move: { kind: "rollback", environment: env.name },
-                        });
-                      }}
-                    >
-                      Roll back {env.name}
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </ScrollRegion>
+    <Stack component="section" aria-labelledby="environments-title" gap="md">
+      <Title order={2} id="environments-title">
+        Environments
+      </Title>
+      <Paper withBorder visibleFrom="sm">
+        <Table.ScrollContainer minWidth={680} type="native">
+          <Table verticalSpacing="sm" m={0} bg="transparent">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Environment</Table.Th>
+                <Table.Th scope="col">Serves</Table.Th>
+                <Table.Th scope="col">Last change</Table.Th>
+                <Table.Th scope="col">Deploy or roll back</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((row) => (
+                <Table.Tr
+                  key={row.environment.name}
+                  aria-label={`environment ${row.environment.name}`}
+                >
+                  <Table.Td>
+                    <EnvironmentName row={row} />
+                  </Table.Td>
+                  <Table.Td fw={700}>
+                    {row.current === undefined ? "—" : `v${row.current}`}
+                  </Table.Td>
+                  <Table.Td>
+                    <LastChange row={row} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Stack gap={6}>
+                      <Group gap="xs" wrap="nowrap">
+                        <VersionPicker row={row} actions={actions} />
+                        <DeployButton row={row} actions={actions} />
+                        <RollbackButton row={row} actions={actions} />
+                      </Group>
+                      <WhyNot row={row} />
+                    </Stack>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Paper>
+      <Stack hiddenFrom="sm" gap="sm">
+        {rows.map((row) => (
+          <Paper
+            component="article"
+            key={row.environment.name}
+            aria-label={`environment ${row.environment.name}`}
+            withBorder
+            p="md"
+          >
+            <Stack gap="sm">
+              <Group justify="space-between" wrap="nowrap" align="flex-start">
+                <EnvironmentName row={row} />
+                <Text size="sm">
+                  <Text span c="dimmed" inherit>
+                    Serves{" "}
+                  </Text>
+                  <Text span fw={700} inherit>
+                    {row.current === undefined ? "nothing yet" : `v${row.current}`}
+                  </Text>
+                </Text>
+              </Group>
+              <LastChange row={row} />
+              <WhyNot row={row} about="refusal" />
+              <VersionPicker row={row} actions={actions} labelled />
+              <DeployButton row={row} actions={actions} fullWidth />
+              <WhyNot row={row} about="deploy" />
+              <RollbackButton row={row} actions={actions} fullWidth />
+              <WhyNot row={row} about="rollback" />
+            </Stack>
+          </Paper>
+        ))}
+      </Stack>
 
       <ConfirmDialog
         confirmation={confirming}
@@ -178,22 +205,7 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
         }}
       />
 
-      <h2>Deployment timeline</h2>
-      {items.length === 0 ? (
-        <p className="empty">No deployments yet.</p>
-      ) : (
-        <ol className="timeline" aria-label="Deployment timeline">
-          {items.map((d) => (
-            <li key={d.id}>
-              <time dateTime={d.createdAt}>{new Date(d.createdAt).toLocaleString()}</time>{" "}
-              <strong>{actorName(d.actor)}</strong>{" "}
-              {d.kind === "rollback" ? "rolled back" : "deployed"} {d.environment}:{" "}
-              {d.fromVersion === null ? "—" : `v${d.fromVersion}`} → v{d.toVersion}
-              {d.reason && <> — “{d.reason}”</>}
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
+      <DeploymentTimeline history={history.data.items} />
+    </Stack>
   );
 }

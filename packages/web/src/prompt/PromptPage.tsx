@@ -1,4 +1,6 @@
+import { Alert, Badge, Group, Stack, Text, Title } from "@mantine/core";
 import { useParams, useSearchParams } from "react-router";
+import { Loading } from "../Loading.js";
 import { Tabs } from "../Tabs.js";
 import { usePageTitle } from "../title.js";
 import { DashboardPanel } from "./DashboardPanel.js";
@@ -26,33 +28,46 @@ export function PromptPage() {
 
   const asked = params.get("tab") as TabKey | null;
   const tab: TabKey = asked && TABS.includes(asked) ? asked : "editor";
-  const openVersion = params.has("version") ? Number(params.get("version")) : undefined;
+  // As typed in the address: the versions tab says so when there is no such version.
+  const openVersion = params.get("version") ?? undefined;
   const select = (key: string) => setParams(key === "editor" ? {} : { tab: key });
   const linkTo = (version?: number) =>
     `?${new URLSearchParams({ tab: "versions", ...(version !== undefined && { version: String(version) }) })}`;
 
-  if (prompt.isPending || versions.isPending) return <p className="loading">Loading {name}…</p>;
+  if (prompt.isPending || versions.isPending) return <Loading what={name} lines={6} />;
   if (prompt.isError || versions.isError) {
     return (
-      <p role="alert" className="error">
-        {name} could not be loaded: {(prompt.error ?? versions.error)?.message}
-      </p>
+      <Alert color="red" title={`${name} could not be loaded`}>
+        {(prompt.error ?? versions.error)?.message}
+      </Alert>
     );
   }
   const numbers = versions.data.items.map((v) => v.version);
+  const { type, description, latestVersion } = prompt.data;
 
   return (
     <article aria-labelledby="prompt-title">
-      <header className="prompt-header">
-        <h1 id="prompt-title">{name}</h1>
-        <p className="hint">
-          {prompt.data.type} prompt{prompt.data.description ? ` — ${prompt.data.description}` : ""}
-          {prompt.data.latestVersion === null
-            ? " · nothing published yet"
-            : ` · latest v${prompt.data.latestVersion}`}
-        </p>
+      <Stack component="header" gap="sm">
+        <div>
+          <Title order={1} id="prompt-title" style={{ overflowWrap: "anywhere" }}>
+            {name}
+          </Title>
+          <Group gap="xs" mt={4}>
+            <Badge variant="light" color="gray" tt="none">
+              {type} prompt
+            </Badge>
+            <Text size="sm" c="dimmed">
+              {latestVersion === null ? "Nothing published yet" : `Latest v${latestVersion}`}
+            </Text>
+          </Group>
+          {description && (
+            <Text c="dimmed" mt={4}>
+              {description}
+            </Text>
+          )}
+        </div>
         <ServingSummary labels={prompt.data.labels} versions={versions.data.items} />
-      </header>
+      </Stack>
       <Tabs
         label={`${name} sections`}
         current={tab}
@@ -76,7 +91,11 @@ export function PromptPage() {
             key: "environments",
             label: "Environments",
             render: () => (
-              <EnvironmentsPanel name={name} labels={prompt.data.labels} versions={numbers} />
+              <EnvironmentsPanel
+                name={name}
+                labels={prompt.data.labels}
+                versions={versions.data.items}
+              />
             ),
           },
           {

@@ -1,3 +1,4 @@
+import { Badge, Group, Paper, Text } from "@mantine/core";
 import type { PromptVersion } from "@promptline/core";
 import { actorName } from "../actors.js";
 
@@ -17,7 +18,23 @@ export function ago(iso: string, now = Date.now()): string {
   return "just now";
 }
 
-/** At a glance, what each environment serves: version, semver, who published it and when. */
+/** A time as "5 minutes ago", the full date and time on hover. */
+export function Ago({ iso }: { iso: string }) {
+  return (
+    <time dateTime={iso} title={new Date(iso).toLocaleString()}>
+      {ago(iso)}
+    </time>
+  );
+}
+
+/** Production in the colour of what matters most; every other environment alike. */
+export const environmentColour = (environment: string) =>
+  environment === "production" ? "grape" : "blue";
+
+/**
+ * At a glance, what each environment serves: one small card per environment with the version,
+ * its semver, who published it and when.
+ */
 export function ServingSummary({
   labels,
   versions,
@@ -27,30 +44,42 @@ export function ServingSummary({
 }) {
   const served = Object.entries(labels).filter(([label]) => label !== "latest");
   if (served.length === 0) {
-    return <p className="hint">Not deployed to any environment yet.</p>;
+    return (
+      <Text size="sm" c="dimmed">
+        Not deployed to any environment yet.
+      </Text>
+    );
   }
   return (
-    <ul className="serving" aria-label="What each environment serves">
+    <Group
+      component="ul"
+      aria-label="What each environment serves"
+      gap="sm"
+      p={0}
+      m={0}
+      style={{ listStyle: "none" }}
+    >
       {served.map(([label, number]) => {
         const version = versions.find((v) => v.version === number);
         return (
-          <li key={label}>
-            <strong>{label}</strong> v{number}
-            {version && (
-              <span className="hint">
-                {" "}
-                {version.semver} · {actorName(version.author)} ·{" "}
-                <time
-                  dateTime={version.createdAt}
-                  title={new Date(version.createdAt).toLocaleString()}
-                >
-                  {ago(version.createdAt)}
-                </time>
-              </span>
-            )}
-          </li>
+          <Paper component="li" key={label} withBorder px="sm" py={6} maw="100%">
+            <Group gap={8}>
+              <Badge variant="light" color={environmentColour(label)} tt="none">
+                {label}
+              </Badge>{" "}
+              <Text span fw={700}>
+                v{number}
+              </Text>
+              {version && (
+                <Text span size="xs" c="dimmed">
+                  {" "}
+                  {version.semver} · {actorName(version.author)} · <Ago iso={version.createdAt} />
+                </Text>
+              )}
+            </Group>
+          </Paper>
         );
       })}
-    </ul>
+    </Group>
   );
 }

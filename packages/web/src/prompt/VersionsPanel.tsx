@@ -1,67 +1,120 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  DataList,
+  Group,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
 import type { PromptContent, PromptVersion } from "@promptline/core";
+import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { actorName } from "../actors.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { Ago, environmentColour } from "./ServingSummary.js";
+
+/** Text that keeps its line breaks and wraps long lines instead of widening the page. */
+const WRAPPED = { whiteSpace: "pre-wrap", overflowWrap: "anywhere" } as const;
+
+/** The version an address names ("3", or "v3"), or undefined for anything else ("abc"). */
+export function versionNumberOf(asked: string): number | undefined {
+  const match = /^v?(\d{1,9})$/i.exec(asked.trim());
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** A version's labels, as badges. */
+function Labels({ labels }: { labels: string[] }) {
+  if (labels.length === 0) return <Text c="dimmed">—</Text>;
+  return (
+    <Group gap={4}>
+      {labels.map((label) => (
+        <Badge key={label} variant="light" tt="none" color={environmentColour(label)}>
+          {label}
+        </Badge>
+      ))}
+    </Group>
+  );
+}
 
 /** A version's content, read-only: each message with its role, or the text. */
 function ContentView({ content }: { content: PromptContent }) {
-  if (content.type === "text") return <pre className="content">{content.text}</pre>;
+  if (content.type === "text") {
+    return (
+      <Code block style={WRAPPED}>
+        {content.text}
+      </Code>
+    );
+  }
   return (
-    <ol className="transcript" aria-label="Messages">
+    <Stack component="ol" aria-label="Messages" gap="sm" p={0} m={0} style={{ listStyle: "none" }}>
       {content.messages.map((message, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: messages are positions in the prompt
-        <li key={index}>
+        <Paper component="li" key={index} withBorder p="sm">
           {"role" in message ? (
             <>
-              <strong>{message.role}</strong>
-              <pre>{message.content}</pre>
+              <Badge variant="light" color="gray" tt="none" mb="xs">
+                {message.role}
+              </Badge>
+              <Code block style={WRAPPED}>
+                {message.content}
+              </Code>
             </>
           ) : (
-            <em>placeholder: {message.name}</em>
+            <Text fs="italic" c="dimmed">
+              placeholder: {message.name}
+            </Text>
           )}
-        </li>
+        </Paper>
       ))}
-    </ol>
+    </Stack>
   );
 }
 
 /** One published version, as it was frozen: its metadata and its content. */
 function VersionView({ version, back }: { version: PromptVersion; back: string }) {
+  const facts: Array<[string, ReactNode]> = [
+    ["Message", version.commitMessage],
+    ["Author", actorName(version.author)],
+    ["Published", new Date(version.createdAt).toLocaleString()],
+    ["Bump", version.bump ?? "first version"],
+    ["Labels", <Labels key="labels" labels={version.labels} />],
+    ["Variables", version.variables.join(", ") || "none"],
+    ["Content hash", <Code key="hash">{version.contentHash}</Code>],
+  ];
   return (
-    <section aria-labelledby="version-title">
-      <h2 id="version-title">
+    <Stack component="section" aria-labelledby="version-title" gap="md">
+      <Anchor component={Link} to={back} size="sm">
+        ← All versions
+      </Anchor>
+      <Title order={2} id="version-title">
         v{version.version} ({version.semver})
-      </h2>
-      <p>
-        <Link to={back}>All versions</Link>
-      </p>
-      <dl className="facts">
-        <dt>Message</dt>
-        <dd>{version.commitMessage}</dd>
-        <dt>Author</dt>
-        <dd>{actorName(version.author)}</dd>
-        <dt>Published</dt>
-        <dd>{new Date(version.createdAt).toLocaleString()}</dd>
-        <dt>Bump</dt>
-        <dd>{version.bump ?? "first version"}</dd>
-        <dt>Labels</dt>
-        <dd>{version.labels.join(", ") || "—"}</dd>
-        <dt>Variables</dt>
-        <dd>{version.variables.join(", ") || "none"}</dd>
-        <dt>Content hash</dt>
-        <dd>
-          <code>{version.contentHash}</code>
-        </dd>
-      </dl>
-      <h3>Content</h3>
+      </Title>
+      <Paper withBorder p="md">
+        <DataList labelWidth="8rem" style={{ overflowWrap: "anywhere" }}>
+          {facts.map(([label, value]) => (
+            <DataList.Item key={label}>
+              <DataList.ItemLabel>{label}</DataList.ItemLabel>
+              <DataList.ItemValue>{value}</DataList.ItemValue>
+            </DataList.Item>
+          ))}
+        </DataList>
+      </Paper>
+      <Title order={3}>Content</Title>
       <ContentView content={version.content} />
       {version.content.config && Object.keys(version.content.config).length > 0 && (
         <>
-          <h3>Model config</h3>
-          <pre className="content">{JSON.stringify(version.content.config, null, 2)}</pre>
+          <Title order={3}>Model config</Title>
+          <Code block style={WRAPPED}>
+            {JSON.stringify(version.content.config, null, 2)}
+          </Code>
         </>
       )}
-    </section>
+    </Stack>
   );
 }
 
@@ -72,57 +125,81 @@ export function VersionsPanel({
   linkTo,
 }: {
   versions: PromptVersion[];
-  /** The version shown, if one is. */
-  open: number | undefined;
+  /** The version asked for in the address, as typed, if one is. */
+  open: string | undefined;
   /** The address of the list (no version) or of one version. */
   linkTo: (version?: number) => string;
 }) {
-  const shown = open === undefined ? undefined : versions.find((v) => v.version === open);
-  if (shown) return <VersionView version={shown} back={linkTo()} />;
+  if (open !== undefined) {
+    const number = versionNumberOf(open);
+    const shown = versions.find((v) => v.version === number);
+    if (shown) return <VersionView version={shown} back={linkTo()} />;
+    return (
+      <Stack component="section" aria-labelledby="versions-title" gap="md">
+        <Title order={2} id="versions-title">
+          Versions
+        </Title>
+        <Alert color="blue" title="Version not found">
+          There is no version {open} of this prompt.
+        </Alert>
+        <Button component={Link} to={linkTo()} variant="default" w="fit-content">
+          See all {versions.length} published version{versions.length === 1 ? "" : "s"}
+        </Button>
+      </Stack>
+    );
+  }
   return (
-    <section aria-labelledby="versions-title">
-      <h2 id="versions-title">Versions</h2>
-      {open !== undefined && (
-        <p role="alert" className="error">
-          There is no version {open}: these are the published ones.
-        </p>
-      )}
+    <Stack component="section" aria-labelledby="versions-title" gap="md">
+      <Title order={2} id="versions-title">
+        Versions
+      </Title>
       {versions.length === 0 ? (
-        <p className="empty">Nothing published yet.</p>
+        <Paper withBorder p="xl">
+          <Text c="dimmed" ta="center">
+            Nothing published yet.
+          </Text>
+        </Paper>
       ) : (
-        <ScrollRegion label="Versions list">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Bump</th>
-                <th scope="col">Message</th>
-                <th scope="col">Author</th>
-                <th scope="col">Published</th>
-                <th scope="col">Labels</th>
-              </tr>
-            </thead>
-            <tbody>
-              {versions.map((v) => (
-                <tr key={v.version}>
-                  <td>
-                    <Link to={linkTo(v.version)}>
-                      v{v.version} ({v.semver})
-                    </Link>
-                  </td>
-                  <td>{v.bump ?? "first"}</td>
-                  <td>{v.commitMessage}</td>
-                  <td>{actorName(v.author)}</td>
-                  <td>
-                    <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
-                  </td>
-                  <td>{v.labels.join(", ")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
+        <Paper withBorder>
+          <Table.ScrollContainer minWidth={760} type="native">
+            <Table aria-label="Versions list" m={0} bg="transparent">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Version</Table.Th>
+                  <Table.Th scope="col">Message</Table.Th>
+                  <Table.Th scope="col">Author</Table.Th>
+                  <Table.Th scope="col">Published</Table.Th>
+                  <Table.Th scope="col">Bump</Table.Th>
+                  <Table.Th scope="col">Labels</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {versions.map((v) => (
+                  <Table.Tr key={v.version}>
+                    <Table.Td>
+                      <Anchor component={Link} to={linkTo(v.version)} fw={600}>
+                        v{v.version}{" "}
+                        <Text span size="xs" c="dimmed">
+                          ({v.semver})
+                        </Text>
+                      </Anchor>
+                    </Table.Td>
+                    <Table.Td style={{ overflowWrap: "anywhere" }}>{v.commitMessage}</Table.Td>
+                    <Table.Td>{actorName(v.author)}</Table.Td>
+                    <Table.Td>
+                      <Ago iso={v.createdAt} />
+                    </Table.Td>
+                    <Table.Td>{v.bump ?? "first"}</Table.Td>
+                    <Table.Td>
+                      <Labels labels={v.labels} />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
       )}
-    </section>
+    </Stack>
   );
 }

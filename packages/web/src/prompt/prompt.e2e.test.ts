@@ -35,6 +35,17 @@ describeInBrowser("a prompt's screen in chromium", () => {
     expect(await opened.textContent()).toContain("kinder");
     expect(await opened.getByRole("list", { name: "Messages" }).textContent()).toContain("system");
     expect(new URL(page.url()).search).toBe("?tab=versions&version=2");
+    // A version that is not there (a word, or a number never published) is said so, with the way
+    // back to the list.
+    for (const asked of ["abc", "7"]) {
+      await page.goto(`/prompts/${name}?tab=versions&version=${asked}`);
+      const missing = page.getByRole("alert").filter({ hasText: "Version not found" });
+      expect(await missing.textContent()).toContain(`There is no version ${asked} of this prompt.`);
+      expect(await page.locator("main").textContent()).not.toContain("NaN");
+    }
+    await page.getByRole("link", { name: "See all 2 published versions" }).click();
+    expect(new URL(page.url()).search).toBe("?tab=versions");
+    await versions.getByRole("link", { name: /^v1/ }).waitFor();
 
     await page.getByRole("tab", { name: "Environments" }).click();
     const production = page.getByRole("row", { name: "environment production" });
@@ -52,6 +63,14 @@ describeInBrowser("a prompt's screen in chromium", () => {
     await confirmDeploy.getByLabel("Reason").fill("kinder wording for everyone");
     await deployButton.click();
     await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v2");
+    await page.getByText("Deployed v2 to production").waitFor();
+    // What is served already cannot be deployed again, and the row says so.
+    expect(
+      await production.getByRole("button", { name: "Deploy to production" }).isDisabled(),
+    ).toBe(true);
+    await production
+      .getByText("production serves v2 already: pick another version to deploy.")
+      .waitFor();
 
     await production.getByRole("button", { name: "Roll back production" }).click();
     const dialog = page.getByRole("dialog", { name: "Confirm rollback" });
@@ -62,6 +81,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     await dialog.getByLabel("Reason").fill("v2 confuses refund requests");
     await dialog.getByRole("button", { name: "Roll back", exact: true }).click();
     await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
+    await page.getByText("Rolled back production to v1").waitFor();
     const timeline = page.getByRole("list", { name: "Deployment timeline" });
     await expect.poll(() => timeline.textContent()).toContain("rolled back production: v2 → v1");
     expect(await timeline.textContent()).toContain("“v2 confuses refund requests”");
@@ -196,6 +216,16 @@ describeInBrowser("a prompt's screen in chromium", () => {
     expect(await totals.textContent()).toContain("v2");
     const chart = dashboard.getByRole("figure", { name: "Calls per version" });
     await expect.poll(() => chart.locator(".recharts-line").count()).toBeGreaterThanOrEqual(2);
+    // Counts: the axis has whole numbers only, and each line goes through every hour of the last
+    // 24, at 0 where there were no calls, rather than joining two hours with calls across them.
+    const ticks = await chart
+      .locator(".recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value")
+      .allTextContents();
+    expect(ticks.length).toBeGreaterThan(1);
+    for (const tick of ticks) expect(tick).toMatch(/^\d+$/);
+    expect(
+      await chart.locator(".recharts-line-dots").first().locator(".recharts-line-dot").count(),
+    ).toBeGreaterThanOrEqual(24);
     // The first deploy, the deploy and the rollback made before the page opened share one marker
     // at the start of their hour, where the calls they changed are drawn, and are listed with
     // their times.
@@ -204,7 +234,19 @@ describeInBrowser("a prompt's screen in chromium", () => {
     const moves = dashboard.getByRole("list", { name: "Deployments in this range" });
     expect(await moves.textContent()).toContain("rollback production → v1 by admin");
     await dashboard.getByLabel("Measure").selectOption("latencyP50");
-    await dashboard.getByRole("figure", { name: "Latency p50 (ms) per version" }).waitFor();
+    const latency = dashboard.getByRole("figure", { name: "Latency p50 (ms) per version" });
+    await latency.waitFor();
+    // A latency has no value in an hour without calls: only the hours with calls have a point.
+    expect(
+      await latency.locator(".recharts-line-dots").first().locator(".recharts-line-dot").count(),
+    ).toBeLessThanOrEqual(2);
+    // The bucket size is a labelled choice of two.
+    const per = dashboard.getByRole("radiogroup", { name: "Per" });
+    expect(await per.getByRole("radio", { name: "Hour" }).isChecked()).toBe(true);
+    await per.getByText("Day", { exact: true }).click();
+    expect(await per.getByRole("radio", { name: "Day" }).isChecked()).toBe(true);
+    await dashboard.getByText("over the last 30 days").waitFor();
+    await latency.waitFor();
     await capture(page, "prompt-page");
   });
 
@@ -232,7 +274,85 @@ describeInBrowser("a prompt's screen in chromium", () => {
       await production.getByRole("button", { name: "Deploy to production" }).isDisabled(),
     ).toBe(true);
     const staging = page.getByRole("row", { name: "environment staging" });
+    // Why Roll back is off is written beside it, not only in a tooltip.
+    expect(await staging.getByRole("button", { name: "Roll back staging" }).isDisabled()).toBe(
+      true,
+    );
+    expect(
+      await staging
+        .getByText("Nothing to roll back: no deployment to staging left to undo.")
+        .isVisible(),
+    ).toBe(true);
     await staging.getByRole("button", { name: "Deploy to staging" }).click();
     await expect.poll(() => staging.getByRole("cell").nth(1).textContent()).toBe("v1");
+    await staging.getByText("staging serves v1 already: pick another version to deploy.").waitFor();
+    expect(
+      await staging
+        .getByText("Nothing to roll back to: v1 is the first version staging served.")
+        .isVisible(),
+    ).toBe(true);
+  });
+
+  test("on a phone, shows each environment as a card with its buttons in reach, and says when a deploy fails", async ({
+    page,
+    server,
+  }) => {
+    const name = "support/pocket";
+    await createChatPrompt(server, name, {
+      versions: ["Answer {{question}}.", "Answer {{question}} briefly."],
+      deployed: { production: 1 },
+    });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`/prompts/${name}?tab=environments`);
+    const production = page.getByRole("article", { name: "environment production" });
+    await production.waitFor();
+    // No table running off to the right: a card per environment, every button within the window.
+    expect(await page.getByRole("row", { name: "environment production" }).count()).toBe(0);
+    for (const button of await page.getByRole("article").getByRole("button").all()) {
+      const box = await button.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+    }
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
+    ).toBe(0);
+    expect(await production.textContent()).toContain("Serves v1");
+
+    const staging = page.getByRole("article", { name: "environment staging" });
+    expect(
+      await staging
+        .getByText("Nothing to roll back: no deployment to staging left to undo.")
+        .isVisible(),
+    ).toBe(true);
+    // A deploy the server refuses says so in a toast, and changes nothing.
+    await page.route("**/deployments", (route) =>
+      route.request().method() === "POST"
+        ? route.fulfill({
+            status: 409,
+            contentType: "application/problem+json",
+            body: JSON.stringify({
+              status: 409,
+              code: "conflict",
+              message: "staging changed while you were looking",
+            }),
+          })
+        : route.fallback(),
+    );
+    await staging.getByRole("button", { name: "Deploy to staging" }).click();
+    const failed = page
+      .getByRole("alert")
+      .filter({ hasText: "v2 could not be deployed to staging" });
+    expect(await failed.textContent()).toContain("Staging changed while you were looking.");
+    expect(await staging.textContent()).toContain("Serves nothing yet");
+    await page.unroute("**/deployments");
+    await staging.getByRole("button", { name: "Deploy to staging" }).click();
+    await page.getByText("Deployed v2 to staging").waitFor();
+    await expect.poll(() => staging.textContent()).toContain("Serves v2");
+    await staging.getByText("staging serves v2 already: pick another version to deploy.").waitFor();
+
+    // The dashboard's bucket size fits the phone on one line, its label above it.
+    await page.getByRole("tab", { name: "Metrics" }).click();
+    const per = page.getByRole("radiogroup", { name: "Per" });
+    const box = await per.boundingBox();
+    expect(box && box.x + box.width <= 390 && box.height < 48).toBe(true);
   });
 });

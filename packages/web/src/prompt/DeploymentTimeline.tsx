@@ -1,0 +1,48 @@
+import { Paper, Stack, Text, Timeline, Title } from "@mantine/core";
+import { actorName } from "../actors.js";
+import type { Deployment } from "./queries.js";
+import { Ago } from "./ServingSummary.js";
+
+/** Every deployment and rollback of the prompt, newest first, with who made it and why. */
+export function DeploymentTimeline({ history }: { history: Deployment[] }) {
+  return (
+    <Stack gap="sm" mt="md">
+      <Title order={2}>Deployment timeline</Title>
+      {history.length === 0 ? (
+        <Paper withBorder p="xl">
+          <Text c="dimmed" ta="center">
+            No deployments yet.
+          </Text>
+        </Paper>
+      ) : (
+        <Timeline
+          role="list"
+          aria-label="Deployment timeline"
+          active={history.length - 1}
+          bulletSize={14}
+          lineWidth={2}
+        >
+          {history.map((d) => (
+            <Timeline.Item
+              key={d.id}
+              role="listitem"
+              color={d.kind === "rollback" ? "orange" : "blue"}
+              title={
+                <Text fw={600} size="sm">
+                  {actorName(d.actor)} {d.kind === "rollback" ? "rolled back" : "deployed"}{" "}
+                  {d.environment}: {d.fromVersion === null ? "—" : `v${d.fromVersion}`} → v
+                  {d.toVersion}
+                </Text>
+              }
+            >
+              {d.reason && <Text size="sm">“{d.reason}”</Text>}
+              <Text size="xs" c="dimmed">
+                <Ago iso={d.createdAt} /> · {new Date(d.createdAt).toLocaleString()}
+              </Text>
+            </Timeline.Item>
+          ))}
+        </Timeline>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,164 @@
+import { Badge, Button, Group, NativeSelect, Stack, Text, Tooltip } from "@mantine/core";
+import type { PromptVersion } from "@promptline/core";
+import { actorName } from "../actors.js";
+import type { EnvironmentRow } from "./environmentRows.js";
+import { Ago, environmentColour } from "./ServingSummary.js";
+
+/** A change to what an environment serves. */
+export type Move =
+  | { kind: "deploy"; environment: string; version: number }
+  | { kind: "rollback"; environment: string };
+
+/** What one environment's controls do: pick a version, deploy it, roll back. */
+export interface Actions {
+  versions: PromptVersion[];
+  pending: Move | undefined;
+  pick: (environment: string, version: number) => void;
+  deploy: (row: EnvironmentRow) => void;
+  rollBack: (row: EnvironmentRow) => void;
+}
+
+/** The environment's name, and whether it is protected. */
+export function EnvironmentName({ row }: { row: EnvironmentRow }) {
+  const { name } = row.environment;
+  return (
+    <Group gap={6}>
+      <Badge variant="light" color={environmentColour(name)} tt="none" size="lg">
+        {name}
+      </Badge>
+      {row.environment.protected && (
+        <Badge variant="dot" color="orange" tt="none" size="sm">
+          protected
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
+/** Who moved the environment last, and when. */
+export function LastChange({ row }: { row: EnvironmentRow }) {
+  if (!row.last) {
+    return (
+      <Text size="sm" c="dimmed">
+        Never deployed
+      </Text>
+    );
+  }
+  return (
+    <Text size="sm" c="dimmed">
+      {row.last.kind === "rollback" ? "Rolled back" : "Deployed"} by {actorName(row.last.actor)}{" "}
+      <Ago iso={row.last.createdAt} />
+    </Text>
+  );
+}
+
+/**
+ * Why a control is off, in words beside it: the key may not move this environment, there is
+ * nothing to deploy or it is served already, there is nothing to roll back.
+ */
+export function WhyNot({
+  row,
+  about = "all",
+}: {
+  row: EnvironmentRow;
+  /** One control's reason, said under it (on a phone), or all of them under the row's controls. */
+  about?: "all" | "refusal" | "deploy" | "rollback";
+}) {
+  const reasons = row.refusal
+    ? about === "all" || about === "refusal"
+      ? [row.refusal]
+      : []
+    : [
+        (about === "all" || about === "deploy") && row.cannotDeploy,
+        (about === "all" || about === "rollback") && row.cannotRollBack,
+      ].filter((r): r is string => typeof r === "string");
+  if (reasons.length === 0) return null;
+  return (
+    <Stack gap={2}>
+      {reasons.map((reason) => (
+        <Text key={reason} size="xs" c="dimmed" maw={420}>
+          {reason}
+        </Text>
+      ))}
+    </Stack>
+  );
+}
+
+/** Which version to deploy; labelled in words on a phone, for a screen reader in the table. */
+export function VersionPicker({
+  row,
+  actions,
+  labelled = false,
+}: {
+  row: EnvironmentRow;
+  actions: Actions;
+  labelled?: boolean;
+}) {
+  const { name } = row.environment;
+  const label = `Version to deploy to ${name}`;
+  return (
+    <NativeSelect
+      {...(labelled ? { label } : { "aria-label": label })}
+      value={row.selected ?? ""}
+      onChange={(e) => actions.pick(name, Number(e.currentTarget.value))}
+      data={actions.versions.map((v) => ({
+        value: String(v.version),
+        label: `v${v.version} (${v.semver})`,
+      }))}
+      disabled={actions.versions.length === 0 || Boolean(row.refusal)}
+      miw={130}
+    />
+  );
+}
+
+/** Deploys the picked version, off (with the reason beside it) when it cannot. */
+export function DeployButton({
+  row,
+  actions,
+  fullWidth = false,
+}: {
+  row: EnvironmentRow;
+  actions: Actions;
+  fullWidth?: boolean;
+}) {
+  const { name } = row.environment;
+  const pending = actions.pending;
+  return (
+    <Button
+      fullWidth={fullWidth}
+      disabled={Boolean(row.refusal || row.cannotDeploy) || pending !== undefined}
+      loading={pending?.kind === "deploy" && pending.environment === name}
+      onClick={() => actions.deploy(row)}
+    >
+      Deploy to {name}
+    </Button>
+  );
+}
+
+/** Undoes the newest move, off (with the reason beside it) when there is none. */
+export function RollbackButton({
+  row,
+  actions,
+  fullWidth = false,
+}: {
+  row: EnvironmentRow;
+  actions: Actions;
+  fullWidth?: boolean;
+}) {
+  const { name } = row.environment;
+  const pending = actions.pending;
+  const button = (
+    <Button
+      variant="default"
+      fullWidth={fullWidth}
+      disabled={Boolean(row.refusal || row.cannotRollBack) || pending !== undefined}
+      loading={pending?.kind === "rollback" && pending.environment === name}
+      onClick={() => actions.rollBack(row)}
+    >
+      Roll back {name}
+    </Button>
+  );
+  // What it would do, before the confirmation says it again; why not is written beside it.
+  if ("none" in row.rollback || row.refusal) return button;
+  return <Tooltip label={`Back to v${row.rollback.target}`}>{button}</Tooltip>;
+}
