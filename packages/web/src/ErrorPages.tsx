@@ -1,3 +1,4 @@
+import { Button, Code, Container, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { isRouteErrorResponse, Link, useLocation, useRouteError } from "react-router";
 import { usePageTitle } from "./title.js";
 
@@ -6,16 +7,28 @@ export function NotFoundPage() {
   usePageTitle("Page not found");
   const location = useLocation();
   return (
-    <section aria-labelledby="not-found-title">
-      <h1 id="not-found-title">Page not found</h1>
-      <p>
-        There is no page at <code>{location.pathname}</code>. It may have been a link to a prompt or
-        trace that was renamed, or a mistyped address.
-      </p>
-      <p>
-        <Link to="/">Go to the prompts</Link> · <Link to="/traces">See the traces</Link>
-      </p>
-    </section>
+    <Container size="sm" py="xl" component="section" aria-labelledby="not-found-title">
+      <Stack gap="md">
+        <Text c="dimmed" fw={700} size="sm" tt="uppercase">
+          404
+        </Text>
+        <Title order={1} id="not-found-title">
+          Page not found
+        </Title>
+        <Text>
+          There is no page at <Code style={{ overflowWrap: "anywhere" }}>{location.pathname}</Code>.
+          It may have been a link to a prompt or trace that was renamed, or a mistyped address.
+        </Text>
+        <Group gap="sm">
+          <Button component={Link} to="/">
+            Go to the prompts
+          </Button>
+          <Button component={Link} to="/traces" variant="default">
+            See the traces
+          </Button>
+        </Group>
+      </Stack>
+    </Container>
   );
 }
 
@@ -28,18 +41,29 @@ export function RouteErrorPage() {
       ? error.message
       : "an unknown error";
   return (
-    <main className="error-page" aria-labelledby="error-title">
-      <h1 id="error-title">Something went wrong</h1>
-      <p>
-        This page could not be shown ({message}). Reloading often helps after promptline was
-        updated; if it keeps happening, the server's log says more.
-      </p>
-      <p>
-        <button type="button" onClick={() => location.reload()}>
-          Reload
-        </button>{" "}
-        <a href="/">Go to the prompts</a>
-      </p>
-    </main>
+    <Container component="main" size="sm" py="xl" aria-labelledby="error-title">
+      <Paper withBorder shadow="sm" p="xl" mt="10vh">
+        <Stack gap="md">
+          <Text fw={700} size="lg">
+            promptline
+          </Text>
+          <Title order={1} id="error-title">
+            Something went wrong
+          </Title>
+          <Text>
+            This page could not be shown (
+            <Code style={{ overflowWrap: "anywhere" }}>{message}</Code>
+            ). Reloading often helps after promptline was updated; if it keeps happening, the
+            server's log says more.
+          </Text>
+          <Group gap="sm">
+            <Button onClick={() => location.reload()}>Reload</Button>
+            <Button component="a" href="/" variant="default">
+              Go to the prompts
+            </Button>
+          </Group>
+        </Stack>
+      </Paper>
+    </Container>
   );
 }

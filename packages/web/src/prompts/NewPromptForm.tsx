@@ -1,14 +1,20 @@
+import { Alert, Button, Group, Modal, Select, Stack, TextInput } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
 import { promptNameSchema } from "@promptline/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../client.js";
-import { FieldError, invalidProps } from "../FieldError.js";
 import { fieldErrors, sentence } from "../fieldErrors.js";
+import { toastDone } from "../toast.js";
 
-/** Creates a prompt with an empty draft and opens it for editing. */
+/**
+ * A "New prompt" button and the form it opens in a modal: creates a prompt with an empty draft
+ * (in the folder being browsed, unless the name says otherwise) and opens it for editing.
+ */
 export function NewPromptForm({ folder }: { folder: string }) {
   const navigate = useNavigate();
+  const [opened, modal] = useDisclosure(false);
   const [name, setName] = useState(folder ? `${folder}/` : "");
   const [type, setType] = useState<"chat" | "text">("chat");
   const [description, setDescription] = useState("");
@@ -28,7 +34,10 @@ export function NewPromptForm({ folder }: { folder: string }) {
             ? { type, messages: [{ role: "system", content: "" }] }
             : { type, text: "" },
       }),
-    onSuccess: (prompt) => navigate(`/prompts/${prompt.name}`),
+    onSuccess: (prompt) => {
+      toastDone(`Created ${prompt.name}: write its first draft.`);
+      navigate(`/prompts/${prompt.name}`);
+    },
   });
   // The name is judged as it is typed, by the rule the server applies, in the same words.
   const typed = name.trim();
@@ -42,7 +51,7 @@ export function NewPromptForm({ folder }: { folder: string }) {
     ? [
         refused.general,
         ...Object.entries(refused.fields)
-          .filter(([field]) => field !== "name")
+          .filter(([field]) => !["name", "description", "tags"].includes(field))
           .map(([field, message]) => `${field}: ${message}`),
       ]
         .filter(Boolean)
@@ -50,54 +59,78 @@ export function NewPromptForm({ folder }: { folder: string }) {
     : "";
 
   return (
-    <details className="new-prompt">
-      <summary>New prompt</summary>
-      <form
-        aria-label="New prompt"
-        className="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
-        }}
+    <>
+      <Button onClick={modal.open}>New prompt</Button>
+      <Modal
+        opened={opened}
+        onClose={modal.close}
+        title="New prompt"
+        size="lg"
+        centered
+        closeButtonProps={{ "aria-label": "Close" }}
       >
-        <label>
-          Name (folders with /)
-          <input
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            placeholder="support/refund-agent"
-            {...invalidProps("new-prompt-name-error", nameError)}
-            required
-          />
-          <FieldError id="new-prompt-name-error" error={nameError} />
-        </label>
-        <label>
-          Type
-          <select value={type} onChange={(e) => setType(e.target.value as "chat" | "text")}>
-            <option value="chat">chat (messages)</option>
-            <option value="text">text</option>
-          </select>
-        </label>
-        <label>
-          Description
-          <input value={description} onChange={(e) => setDescription(e.target.value)} />
-        </label>
-        <label>
-          Tags (comma-separated)
-          <input value={tags} onChange={(e) => setTags(e.target.value)} />
-        </label>
-        <button
-          type="submit"
-          disabled={create.isPending || typed === "" || Boolean(nameCheck && !nameCheck.success)}
+        <form
+          aria-label="New prompt"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate();
+          }}
         >
-          Create prompt
-        </button>
-      </form>
-      {otherErrors && (
-        <p role="alert" className="error">
-          {otherErrors}
-        </p>
-      )}
-    </details>
+          <Stack gap="sm">
+            <TextInput
+              id="new-prompt-name"
+              label="Name (folders with /)"
+              description="Slashes make folders: support/refund-agent lives in support."
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              placeholder="support/refund-agent"
+              error={nameError}
+              required
+              data-autofocus
+            />
+            <Select
+              label="Type"
+              value={type}
+              onChange={(value) => setType(value === "text" ? "text" : "chat")}
+              allowDeselect={false}
+              data={[
+                { value: "chat", label: "chat (messages)" },
+                { value: "text", label: "text" },
+              ]}
+            />
+            <TextInput
+              label="Description"
+              value={description}
+              onChange={(e) => setDescription(e.currentTarget.value)}
+              error={refused?.fields.description}
+            />
+            <TextInput
+              label="Tags (comma-separated)"
+              placeholder="support, refunds"
+              value={tags}
+              onChange={(e) => setTags(e.currentTarget.value)}
+              error={refused?.fields.tags}
+            />
+            {otherErrors && (
+              <Alert color="red" variant="light" p="sm">
+                {otherErrors}
+              </Alert>
+            )}
+            <Group justify="flex-end" mt="xs">
+              <Button variant="default" onClick={modal.close}>
+                Cancel
+              </Button>
+              <Button
+                type="submit"
+                loading={create.isPending}
+                disabled={typed === "" || Boolean(nameCheck && !nameCheck.success)}
+              >
+                Create prompt
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
   );
 }

@@ -21,12 +21,20 @@ describeInBrowser("the prompts screen in chromium", () => {
     const row = page.getByRole("row", { name: /support\/refund-agent/ });
     await row.waitFor();
     expect(await row.textContent()).toContain("production v1");
+    // When it last changed, in words.
+    expect(await row.locator("time").textContent()).toMatch(/now|second|minute/);
+    // Everything fits on one page: no paging buttons.
+    expect(await page.getByRole("button", { name: "Next" }).count()).toBe(0);
     expect(await page.getByRole("row", { name: /sales\/upsell/ }).count()).toBe(1);
 
     await capture(page, "prompts");
     await page.getByLabel("Search by name, tag or description").fill("refund");
     await expect.poll(() => page.getByRole("row", { name: /sales\/upsell/ }).count()).toBe(0);
     expect(await page.getByRole("row", { name: /support\/refund-agent/ }).count()).toBe(1);
+    // A search that finds nothing says so.
+    await page.getByLabel("Search by name, tag or description").fill("no-such-prompt-anywhere");
+    await page.getByText("Nothing has “no-such-prompt-anywhere” in its name").waitFor();
+    expect(await page.getByRole("table").count()).toBe(0);
   });
 
   test("creates a prompt in the folder being browsed, and opens it for editing", async ({
@@ -40,8 +48,12 @@ describeInBrowser("the prompts screen in chromium", () => {
     const folders = page.getByRole("navigation", { name: "Folders" });
     await folders.getByRole("button", { name: `${folder} (1)` }).click();
     await page.getByRole("heading", { name: `Prompts in ${folder}/` }).waitFor();
+    expect(
+      await folders.getByRole("button", { name: `${folder} (1)` }).getAttribute("aria-current"),
+    ).toBe("true");
     await page.getByText("New prompt").click();
-    const form = page.getByRole("form", { name: "New prompt" });
+    const dialog = page.getByRole("dialog", { name: "New prompt" });
+    const form = dialog.getByRole("form", { name: "New prompt" });
     expect(await form.getByLabel("Name (folders with /)").inputValue()).toBe(`${folder}/`);
     // A name the server would refuse is said so beside the field, in words, before submitting.
     const nameField = form.getByLabel("Name (folders with /)");
@@ -54,6 +66,10 @@ describeInBrowser("the prompts screen in chromium", () => {
     await form.getByLabel("Tags (comma-separated)").fill("support, triage");
     await form.getByRole("button", { name: "Create prompt" }).click();
     await page.getByRole("heading", { name: `${folder}/triage` }).waitFor();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: `Created ${folder}/triage` })
+      .waitFor();
     await page.getByRole("textbox", { name: "Message 1" }).waitFor();
 
     const created = await succeed<{ type: string; tags: string[] }>(

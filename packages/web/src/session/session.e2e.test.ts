@@ -10,10 +10,19 @@ describeInBrowser("signing in and out of the workspace in chromium", () => {
   }) => {
     await page.goto("/");
     await page.waitForURL(/\/sign-in/);
+    // Where a first key comes from.
+    await page.getByText("PROMPTLINE_INIT_ADMIN_KEY").waitFor();
 
     await page.getByLabel("API key").fill("pl_not_a_real_key_0000000000");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.getByRole("alert").textContent()).toContain("unknown or revoked");
+    // Said beside the field, which is marked invalid and described by it.
+    const field = page.getByLabel("API key");
+    expect(await field.getAttribute("aria-invalid")).toBe("true");
+    const describedBy = (await field.getAttribute("aria-describedby")) ?? "";
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toContain(
+      "unknown or revoked",
+    );
 
     await page.getByLabel("API key").fill(server.adminKey);
     await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,117 +1,174 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  NumberInput,
+  Paper,
+  Table,
+  Text,
+  TextInput,
+} from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../client.js";
+import { fieldErrors } from "../fieldErrors.js";
+import { Loading } from "../Loading.js";
 import { ScrollRegion } from "../ScrollRegion.js";
+import { toastDone, toastFailed } from "../toast.js";
+import { FormCard, Section } from "./Section.js";
+
+const EMPTY = { model: "", input: "" as number | string, output: "" as number | string };
+
+/** `0.15` → "$0.15": a price per million tokens as a person reads it. */
+const usd = (amount: number) => `$${amount}`;
 
 /** Model prices per million tokens: the project's own and the defaults. */
 export function PricesPanel() {
   const queryClient = useQueryClient();
-  const [form, setForm] = useState({ model: "", input: "", output: "" });
+  const [form, setForm] = useState(EMPTY);
   const prices = useQuery({
     queryKey: ["prices"],
     queryFn: () => api.prices.list(),
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["prices"] });
   const set = useMutation({
-    mutationFn: () =>
-      api.prices.set(form.model.trim(), {
+    mutationFn: (model: string) =>
+      api.prices.set(model, {
         inputPerMillion: Number(form.input),
         outputPerMillion: Number(form.output),
       }),
-    onSuccess: () => {
-      setForm({ model: "", input: "", output: "" });
+    onSuccess: (_, model) => {
+      setForm(EMPTY);
+      toastDone(`Set the project's price for ${model}.`);
       void refresh();
     },
   });
   const unset = useMutation({
     mutationFn: (model: string) => api.prices.remove(model),
-    onSuccess: refresh,
+    onSuccess: (_, model) => {
+      toastDone(`Removed the project's price for ${model}; the default applies again.`);
+      void refresh();
+    },
+    onError: (error, model) => toastFailed(`The price for ${model} was not removed`, error),
   });
+  const refused = set.isError ? fieldErrors(set.error) : undefined;
 
   return (
-    <section aria-labelledby="prices-title">
-      <h2 id="prices-title">Model prices (USD per million tokens)</h2>
-      <form
-        aria-label="Set a model price"
-        className="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
-          set.mutate();
-        }}
-      >
-        <label>
-          Model{" "}
-          <input
-            value={form.model}
-            onChange={(e) => setForm({ ...form, model: e.target.value })}
-            required
-          />
-        </label>
-        <label>
-          Input{" "}
-          <input
-            type="number"
-            min="0"
-            step="any"
-            value={form.input}
-            onChange={(e) => setForm({ ...form, input: e.target.value })}
-            required
-          />
-        </label>
-        <label>
-          Output{" "}
-          <input
-            type="number"
-            min="0"
-            step="any"
-            value={form.output}
-            onChange={(e) => setForm({ ...form, output: e.target.value })}
-            required
-          />
-        </label>
-        <button type="submit" disabled={set.isPending}>
-          Set price
-        </button>
-      </form>
-      {(set.isError || unset.isError) && (
-        <p role="alert" className="error">
-          {(set.error ?? unset.error)?.message}
-        </p>
+    <Section
+      id="prices-title"
+      title="Model prices (USD per million tokens)"
+      description="What a trace's tokens cost. The project's own prices replace the defaults for the same model."
+    >
+      <FormCard title="Set a price">
+        <form
+          aria-label="Set a model price"
+          onSubmit={(e) => {
+            e.preventDefault();
+            set.mutate(form.model.trim());
+          }}
+        >
+          <Group align="flex-start" gap="sm">
+            <TextInput
+              label="Model"
+              placeholder="my-finetune"
+              value={form.model}
+              onChange={(e) => setForm({ ...form, model: e.currentTarget.value })}
+              required
+              w={{ base: "100%", xs: 240 }}
+            />
+            <NumberInput
+              label="Input"
+              leftSection="$"
+              min={0}
+              hideControls
+              decimalScale={6}
+              value={form.input}
+              onChange={(value) => setForm({ ...form, input: value })}
+              error={refused?.fields.inputPerMillion}
+              required
+              w={{ base: "100%", xs: 140 }}
+            />
+            <NumberInput
+              label="Output"
+              leftSection="$"
+              min={0}
+              hideControls
+              decimalScale={6}
+              value={form.output}
+              onChange={(value) => setForm({ ...form, output: value })}
+              error={refused?.fields.outputPerMillion}
+              required
+              w={{ base: "100%", xs: 140 }}
+            />
+            <Button type="submit" mt={{ base: 0, xs: 25 }} loading={set.isPending}>
+              Set price
+            </Button>
+          </Group>
+          {refused?.general && (
+            <Text role="alert" c="red" size="sm" mt="xs">
+              {refused.general}
+            </Text>
+          )}
+        </form>
+      </FormCard>
+      {prices.isPending && <Loading what="prices" />}
+      {prices.isError && (
+        <Alert color="red" variant="light" title="The prices could not be loaded">
+          {prices.error.message}
+        </Alert>
       )}
       {prices.data && (
-        <ScrollRegion label="Model prices list">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col">Input</th>
-                <th scope="col">Output</th>
-                <th scope="col">Source</th>
-              </tr>
-            </thead>
-            <tbody>
-              {prices.data.items.map((p) => (
-                <tr key={p.model} aria-label={`price ${p.model}`}>
-                  <td>{p.model}</td>
-                  <td>${p.inputPerMillion}</td>
-                  <td>${p.outputPerMillion}</td>
-                  <td>
-                    {p.source}
-                    {p.source === "project" && (
-                      <>
-                        {" "}
-                        <button type="button" onClick={() => unset.mutate(p.model)}>
-                          Restore default for {p.model}
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
+        <Paper withBorder style={{ overflow: "hidden" }}>
+          <ScrollRegion label="Model prices list">
+            <Table miw={560} m={0} bg="transparent" tabularNums>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Model</Table.Th>
+                  <Table.Th scope="col">Input</Table.Th>
+                  <Table.Th scope="col">Output</Table.Th>
+                  <Table.Th scope="col">Source</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {prices.data.items.map((p) => (
+                  <Table.Tr key={p.model} aria-label={`price ${p.model}`}>
+                    <Table.Td fw={500} style={{ wordBreak: "break-word" }}>
+                      {p.model}
+                    </Table.Td>
+                    <Table.Td>{usd(p.inputPerMillion)}</Table.Td>
+                    <Table.Td>{usd(p.outputPerMillion)}</Table.Td>
+                    <Table.Td>
+                      <Group gap="xs" wrap="nowrap">
+                        <Badge
+                          variant="light"
+                          color={p.source === "project" ? "blue" : "gray"}
+                          size="sm"
+                          tt="none"
+                          miw="max-content"
+                        >
+                          {p.source}
+                        </Badge>
+                        {p.source === "project" && (
+                          <Button
+                            variant="subtle"
+                            size="compact-sm"
+                            aria-label={`Restore default for ${p.model}`}
+                            disabled={unset.isPending}
+                            onClick={() => unset.mutate(p.model)}
+                          >
+                            Restore default
+                          </Button>
+                        )}
+                      </Group>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollRegion>
+        </Paper>
       )}
-    </section>
+    </Section>
   );
 }

@@ -1,3 +1,4 @@
+import { Alert, Box, Stack, Text, Title } from "@mantine/core";
 import { useSession } from "../session/session.js";
 import { usePageTitle } from "../title.js";
 import { ApiKeysPanel } from "./ApiKeysPanel.js";
@@ -10,17 +11,23 @@ export function SettingsPage() {
   const session = useSession();
   const admin = session.data?.role === "admin";
   return (
-    <section aria-labelledby="settings-title">
-      <h1 id="settings-title">Settings</h1>
-      {!admin && (
-        <p className="hint">
-          Your key's role ({session.data?.role}) can read settings; changing them needs an admin
-          key.
-        </p>
+    <Box component="section" aria-labelledby="settings-title" maw={1100}>
+      <Title order={1} id="settings-title">
+        Settings
+      </Title>
+      <Text c="dimmed" size="sm" mb="lg">
+        The project's provider connections, API keys and model prices.
+      </Text>
+      {!admin && session.data && (
+        <Alert variant="light" color="gray" mb="lg" title="Read-only">
+          Your key's role ({session.data.role}) can read settings; changing them needs an admin key.
+        </Alert>
       )}
-      <ProvidersPanel />
-      {admin && <ApiKeysPanel />}
-      <PricesPanel />
-    </section>
+      <Stack gap={48}>
+        <ProvidersPanel />
+        {admin && <ApiKeysPanel />}
+        <PricesPanel />
+      </Stack>
+    </Box>
   );
 }

@@ -21,6 +21,8 @@ describeInBrowser("the settings screen in chromium", () => {
     await connect.getByRole("button", { name: "Connect" }).click();
     const provider = page.getByRole("row", { name: "provider openai" });
     await expect.poll(() => provider.textContent()).toContain("…1234");
+    // Saying so in a corner, too.
+    await page.getByRole("alert").filter({ hasText: "Connected openai." }).waitFor();
     expect(await page.content()).not.toContain("sk-ui-secret-key");
     await page.reload();
     await expect.poll(() => provider.textContent()).toContain("…1234");
@@ -32,6 +34,10 @@ describeInBrowser("the settings screen in chromium", () => {
     expect(await confirm.textContent()).toContain("are refused until a connection");
     await confirm.getByRole("button", { name: "Remove openai" }).click();
     await expect.poll(() => provider.count()).toBe(0);
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "Removed the connection openai and its stored key." })
+      .waitFor();
   });
 
   test("creates an API key shown only once, and revoking it locks it out", async ({
@@ -45,6 +51,12 @@ describeInBrowser("the settings screen in chromium", () => {
     const shown = page.getByRole("status").filter({ hasText: "shown only this once" });
     const secret = (await shown.locator("code").textContent()) ?? "";
     expect(secret).toMatch(/^pl_/);
+    await page.getByRole("alert").filter({ hasText: "Created the key checkout-service" }).waitFor();
+    // A button copies the secret as it is.
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+    await shown.getByRole("button", { name: "Copy the key" }).click();
+    await shown.getByText("Copied").waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
     const working = await fetch(`${server.url}/api/v1/environments`, {
       headers: { authorization: `Bearer ${secret}` },
     });
@@ -62,6 +74,10 @@ describeInBrowser("the settings screen in chromium", () => {
     await row.getByRole("button", { name: "Revoke checkout-service" }).click();
     await confirm.getByRole("button", { name: "Revoke checkout-service for good" }).click();
     await expect.poll(() => row.textContent()).toContain("revoked");
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "Revoked checkout-service: it is refused from now on." })
+      .waitFor();
     const revoked = await fetch(`${server.url}/api/v1/environments`, {
       headers: { authorization: `Bearer ${secret}` },
     });
@@ -76,8 +92,22 @@ describeInBrowser("the settings screen in chromium", () => {
     await price.getByLabel("Input").fill("0.3");
     await price.getByLabel("Output").fill("1.2");
     await price.getByRole("button", { name: "Set price" }).click();
-    await expect
-      .poll(() => page.getByRole("row", { name: "price my-finetune" }).textContent())
-      .toContain("project");
+    const row = page.getByRole("row", { name: "price my-finetune" });
+    await expect.poll(() => row.textContent()).toContain("project");
+    expect(await row.textContent()).toContain("$0.3");
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "Set the project's price for my-finetune." })
+      .waitFor();
+    // The form is ready for the next model.
+    expect(await price.getByLabel("Model").inputValue()).toBe("");
+
+    // A model without a default price is gone once the project's is removed.
+    await row.getByRole("button", { name: "Restore default for my-finetune" }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "Removed the project's price for my-finetune" })
+      .waitFor();
   });
 });
