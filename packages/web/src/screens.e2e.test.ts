@@ -84,9 +84,9 @@ describeInBrowser(
         await page.emulateMedia({ colorScheme });
         await page.goto("/");
         const background = await page.evaluate(
-          () => getComputedStyle(document.documentElement).backgroundColor,
+          () => getComputedStyle(document.body).backgroundColor,
         );
-        expect(background).toBe(colorScheme === "dark" ? "rgb(20, 23, 28)" : "rgb(247, 248, 250)");
+        expect(background).toBe(colorScheme === "dark" ? "rgb(36, 36, 36)" : "rgb(255, 255, 255)");
         const found: string[] = [];
         for (const [path, heading] of screens(prompt, traceId)) {
           await page.goto(path);

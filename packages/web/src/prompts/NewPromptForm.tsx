@@ -67,7 +67,6 @@ export function NewPromptForm({ folder }: { folder: string }) {
         title="New prompt"
         size="lg"
         centered
-        closeButtonProps={{ "aria-label": "Close" }}
       >
         <form
           aria-label="New prompt"
