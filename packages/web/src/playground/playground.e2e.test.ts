@@ -155,11 +155,15 @@ describeInBrowser("the playground in chromium", () => {
       "Sort the ticket of billing by urgency.",
       "Sort the ticket of billing.",
     ]);
-    const traces = await succeed<{ items: Array<{ prompt: { label: string | null } }> }>(
-      server,
-      "GET",
-      `/api/v1/traces?prompt=${enc(name)}`,
-    );
-    expect(traces.items.map((t) => t.prompt.label).sort()).toEqual(["draft", "production"]);
+    // Traces are written in the background, a moment after the answer streamed.
+    const labels = async () => {
+      const traces = await succeed<{ items: Array<{ prompt: { label: string | null } }> }>(
+        server,
+        "GET",
+        `/api/v1/traces?prompt=${enc(name)}`,
+      );
+      return traces.items.map((t) => t.prompt.label).sort();
+    };
+    await expect.poll(labels).toEqual(["draft", "production"]);
   });
 });
