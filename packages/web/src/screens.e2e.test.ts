@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { describeInBrowser, test } from "./test-support/browser.js";
+import { capture, describeInBrowser, test } from "./test-support/browser.js";
 import { createChatPrompt, succeed } from "./test-support/seed.js";
 
 /** axe-core's source, evaluated in the page through the browser's debugging protocol. */
@@ -91,6 +91,9 @@ describeInBrowser(
         for (const [path, heading] of screens(prompt, traceId)) {
           await page.goto(path);
           await page.getByRole("heading", { name: heading, exact: true }).first().waitFor();
+          // docs/web.md shows the prompt page on a phone and the traces in the dark.
+          if (name === "phone" && heading === "Draft") await capture(page, "phone-prompt");
+          if (name === "dark" && heading === "Traces") await capture(page, "dark-traces");
           const wider = await overflow(page);
           if (wider > 0) found.push(`${path}: ${wider} px wider than the window`);
           for (const violation of await seriousViolations(page))
