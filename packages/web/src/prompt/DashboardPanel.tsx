@@ -246,12 +246,7 @@ function Totals({ versions }: { versions: VersionMetrics["versions"] }) {
   return (
     <ScrollRegion label="Per version totals, scrollable">
       <Paper withBorder>
-        <Table
-          aria-label="Per version totals"
-          m={0}
-          bg="transparent"
-          style={{ fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}
-        >
+        <Table aria-label="Per version totals" tabularNums style={{ whiteSpace: "nowrap" }}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">Version</Table.Th>

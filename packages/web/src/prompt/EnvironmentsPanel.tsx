@@ -123,7 +123,7 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
       </Title>
       <Paper withBorder visibleFrom="sm">
         <Table.ScrollContainer minWidth={680} type="native">
-          <Table verticalSpacing="sm" m={0} bg="transparent">
+          <Table verticalSpacing="sm">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Environment</Table.Th>

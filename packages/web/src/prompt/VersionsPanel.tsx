@@ -162,7 +162,7 @@ export function VersionsPanel({
       ) : (
         <Paper withBorder>
           <Table.ScrollContainer minWidth={760} type="native">
-            <Table aria-label="Versions list" m={0} bg="transparent">
+            <Table aria-label="Versions list">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">Version</Table.Th>

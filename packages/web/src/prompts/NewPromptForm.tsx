@@ -61,13 +61,7 @@ export function NewPromptForm({ folder }: { folder: string }) {
   return (
     <>
       <Button onClick={modal.open}>New prompt</Button>
-      <Modal
-        opened={opened}
-        onClose={modal.close}
-        title="New prompt"
-        size="lg"
-        centered
-      >
+      <Modal opened={opened} onClose={modal.close} title="New prompt" size="lg" centered>
         <form
           aria-label="New prompt"
           onSubmit={(e) => {

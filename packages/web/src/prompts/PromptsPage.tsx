@@ -215,7 +215,7 @@ export function PromptsPage() {
           {items && items.length > 0 && (
             <Paper withBorder style={{ overflow: "hidden" }}>
               <ScrollRegion label="Prompts list">
-                <Table miw={760} verticalSpacing="sm" m={0} bg="transparent">
+                <Table miw={760} verticalSpacing="sm">
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th scope="col">Name</Table.Th>

@@ -69,7 +69,7 @@ export function ApiKeysPanel() {
       {keys.data && (
         <Paper withBorder style={{ overflow: "hidden" }}>
           <ScrollRegion label="API keys list">
-            <Table miw={720} m={0} bg="transparent">
+            <Table miw={720}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">Name</Table.Th>

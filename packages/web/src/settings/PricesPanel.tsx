@@ -121,7 +121,7 @@ export function PricesPanel() {
       {prices.data && (
         <Paper withBorder style={{ overflow: "hidden" }}>
           <ScrollRegion label="Model prices list">
-            <Table miw={560} m={0} bg="transparent" tabularNums>
+            <Table miw={560} tabularNums>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">Model</Table.Th>

@@ -104,7 +104,7 @@ export function ProvidersPanel() {
       {providers.data && providers.data.items.length > 0 && (
         <Paper withBorder style={{ overflow: "hidden" }}>
           <ScrollRegion label="Provider connections list">
-            <Table miw={720} m={0} bg="transparent">
+            <Table miw={720}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">Name</Table.Th>

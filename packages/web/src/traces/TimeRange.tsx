@@ -46,16 +46,6 @@ const CALENDAR_LABELS = {
   yearLevelControl: "Choose a year",
 };
 
-/**
- * The calendar is a table: these undo the workspace's global table, th and td rules (full width,
- * padding, a bottom border) so it keeps Mantine's shape.
- */
-const CALENDAR_STYLES = {
-  month: { width: "auto", margin: 0, background: "none" },
-  weekday: { paddingLeft: 0, paddingRight: 0, paddingTop: 0, border: 0, textAlign: "center" },
-  monthCell: { padding: 0, border: 0 },
-} as const;
-
 /** One end of the "between…" range: a date on a calendar and a time. */
 function Instant({
   label,
@@ -75,7 +65,6 @@ function Instant({
       valueFormat="D MMM YYYY HH:mm"
       clearable
       ariaLabels={CALENDAR_LABELS}
-      styles={CALENDAR_STYLES}
       timePickerProps={{ hoursInputLabel: "Hours", minutesInputLabel: "Minutes" }}
       submitButtonProps={{ "aria-label": "Done" }}
     />

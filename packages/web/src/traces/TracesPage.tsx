@@ -101,7 +101,7 @@ export function TracesPage() {
         <Paper withBorder style={{ opacity: traces.isPlaceholderData ? 0.6 : 1 }}>
           <Table.ScrollContainer minWidth={880} type="native">
             {/* Margin and background set here: the workspace's global table rule would add its own. */}
-            <Table aria-label="Traces list" m={0} bg="transparent">
+            <Table aria-label="Traces list">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">Started</Table.Th>
