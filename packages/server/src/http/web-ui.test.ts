@@ -1,12 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { Hono } from "hono";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AppEnv } from "./auth.js";
 import { notFound } from "./not-found.js";
 import { WEB_UI_CSP } from "./security-headers.js";
-import { serveWebUi } from "./web-ui.js";
+import { acceptsGzip, serveWebUi } from "./web-ui.js";
 
 const base = mkdtempSync(join(tmpdir(), "promptline-web-ui-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -49,6 +50,34 @@ describe("the web UI", () => {
     const outside = await app.request("/..%2fsecret.txt");
     expect(outside.status).toBe(404);
     expect(await outside.text()).not.toContain("not for the web");
+  });
+
+  it("sends text files gzipped to a browser that takes gzip, and as they are to one that does not", async () => {
+    const script = "console.log(1);\n".repeat(2000);
+    const zipping = builtUi("zipped", { "index.html": "<html>z</html>", "assets/big.js": script });
+    for (let ask = 0; ask < 2; ask++) {
+      // The second answer comes from the kept copy, and is the same.
+      const zipped = await zipping.request("/assets/big.js", {
+        headers: { "accept-encoding": "gzip, deflate, br" },
+      });
+      expect(zipped.headers.get("content-encoding")).toBe("gzip");
+      expect(zipped.headers.get("vary")).toBe("accept-encoding");
+      const bytes = Buffer.from(await zipped.arrayBuffer());
+      expect(bytes.length).toBeLessThan(script.length / 10);
+      expect(gunzipSync(bytes).toString()).toBe(script);
+    }
+    const plain = await zipping.request("/assets/big.js");
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(await plain.text()).toBe(script);
+  });
+
+  it("reads Accept-Encoding as RFC 9110 has it, q=0 refusing a coding", () => {
+    expect(acceptsGzip("gzip")).toBe(true);
+    expect(acceptsGzip("br;q=1.0, GZIP;q=0.5")).toBe(true);
+    expect(acceptsGzip("*")).toBe(true);
+    expect(acceptsGzip("gzip;q=0")).toBe(false);
+    expect(acceptsGzip("br, identity")).toBe(false);
+    expect(acceptsGzip(undefined)).toBe(false);
   });
 
   it("answers a path that is not valid URL encoding with 400", async () => {

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
 import type { Hono } from "hono";
 import type { AppEnv } from "./auth.js";
 import { problem } from "./problem.js";
@@ -22,6 +24,46 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
 };
 
+/** The kinds of file that shrink when compressed (images and fonts are compressed already). */
+const COMPRESSIBLE = new Set([".html", ".js", ".css", ".map", ".json", ".svg"]);
+/** What the compressed copies may take in memory, all together; the build is far smaller. */
+const MAX_CACHED_BYTES = 64 * 1024 * 1024;
+
+const gzipAsync = promisify(gzip);
+
+/**
+ * The gzip of each file, made once (off the event loop, in libuv's pool) and kept while the file
+ * is unchanged: the workspace's first load is about 220 kB instead of 860 kB.
+ */
+function gzipCache() {
+  const cached = new Map<string, { version: string; body: Buffer<ArrayBuffer> }>();
+  let bytes = 0;
+  return async (file: string, body: Buffer<ArrayBuffer>): Promise<Buffer<ArrayBuffer>> => {
+    const { size, mtimeMs } = await stat(file);
+    const version = `${size}:${mtimeMs}`;
+    const hit = cached.get(file);
+    if (hit?.version === version) return hit.body;
+    const zipped = (await gzipAsync(body, { level: 9 })) as Buffer<ArrayBuffer>;
+    if (hit) bytes -= hit.body.length;
+    if (bytes + zipped.length <= MAX_CACHED_BYTES) {
+      cached.set(file, { version, body: zipped });
+      bytes += zipped.length;
+    } else cached.delete(file);
+    return zipped;
+  };
+}
+
+/** Whether the request's Accept-Encoding takes gzip (and does not refuse it with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(";");
+    if (coding !== "gzip" && coding !== "*") return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
 /** Paths the UI must never shadow: the APIs answer their own 404s. */
 const API_PREFIXES = ["/api/", "/v1/", "/metrics", "/healthz", "/readyz", "/openapi.json"];
 
@@ -31,6 +73,7 @@ const API_PREFIXES = ["/api/", "/v1/", "/metrics", "/healthz", "/readyz", "/open
  */
 export function serveWebUi(app: Hono<AppEnv>, dir: string = DEFAULT_WEB_DIR): void {
   const root = normalize(dir.endsWith(sep) ? dir : `${dir}${sep}`);
+  const zipped = gzipCache();
   app.on(["GET", "HEAD"], "*", async (c, next) => {
     const path = c.req.path;
     if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) return next();
@@ -55,8 +98,12 @@ export function serveWebUi(app: Hono<AppEnv>, dir: string = DEFAULT_WEB_DIR): vo
       );
     }
     const body = await readFile(target);
-    return c.body(body, 200, {
+    const compress =
+      COMPRESSIBLE.has(extname(target)) && acceptsGzip(c.req.header("accept-encoding"));
+    return c.body(compress ? await zipped(target, body) : body, 200, {
       "content-type": TYPES[extname(target)] ?? "application/octet-stream",
+      vary: "accept-encoding",
+      ...(compress && { "content-encoding": "gzip" }),
       "cache-control": target.includes(`${sep}assets${sep}`)
         ? "public, max-age=31536000, immutable"
         : "no-cache",
