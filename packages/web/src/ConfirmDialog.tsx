@@ -48,6 +48,7 @@ export function ConfirmDialog({
         {shown?.reason && (
           <Textarea
             label={shown.reason === "required" ? "Reason" : "Reason (optional)"}
+            withAsterisk={shown.reason === "required"}
             description={
               shown.reason === "required"
                 ? "A protected environment's change is recorded with why it was made."
@@ -64,6 +65,11 @@ export function ConfirmDialog({
           />
         )}
         <Group justify="flex-end">
+          {missingReason && (
+            <Text size="sm" c="dimmed" mr="auto">
+              Say why first.
+            </Text>
+          )}
           <Button variant="default" onClick={onCancel}>
             Cancel
           </Button>

@@ -1,4 +1,4 @@
-import { AppShell, Burger, Button, Group, Menu, NavLink, Text } from "@mantine/core";
+import { AppShell, Badge, Burger, Button, Group, Menu, NavLink, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
@@ -71,15 +71,25 @@ export function Layout() {
           </Group>
           <Menu position="bottom-end" width={220}>
             <Menu.Target>
-              <Button variant="subtle" color="gray" size="compact-md" maw="60vw">
+              <Button
+                variant="subtle"
+                color="gray"
+                size="compact-md"
+                maw="60vw"
+                rightSection={
+                  <Badge variant="light" size="sm">
+                    {session.data.role}
+                  </Badge>
+                }
+              >
                 <Text span truncate="end" size="sm">
-                  {who} · {session.data.role}
+                  {who}
                 </Text>
               </Button>
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>
-                Signed in as {who}, {session.data.role}
+                Signed in with the key {who}, whose role is {session.data.role}
               </Menu.Label>
               <Menu.Item onClick={signOut}>Sign out</Menu.Item>
             </Menu.Dropdown>

@@ -50,6 +50,28 @@ function contentOf(
   ) as PromptContent;
 }
 
+/** The folded sections of the settings, and the fields of each (to say which holds a mistake). */
+const SECTIONS = [
+  {
+    key: "model",
+    title: "More model settings: top p, stop sequences, parameters",
+    fields: ["topP", "stop", "extra"],
+    Fields: MoreModelFields,
+  },
+  {
+    key: "tools",
+    title: "Tools and response format",
+    fields: ["tools", "schemaName", "schemaJson"],
+    Fields: ToolFields,
+  },
+  {
+    key: "constraints",
+    title: "Output constraints",
+    fields: ["jsonSchema", "maxLength", "pattern"],
+    Fields: ConstraintFields,
+  },
+];
+
 /** The variables the templates use, or why the templates cannot be read. */
 function variablesIn(type: PromptContent["type"], messages: Message[], text: string) {
   try {
@@ -131,26 +153,26 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
         <VariablesFields detected={detected} {...fieldProps} />
       </Paper>
       <Accordion variant="separated" multiple>
-        <Accordion.Item value="model">
-          <Accordion.Control>
-            More model settings: top p, stop sequences, parameters
-          </Accordion.Control>
-          <Accordion.Panel>
-            <MoreModelFields {...fieldProps} />
-          </Accordion.Panel>
-        </Accordion.Item>
-        <Accordion.Item value="tools">
-          <Accordion.Control>Tools and response format</Accordion.Control>
-          <Accordion.Panel>
-            <ToolFields {...fieldProps} />
-          </Accordion.Panel>
-        </Accordion.Item>
-        <Accordion.Item value="constraints">
-          <Accordion.Control>Output constraints</Accordion.Control>
-          <Accordion.Panel>
-            <ConstraintFields {...fieldProps} />
-          </Accordion.Panel>
-        </Accordion.Item>
+        {SECTIONS.map(({ key, title, fields, Fields }) => {
+          const wrong = fields.filter((field) => settingsErrors[field]).length;
+          return (
+            <Accordion.Item key={key} value={key}>
+              <Accordion.Control>
+                <Group gap="xs">
+                  {title}
+                  {wrong > 0 && (
+                    <Badge color="red" variant="light">
+                      {wrong === 1 ? "1 field to fix" : `${wrong} fields to fix`}
+                    </Badge>
+                  )}
+                </Group>
+              </Accordion.Control>
+              <Accordion.Panel>
+                <Fields {...fieldProps} />
+              </Accordion.Panel>
+            </Accordion.Item>
+          );
+        })}
       </Accordion>
       {typeof content === "string" && (
         <Alert color="red" role="alert">

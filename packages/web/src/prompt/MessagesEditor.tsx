@@ -136,7 +136,7 @@ export function MessagesEditor({
                 onChange={(e) =>
                   setMessage(index, { type: "placeholder", name: e.currentTarget.value })
                 }
-                ff="monospace"
+                styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
                 style={{ flex: 1, minWidth: "12rem" }}
               />
               {arrange(index)}

@@ -72,7 +72,13 @@ export function ModelFields({
         value={inputs.provider}
         onChange={(e) => set("provider")(e.currentTarget.value)}
         data={[
-          { value: "", label: "the project's only connection" },
+          {
+            value: "",
+            label:
+              connections.length > 1
+                ? "not set: each call names a connection"
+                : "the project's only connection",
+          },
           ...connections.map((c) => ({ value: c.name, label: `${c.name} (${c.kind})` })),
           ...(inputs.provider && !chosen && providers.isSuccess
             ? [{ value: inputs.provider, label: `${inputs.provider} (not connected)` }]

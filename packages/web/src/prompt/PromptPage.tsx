@@ -1,5 +1,6 @@
-import { Alert, Badge, Group, Stack, Text, Title } from "@mantine/core";
-import { useParams, useSearchParams } from "react-router";
+import { Alert, Badge, Button, Group, Stack, Text, Title } from "@mantine/core";
+import { ApiError } from "@promptline/client";
+import { Link, Navigate, useParams, useSearchParams } from "react-router";
 import { Loading } from "../Loading.js";
 import { Tabs } from "../Tabs.js";
 import { usePageTitle } from "../title.js";
@@ -34,11 +35,27 @@ export function PromptPage() {
   const linkTo = (version?: number) =>
     `?${new URLSearchParams({ tab: "versions", ...(version !== undefined && { version: String(version) }) })}`;
 
+  // `/prompts` alone names no prompt: the list is where it leads.
+  if (!name.replace(/\/+$/, "")) return <Navigate to="/" replace />;
   if (prompt.isPending || versions.isPending) return <Loading what={name} lines={6} />;
   if (prompt.isError || versions.isError) {
+    const error = prompt.error ?? versions.error;
+    const missing = error instanceof ApiError && error.status === 404;
     return (
-      <Alert color="red" title={`${name} could not be loaded`}>
-        {(prompt.error ?? versions.error)?.message}
+      <Alert
+        color={missing ? "blue" : "red"}
+        title={missing ? `There is no prompt named ${name}` : `${name} could not be loaded`}
+      >
+        {!missing && <Text mb="sm">{error?.message}</Text>}
+        <Group gap="sm">
+          <Button component={Link} to={`/?folder=${encodeURIComponent(name)}`} variant="default">
+            Prompts in {name}/
+          </Button>
+          <Button component={Link} to="/" variant="default">
+            All prompts
+          </Button>
+          {!missing && <Button onClick={() => location.reload()}>Reload</Button>}
+        </Group>
       </Alert>
     );
   }
@@ -66,7 +83,16 @@ export function PromptPage() {
             </Text>
           )}
         </div>
-        <ServingSummary labels={prompt.data.labels} versions={versions.data.items} />
+        <Group justify="space-between" align="flex-start" gap="sm">
+          <ServingSummary labels={prompt.data.labels} versions={versions.data.items} />
+          <Button
+            component={Link}
+            to={`/playground?${new URLSearchParams({ prompt: name })}`}
+            variant="light"
+          >
+            Open in the playground
+          </Button>
+        </Group>
       </Stack>
       <Tabs
         label={`${name} sections`}

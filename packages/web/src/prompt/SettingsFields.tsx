@@ -166,7 +166,7 @@ export function ConstraintFields({ inputs, errors, onChange }: Props) {
           value={inputs.pattern}
           onChange={(e) => onChange({ ...inputs, pattern: e.currentTarget.value })}
           error={errors.pattern}
-          ff="monospace"
+          styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
         />
       </SimpleGrid>
     </Stack>

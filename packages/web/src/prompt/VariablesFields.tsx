@@ -122,7 +122,11 @@ export function VariablesFields({
                   value={input.defaultText}
                   onChange={(e) => set(name, { defaultText: e.currentTarget.value })}
                   error={errors[`variables.${name}.default`]}
-                  ff={input.type === "object" || input.type === "array" ? "monospace" : undefined}
+                  styles={
+                    input.type === "object" || input.type === "array"
+                      ? { input: { fontFamily: "var(--mantine-font-family-monospace)" } }
+                      : undefined
+                  }
                 />
               )}
               <TextInput

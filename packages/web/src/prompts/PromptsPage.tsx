@@ -16,7 +16,7 @@ import {
 import type { PromptSummary } from "@promptline/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { api } from "../client.js";
 import { Loading } from "../Loading.js";
 import { useCursorPages } from "../Pager.js";
@@ -114,7 +114,9 @@ function PromptRow({ prompt: p }: { prompt: PromptSummary }) {
 export function PromptsPage() {
   usePageTitle("Prompts");
   const [search, setSearch] = useState("");
-  const [folder, setFolder] = useState("");
+  // The folder is in the address (`/?folder=support`), so it can be linked to and Back leaves it.
+  const [params, setParams] = useSearchParams();
+  const folder = params.get("folder") ?? "";
   // The offer stays while it runs (the list fills as it does) and while it has failed.
   const [creatingExample, setCreatingExample] = useState(false);
   const pages = useCursorPages();
@@ -159,7 +161,7 @@ export function PromptsPage() {
           <FolderTree
             selected={folder}
             onSelect={(path) => {
-              setFolder(path);
+              setParams(path ? { folder: path } : {});
               pages.reset();
             }}
           />
@@ -197,8 +199,8 @@ export function PromptsPage() {
                     </>
                   ) : (
                     <>
-                      Create one with the button above, from the CLI (
-                      <Code style={{ whiteSpace: "nowrap" }}>promptline create</Code>) or through
+                      Create one with the button above, from the CLI with{" "}
+                      <Code style={{ whiteSpace: "nowrap" }}>promptline create</Code>, or through
                       the API.
                     </>
                   )}

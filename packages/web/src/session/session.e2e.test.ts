@@ -34,7 +34,7 @@ describeInBrowser("signing in and out of the workspace in chromium", () => {
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === "promptline_session")?.httpOnly).toBe(true);
 
-    await page.getByRole("button", { name: /· admin$/ }).click();
+    await page.getByRole("button", { name: /^admin\s*admin$/ }).click();
     await page.getByRole("menuitem", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in/);
     await page.goto("/");

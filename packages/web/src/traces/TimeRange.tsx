@@ -51,14 +51,22 @@ function Instant({
   label,
   value,
   onChange,
+  defaultTime,
+  error,
 }: {
   label: string;
   value: string | null;
   onChange: (iso: string) => void;
+  /** The time a picked day starts with: the day's start for From, its end for To. */
+  defaultTime: string;
+  error?: string | undefined;
 }) {
   return (
     <DateTimePicker
       label={label}
+      defaultTimeValue={defaultTime}
+      highlightToday
+      error={error}
       placeholder="pick a date and time"
       value={pickerValue(value)}
       onChange={(local) => onChange(isoOf(local))}
@@ -104,11 +112,18 @@ export function TimeRange(props: {
         <>
           <Instant
             label="From"
+            defaultTime="00:00"
             value={from}
             onChange={(iso) => onChange({ range, from: iso, to: to ?? "" })}
           />
           <Instant
             label="To"
+            defaultTime="23:59"
+            error={
+              from && to && Date.parse(to) < Date.parse(from)
+                ? "To is before From: no trace can match."
+                : undefined
+            }
             value={to}
             onChange={(iso) => onChange({ range, from: from ?? "", to: iso })}
           />
