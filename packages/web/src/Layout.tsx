@@ -1,5 +1,17 @@
-import { AppShell, Badge, Burger, Button, Group, Menu, NavLink, Text } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Group,
+  Menu,
+  NavLink,
+  Text,
+} from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
+import { ApiError } from "@promptline/client";
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, Navigate, Outlet, useLocation, useNavigate } from "react-router";
 import { actorName } from "./actors.js";
@@ -32,13 +44,19 @@ export function Layout() {
   const [navOpen, nav] = useDisclosure(false);
   useChangeFeed(session.isSuccess);
 
+  const here = location.pathname + location.search;
+  const ended = session.error instanceof ApiError && session.error.status === 401;
   if (session.isPending) return <Loading what="your session" />;
-  if (session.isError) {
+  // Never signed in here: straight to sign in. Signed in before: the page stays (see below).
+  if (!session.data) {
+    if (ended) return <Navigate to={`/sign-in?next=${encodeURIComponent(here)}`} replace />;
     return (
-      <Navigate
-        to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`}
-        replace
-      />
+      <Alert color="red" title="The server cannot be reached" m="lg">
+        <Text mb="sm">{session.error?.message}</Text>
+        <Button onClick={() => session.refetch()} loading={session.isFetching}>
+          Try again
+        </Button>
+      </Alert>
     );
   }
 
@@ -110,6 +128,30 @@ export function Layout() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
+        {session.isError && (
+          // What is on the page (an unsaved draft) stays: signing in again happens in a new tab.
+          <Alert
+            color={ended ? "orange" : "red"}
+            role="alert"
+            mb="md"
+            title={ended ? "Your session has ended" : "The server cannot be reached"}
+          >
+            {ended ? (
+              <>
+                Signed out elsewhere, expired, or its key was revoked. Nothing on this page is lost:{" "}
+                <Anchor href={`/sign-in?next=${encodeURIComponent(here)}`} target="_blank">
+                  sign in again in a new tab
+                </Anchor>
+                , then come back and carry on.
+              </>
+            ) : (
+              <>
+                {session.error.message} Nothing on this page is lost; it carries on when the server
+                answers again.
+              </>
+            )}
+          </Alert>
+        )}
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -28,10 +28,13 @@ function screen(load: () => Promise<ComponentType>) {
   );
 }
 
-/** An ended session sends the person to sign in, from wherever they were. */
+/**
+ * A refusal for want of a session makes the frame ask the server again; it then offers to sign in
+ * without leaving the page, so unsaved work stays (see Layout).
+ */
 function onError(error: unknown) {
-  if (error instanceof ApiError && error.status === 401 && location.pathname !== "/sign-in") {
-    location.assign(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
+  if (error instanceof ApiError && error.status === 401) {
+    void queryClient.invalidateQueries({ queryKey: ["session"] });
   }
 }
 
