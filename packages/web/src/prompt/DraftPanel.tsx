@@ -19,7 +19,7 @@ import { api } from "../client.js";
 import { CodeEditor } from "../editor/CodeEditor.js";
 import { MOD, useShortcut } from "../shortcuts.js";
 import { toastDone } from "../toast.js";
-import { readSettings, type SettingsInputs, settingsInputsOf } from "./draftSettings.js";
+import { readSettings, settingsInputsOf } from "./draftSettings.js";
 import { type Message, MessagesEditor } from "./MessagesEditor.js";
 import { ModelFields, type ModelInputs, modelConfigOf, modelInputsOf } from "./ModelFields.js";
 import { PublishForm } from "./PublishForm.js";
@@ -31,10 +31,10 @@ function contentOf(
   type: PromptContent["type"],
   messages: Message[],
   text: string,
-  settings: SettingsInputs,
+  settings: ReturnType<typeof readSettings>,
   model: ModelInputs,
 ): PromptContent | string {
-  const { parts, errors } = readSettings(settings);
+  const { parts, errors } = settings;
   const fields = modelConfigOf(model);
   if (!fields || Object.keys(errors).length > 0) {
     return "A field is not valid yet: see the message beside it.";
@@ -48,6 +48,19 @@ function contentOf(
   return (
     type === "chat" ? { type, messages, ...defined } : { type, text, ...defined }
   ) as PromptContent;
+}
+
+/** A saved draft as the editor would build it again: what "unsaved changes" compares with. */
+function comparable(draft: PromptContent): string {
+  return JSON.stringify(
+    contentOf(
+      draft.type,
+      draft.type === "chat" ? draft.messages : [],
+      draft.type === "text" ? draft.text : "",
+      readSettings(settingsInputsOf(draft)),
+      modelInputsOf(draft),
+    ),
+  );
 }
 
 /** The folded sections of the settings, and the fields of each (to say which holds a mistake). */
@@ -88,24 +101,38 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
   const [messages, setMessages] = useState<Message[]>(saved.type === "chat" ? saved.messages : []);
   const [text, setText] = useState(saved.type === "text" ? saved.text : "");
   const [settings, setSettings] = useState(() => settingsInputsOf(saved));
-  const [model, setModel] = useState(modelInputsOf(saved));
-  const content = contentOf(saved.type, messages, text, settings, model);
-  const settingsErrors = readSettings(settings).errors;
-  const savedContent = useMemo(
-    () =>
-      JSON.stringify(
-        contentOf(
-          saved.type,
-          saved.type === "chat" ? saved.messages : [],
-          saved.type === "text" ? saved.text : "",
-          settingsInputsOf(saved),
-          modelInputsOf(saved),
-        ),
-      ),
-    [saved],
+  const [model, setModel] = useState(() => modelInputsOf(saved));
+  /** The saved draft the editor's changes are counted from. */
+  const [base, setBase] = useState(() => comparable(saved));
+  /** A draft saved elsewhere while this one has changes of its own: which to keep is asked. */
+  const [elsewhere, setElsewhere] = useState<PromptContent | undefined>();
+  const read = useMemo(() => readSettings(settings), [settings]);
+  const content = contentOf(saved.type, messages, text, read, model);
+  const current = typeof content === "string" ? content : JSON.stringify(content);
+  const dirty = typeof content === "string" || current !== base;
+  const detected = useMemo(
+    () => variablesIn(saved.type, messages, text),
+    [saved.type, messages, text],
   );
-  const dirty = typeof content === "string" || JSON.stringify(content) !== savedContent;
-  const detected = variablesIn(saved.type, messages, text);
+
+  const load = (draft: PromptContent) => {
+    setMessages(draft.type === "chat" ? draft.messages : []);
+    setText(draft.type === "text" ? draft.text : "");
+    setSettings(settingsInputsOf(draft));
+    setModel(modelInputsOf(draft));
+    setBase(comparable(draft));
+    setElsewhere(undefined);
+  };
+  // The draft changed on the server (saved here, in another tab, by the CLI or a colleague):
+  // taken in when nothing here is unsaved; otherwise the person chooses, and nothing is lost.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new saved draft matters here
+  useEffect(() => {
+    const server = comparable(saved);
+    if (server === base) return;
+    if (!dirty) load(saved);
+    else if (current === server) setBase(server);
+    else setElsewhere(saved);
+  }, [saved]);
 
   // Unsaved work is not lost to a click elsewhere or a closed tab.
   const blocker = useBlocker(dirty);
@@ -118,7 +145,9 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
 
   const save = useMutation({
     mutationFn: (next: PromptContent) => api.prompts.saveDraft(name, next),
-    onSuccess: () => {
+    onSuccess: (_, sent) => {
+      // What was sent is saved; what was typed since stays unsaved.
+      setBase(JSON.stringify(sent));
       toastDone("The draft is saved.");
       return queryClient.invalidateQueries({ queryKey: ["prompt", name] });
     },
@@ -128,13 +157,36 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
     if (canSave && typeof content !== "string") save.mutate(content);
   };
   useShortcut("s", saveNow);
-  const fieldProps = { inputs: settings, errors: settingsErrors, onChange: setSettings };
+  const fieldProps = { inputs: settings, errors: read.errors, onChange: setSettings };
 
   return (
     <Stack component="section" aria-labelledby="draft-title" gap="md">
       <Title order={2} id="draft-title">
         Draft
       </Title>
+      {elsewhere && (
+        <Alert color="orange" role="alert" title="The draft was saved elsewhere">
+          <Text mb="sm">
+            Someone (another tab, the CLI or a colleague) saved this draft at{" "}
+            {new Date(detail.draftUpdatedAt).toLocaleString()} while you had unsaved changes here.
+            Keep yours (saving replaces theirs), or load theirs (yours are dropped).
+          </Text>
+          <Group gap="sm">
+            <Button
+              variant="default"
+              onClick={() => {
+                setBase(comparable(elsewhere));
+                setElsewhere(undefined);
+              }}
+            >
+              Keep mine
+            </Button>
+            <Button color="orange" onClick={() => load(elsewhere)}>
+              Load the saved draft
+            </Button>
+          </Group>
+        </Alert>
+      )}
       {saved.type === "chat" ? (
         <MessagesEditor messages={messages} onChange={setMessages} />
       ) : (
@@ -154,7 +206,7 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
       </Paper>
       <Accordion variant="separated" multiple>
         {SECTIONS.map(({ key, title, fields, Fields }) => {
-          const wrong = fields.filter((field) => settingsErrors[field]).length;
+          const wrong = fields.filter((field) => read.errors[field]).length;
           return (
             <Accordion.Item key={key} value={key}>
               <Accordion.Control>

@@ -102,9 +102,7 @@ export function PromptPage() {
           {
             key: "editor",
             label: "Editor",
-            render: () => (
-              <DraftPanel key={prompt.data.draftUpdatedAt} name={name} detail={prompt.data} />
-            ),
+            render: () => <DraftPanel key={name} name={name} detail={prompt.data} />,
           },
           {
             key: "versions",
