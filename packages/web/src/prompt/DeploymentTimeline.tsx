@@ -28,14 +28,18 @@ export function DeploymentTimeline({ history }: { history: Deployment[] }) {
               role="listitem"
               color={d.kind === "rollback" ? "orange" : "blue"}
               title={
-                <Text fw={600} size="sm">
+                <Text fw={600} size="sm" style={{ overflowWrap: "anywhere" }}>
                   {actorName(d.actor)} {d.kind === "rollback" ? "rolled back" : "deployed"}{" "}
                   {d.environment}: {d.fromVersion === null ? "—" : `v${d.fromVersion}`} → v
                   {d.toVersion}
                 </Text>
               }
             >
-              {d.reason && <Text size="sm">“{d.reason}”</Text>}
+              {d.reason && (
+                <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+                  “{d.reason}”
+                </Text>
+              )}
               <Text size="xs" c="dimmed">
                 <Ago iso={d.createdAt} /> · {new Date(d.createdAt).toLocaleString()}
               </Text>

@@ -13,7 +13,7 @@ import {
 } from "@mantine/core";
 import { extractVariables, type PromptContent, type PromptDetail } from "@promptline/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useBlocker } from "react-router";
 import { api } from "../client.js";
 import { CodeEditor } from "../editor/CodeEditor.js";
@@ -153,8 +153,12 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
     },
   });
   const canSave = dirty && typeof content !== "string" && !save.isPending;
+  // One save at a time: a double click would otherwise send two before the button is disabled.
+  const saving = useRef(false);
   const saveNow = () => {
-    if (canSave && typeof content !== "string") save.mutate(content);
+    if (!canSave || typeof content === "string" || saving.current) return;
+    saving.current = true;
+    save.mutate(content, { onSettled: () => (saving.current = false) });
   };
   useShortcut("s", saveNow);
   const fieldProps = { inputs: settings, errors: read.errors, onChange: setSettings };

@@ -76,7 +76,7 @@ export function WhyNot({
   return (
     <Stack gap={2}>
       {reasons.map((reason) => (
-        <Text key={reason} size="xs" c="dimmed" maw={420}>
+        <Text key={reason} size="xs" c="dimmed" maw={420} style={{ overflowWrap: "anywhere" }}>
           {reason}
         </Text>
       ))}

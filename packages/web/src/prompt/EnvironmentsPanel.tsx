@@ -1,7 +1,7 @@
 import { Alert, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
 import type { PromptVersion } from "@promptline/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { type Confirmation, ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
 import { Loading } from "../Loading.js";
@@ -68,6 +68,13 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
         error,
       ),
   });
+  // One move at a time: a double click would otherwise send two before the button is disabled.
+  const inFlight = useRef(false);
+  const start = (variables: { move: Move; reason: string }) => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    move.mutate(variables, { onSettled: () => (inFlight.current = false) });
+  };
 
   if (environments.isPending || history.isPending) return <Loading what="environments" />;
   if (environments.isError || history.isError) {
@@ -93,7 +100,7 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
       if (selected === undefined) return;
       const deploy: Move = { kind: "deploy", environment: env.name, version: selected };
       // A protected environment's change is confirmed, with why it is made.
-      if (!env.protected) move.mutate({ move: deploy, reason: "" });
+      if (!env.protected) start({ move: deploy, reason: "" });
       else {
         setConfirming({
           title: "Confirm deploy",
@@ -200,7 +207,7 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
         confirmation={confirming}
         onCancel={() => setConfirming(undefined)}
         onConfirm={(reason) => {
-          if (confirming) move.mutate({ move: confirming.move, reason });
+          if (confirming) start({ move: confirming.move, reason });
           setConfirming(undefined);
         }}
       />
