@@ -11,12 +11,13 @@ import {
   Text,
   Title,
 } from "@mantine/core";
-import { extractVariables, type PromptContent, type PromptDetail } from "@promptline/core";
+import { can, extractVariables, type PromptContent, type PromptDetail } from "@promptline/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useBlocker } from "react-router";
 import { api } from "../client.js";
 import { CodeEditor } from "../editor/CodeEditor.js";
+import { useSession } from "../session/session.js";
 import { MOD, useShortcut } from "../shortcuts.js";
 import { toastDone } from "../toast.js";
 import { readSettings, settingsInputsOf } from "./draftSettings.js";
@@ -96,6 +97,9 @@ function variablesIn(type: PromptContent["type"], messages: Message[], text: str
 
 /** Edit the draft (messages and roles, model, variables, tools, constraints) and publish it. */
 export function DraftPanel({ name, detail }: { name: string; detail: PromptDetail }) {
+  const session = useSession();
+  // A viewer reads the draft; saving and publishing it need an editor or admin key.
+  const mayWrite = session.data ? can(session.data, "prompt:write") : false;
   const queryClient = useQueryClient();
   const saved = detail.draft;
   const [messages, setMessages] = useState<Message[]>(saved.type === "chat" ? saved.messages : []);
@@ -152,7 +156,7 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
       return queryClient.invalidateQueries({ queryKey: ["prompt", name] });
     },
   });
-  const canSave = dirty && typeof content !== "string" && !save.isPending;
+  const canSave = mayWrite && dirty && typeof content !== "string" && !save.isPending;
   // One save at a time: a double click would otherwise send two before the button is disabled.
   const saving = useRef(false);
   const saveNow = () => {
@@ -255,9 +259,15 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
         <Badge variant="light" color={dirty ? "orange" : "green"}>
           {dirty ? "Unsaved changes" : "Saved"}
         </Badge>
+        {!mayWrite && (
+          <Text size="sm" c="dimmed">
+            Your key's role ({session.data?.role}) can read the draft; saving and publishing it need
+            an editor or admin key.
+          </Text>
+        )}
       </Group>
 
-      <PublishForm name={name} detail={detail} dirty={dirty} />
+      {mayWrite && <PublishForm name={name} detail={detail} dirty={dirty} />}
 
       <Modal
         opened={blocker.state === "blocked"}

@@ -1,11 +1,12 @@
-import { Alert, Button, Group, Modal, Select, Stack, TextInput } from "@mantine/core";
+import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { promptNameSchema } from "@promptline/core";
+import { can, promptNameSchema } from "@promptline/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../client.js";
 import { fieldErrors, sentence } from "../fieldErrors.js";
+import { useSession } from "../session/session.js";
 import { toastDone } from "../toast.js";
 
 /**
@@ -13,6 +14,8 @@ import { toastDone } from "../toast.js";
  * (in the folder being browsed, unless the name says otherwise) and opens it for editing.
  */
 export function NewPromptForm({ folder }: { folder: string }) {
+  const session = useSession();
+  const mayWrite = session.data ? can(session.data, "prompt:write") : false;
   const navigate = useNavigate();
   const [opened, modal] = useDisclosure(false);
   const [name, setName] = useState(folder ? `${folder}/` : "");
@@ -60,7 +63,16 @@ export function NewPromptForm({ folder }: { folder: string }) {
 
   return (
     <>
-      <Button onClick={modal.open}>New prompt</Button>
+      {mayWrite ? (
+        <Button onClick={modal.open}>New prompt</Button>
+      ) : (
+        <Stack gap={2} align="flex-end">
+          <Button disabled>New prompt</Button>
+          <Text size="xs" c="dimmed">
+            Creating prompts needs an editor or admin key.
+          </Text>
+        </Stack>
+      )}
       <Modal opened={opened} onClose={modal.close} title="New prompt" size="lg" centered>
         <form
           aria-label="New prompt"

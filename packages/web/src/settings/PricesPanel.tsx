@@ -24,7 +24,7 @@ const EMPTY = { model: "", input: "" as number | string, output: "" as number | 
 const usd = (amount: number) => `$${amount}`;
 
 /** Model prices per million tokens: the project's own and the defaults. */
-export function PricesPanel() {
+export function PricesPanel({ readOnly }: { readOnly?: string | undefined }) {
   const queryClient = useQueryClient();
   const [form, setForm] = useState(EMPTY);
   const prices = useQuery({
@@ -60,58 +60,64 @@ export function PricesPanel() {
       title="Model prices (USD per million tokens)"
       description="What a trace's tokens cost. The project's own prices replace the defaults for the same model."
     >
-      <FormCard title="Set a price">
-        <form
-          aria-label="Set a model price"
-          onSubmit={(e) => {
-            e.preventDefault();
-            set.mutate(form.model.trim());
-          }}
-        >
-          <Group align="flex-start" gap="sm">
-            <TextInput
-              label="Model"
-              placeholder="my-finetune"
-              value={form.model}
-              onChange={(e) => setForm({ ...form, model: e.currentTarget.value })}
-              required
-              w={{ base: "100%", xs: 240 }}
-            />
-            <NumberInput
-              label="Input"
-              leftSection="$"
-              min={0}
-              hideControls
-              decimalScale={6}
-              value={form.input}
-              onChange={(value) => setForm({ ...form, input: value })}
-              error={refused?.fields.inputPerMillion}
-              required
-              w={{ base: "100%", xs: 140 }}
-            />
-            <NumberInput
-              label="Output"
-              leftSection="$"
-              min={0}
-              hideControls
-              decimalScale={6}
-              value={form.output}
-              onChange={(value) => setForm({ ...form, output: value })}
-              error={refused?.fields.outputPerMillion}
-              required
-              w={{ base: "100%", xs: 140 }}
-            />
-            <Button type="submit" mt={{ base: 0, xs: 25 }} loading={set.isPending}>
-              Set price
-            </Button>
-          </Group>
-          {refused?.general && (
-            <Text role="alert" c="red" size="sm" mt="xs">
-              {refused.general}
-            </Text>
-          )}
-        </form>
-      </FormCard>
+      {readOnly ? (
+        <Text c="dimmed" size="sm">
+          {readOnly}
+        </Text>
+      ) : (
+        <FormCard title="Set a price">
+          <form
+            aria-label="Set a model price"
+            onSubmit={(e) => {
+              e.preventDefault();
+              set.mutate(form.model.trim());
+            }}
+          >
+            <Group align="flex-start" gap="sm">
+              <TextInput
+                label="Model"
+                placeholder="my-finetune"
+                value={form.model}
+                onChange={(e) => setForm({ ...form, model: e.currentTarget.value })}
+                required
+                w={{ base: "100%", xs: 240 }}
+              />
+              <NumberInput
+                label="Input"
+                leftSection="$"
+                min={0}
+                hideControls
+                decimalScale={6}
+                value={form.input}
+                onChange={(value) => setForm({ ...form, input: value })}
+                error={refused?.fields.inputPerMillion}
+                required
+                w={{ base: "100%", xs: 140 }}
+              />
+              <NumberInput
+                label="Output"
+                leftSection="$"
+                min={0}
+                hideControls
+                decimalScale={6}
+                value={form.output}
+                onChange={(value) => setForm({ ...form, output: value })}
+                error={refused?.fields.outputPerMillion}
+                required
+                w={{ base: "100%", xs: 140 }}
+              />
+              <Button type="submit" mt={{ base: 0, xs: 25 }} loading={set.isPending}>
+                Set price
+              </Button>
+            </Group>
+            {refused?.general && (
+              <Text role="alert" c="red" size="sm" mt="xs">
+                {refused.general}
+              </Text>
+            )}
+          </form>
+        </FormCard>
+      )}
       {prices.isPending && <Loading what="prices" />}
       {prices.isError && (
         <Alert color="red" variant="light" title="The prices could not be loaded">
@@ -154,7 +160,7 @@ export function PricesPanel() {
                             variant="subtle"
                             size="compact-sm"
                             aria-label={`Restore default for ${p.model}`}
-                            disabled={unset.isPending}
+                            disabled={unset.isPending || readOnly !== undefined}
                             onClick={() => unset.mutate(p.model)}
                           >
                             Restore default

@@ -39,7 +39,7 @@ const KINDS: Array<{ value: ProviderKind; label: string }> = [
 ];
 
 /** Provider connections: keys are write-only and shown masked. */
-export function ProvidersPanel() {
+export function ProvidersPanel({ readOnly }: { readOnly?: string | undefined }) {
   const queryClient = useQueryClient();
   const [form, setForm] = useState(EMPTY);
   const providers = useProviders();
@@ -149,6 +149,7 @@ export function ProvidersPanel() {
                         color="red"
                         size="compact-sm"
                         aria-label={`Remove ${p.name}`}
+                        disabled={readOnly !== undefined}
                         onClick={() => setRemoving(p.name)}
                       >
                         Remove
@@ -161,50 +162,58 @@ export function ProvidersPanel() {
           </ScrollRegion>
         </Paper>
       )}
-      <FormCard title="Connect a provider">
-        <form
-          aria-label="Connect a provider"
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault();
-            add.mutate();
-          }}
-        >
-          <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm">
-            {text("name", "Name", "openai")}
-            <Select
-              label="Kind"
-              value={form.kind}
-              onChange={(value) => setForm({ ...form, kind: (value as ProviderKind) ?? "openai" })}
-              allowDeselect={false}
-              data={KINDS}
-              error={refused?.fields.kind}
-            />
-            {text("baseUrl", "Base URL", "the kind's default")}
-            <PasswordInput
-              id="provider-apiKey"
-              label="API key (write-only)"
-              autoComplete="off"
-              value={form.apiKey}
-              onChange={(e) => setForm({ ...form, apiKey: e.currentTarget.value })}
-              error={refused?.fields.apiKey}
-              // Mantine's PasswordInput describes the field by its error but does not mark it.
-              aria-invalid={refused?.fields.apiKey ? true : undefined}
-              visibilityToggleButtonProps={{ "aria-label": "Show or hide the provider's key" }}
-            />
-            {text("defaultModel", "Default model", "gpt-4o-mini")}
-          </SimpleGrid>
-          {refused?.general && (
-            <Text role="alert" c="red" size="sm" mt="sm">
-              {refused.general}
-            </Text>
-          )}
-          <Group justify="flex-end" mt="md">
-            <Button type="submit" loading={add.isPending} disabled={form.name.trim() === ""}>
-              Connect
-            </Button>
-          </Group>
-        </form>
-      </FormCard>
+      {readOnly ? (
+        <Text c="dimmed" size="sm">
+          {readOnly}
+        </Text>
+      ) : (
+        <FormCard title="Connect a provider">
+          <form
+            aria-label="Connect a provider"
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              add.mutate();
+            }}
+          >
+            <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm">
+              {text("name", "Name", "openai")}
+              <Select
+                label="Kind"
+                value={form.kind}
+                onChange={(value) =>
+                  setForm({ ...form, kind: (value as ProviderKind) ?? "openai" })
+                }
+                allowDeselect={false}
+                data={KINDS}
+                error={refused?.fields.kind}
+              />
+              {text("baseUrl", "Base URL", "the kind's default")}
+              <PasswordInput
+                id="provider-apiKey"
+                label="API key (write-only)"
+                autoComplete="off"
+                value={form.apiKey}
+                onChange={(e) => setForm({ ...form, apiKey: e.currentTarget.value })}
+                error={refused?.fields.apiKey}
+                // Mantine's PasswordInput describes the field by its error but does not mark it.
+                aria-invalid={refused?.fields.apiKey ? true : undefined}
+                visibilityToggleButtonProps={{ "aria-label": "Show or hide the provider's key" }}
+              />
+              {text("defaultModel", "Default model", "gpt-4o-mini")}
+            </SimpleGrid>
+            {refused?.general && (
+              <Text role="alert" c="red" size="sm" mt="sm">
+                {refused.general}
+              </Text>
+            )}
+            <Group justify="flex-end" mt="md">
+              <Button type="submit" loading={add.isPending} disabled={form.name.trim() === ""}>
+                Connect
+              </Button>
+            </Group>
+          </form>
+        </FormCard>
+      )}
       <ConfirmDialog
         confirmation={
           removing === undefined

@@ -5,7 +5,10 @@ import { ApiKeysPanel } from "./ApiKeysPanel.js";
 import { PricesPanel } from "./PricesPanel.js";
 import { ProvidersPanel } from "./ProvidersPanel.js";
 
-/** Provider connections, API keys and model prices; what a role may not change is not offered. */
+/**
+ * Provider connections, API keys and model prices; what a role may not change is not offered,
+ * and says so where it would be.
+ */
 export function SettingsPage() {
   usePageTitle("Settings");
   const session = useSession();
@@ -24,9 +27,13 @@ export function SettingsPage() {
         </Alert>
       )}
       <Stack gap={48}>
-        <ProvidersPanel />
+        <ProvidersPanel
+          readOnly={admin ? undefined : "Connecting and removing providers needs an admin key."}
+        />
         {admin && <ApiKeysPanel />}
-        <PricesPanel />
+        <PricesPanel
+          readOnly={admin ? undefined : "Setting and restoring prices needs an admin key."}
+        />
       </Stack>
     </Box>
   );
