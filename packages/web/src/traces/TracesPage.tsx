@@ -1,5 +1,6 @@
 import { Alert, Anchor, Badge, EmptyState, Group, Paper, Table, Text, Title } from "@mantine/core";
 import type { TraceSummary as Trace } from "@promptline/core";
+import { type TraceListQuery, traceListQuerySchema } from "@promptline/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { api } from "../client.js";
@@ -51,6 +52,11 @@ function TraceRow({ trace: t, onOpen }: { trace: Trace; onOpen: () => void }) {
   );
 }
 
+/** The API's trace filters, which the address may hold; paging is the page's own. */
+const FILTER_KEYS = new Set(
+  Object.keys(traceListQuerySchema.shape).filter((key) => key !== "limit" && key !== "cursor"),
+);
+
 /** Calls, newest first, filtered by anything a trace is tagged with. */
 export function TracesPage() {
   usePageTitle("Traces");
@@ -59,8 +65,11 @@ export function TracesPage() {
   const pages = useCursorPages();
   // The filters are the page's own query, as typed: the server says what it cannot read.
   const cursor = pages.cursor;
-  // `range` only says which time preset the page shows; `from` and `to` are what is asked.
-  const { range: _range, ...filters } = Object.fromEntries(params);
+  // Only the list's own filters are asked for: a link's other parameters (utm_source, the page's
+  // `range`, which only says which time preset shows) are left in the address and out of the API.
+  const filters = Object.fromEntries(
+    [...params].filter(([key]) => FILTER_KEYS.has(key as keyof TraceListQuery)),
+  );
   const query = { ...filters, limit: 50, ...(cursor && { cursor }) };
   const traces = useQuery({
     queryKey: ["traces", query],
