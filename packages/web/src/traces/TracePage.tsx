@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Badge,
   Code,
   DataList,
@@ -13,7 +14,7 @@ import {
 import type { TraceDetail } from "@promptline/core";
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { useParams } from "react-router";
+import { Link, useParams } from "react-router";
 import { api } from "../client.js";
 import { Loading } from "../Loading.js";
 import { usePageTitle } from "../title.js";
@@ -102,6 +103,9 @@ export function TracePage() {
   const t = trace.data;
   return (
     <Stack component="article" aria-labelledby="trace-title" gap="lg">
+      <Anchor component={Link} to="/traces" size="sm">
+        ← All traces
+      </Anchor>
       <Group gap="sm" align="center">
         <Title order={1} id="trace-title" style={{ overflowWrap: "anywhere" }}>
           {title}
@@ -129,9 +133,17 @@ export function TracePage() {
               ["Origin", t.origin === "playground" ? "the playground" : "an application"],
               [
                 "Prompt",
-                t.prompt
-                  ? `${t.prompt.name} v${t.prompt.version ?? "?"}${t.prompt.label ? ` (${t.prompt.label})` : ""}`
-                  : "—",
+                t.prompt ? (
+                  <Anchor
+                    key="prompt"
+                    component={Link}
+                    to={`/prompts/${t.prompt.name}${t.prompt.version == null ? "" : `?tab=versions&version=${t.prompt.version}`}`}
+                  >
+                    {`${t.prompt.name} v${t.prompt.version ?? "?"}${t.prompt.label ? ` (${t.prompt.label})` : ""}`}
+                  </Anchor>
+                ) : (
+                  "—"
+                ),
               ],
               ["Model", `${t.model ?? "—"} via ${t.provider ?? "—"}`],
               ["User / session", `${t.userId ?? "—"} / ${t.sessionId ?? "—"}`],

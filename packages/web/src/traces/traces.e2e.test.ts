@@ -146,6 +146,13 @@ describeInBrowser("the traces screens in chromium", () => {
     const facts = page.getByRole("region", { name: "Facts" });
     expect(await facts.textContent()).toContain("ui-trace-feedback-1");
     expect(await facts.textContent()).toContain("Originan application");
+    // The trace leads to the version that made it, and back to the list.
+    expect(
+      await facts.getByRole("link", { name: `${name} v1 (production)` }).getAttribute("href"),
+    ).toBe(`/prompts/${name}?tab=versions&version=1`);
+    expect(await page.getByRole("link", { name: "← All traces" }).getAttribute("href")).toBe(
+      "/traces",
+    );
     expect(await page.getByRole("list", { name: "Input messages" }).textContent()).toContain(
       "Where is my refund for order 42?",
     );
