@@ -94,6 +94,12 @@ describeInBrowser(
           // docs/web.md shows the prompt page on a phone and the traces in the dark.
           if (name === "phone" && heading === "Draft") await capture(page, "phone-prompt");
           if (name === "dark" && heading === "Traces") await capture(page, "dark-traces");
+          if (heading === "Traces") {
+            // A table wider than a phone says it scrolls; on a desktop it fits and says nothing.
+            const cue = page.getByText("Scroll sideways for more columns →");
+            if (name === "phone") await cue.waitFor();
+            else expect(await cue.count()).toBe(0);
+          }
           const wider = await overflow(page);
           if (wider > 0) found.push(`${path}: ${wider} px wider than the window`);
           for (const violation of await seriousViolations(page))

@@ -16,6 +16,7 @@ import type { PromptContent, PromptVersion } from "@promptline/core";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { actorName } from "../actors.js";
+import { ScrollRegion } from "../ScrollRegion.js";
 import { Ago, environmentColour } from "./ServingSummary.js";
 
 /** Text that keeps its line breaks and wraps long lines instead of widening the page. */
@@ -161,8 +162,8 @@ export function VersionsPanel({
         </Paper>
       ) : (
         <Paper withBorder>
-          <Table.ScrollContainer minWidth={760} type="native">
-            <Table aria-label="Versions list">
+          <ScrollRegion label="Versions, scrollable">
+            <Table aria-label="Versions list" miw={760}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">Version</Table.Th>
@@ -197,7 +198,7 @@ export function VersionsPanel({
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollRegion>
         </Paper>
       )}
     </Stack>

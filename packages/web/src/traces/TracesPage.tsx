@@ -6,6 +6,7 @@ import { Link, useNavigate, useSearchParams } from "react-router";
 import { api } from "../client.js";
 import { Loading } from "../Loading.js";
 import { useCursorPages } from "../Pager.js";
+import { ScrollRegion } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
 import { TraceFilters } from "./TraceFilters.js";
 
@@ -108,9 +109,8 @@ export function TracesPage() {
       )}
       {traces.data && traces.data.items.length > 0 && (
         <Paper withBorder style={{ opacity: traces.isPlaceholderData ? 0.6 : 1 }}>
-          <Table.ScrollContainer minWidth={880} type="native">
-            {/* Margin and background set here: the workspace's global table rule would add its own. */}
-            <Table aria-label="Traces list">
+          <ScrollRegion label="Traces, scrollable">
+            <Table aria-label="Traces list" miw={880}>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">Started</Table.Th>
@@ -135,7 +135,7 @@ export function TracesPage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollRegion>
         </Paper>
       )}
       <Group mt="md">{pages.pager(traces.data?.nextCursor, ["Newer", "Older"])}</Group>
