@@ -13,7 +13,7 @@ import {
 } from "@mantine/core";
 import type { Role } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
 import { fieldErrors } from "../fieldErrors.js";
@@ -37,9 +37,9 @@ export function ApiKeysPanel() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["api-keys"] });
   const create = useMutation({
     mutationFn: () => api.apiKeys.create({ name: name.trim(), role }),
-    onSuccess: (key) => {
+    // The new key's card (not a toast, which would cover its copy button) is the feedback.
+    onSuccess: () => {
       setName("");
-      toastDone(`Created the key ${key.name} (${key.role}); copy it before leaving the page.`);
       void refresh();
     },
   });
@@ -53,6 +53,11 @@ export function ApiKeysPanel() {
   });
   const [revoking, setRevoking] = useState<{ id: string; name: string } | undefined>();
   const refused = create.isError ? fieldErrors(create.error) : undefined;
+  // The one-time secret is brought into view: it shows below the list, off screen on a long one.
+  const secretCard = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (create.data) secretCard.current?.scrollIntoView({ block: "center" });
+  }, [create.data]);
 
   return (
     <Section
@@ -134,6 +139,7 @@ export function ApiKeysPanel() {
       )}
       {create.data && (
         <Alert
+          ref={secretCard}
           role="status"
           color="yellow"
           variant="light"

@@ -51,7 +51,16 @@ describeInBrowser("the settings screen in chromium", () => {
     const shown = page.getByRole("status").filter({ hasText: "shown only this once" });
     const secret = (await shown.locator("code").textContent()) ?? "";
     expect(secret).toMatch(/^pl_/);
-    await page.getByRole("alert").filter({ hasText: "Created the key checkout-service" }).waitFor();
+    // In view at once, however long the list of keys above it.
+    expect(await shown.isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        shown.evaluate(
+          (e) =>
+            e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().bottom <= innerHeight,
+        ),
+      )
+      .toBe(true);
     // A button copies the secret as it is.
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
     await shown.getByRole("button", { name: "Copy the key" }).click();
