@@ -76,7 +76,7 @@ describe("promptline CLI", () => {
     expect(again.stdout).toContain("unchanged: identical to ops/summary v2");
 
     expect((await cli("deploy", "ops/summary", "1", "--env", "production")).stdout).toBe(
-      "deployed ops/summary: production v— → v1",
+      "deployed ops/summary: production (nothing) → v1",
     );
     await cli("deploy", "ops/summary", "2", "--env", "production", "--reason", "better");
     const rolledBack = await cli(

@@ -25,7 +25,7 @@ const screens = (prompt: string, traceId: string) =>
     [`/prompts/${prompt}?tab=versions&version=1`, "v1 (1.0.0)"],
     [`/prompts/${prompt}?tab=environments`, "Environments"],
     [`/prompts/${prompt}?tab=compare`, "Compare versions"],
-    [`/prompts/${prompt}?tab=metrics`, "Dashboard"],
+    [`/prompts/${prompt}?tab=metrics`, "Metrics"],
     ["/playground", "Playground"],
     ["/traces", "Traces"],
     [`/traces/${traceId}`, `${prompt} v1 — trace`],

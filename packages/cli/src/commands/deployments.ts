@@ -6,7 +6,7 @@ import { emit, type Io, table } from "../output.js";
 
 function moveLine(d: Deployment): string {
   const verb = d.kind === "deploy" ? "deployed" : "rolled back";
-  return `${verb} ${d.name}: ${d.environment} v${d.fromVersion ?? "—"} → v${d.toVersion}${d.reason ? ` (${d.reason})` : ""}`;
+  return `${verb} ${d.name}: ${d.environment} ${d.fromVersion === null ? "(nothing)" : `v${d.fromVersion}`} → v${d.toVersion}${d.reason ? ` (${d.reason})` : ""}`;
 }
 
 export function registerDeploymentCommands(program: Command, io: Io): void {

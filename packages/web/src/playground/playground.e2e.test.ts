@@ -118,7 +118,7 @@ describeInBrowser("the playground in chromium", () => {
     // The dashboard counts applications' calls: the runs appear only when asked for.
     await page.goto(`/prompts/${name}`);
     await page.getByRole("tab", { name: "Metrics" }).click();
-    const dashboard = page.getByRole("region", { name: "Dashboard" });
+    const dashboard = page.getByRole("region", { name: "Metrics" });
     await dashboard.getByText("No calls recorded for this prompt in the range yet.").waitFor();
     await dashboard.getByLabel("Include playground runs").check();
     const chart = page.getByRole("figure", { name: "Calls per version" });

@@ -65,7 +65,7 @@ export function DashboardPanel({ name }: { name: string }) {
   return (
     <Stack component="section" aria-labelledby="dashboard-title" gap="md">
       <Title order={2} id="dashboard-title">
-        Dashboard
+        Metrics
       </Title>
       <Group align="flex-end" gap="md" wrap="wrap">
         <NativeSelect

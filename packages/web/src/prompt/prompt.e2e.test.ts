@@ -209,7 +209,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     await succeed(server, "POST", "/api/v1/traces", { traces });
 
     await page.goto(`/prompts/${name}?tab=metrics`);
-    const dashboard = page.getByRole("region", { name: "Dashboard" });
+    const dashboard = page.getByRole("region", { name: "Metrics" });
     await dashboard.waitFor();
     const totals = dashboard.getByRole("table", { name: "Per version totals" });
     await expect.poll(() => totals.getByRole("row").count()).toBeGreaterThanOrEqual(3);
