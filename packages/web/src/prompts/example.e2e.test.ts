@@ -36,6 +36,20 @@ describeInBrowser("an empty workspace in chromium", () => {
       "/api/v1/traces?prompt=examples%2Fsupport-reply&limit=50",
     );
     expect(traces.items).toHaveLength(12);
+    // Two failed, so the error filter and rate have something to show.
+    const failed = await succeed<{ items: unknown[] }>(
+      server,
+      "GET",
+      "/api/v1/traces?prompt=examples%2Fsupport-reply&status=error",
+    );
+    expect(failed.items).toHaveLength(2);
+    // Staging served v1 before v2: it has a deploy to roll back.
+    const staging = await succeed<{ items: Array<{ toVersion: number }> }>(
+      server,
+      "GET",
+      "/api/v1/prompts/examples%2Fsupport-reply/deployments?environment=staging",
+    );
+    expect(staging.items.map((d) => d.toVersion)).toEqual([2, 1]);
     // All of them within the dashboard's last 24 hours.
     const metrics = await succeed<{ versions: Array<{ calls: number }> }>(
       server,

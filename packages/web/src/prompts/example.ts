@@ -40,6 +40,12 @@ function exampleTraces(now: number) {
       usage: { inputTokens: 120 + i, outputTokens: 40 + i },
       userId: `customer-${(i % 4) + 1}`,
       ...(i % 4 === 1 && { scores: [{ name: "feedback", value: version === 2 ? 1 : 0 }] }),
+      // Two calls that failed, so the error filter and the error rate have something to show.
+      ...((i === 4 || i === 10) && {
+        status: "error" as const,
+        output: undefined,
+        error: "the provider did not answer within 30 s",
+      }),
     };
   });
 }
@@ -51,7 +57,7 @@ function exampleTraces(now: number) {
 export function offersExample(prompts: Array<{ name: string; labels: Record<string, number> }>) {
   const [only] = prompts;
   if (!only) return true;
-  return prompts.length === 1 && only.name === EXAMPLE_PROMPT && only.labels.staging === undefined;
+  return prompts.length === 1 && only.name === EXAMPLE_PROMPT && only.labels.staging !== 2;
 }
 
 const exists = async (load: () => Promise<unknown>) => {
@@ -66,7 +72,8 @@ const exists = async (load: () => Promise<unknown>) => {
 
 /**
  * Makes the example a newcomer can look around: an echo connection, a prompt with two versions
- * (production serves v1, staging v2) and a day of traces. Each step looks before it acts, so a
+ * (production serves v1; staging served v1, then v2, so it can be rolled back) and a day of
+ * traces, two of them failed. Each step looks before it acts, so a
  * second click after an interruption finishes what the first began, and changes nothing else.
  */
 export async function createExample(now = Date.now()): Promise<void> {
@@ -96,8 +103,16 @@ export async function createExample(now = Date.now()): Promise<void> {
   if (prompt.labels.production === undefined) {
     await api.deployments.deploy(EXAMPLE_PROMPT, { environment: "production", version: 1, reason });
   }
+  // Staging served v1 before v2, so it has a deploy to roll back.
   if (prompt.labels.staging === undefined) {
-    await api.deployments.deploy(EXAMPLE_PROMPT, { environment: "staging", version: 2, reason });
+    await api.deployments.deploy(EXAMPLE_PROMPT, { environment: "staging", version: 1, reason });
+  }
+  if (prompt.labels.staging !== 2) {
+    await api.deployments.deploy(EXAMPLE_PROMPT, {
+      environment: "staging",
+      version: 2,
+      reason: "trying the kinder wording before production",
+    });
   }
   await api.traces.ingest({ traces: exampleTraces(now) });
 }
