@@ -12,6 +12,7 @@ import {
   TextInput,
 } from "@mantine/core";
 import type { TemplateVariable } from "@promptline/core";
+import { memo, useCallback, useRef } from "react";
 import {
   type SettingsErrors,
   type SettingsInputs,
@@ -43,6 +44,27 @@ export function VariablesFields({
   errors: SettingsErrors;
   onChange: (inputs: SettingsInputs) => void;
 }) {
+  // One pair of edit functions for every card, whatever the schema holds now: the cards stay
+  // memoised, so typing in one of 500 variables redraws that one.
+  const latest = useRef({ inputs, onChange });
+  latest.current = { inputs, onChange };
+  const set = useCallback((name: string, change: Partial<VariableInputs>) => {
+    const { inputs: now, onChange: change$ } = latest.current;
+    change$({
+      ...now,
+      variables: {
+        ...now.variables,
+        [name]: { ...(now.variables[name] ?? UNDESCRIBED), ...change },
+      },
+    });
+  }, []);
+  const remove = useCallback((name: string) => {
+    const { inputs: now, onChange: change$ } = latest.current;
+    change$({
+      ...now,
+      variables: Object.fromEntries(Object.entries(now.variables).filter(([n]) => n !== name)),
+    });
+  }, []);
   if (typeof detected === "string") {
     return (
       <Text c="red" role="alert">
@@ -59,100 +81,116 @@ export function VariablesFields({
       </Text>
     );
   }
-  const set = (name: string, change: Partial<VariableInputs>) =>
-    onChange({
-      ...inputs,
-      variables: {
-        ...inputs.variables,
-        [name]: { ...(inputs.variables[name] ?? UNDESCRIBED), ...change },
-      },
-    });
-  const remove = (name: string) =>
-    onChange({
-      ...inputs,
-      variables: Object.fromEntries(Object.entries(inputs.variables).filter(([n]) => n !== name)),
-    });
   return (
     <Stack gap="xs">
-      {names.map((name) => {
-        const input = inputs.variables[name] ?? UNDESCRIBED;
-        const variable = used.get(name);
-        const required = input.required ?? variable?.usedAsValue ?? false;
-        return (
-          <Paper key={name} withBorder p="sm" aria-label={`Variable ${name}`} component="section">
-            <Group justify="space-between" mb="xs">
-              <Code fz="sm">{name}</Code>
-              {!variable && (
-                <Group gap="xs">
-                  <Badge color="orange" variant="light">
-                    not in any template
-                  </Badge>
-                  <Button size="compact-sm" variant="default" onClick={() => remove(name)}>
-                    Remove {name} from the schema
-                  </Button>
-                </Group>
-              )}
-            </Group>
-            <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
-              <NativeSelect
-                label={`Type of ${name}`}
-                value={input.type}
-                data={VARIABLE_TYPES}
-                onChange={(e) =>
-                  set(name, { type: e.currentTarget.value as VariableInputs["type"] })
-                }
-              />
-              {input.type === "boolean" ? (
-                <NativeSelect
-                  label={`Default of ${name}`}
-                  value={input.defaultText}
-                  data={[
-                    { value: "", label: "no default" },
-                    { value: "true", label: "true" },
-                    { value: "false", label: "false" },
-                  ]}
-                  onChange={(e) => set(name, { defaultText: e.currentTarget.value })}
-                />
-              ) : (
-                <TextInput
-                  label={`Default of ${name}`}
-                  placeholder={
-                    input.type === "object" ? "{ }" : input.type === "array" ? "[ ]" : "no default"
-                  }
-                  value={input.defaultText}
-                  onChange={(e) => set(name, { defaultText: e.currentTarget.value })}
-                  error={errors[`variables.${name}.default`]}
-                  styles={
-                    input.type === "object" || input.type === "array"
-                      ? { input: { fontFamily: "var(--mantine-font-family-monospace)" } }
-                      : undefined
-                  }
-                />
-              )}
-              <TextInput
-                label={`Description of ${name}`}
-                value={input.description}
-                onChange={(e) => set(name, { description: e.currentTarget.value })}
-                error={errors[`variables.${name}.description`]}
-              />
-              <Checkbox
-                mt={{ lg: "xl" }}
-                label={`${name} is required`}
-                description={
-                  input.defaultText
-                    ? "A variable with a default is never required."
-                    : input.required === undefined
-                      ? "As the template uses it."
-                      : undefined
-                }
-                checked={required && !input.defaultText}
-                disabled={input.defaultText !== ""}
-                onChange={(e) => set(name, { required: e.currentTarget.checked })}
-              />
-            </SimpleGrid>
-          </Paper>
-        );
-      })}
+      {names.map((name) => (
+        <VariableCard
+          key={name}
+          name={name}
+          input={inputs.variables[name] ?? UNDESCRIBED}
+          inTemplate={used.has(name)}
+          usedAsValue={used.get(name)?.usedAsValue ?? false}
+          defaultError={errors[`variables.${name}.default`]}
+          descriptionError={errors[`variables.${name}.description`]}
+          set={set}
+          remove={remove}
+        />
+      ))}
     </Stack>
   );
 }
+
+/** One variable's type, default, description and whether it is required. */
+const VariableCard = memo(function VariableCard({
+  name,
+  input,
+  inTemplate,
+  usedAsValue,
+  defaultError,
+  descriptionError,
+  set,
+  remove,
+}: {
+  name: string;
+  input: VariableInputs;
+  inTemplate: boolean;
+  usedAsValue: boolean;
+  defaultError: string | undefined;
+  descriptionError: string | undefined;
+  set: (name: string, change: Partial<VariableInputs>) => void;
+  remove: (name: string) => void;
+}) {
+  const required = input.required ?? usedAsValue;
+  return (
+    <Paper key={name} withBorder p="sm" aria-label={`Variable ${name}`} component="section">
+      <Group justify="space-between" mb="xs">
+        <Code fz="sm">{name}</Code>
+        {!inTemplate && (
+          <Group gap="xs">
+            <Badge color="orange" variant="light">
+              not in any template
+            </Badge>
+            <Button size="compact-sm" variant="default" onClick={() => remove(name)}>
+              Remove {name} from the schema
+            </Button>
+          </Group>
+        )}
+      </Group>
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
+        <NativeSelect
+          label={`Type of ${name}`}
+          value={input.type}
+          data={VARIABLE_TYPES}
+          onChange={(e) => set(name, { type: e.currentTarget.value as VariableInputs["type"] })}
+        />
+        {input.type === "boolean" ? (
+          <NativeSelect
+            label={`Default of ${name}`}
+            value={input.defaultText}
+            data={[
+              { value: "", label: "no default" },
+              { value: "true", label: "true" },
+              { value: "false", label: "false" },
+            ]}
+            onChange={(e) => set(name, { defaultText: e.currentTarget.value })}
+          />
+        ) : (
+          <TextInput
+            label={`Default of ${name}`}
+            placeholder={
+              input.type === "object" ? "{ }" : input.type === "array" ? "[ ]" : "no default"
+            }
+            value={input.defaultText}
+            onChange={(e) => set(name, { defaultText: e.currentTarget.value })}
+            error={defaultError}
+            styles={
+              input.type === "object" || input.type === "array"
+                ? { input: { fontFamily: "var(--mantine-font-family-monospace)" } }
+                : undefined
+            }
+          />
+        )}
+        <TextInput
+          label={`Description of ${name}`}
+          value={input.description}
+          onChange={(e) => set(name, { description: e.currentTarget.value })}
+          error={descriptionError}
+        />
+        <Checkbox
+          mt={{ lg: "xl" }}
+          label={`${name} is required`}
+          description={
+            input.defaultText
+              ? "A variable with a default is never required."
+              : input.required === undefined
+                ? "As the template uses it."
+                : undefined
+          }
+          checked={required && !input.defaultText}
+          disabled={input.defaultText !== ""}
+          onChange={(e) => set(name, { required: e.currentTarget.checked })}
+        />
+      </SimpleGrid>
+    </Paper>
+  );
+});
