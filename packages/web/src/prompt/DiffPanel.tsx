@@ -26,6 +26,20 @@ const KIND_COLOURS: Record<ChangeKind, string> = {
   changed: "blue",
 };
 
+/**
+ * A changed field in the editor's words: `messages[0].content` is "message 1, content" (counted
+ * from 1, as the editor counts), `config.temperature` is "config: temperature".
+ */
+export function fieldName(path: string): string {
+  return path
+    .replace(
+      /^messages\[(\d+)\]\.?/,
+      (_, index: string) =>
+        `message ${Number(index) + 1}${path.length > `messages[${index}]`.length ? ", " : ""}`,
+    )
+    .replace(/^(config|variables|constraints)\./, "$1: ");
+}
+
 /** The two versions' text side by side, read-only, with the changed words highlighted. */
 function SideBySide({
   from,
@@ -143,7 +157,7 @@ export function DiffPanel({ name, versions }: { name: string; versions: PromptVe
                 {diff.data.changes.map((change) => (
                   <List.Item key={`${change.path}-${change.kind}`}>
                     <Badge variant="dot" color={KIND_COLOURS[change.kind]} tt="none" maw="100%">
-                      {change.path}: {change.kind}
+                      {fieldName(change.path)}: {change.kind}
                     </Badge>
                   </List.Item>
                 ))}

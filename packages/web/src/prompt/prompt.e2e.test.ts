@@ -137,7 +137,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
     await compare.waitFor();
     await expect
       .poll(() => compare.getByRole("list", { name: "Changed fields" }).textContent())
-      .toContain("messages");
+      .toContain("message 1, content: changed");
     expect(await compare.locator(".cm-changedText").count()).toBeGreaterThan(0);
   });
 
