@@ -73,7 +73,7 @@ export function ColumnPicker({
           </Button>
           {selectors.length > 1 && (
             <Button variant="subtle" color="red" onClick={onRemove}>
-              Remove column
+              Remove column {selectors.length}
             </Button>
           )}
         </Group>

@@ -12,7 +12,8 @@ function figures(run: RunState, cost: number | null | undefined): string[] {
         ? "no price for this model"
         : `$${cost.toFixed(6)}`;
   return [
-    `${Math.round(run.latencyMs ?? 0)} ms (first token ${Math.round(run.firstTokenMs ?? 0)} ms)`,
+    // Timed here, in the browser: the trace's latency is the provider's alone, so it is shorter.
+    `${Math.round(run.latencyMs ?? 0)} ms round trip (first token ${Math.round(run.firstTokenMs ?? 0)} ms)`,
     `${run.usage?.prompt_tokens ?? "?"} in / ${run.usage?.completion_tokens ?? "?"} out tokens`,
     priced,
   ];
@@ -53,6 +54,11 @@ export function RunResults({
             <Alert color="red" mb="xs">
               {run.error}
             </Alert>
+          )}
+          {run && (run.output || !run.error) && (
+            <Text size="xs" c="dimmed" fw={600} tt="uppercase" aria-hidden="true">
+              Output
+            </Text>
           )}
           {run && (run.output || !run.error) && (
             <Text
