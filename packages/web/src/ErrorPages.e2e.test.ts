@@ -20,4 +20,25 @@ describeInBrowser("addresses the workspace has no page for, in chromium", () => 
     await page.getByRole("heading", { name: "Prompts" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/");
   });
+
+  test("leads /prompts to the list, a missing prompt to its folder, and keeps the folder in the address", async ({
+    page,
+  }) => {
+    await page.goto("/prompts/");
+    await page.getByRole("heading", { name: "Prompts" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/");
+
+    await page.goto("/prompts/no-such-folder");
+    const missing = page
+      .getByRole("alert")
+      .filter({ hasText: "There is no prompt named no-such-folder" });
+    await missing.waitFor();
+    expect(await missing.textContent()).not.toContain("encode");
+    await missing.getByRole("link", { name: "Prompts in no-such-folder/" }).click();
+    await page.getByRole("heading", { name: /^Prompts in no-such-folder\// }).waitFor();
+    expect(new URL(page.url()).search).toBe("?folder=no-such-folder");
+    // Back leaves the folder as it came.
+    await page.goBack();
+    await missing.waitFor();
+  });
 });

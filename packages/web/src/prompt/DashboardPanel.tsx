@@ -250,7 +250,7 @@ function Totals({ versions }: { versions: VersionMetrics["versions"] }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th scope="col">Version</Table.Th>
-              {[...headings, "Feedback"].map((h) => (
+              {[...headings, "Feedback (mean, 0–1)"].map((h) => (
                 <Table.Th key={h} scope="col" ta="right">
                   {h}
                 </Table.Th>
