@@ -74,7 +74,7 @@ describeInBrowser("a prompt's screen in chromium", () => {
 
     await production.getByRole("button", { name: "Roll back production" }).click();
     const dialog = page.getByRole("dialog", { name: "Confirm rollback" });
-    await capture(page, "rollback-confirmation");
+    await capture(page, "rollback-confirmation", { fullPage: false });
     expect(await dialog.textContent()).toContain(
       "Roll back production from v2 to v1, undoing the deploy to v2 by admin",
     );

@@ -103,11 +103,20 @@ async function signIn(page: Page, server: TestServer): Promise<void> {
   expect(response.status()).toBe(200);
 }
 
-/** Keeps a picture of the page under `name` when PROMPTLINE_SCREENSHOTS names a folder. */
-export async function capture(page: Page, name: string): Promise<void> {
+/**
+ * Keeps a picture of the page under `name` when PROMPTLINE_SCREENSHOTS names a folder: the whole
+ * page, or only the window (for a dialog, whose overlay covers the window alone).
+ */
+export async function capture(
+  page: Page,
+  name: string,
+  { fullPage = true }: { fullPage?: boolean } = {},
+): Promise<void> {
   if (!SCREENSHOTS) return;
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // The frame's header is fixed: from the top, it is drawn where it belongs.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+  // The frame's header is fixed: from the top, it is drawn where it belongs (not for a dialog,
+  // which stays where it opened). Dialogs and toasts fade in: the picture waits for them.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage });
 }
