@@ -43,6 +43,14 @@ describe("the web UI", () => {
     expect((await app.request("/", { method: "HEAD" })).status).toBe(200);
   });
 
+  it("answers a built file that is not there with 404, never with the app's page", async () => {
+    for (const path of ["/assets/old-chunk-9z9z.js", "/assets/", "/assets/app-1a2b.js/"]) {
+      const response = await app.request(path);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain("<html>");
+    }
+  });
+
   it("leaves the API's paths to the API, and serves nothing outside its directory", async () => {
     for (const path of ["/api/v1/nothing", "/v1/models", "/metrics", "/openapi.json"]) {
       expect(await (await app.request(path)).json()).toMatchObject({ code: "not_found" });

@@ -86,6 +86,16 @@ export function serveWebUi(app: Hono<AppEnv>, dir: string = DEFAULT_WEB_DIR): vo
     const file = normalize(join(root, decoded));
     if (!file.startsWith(root)) return next();
     const asset = extname(file) !== "" && existsSync(file);
+    // A built file that is not there (a chunk of an earlier build, asked for by an old tab) is
+    // a 404, not the app's page: a script tag given HTML fails in a way no one can read.
+    if (!asset && decoded.startsWith("/assets/")) {
+      return problem(
+        c,
+        404,
+        "not_found",
+        `no file ${path}: the page may be from an earlier build — reload it`,
+      );
+    }
     const target = asset ? file : join(root, "index.html");
     if (!existsSync(target)) {
       return problem(

@@ -50,6 +50,25 @@ describeInBrowser("a draft saved elsewhere while the editor is open, in chromium
     );
     expect(kept.draft.messages[0]?.content).toBe("Answer from the CLI. Mine.");
 
+    // Saving here while asked settles it: the question goes.
+    await editor.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" Again.");
+    await savedElsewhere(server, page, name, "Someone else.");
+    await asked.waitFor();
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await asked.waitFor({ state: "detached" });
+
+    // So does the draft elsewhere going back to what this editor started from.
+    await editor.click();
+    await page.keyboard.press("End");
+    await page.keyboard.type(" Still.");
+    await savedElsewhere(server, page, name, "Briefly someone else.");
+    await asked.waitFor();
+    await savedElsewhere(server, page, name, "Answer from the CLI. Mine. Again.");
+    await asked.waitFor({ state: "detached" });
+    expect(await editor.textContent()).toBe("Answer from the CLI. Mine. Again. Still.");
+
     // Or theirs is loaded, and this tab's changes are dropped.
     await editor.click();
     await page.keyboard.press("End");

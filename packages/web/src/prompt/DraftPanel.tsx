@@ -132,10 +132,13 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
   // biome-ignore lint/correctness/useExhaustiveDependencies: only a new saved draft matters here
   useEffect(() => {
     const server = comparable(saved);
-    if (server === base) return;
-    if (!dirty) load(saved);
-    else if (current === server) setBase(server);
-    else setElsewhere(saved);
+    // Back to what the editor started from (or this editor's own save): nothing to ask.
+    if (server === base) setElsewhere(undefined);
+    else if (!dirty) load(saved);
+    else if (current === server) {
+      setBase(server);
+      setElsewhere(undefined);
+    } else setElsewhere(saved);
   }, [saved]);
 
   // Unsaved work is not lost to a click elsewhere or a closed tab.
@@ -152,6 +155,8 @@ export function DraftPanel({ name, detail }: { name: string; detail: PromptDetai
     onSuccess: (_, sent) => {
       // What was sent is saved; what was typed since stays unsaved.
       setBase(JSON.stringify(sent));
+      // Saved over whatever was saved elsewhere: there is no longer a choice to make.
+      setElsewhere(undefined);
       toastDone("The draft is saved.");
       return queryClient.invalidateQueries({ queryKey: ["prompt", name] });
     },

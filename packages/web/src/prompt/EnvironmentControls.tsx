@@ -99,6 +99,9 @@ export function VersionPicker({
   return (
     <NativeSelect
       {...(labelled ? { label } : { "aria-label": label })}
+      // A long environment name wraps in the label instead of widening a phone's page.
+      styles={{ label: { overflowWrap: "anywhere" } }}
+      maw="100%"
       value={row.selected ?? ""}
       onChange={(e) => actions.pick(name, Number(e.currentTarget.value))}
       data={actions.versions.map((v) => ({

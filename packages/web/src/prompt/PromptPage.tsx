@@ -24,8 +24,10 @@ export function PromptPage() {
   const name = useParams()["*"] ?? "";
   usePageTitle(name);
   const [params, setParams] = useSearchParams();
-  const prompt = usePrompt(name);
-  const versions = useVersions(name);
+  // `/prompts` alone (or with trailing slashes) names no prompt: nothing is asked for it.
+  const named = name.replace(/\/+$/, "") !== "";
+  const prompt = usePrompt(named ? name : "", { whenNamed: true });
+  const versions = useVersions(named ? name : "", { whenNamed: true });
 
   const asked = params.get("tab") as TabKey | null;
   const tab: TabKey = asked && TABS.includes(asked) ? asked : "editor";
@@ -35,11 +37,15 @@ export function PromptPage() {
   const linkTo = (version?: number) =>
     `?${new URLSearchParams({ tab: "versions", ...(version !== undefined && { version: String(version) }) })}`;
 
-  // `/prompts` alone names no prompt: the list is where it leads.
-  if (!name.replace(/\/+$/, "")) return <Navigate to="/" replace />;
+  // `/prompts` alone leads to the list (a folder asked for stays asked for).
+  if (!named) return <Navigate to={`/${location.search}`} replace />;
   if (prompt.isPending || versions.isPending) return <Loading what={name} lines={6} />;
-  if (prompt.isError || versions.isError) {
+  // Once loaded, the page stays when a later refetch fails (the server away, the session ended):
+  // the frame says so, and an unsaved draft below is kept.
+  if (!prompt.data || !versions.data) {
     const error = prompt.error ?? versions.error;
+    // The folder the prompt would be in; a name without one may be a folder itself.
+    const folder = name.includes("/") ? name.slice(0, name.lastIndexOf("/")) : name;
     const missing = error instanceof ApiError && error.status === 404;
     return (
       <Alert
@@ -48,8 +54,8 @@ export function PromptPage() {
       >
         {!missing && <Text mb="sm">{error?.message}</Text>}
         <Group gap="sm">
-          <Button component={Link} to={`/?folder=${encodeURIComponent(name)}`} variant="default">
-            Prompts in {name}/
+          <Button component={Link} to={`/?folder=${encodeURIComponent(folder)}`} variant="default">
+            Prompts in {folder}/
           </Button>
           <Button component={Link} to="/" variant="default">
             All prompts

@@ -12,7 +12,7 @@ import {
 } from "@mantine/core";
 import type { PromptDetail } from "@promptline/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { api } from "../client.js";
 import { toastDone } from "../toast.js";
 
@@ -32,6 +32,7 @@ export function PublishForm({
 }) {
   const queryClient = useQueryClient();
   const [commitMessage, setCommitMessage] = useState("");
+  const publishing = useRef(false);
   const bump = useQuery({
     queryKey: ["prompt", name, "bump", detail.draftUpdatedAt],
     queryFn: () => api.versions.draftBump(name),
@@ -77,7 +78,10 @@ export function PublishForm({
           aria-label="Publish the draft"
           onSubmit={(event) => {
             event.preventDefault();
-            publish.mutate();
+            // One publish at a time: a double click would otherwise send two.
+            if (publishing.current) return;
+            publishing.current = true;
+            publish.mutate(undefined, { onSettled: () => (publishing.current = false) });
           }}
         >
           <Text>

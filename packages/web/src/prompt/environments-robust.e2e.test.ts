@@ -40,4 +40,39 @@ describeInBrowser("the environments tab against clumsy and odd input, in chromiu
     );
     expect(wider).toBe(0);
   });
+
+  test("a long environment name wraps on a phone", async ({ page, server }) => {
+    const name = "robust/long-environment";
+    await createChatPrompt(server, name, { versions: ["One."] });
+    const environment = `e${"e".repeat(62)}`;
+    await succeed(server, "POST", "/api/v1/environments", { name: environment });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`/prompts/${name}?tab=environments`);
+    await page.getByText(`Version to deploy to ${environment}`).waitFor();
+    const wider = await page.evaluate(
+      () => document.documentElement.scrollWidth - window.innerWidth,
+    );
+    expect(wider).toBe(0);
+  });
+
+  test("a double click on Publish publishes once", async ({ page, server }) => {
+    const name = "robust/double-publish";
+    await createChatPrompt(server, name, { versions: ["One."] });
+    await succeed(server, "PUT", `/api/v1/prompts/${enc(name)}/draft`, {
+      type: "chat",
+      messages: [{ role: "system", content: "Two." }],
+    });
+    const posts: string[] = [];
+    page.on("request", (request) => {
+      if (request.method() === "POST" && request.url().endsWith("/versions"))
+        posts.push(request.url());
+    });
+    await page.goto(`/prompts/${name}`);
+    const publish = page.getByRole("form", { name: "Publish the draft" });
+    await publish.getByLabel("Commit message").fill("two");
+    await publish.getByRole("button", { name: "Publish" }).dblclick();
+    await page.getByText("Published v2").first().waitFor();
+    await page.waitForTimeout(300);
+    expect(posts).toHaveLength(1);
+  });
 });

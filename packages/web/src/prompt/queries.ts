@@ -11,10 +11,11 @@ export function usePrompt(name: string, { whenNamed = false } = {}) {
   });
 }
 
-export function useVersions(name: string) {
+export function useVersions(name: string, { whenNamed = false } = {}) {
   return useQuery({
     queryKey: ["prompt", name, "versions"],
     queryFn: () => api.versions.list(name),
+    ...(whenNamed && { enabled: name !== "" }),
   });
 }
 

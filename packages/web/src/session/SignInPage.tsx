@@ -35,7 +35,8 @@ export function SignInPage() {
       const session = await api.session.signIn(apiKey.trim());
       queryClient.setQueryData(["session"], session);
       const next = params.get("next");
-      navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/");
+      // Only a path of this site: not `//host` nor `/\host`, which browsers read as another site.
+      navigate(next && /^\/(?![/\\])/.test(next) ? next : "/");
     } catch (caught) {
       setError(
         caught instanceof ApiError && caught.status === 401

@@ -28,6 +28,10 @@ describeInBrowser("a session that ends while work is open, in chromium", () => {
     expect(await editor.textContent()).toBe("Answer. Kindly.");
     const link = ended.getByRole("link", { name: "sign in again in a new tab" });
     expect(await link.getAttribute("target")).toBe("_blank");
+    // Coming back to the tab refetches the prompt, which is refused too: the editor stays.
+    await page.evaluate(() => window.dispatchEvent(new Event("visibilitychange")));
+    await page.waitForTimeout(500);
+    expect(await editor.textContent()).toBe("Answer. Kindly.");
 
     // Signed in again (in the other tab): the frame finds out by itself, and the save goes through.
     const signIn = await page.request.post("/api/v1/session", {
@@ -59,7 +63,8 @@ describeInBrowser("a session that ends while work is open, in chromium", () => {
     await page.getByText("Unsaved changes").waitFor();
 
     // The server goes away, and the person comes back to the tab.
-    await page.route("**/api/v1/session", (route) => route.abort("connectionrefused"));
+    // Every call fails: the session's, and the prompt's own refetch.
+    await page.route("**/api/v1/**", (route) => route.abort("connectionrefused"));
     // TanStack Query listens on the window for the tab coming back into view.
     await page.evaluate(() => window.dispatchEvent(new Event("visibilitychange")));
     const away = page.getByRole("alert").filter({ hasText: "The server cannot be reached" });
@@ -67,7 +72,7 @@ describeInBrowser("a session that ends while work is open, in chromium", () => {
     expect(new URL(page.url()).pathname).toBe(`/prompts/${name}`);
     expect(await editor.textContent()).toBe("Answer. Briefly.");
 
-    await page.unroute("**/api/v1/session");
+    await page.unroute("**/api/v1/**");
     await away.waitFor({ state: "detached", timeout: 12_000 });
     expect(await editor.textContent()).toBe("Answer. Briefly.");
   });

@@ -54,4 +54,16 @@ describeInBrowser("signing in and out of the workspace in chromium", () => {
     const back = new URL(page.url());
     expect(back.pathname + back.search).toBe("/traces?status=error");
   });
+
+  test("after signing in, goes only to a page of this site", async ({ page, server }) => {
+    for (const next of ["/\\evil.example", "//evil.example", "https://evil.example"]) {
+      await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+      await page.getByLabel("API key").fill(server.adminKey);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("heading", { name: "Prompts" }).waitFor();
+      expect(new URL(page.url()).origin).toBe(server.url);
+      expect(new URL(page.url()).pathname).toBe("/");
+      await page.context().clearCookies();
+    }
+  });
 });

@@ -29,7 +29,7 @@ function TraceRow({ trace: t, onOpen }: { trace: Trace; onOpen: () => void }) {
       </Table.Td>
       <Table.Td>
         <Group gap={6} wrap="nowrap">
-          <Text span size="sm">
+          <Text span size="sm" maw={320} style={{ overflowWrap: "anywhere" }}>
             {promptOf(t)}
           </Text>
           {t.origin === "playground" && (
@@ -39,7 +39,10 @@ function TraceRow({ trace: t, onOpen }: { trace: Trace; onOpen: () => void }) {
           )}
         </Group>
       </Table.Td>
-      <Table.Td>{t.model ?? "—"}</Table.Td>
+      {/* Long unbroken values (anyone's model or user id) wrap instead of widening the table. */}
+      <Table.Td maw={220} style={{ overflowWrap: "anywhere" }}>
+        {t.model ?? "—"}
+      </Table.Td>
       <Table.Td>
         <Badge variant="dot" color={t.status === "error" ? "red" : "green"} size="sm">
           {t.status}
@@ -48,7 +51,9 @@ function TraceRow({ trace: t, onOpen }: { trace: Trace; onOpen: () => void }) {
       <Table.Td ta="right">{t.latencyMs === null ? "—" : `${Math.round(t.latencyMs)} ms`}</Table.Td>
       <Table.Td ta="right">{t.usage.totalTokens ?? "—"}</Table.Td>
       <Table.Td ta="right">{money(t.cost)}</Table.Td>
-      <Table.Td>{t.userId ?? "—"}</Table.Td>
+      <Table.Td maw={220} style={{ overflowWrap: "anywhere" }}>
+        {t.userId ?? "—"}
+      </Table.Td>
     </Table.Tr>
   );
 }
