@@ -9,6 +9,7 @@ export * from "./environment/api.js";
 export * from "./environment/index.js";
 export * from "./errors/api.js";
 export * from "./errors/index.js";
+export * from "./evaluation/statistics.js";
 export * from "./gateway/api.js";
 export * from "./json/depth.js";
 export * from "./price/api.js";
