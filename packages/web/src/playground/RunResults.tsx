@@ -1,4 +1,5 @@
 import { Alert, Badge, Group, Paper, SimpleGrid, Text, Title } from "@mantine/core";
+import { money } from "../money.js";
 import { type Served, selectorText } from "./ColumnPicker.js";
 import type { RunState } from "./stream.js";
 import type { Column } from "./usePlaygroundRun.js";
@@ -6,11 +7,7 @@ import type { Column } from "./usePlaygroundRun.js";
 /** A finished run's latency, tokens and cost (the cost once its trace is written). */
 function figures(run: RunState, cost: number | null | undefined): string[] {
   const priced =
-    cost === undefined
-      ? "cost…"
-      : cost === null
-        ? "no price for this model"
-        : `$${cost.toFixed(6)}`;
+    cost === undefined ? "cost…" : cost === null ? "no price for this model" : money(cost);
   return [
     // Timed here, in the browser: the trace's latency is the provider's alone, so it is shorter.
     `${Math.round(run.latencyMs ?? 0)} ms round trip (first token ${Math.round(run.firstTokenMs ?? 0)} ms)`,

@@ -30,6 +30,7 @@ import {
 import { actorName } from "../actors.js";
 import { api } from "../client.js";
 import { Loading } from "../Loading.js";
+import { money } from "../money.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 import {
   type Bucket,
@@ -270,10 +271,8 @@ function Totals({ versions }: { versions: VersionMetrics["versions"] }) {
                   {v.latencyP95 === null ? "—" : `${Math.round(v.latencyP95)} ms`}
                 </Table.Td>
                 <Table.Td ta="right">{v.inputTokens + v.outputTokens}</Table.Td>
-                <Table.Td ta="right">${v.cost.toFixed(6)}</Table.Td>
-                <Table.Td ta="right">
-                  {v.avgCostPerCall === null ? "—" : `$${v.avgCostPerCall.toFixed(6)}`}
-                </Table.Td>
+                <Table.Td ta="right">{money(v.cost)}</Table.Td>
+                <Table.Td ta="right">{money(v.avgCostPerCall)}</Table.Td>
                 <Table.Td ta="right">
                   {v.scores.feedback
                     ? `${v.scores.feedback.mean.toFixed(2)} (${v.scores.feedback.count})`

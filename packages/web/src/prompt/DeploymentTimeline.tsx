@@ -1,7 +1,7 @@
 import { Paper, Stack, Text, Timeline, Title } from "@mantine/core";
 import { actorName } from "../actors.js";
+import { Ago } from "../ago.js";
 import type { Deployment } from "./queries.js";
-import { Ago } from "./ServingSummary.js";
 
 /** Every deployment and rollback of the prompt, newest first, with who made it and why. */
 export function DeploymentTimeline({ history }: { history: Deployment[] }) {
@@ -41,7 +41,7 @@ export function DeploymentTimeline({ history }: { history: Deployment[] }) {
                 </Text>
               )}
               <Text size="xs" c="dimmed">
-                <Ago iso={d.createdAt} /> · {new Date(d.createdAt).toLocaleString()}
+                <Ago at={d.createdAt} /> · {new Date(d.createdAt).toLocaleString()}
               </Text>
             </Timeline.Item>
           ))}

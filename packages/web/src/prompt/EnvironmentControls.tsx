@@ -1,8 +1,9 @@
 import { Badge, Button, Group, NativeSelect, Stack, Text, Tooltip } from "@mantine/core";
 import type { PromptVersion } from "@promptline/core";
 import { actorName } from "../actors.js";
+import { Ago } from "../ago.js";
 import type { EnvironmentRow } from "./environmentRows.js";
-import { Ago, environmentColour } from "./ServingSummary.js";
+import { environmentColour } from "./ServingSummary.js";
 
 /** A change to what an environment serves. */
 export type Move =
@@ -47,7 +48,7 @@ export function LastChange({ row }: { row: EnvironmentRow }) {
   return (
     <Text size="sm" c="dimmed">
       {row.last.kind === "rollback" ? "Rolled back" : "Deployed"} by {actorName(row.last.actor)}{" "}
-      <Ago iso={row.last.createdAt} />
+      <Ago at={row.last.createdAt} />
     </Text>
   );
 }

@@ -1,31 +1,7 @@
 import { Badge, Group, Paper, Text } from "@mantine/core";
 import type { PromptVersion } from "@promptline/core";
 import { actorName } from "../actors.js";
-
-const AGO = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
-  ["day", 86_400_000],
-  ["hour", 3_600_000],
-  ["minute", 60_000],
-];
-
-/** "3 days ago", "5 minutes ago", "now". */
-export function ago(iso: string, now = Date.now()): string {
-  const elapsed = now - Date.parse(iso);
-  for (const [unit, ms] of UNITS) {
-    if (elapsed >= ms) return AGO.format(-Math.floor(elapsed / ms), unit);
-  }
-  return "just now";
-}
-
-/** A time as "5 minutes ago", the full date and time on hover. */
-export function Ago({ iso }: { iso: string }) {
-  return (
-    <time dateTime={iso} title={new Date(iso).toLocaleString()}>
-      {ago(iso)}
-    </time>
-  );
-}
+import { Ago } from "../ago.js";
 
 /** Production in the colour of what matters most; every other environment alike. */
 export const environmentColour = (environment: string) =>
@@ -73,7 +49,7 @@ export function ServingSummary({
               {version && (
                 <Text span size="xs" c="dimmed">
                   {" "}
-                  {version.semver} · {actorName(version.author)} · <Ago iso={version.createdAt} />
+                  {version.semver} · {actorName(version.author)} · <Ago at={version.createdAt} />
                 </Text>
               )}
             </Group>

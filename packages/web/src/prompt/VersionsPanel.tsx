@@ -16,8 +16,9 @@ import type { PromptContent, PromptVersion } from "@promptline/core";
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { actorName } from "../actors.js";
+import { Ago } from "../ago.js";
 import { ScrollRegion } from "../ScrollRegion.js";
-import { Ago, environmentColour } from "./ServingSummary.js";
+import { environmentColour } from "./ServingSummary.js";
 
 /** Text that keeps its line breaks and wraps long lines instead of widening the page. */
 const WRAPPED = { whiteSpace: "pre-wrap", overflowWrap: "anywhere" } as const;
@@ -188,7 +189,7 @@ export function VersionsPanel({
                     <Table.Td style={{ overflowWrap: "anywhere" }}>{v.commitMessage}</Table.Td>
                     <Table.Td>{actorName(v.author)}</Table.Td>
                     <Table.Td>
-                      <Ago iso={v.createdAt} />
+                      <Ago at={v.createdAt} />
                     </Table.Td>
                     <Table.Td>{v.bump ?? "first"}</Table.Td>
                     <Table.Td>

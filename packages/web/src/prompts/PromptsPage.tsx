@@ -17,12 +17,12 @@ import type { PromptSummary } from "@promptline/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
+import { Ago } from "../ago.js";
 import { api } from "../client.js";
 import { Loading } from "../Loading.js";
 import { useCursorPages } from "../Pager.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
-import { Ago } from "./ago.js";
 import { ExampleOffer } from "./ExampleOffer.js";
 import { offersExample } from "./example.js";
 import { FolderTree } from "./FolderTree.js";
@@ -104,7 +104,9 @@ function PromptRow({ prompt: p }: { prompt: PromptSummary }) {
         </Group>
       </Table.Td>
       <Table.Td>
-        <Ago at={p.updatedAt} />
+        <Text component="span" size="sm" c="dimmed">
+          <Ago at={p.updatedAt} />
+        </Text>
       </Table.Td>
     </Table.Tr>
   );

@@ -17,6 +17,7 @@ import type { ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { api } from "../client.js";
 import { Loading } from "../Loading.js";
+import { money } from "../money.js";
 import { usePageTitle } from "../title.js";
 import { TraceFeedback } from "./TraceFeedback.js";
 
@@ -170,7 +171,7 @@ export function TracePage() {
                 `${t.latencyMs === null ? "—" : `${Math.round(t.latencyMs)} ms`}${t.timeToFirstTokenMs === null ? "" : ` (first token ${Math.round(t.timeToFirstTokenMs)} ms)`}`,
               ],
               ["Tokens", `${t.usage.inputTokens ?? "—"} in, ${t.usage.outputTokens ?? "—"} out`],
-              ["Cost", t.cost === null ? "—" : `$${t.cost.toFixed(6)}`],
+              ["Cost", money(t.cost)],
             ]}
           />
         </SimpleGrid>

@@ -5,12 +5,11 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { api } from "../client.js";
 import { Loading } from "../Loading.js";
+import { money } from "../money.js";
 import { useCursorPages } from "../Pager.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
 import { TraceFilters } from "./TraceFilters.js";
-
-const money = (usd: number | null) => (usd === null ? "—" : `$${usd.toFixed(6)}`);
 
 /** The prompt version a trace came from, with the label it was asked by. */
 const promptOf = (t: Trace) =>

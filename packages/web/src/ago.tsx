@@ -1,5 +1,3 @@
-import { Text, Tooltip } from "@mantine/core";
-
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ["year", 365 * 24 * 3600],
   ["month", 30 * 24 * 3600],
@@ -19,13 +17,11 @@ export function ago(iso: string, now = Date.now()): string {
   return words.format(0, "second");
 }
 
-/** When something happened, as "3 hours ago", with the exact time on hover. */
+/** When something happened, as "3 hours ago", with the exact date and time on hover. */
 export function Ago({ at }: { at: string }) {
   return (
-    <Tooltip label={new Date(at).toLocaleString()} openDelay={300}>
-      <Text component="time" dateTime={at} size="sm" c="dimmed" style={{ whiteSpace: "nowrap" }}>
-        {ago(at)}
-      </Text>
-    </Tooltip>
+    <time dateTime={at} title={new Date(at).toLocaleString()} style={{ whiteSpace: "nowrap" }}>
+      {ago(at)}
+    </time>
   );
 }
