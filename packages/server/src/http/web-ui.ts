@@ -38,12 +38,13 @@ const gzipAsync = promisify(gzip);
 function gzipCache() {
   const cached = new Map<string, { version: string; body: Buffer<ArrayBuffer> }>();
   let bytes = 0;
-  return async (file: string, body: Buffer<ArrayBuffer>): Promise<Buffer<ArrayBuffer>> => {
+  return async (file: string): Promise<Buffer<ArrayBuffer>> => {
     const { size, mtimeMs } = await stat(file);
     const version = `${size}:${mtimeMs}`;
     const hit = cached.get(file);
     if (hit?.version === version) return hit.body;
-    const zipped = (await gzipAsync(body, { level: 9 })) as Buffer<ArrayBuffer>;
+    // Read only when the kept copy is missing or stale.
+    const zipped = (await gzipAsync(await readFile(file), { level: 9 })) as Buffer<ArrayBuffer>;
     if (hit) bytes -= hit.body.length;
     if (bytes + zipped.length <= MAX_CACHED_BYTES) {
       cached.set(file, { version, body: zipped });
@@ -107,10 +108,9 @@ export function serveWebUi(app: Hono<AppEnv>, dir: string = DEFAULT_WEB_DIR): vo
           : "the web UI is not built in this installation: run npm run build (npm install does it)",
       );
     }
-    const body = await readFile(target);
     const compress =
       COMPRESSIBLE.has(extname(target)) && acceptsGzip(c.req.header("accept-encoding"));
-    return c.body(compress ? await zipped(target, body) : body, 200, {
+    return c.body(compress ? await zipped(target) : await readFile(target), 200, {
       "content-type": TYPES[extname(target)] ?? "application/octet-stream",
       vary: "accept-encoding",
       ...(compress && { "content-encoding": "gzip" }),
