@@ -9,7 +9,7 @@ describe("roles", () => {
     expect(granted("admin")).toEqual([...PERMISSIONS]);
   });
 
-  it("let editors change prompts, move unprotected labels and call providers, but manage nothing", () => {
+  it("let editors change prompts, move unprotected labels, call providers and run evaluations, but manage nothing", () => {
     expect(granted("editor")).toEqual([
       "prompt:read",
       "prompt:write",
@@ -18,16 +18,22 @@ describe("roles", () => {
       "gateway:call",
       "trace:read",
       "trace:write",
+      "dataset:read",
+      "dataset:write",
+      "evaluation:read",
+      "evaluation:run",
     ]);
   });
 
-  it("let viewers do what an application does: read prompts, call the gateway, report traces", () => {
+  it("let viewers do what an application does (read prompts, call the gateway, report traces) and read datasets and results", () => {
     expect(granted("viewer")).toEqual([
       "prompt:read",
       "provider:read",
       "gateway:call",
       "trace:read",
       "trace:write",
+      "dataset:read",
+      "evaluation:read",
     ]);
   });
 });

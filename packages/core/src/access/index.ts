@@ -19,6 +19,12 @@ export const PERMISSIONS = [
   "trace:write",
   // The whole audit log names every key, provider and change: admins only.
   "audit:read",
+  "dataset:read",
+  "dataset:write",
+  "evaluation:read",
+  "evaluation:run",
+  "gate:manage",
+  "gate:override",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -32,9 +38,21 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     "gateway:call",
     "trace:read",
     "trace:write",
+    "dataset:read",
+    "dataset:write",
+    "evaluation:read",
+    "evaluation:run",
   ]),
   // Applications run with viewer keys: they resolve prompts, call the gateway and report traces.
-  viewer: new Set(["prompt:read", "provider:read", "gateway:call", "trace:read", "trace:write"]),
+  viewer: new Set([
+    "prompt:read",
+    "provider:read",
+    "gateway:call",
+    "trace:read",
+    "trace:write",
+    "dataset:read",
+    "evaluation:read",
+  ]),
 };
 
 /** Who is calling: an API key today, a user account later. */

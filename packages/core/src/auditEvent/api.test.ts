@@ -17,6 +17,14 @@ describe("audit log query", () => {
       "version.published",
       "label.deployed",
       "label.rolled_back",
+      "evaluation.started",
+      "evaluation.finished",
+      "evaluation.cancelled",
+      "gate.passed",
+      "gate.failed",
+      "gate.overridden",
+      "online_eval.rule_set",
+      "online_eval.rule_removed",
     ]);
   });
 });

@@ -20,12 +20,27 @@ export const AUDIT_EVENT_TYPES = [
   "provider.deleted",
   "price.set",
   "price.removed",
+  "dataset.created",
+  "dataset.updated",
+  "dataset.revised",
+  "evaluation.started",
+  "evaluation.finished",
+  "evaluation.cancelled",
+  "gate.policy_set",
+  "gate.policy_removed",
+  "gate.passed",
+  "gate.failed",
+  "gate.overridden",
+  "online_eval.rule_set",
+  "online_eval.rule_removed",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** The types whose subject is a prompt's name: what `prompt=` filters on. */
 export const PROMPT_EVENT_TYPES: readonly AuditEventType[] = AUDIT_EVENT_TYPES.filter((type) =>
-  /^(prompt|draft|version|label)\./.test(type),
+  /^(prompt|draft|version|label|evaluation|online_eval)\.|^gate\.(passed|failed|overridden)$/.test(
+    type,
+  ),
 );
 
 const auditEventTypeSchema = z.enum(AUDIT_EVENT_TYPES, {

@@ -10,6 +10,8 @@ export const FEED_EVENT_TYPES = [
   "version.published",
   "label.deployed",
   "label.rolled_back",
+  "gate.passed",
+  "gate.failed",
 ] as const;
 export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
 

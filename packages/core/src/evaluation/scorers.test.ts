@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { MAX_PATTERN_INPUT, type ScorerSpec, score, scorerSpecSchema } from "./scorers.js";
+import {
+  type DeterministicScorerSpec,
+  deterministicScorerSpecSchema as scorerSpecSchema,
+} from "./scorer-spec.js";
+import { MAX_PATTERN_INPUT, score } from "./scorers.js";
 
-const spec = (s: unknown) => scorerSpecSchema.parse(s) as ScorerSpec;
+const spec = (s: unknown) => scorerSpecSchema.parse(s) as DeterministicScorerSpec;
 
 describe("the deterministic scorers", () => {
   it("equals: the given value or the case's expected one, trimmed, optionally ignoring case", () => {

@@ -9,62 +9,13 @@
  */
 import { Ajv, type ValidateFunction } from "ajv";
 import { distance } from "fastest-levenshtein";
-import { z } from "zod";
 import type { OutputConstraints } from "../prompt/content.js";
+import type { DeterministicScorerSpec } from "./scorer-spec.js";
 
 /** The longest output a pattern is run against: a regular expression's time grows with it. */
 export const MAX_PATTERN_INPUT = 100_000;
 /** The longest text compared for similarity: the edit distance's time grows with both lengths. */
 export const MAX_SIMILARITY_INPUT = 20_000;
-
-const text = z.string().max(10_000);
-
-/** A scorer as a run names it, checked before the run starts. */
-export const scorerSpecSchema = z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("equals"),
-    /** What the output must be; the case's expected value when absent. */
-    value: text.optional(),
-    ignoreCase: z.boolean().optional(),
-  }),
-  z.object({
-    type: z.enum(["contains", "not-contains"]),
-    values: z.array(text.min(1)).min(1).max(100),
-    /** contains: any or all of the values; not-contains: none of any, or not all together. */
-    mode: z.enum(["any", "all"]).default("any"),
-    ignoreCase: z.boolean().optional(),
-  }),
-  z.object({
-    type: z.literal("regex"),
-    pattern: z.string().min(1).max(1000),
-    flags: z
-      .string()
-      .regex(/^[imsu]*$/, "flags are any of i, m, s and u")
-      .optional(),
-  }),
-  z.object({ type: z.literal("json-valid") }),
-  z.object({
-    type: z.literal("json-schema"),
-    /** The schema the output (read as JSON) must meet; the version's constraints' by default. */
-    schema: z.record(z.string(), z.unknown()).optional(),
-  }),
-  z.object({
-    type: z.literal("length"),
-    min: z.number().int().min(0).optional(),
-    max: z.number().int().min(0).optional(),
-  }),
-  /** The version's own maxLength and pattern constraints. */
-  z.object({ type: z.literal("constraints") }),
-  z.object({ type: z.literal("latency"), maxMs: z.number().positive() }),
-  z.object({ type: z.literal("cost"), maxUsd: z.number().positive() }),
-  z.object({
-    type: z.literal("similarity"),
-    /** The text to compare with; the case's expected value when absent. */
-    value: text.optional(),
-  }),
-]);
-
-export type ScorerSpec = z.infer<typeof scorerSpecSchema>;
 
 /** What a scorer looks at. */
 export interface Scored {
@@ -131,7 +82,7 @@ function runPattern(pattern: string, flags: string, output: string, what: string
 }
 
 /** One output's score by one deterministic scorer. */
-export function score(spec: ScorerSpec, input: Scored): ScoreResult {
+export function score(spec: DeterministicScorerSpec, input: Scored): ScoreResult {
   const { output } = input;
   switch (spec.type) {
     case "equals": {

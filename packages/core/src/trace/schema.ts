@@ -31,7 +31,8 @@ export type TraceStatus = z.infer<typeof traceStatusSchema>;
  * `playground`, a person trying a prompt in the workspace. Dashboards count production only
  * unless asked otherwise, so trying a prompt never moves a version's figures.
  */
-export const traceOriginSchema = z.enum(["production", "playground"]);
+/** Who made the call: an application, a person in the playground, or an evaluation run. */
+export const traceOriginSchema = z.enum(["production", "playground", "evaluation"]);
 export type TraceOrigin = z.infer<typeof traceOriginSchema>;
 
 /** A score name: `feedback` for people's thumbs or ratings, anything else for evaluators. */
@@ -131,7 +132,7 @@ export const scoreSchema = z
     name: z.string(),
     value: z.number(),
     comment: z.string().nullable(),
-    source: z.enum(["api", "ingest"]),
+    source: z.enum(["api", "ingest", "evaluation"]),
     actor: z.string(),
     createdAt: z.string(),
   })

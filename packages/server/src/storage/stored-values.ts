@@ -96,6 +96,11 @@ const CODECS: Codecs = {
   environments: { protected: boolean },
   events: { payload: json },
   traces: { input: tracePayload, output: tracePayload, metadata: tracePayload },
+  datasetCases: { input: json, expected: json, tags: json, metadata: json },
+  evalRuns: { variants: json, scorers: json, summary: json },
+  evalResults: { output: tracePayload, scores: json },
+  gatePolicies: { policy: json },
+  onlineEvalRules: { scorers: json },
 };
 
 const tableCodecs = (table: string): Record<string, Codec> =>
