@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerDeploymentCommands } from "./commands/deployments.js";
 import { registerEventCommands } from "./commands/events.js";
+import { registerOnlineEvalCommands } from "./commands/online-eval.js";
 import { registerPriceCommands } from "./commands/prices.js";
 import { registerPromptCommands } from "./commands/prompts.js";
 import { registerProviderCommands } from "./commands/providers.js";
@@ -36,6 +37,7 @@ export function createProgram(io: Io): Command {
   registerPriceCommands(program, io);
   registerTraceCommands(program, io);
   registerEventCommands(program, io);
+  registerOnlineEvalCommands(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -117,6 +117,17 @@ export function createApi(http: Transport) {
       versionMetrics: (query: In<typeof core.metricsQuerySchema>, call?: Call) =>
         get<Out<typeof core.versionMetricsSchema>>("/api/v1/metrics/versions", query, call),
     },
+    onlineEvaluations: {
+      list: (query: In<typeof core.onlineEvalListQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.onlineEvalRuleListSchema>>("/api/v1/online-evaluations", query, call),
+      set: (prompt: string, environment: string, body: In<typeof core.onlineEvalRuleBodySchema>) =>
+        put<Out<typeof core.onlineEvalRuleSchema>>(
+          promptPath(prompt, `/online-evaluations/${encode(environment)}`),
+          body,
+        ),
+      remove: (prompt: string, environment: string) =>
+        remove<void>(promptPath(prompt, `/online-evaluations/${encode(environment)}`)),
+    },
     events: {
       list: (query: In<typeof core.auditEventListQuerySchema> = {}, call?: Call) =>
         get<Out<typeof core.auditEventListSchema>>("/api/v1/events", query, call),

@@ -16,6 +16,7 @@ export * from "./evaluation/statistics.js";
 export * from "./gate/api.js";
 export * from "./gateway/api.js";
 export * from "./json/depth.js";
+export * from "./onlineEval/api.js";
 export * from "./price/api.js";
 export * from "./prompt/api.js";
 export * from "./prompt/content.js";

@@ -27,6 +27,9 @@ import { takeUploadTurn, type UploadGate } from "./http/upload-gate.js";
 import { serveWebUi } from "./http/web-ui.js";
 import { registerLangfuseRoutes } from "./langfuse/routes.js";
 import type { LangfuseService } from "./langfuse/service.js";
+import { registerOnlineEvalRoutes } from "./onlineEval/routes.js";
+import type { OnlineEvalService } from "./onlineEval/service.js";
+import type { OnlineEvalWorker } from "./onlineEval/worker.js";
 import { registerPriceRoutes } from "./price/routes.js";
 import type { PriceService } from "./price/service.js";
 import type { ServerMetrics } from "./prometheus/index.js";
@@ -65,6 +68,8 @@ export interface Services {
   gateway: GatewayService;
   metrics: ServerMetrics;
   sessions: SessionService;
+  onlineEval: OnlineEvalService;
+  onlineEvalWorker: OnlineEvalWorker;
 }
 
 export interface AppOptions {
@@ -148,6 +153,7 @@ export function createApp(
   registerGatewayRoutes(app, services.gateway);
   registerSessionRoutes(app, services.sessions);
   registerEventRoutes(app, services.engine.db);
+  registerOnlineEvalRoutes(app, services.onlineEval);
   serveWebUi(app, options.webDir);
   return app;
 }

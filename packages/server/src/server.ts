@@ -19,6 +19,10 @@ import { ConnectionLimit } from "./http/connection-limit.js";
 import { StreamLimits } from "./http/stream-limits.js";
 import { UploadGate } from "./http/upload-gate.js";
 import { createLangfuseService } from "./langfuse/service.js";
+import { createSampler } from "./onlineEval/sampler.js";
+import { createScoringSource } from "./onlineEval/scoring-source.js";
+import { createOnlineEvalService } from "./onlineEval/service.js";
+import { type JudgeScorer, OnlineEvalWorker } from "./onlineEval/worker.js";
 import { createPriceService } from "./price/service.js";
 import { bootstrapDefaultProject } from "./project/service.js";
 import { ServerMetrics } from "./prometheus/index.js";
@@ -68,6 +72,10 @@ export interface ServiceSettings {
   traceRetentionDays: number;
   /** Hears background failures no request waits for (the database dropped, a trace write). */
   warn(error: unknown, what: string): void;
+  /** Runs LLM-as-judge scorers for online evaluation; without it they are skipped (counted). */
+  judge?: JudgeScorer;
+  /** Decides which calls online evaluation samples: a number in [0, 1). */
+  random?: () => number;
 }
 
 export function createServices(ctx: ServiceContext, settings: ServiceSettings): Services {
@@ -81,7 +89,20 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
   const providers = createProviderService(ctx, settings.secrets);
   const prices = createPriceService(ctx);
   const metrics = new ServerMetrics(() => resolver.cacheStats);
+  const onlineEval = createOnlineEvalService(ctx);
+  const onlineEvalWorker = new OnlineEvalWorker({
+    ...createScoringSource(ctx, settings.redact),
+    judge: settings.judge,
+    onError: settings.warn,
+  });
+  metrics.watchOnlineEvaluation(() => onlineEvalWorker.stats);
   const traces = createTraceService(ctx, prices, {
+    onStored: createSampler({
+      rulesFor: (projectId) => onlineEval.rulesFor(projectId),
+      offer: (job) => onlineEvalWorker.offer(job),
+      random: settings.random,
+      onError: (err) => settings.warn(err, "online evaluation sampling"),
+    }),
     redact: settings.redact,
     retentionDays: settings.traceRetentionDays,
     onIngest: (source, accepted, rejected) => {
@@ -124,6 +145,8 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
     deployments,
     resolver,
     langfuse: createLangfuseService(ctx, { prompts, versions, resolver }),
+    onlineEval,
+    onlineEvalWorker,
   };
 }
 
@@ -264,6 +287,8 @@ export async function startServer(
         });
         accessLog?.close();
         await services.traceWriter.close();
+        // The last traces written may have offered some for scoring: a few seconds to finish.
+        await services.onlineEvalWorker.close();
         await engine.close();
       },
     };

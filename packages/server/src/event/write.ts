@@ -17,6 +17,7 @@ const CHANGE_KINDS: Record<string, Change["kind"]> = {
   project: "project",
   provider: "provider",
   price: "price",
+  online_eval: "online_eval",
 };
 
 function changeOf(event: NewEvent): Change {

@@ -16,6 +16,15 @@ export interface LimitUse {
   largeUploads: { active: number; waiting: number };
 }
 
+/** The online-evaluation worker's running figures, read when /metrics is scraped. */
+export interface OnlineEvalUse {
+  queued: number;
+  dropped: number;
+  scored: number;
+  errors: number;
+  skipped: Record<string, number>;
+}
+
 /**
  * What operators scrape at /metrics (Prometheus text format). One registry per server, so
  * several servers in one process (tests) keep their own counts.
@@ -157,6 +166,57 @@ export class ServerMetrics {
       collect() {
         this.reset();
         this.inc(read().authFailures);
+      },
+    });
+  }
+
+  /** Reports the online-evaluation worker's queue and what it scored, skipped and dropped. */
+  watchOnlineEvaluation(read: () => OnlineEvalUse): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: "promptline_online_eval_queue_depth",
+      help: "Sampled traces waiting to be scored",
+      registers,
+      collect() {
+        this.set(read().queued);
+      },
+    });
+    const counters: Array<[string, string, (use: OnlineEvalUse) => number]> = [
+      [
+        "promptline_online_eval_dropped_total",
+        "Sampled traces dropped because the scoring queue was full or the server was stopping",
+        (use) => use.dropped,
+      ],
+      [
+        "promptline_online_eval_scored_total",
+        "Scores attached to traces by online evaluation",
+        (use) => use.scored,
+      ],
+      [
+        "promptline_online_eval_errors_total",
+        "Online-evaluation scorers that could not judge a trace (nothing is written for them)",
+        (use) => use.errors,
+      ],
+    ];
+    for (const [name, help, value] of counters) {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(value(read()));
+        },
+      });
+    }
+    new Counter({
+      name: "promptline_online_eval_skipped_total",
+      help: "Traces or scorers not scored, by reason (judge_unavailable, no_output, trace_gone, already_scored)",
+      labelNames: ["reason"] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [reason, count] of Object.entries(read().skipped)) this.inc({ reason }, count);
       },
     });
   }

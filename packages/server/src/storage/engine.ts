@@ -5,7 +5,7 @@ import type { StoredTraceBatch } from "./trace-batch.js";
 /** A change other instances must hear about (cache invalidation now, the change feed later). */
 export interface Change {
   projectId: string;
-  kind: "prompt" | "apikey" | "environment" | "project" | "provider" | "price";
+  kind: "prompt" | "apikey" | "environment" | "project" | "provider" | "price" | "online_eval";
   /** What changed: a prompt name, an API key id, an environment name. */
   subject: string;
 }

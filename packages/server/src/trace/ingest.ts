@@ -10,10 +10,25 @@ import { nowIso, type ServiceContext } from "../context.js";
 import type { PriceService } from "../price/service.js";
 import { TraceRowBuilder, type TraceSource } from "./rows.js";
 
+/** What a listener learns of each stored trace of a prompt: enough to pick some to evaluate. */
+export interface StoredPromptTrace {
+  id: string;
+  promptName: string;
+  promptVersion: number | null;
+  label: string | null;
+  origin: ParsedTraceInput["origin"];
+  status: ParsedTraceInput["status"];
+}
+
 export interface TraceIngestOptions {
   redact: Redactor;
   /** Hears how many traces of a batch were stored and refused. */
   onIngest?(source: TraceSource, accepted: number, rejected: number): void;
+  /**
+   * Hears, once committed, of the stored traces that name a prompt. Called on the write's path:
+   * it must return at once and never throw.
+   */
+  onStored?(projectId: string, traces: StoredPromptTrace[]): void;
 }
 
 export interface TraceIngest {
@@ -52,12 +67,26 @@ export function createTraceIngest(
     if (items.length === 0) return [];
     const table = await prices.tableFor(projectId);
     const rows = new TraceRowBuilder(projectId, source, table, options.redact, nowIso(ctx));
+    const ofPrompts: StoredPromptTrace[] = [];
     await rows.forEach(items, (item, index) => {
       const trace = parse(item, index);
-      if (trace) rows.add(trace);
+      if (!trace) return;
+      rows.add(trace);
+      if (trace.prompt && options.onStored) {
+        const { name, version, label } = trace.prompt;
+        ofPrompts.push({
+          id: rows.ids[rows.ids.length - 1] as string,
+          promptName: name,
+          promptVersion: version ?? null,
+          label: label ?? null,
+          origin: trace.origin,
+          status: trace.status,
+        });
+      }
     });
     if (rows.ids.length === 0) return [];
     await ctx.engine.insertTraces(rows.batch);
+    if (ofPrompts.length > 0) options.onStored?.(projectId, ofPrompts);
     return rows.ids;
   }
 

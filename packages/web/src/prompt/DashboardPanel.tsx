@@ -39,6 +39,7 @@ import {
   type Measure,
   markersOf,
   moveText,
+  scoreMeasures,
   spanOf,
   versionKey,
 } from "./metricsChart.js";
@@ -125,6 +126,7 @@ export function DashboardPanel({ name }: { name: string }) {
             now={metrics.dataUpdatedAt}
           />
           {metrics.data.deployments.length > 0 && <Moves moves={metrics.data.deployments} />}
+          <ScoreCharts metrics={metrics.data} bucket={bucket} now={metrics.dataUpdatedAt} />
           <Totals versions={metrics.data.versions} />
         </>
       )}
@@ -138,11 +140,16 @@ function Chart({
   measure,
   bucket,
   now,
+  height = 300,
+  caption,
 }: {
   metrics: VersionMetrics;
   measure: Measure;
   bucket: Bucket;
   now: number;
+  height?: number;
+  /** Said above the chart where no control names the measure. */
+  caption?: string;
 }) {
   const data = chartRows(metrics.versions, measure, bucket, now);
   const span = spanOf(bucket);
@@ -156,7 +163,12 @@ function Chart({
     );
   return (
     <Paper component="figure" withBorder p="sm" m={0} aria-label={`${measure.label} per version`}>
-      <ResponsiveContainer width="100%" height={300}>
+      {caption && (
+        <Text component="figcaption" size="sm" fw={600} mb={4}>
+          {caption}
+        </Text>
+      )}
+      <ResponsiveContainer width="100%" height={height}>
         <LineChart data={data} margin={{ top: 24, right: 24, left: 0, bottom: 4 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--mantine-color-default-border)" />
           <XAxis
@@ -174,6 +186,7 @@ function Chart({
           />
           <YAxis
             allowDecimals={!measure.whole}
+            {...(measure.domain && { domain: measure.domain })}
             tick={AXIS}
             stroke="var(--mantine-color-default-border)"
             width={56}
@@ -216,6 +229,56 @@ function Chart({
         </LineChart>
       </ResponsiveContainer>
     </Paper>
+  );
+}
+
+/** Each scorer's mean over time per version (online evaluation), deployments marked alike. */
+function ScoreCharts({
+  metrics,
+  bucket,
+  now,
+}: {
+  metrics: VersionMetrics;
+  bucket: Bucket;
+  now: number;
+}) {
+  const measures = scoreMeasures(metrics.versions);
+  const rules = useQuery({
+    queryKey: ["prompt", metrics.prompt, "online-evaluations"],
+    queryFn: () => api.onlineEvaluations.list({ prompt: metrics.prompt }),
+  });
+  if (measures.length === 0 && !rules.data?.items.length) return null;
+  return (
+    <Stack component="section" aria-labelledby="score-charts-title" gap="sm">
+      <Title order={3} id="score-charts-title">
+        Scores
+      </Title>
+      <Text size="sm" c="dimmed">
+        Each scorer's mean per {bucket} (0 to 1), from online evaluation and the scores sent with
+        traces.
+      </Text>
+      {rules.data && rules.data.items.length > 0 && (
+        <List size="sm" aria-label="Online evaluation rules">
+          {rules.data.items.map((r) => (
+            <List.Item key={r.environment}>
+              {r.environment}: {Math.round(r.rate * 1000) / 10}% of production calls scored by{" "}
+              {r.scorers.map((spec) => spec.name ?? spec.type).join(", ")}
+            </List.Item>
+          ))}
+        </List>
+      )}
+      {measures.map((measure) => (
+        <Chart
+          key={measure.key}
+          metrics={metrics}
+          measure={measure}
+          bucket={bucket}
+          now={now}
+          height={200}
+          caption={measure.label}
+        />
+      ))}
+    </Stack>
   );
 }
 

@@ -1,6 +1,6 @@
 import type { VersionMetrics } from "@promptline/core";
 import { describe, expect, it } from "vitest";
-import { chartRows, MEASURES, markersOf } from "./metricsChart.js";
+import { chartRows, MEASURES, markersOf, scoreMeasures } from "./metricsChart.js";
 
 const HOUR = 3_600_000;
 const NOW = Date.parse("2026-03-10T12:20:00.000Z");
@@ -106,6 +106,44 @@ describe("the dashboard's chart rows", () => {
     expect(markers).toEqual([
       { t: at("2026-03-10T09:00:00.000Z"), rollback: true, label: "2 changes" },
       { t: at("2026-03-10T11:00:00.000Z"), rollback: false, label: "deploy production → v2" },
+    ]);
+  });
+
+  it("give each scorer but feedback a chart of its mean, on a 0–1 axis, with gaps where nothing was scored", () => {
+    const scored = (time: string, scores: Record<string, { count: number; mean: number }>) => ({
+      ...figures(time, 2),
+      scores,
+    });
+    const withScores: VersionMetrics["versions"] = [
+      {
+        ...scored("", { tone: { count: 2, mean: 0.5 }, feedback: { count: 1, mean: 1 } }),
+        version: 1,
+        series: [
+          scored("2026-03-10T09:00:00.000Z", { tone: { count: 1, mean: 0 } }),
+          scored("2026-03-10T11:00:00.000Z", { tone: { count: 1, mean: 1 } }),
+        ],
+      },
+      {
+        ...scored("", { "mentions-refund": { count: 1, mean: 1 } }),
+        version: 2,
+        series: [scored("2026-03-10T12:00:00.000Z", { "mentions-refund": { count: 1, mean: 1 } })],
+      },
+    ];
+    const measures = scoreMeasures(withScores);
+    expect(measures.map((m) => [m.key, m.label, m.domain])).toEqual([
+      ["score:mentions-refund", "mentions-refund (mean score)", [0, 1]],
+      ["score:tone", "tone (mean score)", [0, 1]],
+    ]);
+    const tone = measures[1];
+    if (!tone) throw new Error("no tone measure");
+    const rows = chartRows(withScores, tone, "hour", NOW).filter(
+      (r) => r.t >= at("2026-03-10T09:00:00.000Z"),
+    );
+    expect(rows.map((r) => [r.v1, r.v2])).toEqual([
+      [0, null],
+      [null, null],
+      [1, null],
+      [null, null],
     ]);
   });
 });

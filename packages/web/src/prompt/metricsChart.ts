@@ -15,6 +15,8 @@ export interface Measure {
   whenEmpty: 0 | null;
   /** A count, whose axis has only whole numbers. */
   whole: boolean;
+  /** The axis' fixed range (scores run from 0 to 1); fitted to the values when absent. */
+  domain?: [number, number];
 }
 
 export const MEASURES: Measure[] = [
@@ -57,6 +59,27 @@ export const MEASURES: Measure[] = [
     whole: false,
   },
 ];
+
+/** The feedback people give is a measure of its own; every other score gets a chart. */
+const FEEDBACK = "feedback";
+
+/**
+ * One measure per score name the versions have (online-evaluation scorers, scores sent with
+ * traces), in name order: its mean per hour or day, on a 0–1 axis; none where nothing was scored.
+ */
+export function scoreMeasures(versions: VersionMetrics["versions"]): Measure[] {
+  const names = new Set<string>();
+  for (const v of versions) for (const name of Object.keys(v.scores)) names.add(name);
+  names.delete(FEEDBACK);
+  return [...names].sort().map((name) => ({
+    key: `score:${name}`,
+    label: `${name} (mean score)`,
+    value: (f) => f.scores[name]?.mean ?? null,
+    whenEmpty: null,
+    whole: false,
+    domain: [0, 1],
+  }));
+}
 
 /** A series' name: calls without a version ran the draft (or did not say which version). */
 export const versionKey = (version: number | null) => (version === null ? "draft" : `v${version}`);
