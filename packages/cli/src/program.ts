@@ -1,6 +1,7 @@
 import { ApiError } from "@promptline/client";
 import { Command, CommanderError } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
+import { registerDatasetCommands } from "./commands/datasets.js";
 import { registerDeploymentCommands } from "./commands/deployments.js";
 import { registerEventCommands } from "./commands/events.js";
 import { registerGateCommands } from "./commands/gates.js";
@@ -40,6 +41,7 @@ export function createProgram(io: Io): Command {
   registerEventCommands(program, io);
   registerOnlineEvalCommands(program, io);
   registerGateCommands(program, io);
+  registerDatasetCommands(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -5,6 +5,8 @@ import type { ApiKeyService } from "./apiKey/service.js";
 import type { FeedHub } from "./changeFeed/hub.js";
 import { registerChangeFeedRoutes } from "./changeFeed/routes.js";
 import type { StreamOptions } from "./changeFeed/stream.js";
+import { registerDatasetRoutes } from "./dataset/routes.js";
+import type { DatasetService } from "./dataset/service.js";
 import { registerDeploymentRoutes } from "./deployment/routes.js";
 import type { DeploymentService } from "./deployment/service.js";
 import { registerEnvironmentRoutes } from "./environment/routes.js";
@@ -18,7 +20,7 @@ import { type AppEnv, type AuthGuard, authenticate, type Principals } from "./ht
 import { checkBody } from "./http/body-checks.js";
 import { limitBody } from "./http/body-limit.js";
 import { serveHealth } from "./http/health.js";
-import { bodyLimitFor } from "./http/limits.js";
+import { bodyLimitFor, streamsBody } from "./http/limits.js";
 import { metricsReaders, serveMetrics } from "./http/metrics-endpoint.js";
 import { notFound } from "./http/not-found.js";
 import { documentApi } from "./http/openapi.js";
@@ -73,6 +75,7 @@ export interface Services {
   sessions: SessionService;
   onlineEval: OnlineEvalService;
   onlineEvalWorker: OnlineEvalWorker;
+  datasets: DatasetService;
 }
 
 export interface AppOptions {
@@ -127,7 +130,7 @@ export function createApp(
   const principals = principalsOf(services.apiKeys, services.sessions);
   const auth = authenticate(principals, options.guard);
   const uploadTurn = takeUploadTurn(services.uploads);
-  const bodyLimit = limitBody(bodyLimitFor);
+  const bodyLimit = limitBody(bodyLimitFor, streamsBody);
   for (const path of ["/api/*", "/v1/*"]) {
     app.use(path, auth, uploadTurn, bodyLimit, checkBody({ asStored: path === "/api/*" }));
   }
@@ -158,6 +161,7 @@ export function createApp(
   registerEventRoutes(app, services.engine.db);
   registerOnlineEvalRoutes(app, services.onlineEval);
   registerGateRoutes(app, services.gates);
+  registerDatasetRoutes(app, services.datasets);
   serveWebUi(app, options.webDir);
   return app;
 }

@@ -41,13 +41,6 @@ export class Conflict extends DomainError {
   }
 }
 
-/** Well-formed, but names something that does not exist (a 422): a policy's unknown dataset. */
-export class Unprocessable extends DomainError {
-  constructor(message: string, details?: unknown) {
-    super("unprocessable", message, details);
-  }
-}
-
 export class Forbidden extends DomainError {
   constructor(message: string, details?: unknown) {
     super("forbidden", message, details);
@@ -57,6 +50,16 @@ export class Forbidden extends DomainError {
 export class Unauthorized extends DomainError {
   constructor(message: string, details?: unknown) {
     super("unauthorized", message, details);
+  }
+}
+
+/**
+ * The request was understood but what it carries cannot be taken as a whole: a file with bad
+ * rows, a policy naming a dataset that does not exist. A 422 whose details say what to fix.
+ */
+export class Unprocessable extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super("unprocessable", message, details);
   }
 }
 
