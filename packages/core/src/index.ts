@@ -4,6 +4,7 @@ export * from "./apiKey/api.js";
 export * from "./auditEvent/api.js";
 export * from "./changeFeed/api.js";
 export * from "./dataset/api.js";
+export * from "./dataset/formats.js";
 export * from "./deployment/api.js";
 export * from "./diff/index.js";
 export * from "./environment/api.js";

@@ -5,6 +5,8 @@ import type { ApiKeyService } from "./apiKey/service.js";
 import type { FeedHub } from "./changeFeed/hub.js";
 import { registerChangeFeedRoutes } from "./changeFeed/routes.js";
 import type { StreamOptions } from "./changeFeed/stream.js";
+import { registerDatasetRoutes } from "./dataset/routes.js";
+import type { DatasetService } from "./dataset/service.js";
 import { registerDeploymentRoutes } from "./deployment/routes.js";
 import type { DeploymentService } from "./deployment/service.js";
 import { registerEnvironmentRoutes } from "./environment/routes.js";
@@ -16,7 +18,7 @@ import { type AppEnv, type AuthGuard, authenticate, type Principals } from "./ht
 import { checkBody } from "./http/body-checks.js";
 import { limitBody } from "./http/body-limit.js";
 import { serveHealth } from "./http/health.js";
-import { bodyLimitFor } from "./http/limits.js";
+import { bodyLimitFor, streamsBody } from "./http/limits.js";
 import { metricsReaders, serveMetrics } from "./http/metrics-endpoint.js";
 import { notFound } from "./http/not-found.js";
 import { documentApi } from "./http/openapi.js";
@@ -65,6 +67,7 @@ export interface Services {
   gateway: GatewayService;
   metrics: ServerMetrics;
   sessions: SessionService;
+  datasets: DatasetService;
 }
 
 export interface AppOptions {
@@ -119,7 +122,7 @@ export function createApp(
   const principals = principalsOf(services.apiKeys, services.sessions);
   const auth = authenticate(principals, options.guard);
   const uploadTurn = takeUploadTurn(services.uploads);
-  const bodyLimit = limitBody(bodyLimitFor);
+  const bodyLimit = limitBody(bodyLimitFor, streamsBody);
   for (const path of ["/api/*", "/v1/*"]) {
     app.use(path, auth, uploadTurn, bodyLimit, checkBody({ asStored: path === "/api/*" }));
   }
@@ -148,6 +151,7 @@ export function createApp(
   registerGatewayRoutes(app, services.gateway);
   registerSessionRoutes(app, services.sessions);
   registerEventRoutes(app, services.engine.db);
+  registerDatasetRoutes(app, services.datasets);
   serveWebUi(app, options.webDir);
   return app;
 }

@@ -9,6 +9,7 @@ import { createApp, type Services } from "./app.js";
 import { FeedHub } from "./changeFeed/hub.js";
 import { type Config, ConfigError } from "./config.js";
 import { createContext, type ServiceContext } from "./context.js";
+import { createDatasetService } from "./dataset/service.js";
 import { createDeploymentService } from "./deployment/service.js";
 import { createEnvironmentService } from "./environment/service.js";
 import { createGatewayService } from "./gateway/service.js";
@@ -66,6 +67,8 @@ export interface ServiceSettings {
   secrets: SecretBox;
   redact: Redactor;
   traceRetentionDays: number;
+  /** The longest a request (a dataset import) may take: staged rows older than that are left over. */
+  maxRequestMs: number;
   /** Hears background failures no request waits for (the database dropped, a trace write). */
   warn(error: unknown, what: string): void;
 }
@@ -109,6 +112,8 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
   return {
     uploads: new UploadGate(),
     sessions: createSessionService(ctx, apiKeys),
+    // A minute's margin past the request deadline: the import's last writes follow its body.
+    datasets: createDatasetService(ctx, { maxImportMs: settings.maxRequestMs + 60_000 }),
     providers,
     prices,
     traces,
@@ -168,10 +173,13 @@ export async function startServer(
     secrets: new SecretBox(secret.key),
     redact: createRedactor(config.redact, config.redactPatterns),
     traceRetentionDays: config.traceRetentionDays,
+    maxRequestMs: config.requestTimeoutSeconds * 1000,
     warn: (err, what) => log.warn({ err }, what),
   });
   const warn = (err: unknown) => log.warn({ err }, "change feed");
   try {
+    // Imports a stopped server was reading never finish: their staged rows go.
+    await services.datasets.removeAbandonedImports();
     const addressOf = (req: IncomingMessage) => clientAddress(req, config.trustProxyHops);
     const throttle = new AuthFailureThrottle(config.authFailuresPerMinute);
     const streams = new StreamLimits({

@@ -8,6 +8,7 @@ export type DomainErrorCode =
   | "conflict"
   | "forbidden"
   | "unauthorized"
+  | "unprocessable"
   | "rate_limited"
   | "unavailable";
 
@@ -49,6 +50,16 @@ export class Forbidden extends DomainError {
 export class Unauthorized extends DomainError {
   constructor(message: string, details?: unknown) {
     super("unauthorized", message, details);
+  }
+}
+
+/**
+ * The request was understood but what it carries cannot be taken as a whole (a file with bad
+ * rows, say): a 422 whose details say what to fix.
+ */
+export class Unprocessable extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super("unprocessable", message, details);
   }
 }
 

@@ -1,6 +1,7 @@
 import { jsonDepthExceeds, tooDeeplyNested } from "@promptline/core";
 import type { Context, MiddlewareHandler } from "hono";
 import { storedJsonText } from "../storage/stored-values.js";
+import { streamsBody } from "./limits.js";
 
 /**
  * What a request body must satisfy before a route parses it; mounted after authentication, so no
@@ -19,7 +20,8 @@ export function checkBody({ asStored }: { asStored: boolean }): MiddlewareHandle
 }
 
 async function judge(c: Context, asStored: boolean): Promise<void> {
-  const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD";
+  // A route that streams its body (a dataset import) reads it itself, after its permission check.
+  const hasBody = c.req.method !== "GET" && c.req.method !== "HEAD" && !streamsBody(c.req.path);
   // Binary bodies are left unread: Hono would keep them as text and hand routes broken bytes.
   if (!hasBody || !isPlainJson(c.req.header("content-type"), c.req.header("content-encoding"))) {
     return;

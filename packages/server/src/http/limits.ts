@@ -6,8 +6,20 @@ export const MAX_INGEST_BYTES = 16 * 1024 * 1024;
 /** Signing in is open to anyone, so its body (an API key) is kept small. */
 export const MAX_SIGN_IN_BYTES = 4096;
 
+/** A dataset import's file: read as it streams in, never held whole. */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Routes that read their body as a stream (dataset imports): no middleware may read it first,
+ * and its size is counted as it is read rather than by buffering it.
+ */
+export function streamsBody(path: string): boolean {
+  return /^\/api\/v1\/datasets\/[^/]+\/import$/.test(path);
+}
+
 /** The size limit of a request's body, by where it goes. */
 export function bodyLimitFor(path: string): number {
   if (path === "/api/v1/session") return MAX_SIGN_IN_BYTES;
+  if (streamsBody(path)) return MAX_IMPORT_BYTES;
   return path === "/api/v1/traces" || path.startsWith("/v1/") ? MAX_INGEST_BYTES : MAX_BODY_BYTES;
 }
