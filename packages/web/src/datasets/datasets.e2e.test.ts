@@ -56,7 +56,7 @@ describeInBrowser("the datasets screens in chromium", () => {
     await page.getByRole("heading", { name: "Datasets", exact: true }).waitFor();
     await page.getByRole("button", { name: "New dataset" }).click();
     await page.getByLabel("Name (folders with /)").fill(name);
-    await page.getByLabel("Description").fill("Questions about refunds");
+    await page.getByLabel("Description", { exact: true }).fill("Questions about refunds");
     await page.getByRole("button", { name: "Create dataset" }).click();
     await page.getByRole("heading", { name, exact: true }).waitFor();
     await page.getByText("No cases yet").waitFor();
@@ -87,7 +87,7 @@ describeInBrowser("the datasets screens in chromium", () => {
     );
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await page.getByText("Imported 2 cases from good.csv: saved as revision 1.").waitFor();
-    await expect.poll(() => caseRows(page).count()).toBe(3);
+    await expect.poll(() => caseRows(page).count(), { timeout: 10_000 }).toBe(3);
     const ada = caseRows(page).filter({ hasText: "Hello Ada" });
     expect(await ada.getByText("vip", { exact: true }).count()).toBe(1);
     expect(await ada.textContent()).toContain("imported from good.csv");
@@ -109,11 +109,14 @@ describeInBrowser("the datasets screens in chromium", () => {
     const name = "support/refunds-edit";
     await seedDataset(server, name, [aCase("Ada", "Hello Ada"), aCase("Bob", "Hi Bob", ["edge"])]);
     await page.goto(`/datasets/${name}`);
-    await expect.poll(() => caseRows(page).count()).toBe(3);
+    await caseRows(page).filter({ hasText: "Hi Bob" }).waitFor();
+    expect(await caseRows(page).count()).toBe(3);
 
     await page.getByRole("button", { name: "Edit the case “Ada”" }).click();
     const editor = page.getByRole("form", { name: "Edit the case" });
-    await editor.getByLabel("Expected output").fill("Hello Ada, your refund is on its way");
+    await editor
+      .getByLabel("Expected output", { exact: true })
+      .fill("Hello Ada, your refund is on its way");
     await editor.getByLabel("Tags").fill("regression");
     await editor.getByLabel("Tags").press("Enter");
     await editor.getByRole("button", { name: "Save the case" }).click();
@@ -137,11 +140,11 @@ describeInBrowser("the datasets screens in chromium", () => {
     await page.getByRole("button", { name: "Remove the case “Bob”" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Remove the case" }).click();
     await page.getByText("Saved as revision 3.").waitFor();
-    await expect.poll(() => caseRows(page).count()).toBe(2);
+    await expect.poll(() => caseRows(page).count(), { timeout: 10_000 }).toBe(2);
 
     await page.getByRole("tab", { name: "Revisions" }).click();
     const revisions = page.getByRole("table", { name: "Revisions" }).getByRole("row");
-    await expect.poll(() => revisions.count()).toBe(4);
+    await expect.poll(() => revisions.count(), { timeout: 10_000 }).toBe(4);
     expect(await revisions.nth(1).textContent()).toContain("Removed a case");
     expect(await revisions.nth(2).textContent()).toContain("Edited a case");
     expect(await revisions.nth(3).textContent()).toContain("first cases");
@@ -156,18 +159,20 @@ describeInBrowser("the datasets screens in chromium", () => {
     await page.goto(`/datasets/${name}`);
     await page.getByRole("button", { name: "Edit the case “Ada”" }).click();
     const editor = page.getByRole("form", { name: "Edit the case" });
-    await editor.getByLabel("Expected output").fill("Mine");
+    await editor.getByLabel("Expected output", { exact: true }).fill("Refund approved by Zed");
     await succeed(server, "POST", `/api/v1/datasets/${enc(name)}/revisions`, {
       add: [aCase("Cy", "Hey Cy")],
     });
     await editor.getByRole("button", { name: "Save the case" }).click();
     await editor.getByText("Someone changed this dataset").waitFor();
-    expect(await editor.getByLabel("Expected output").inputValue()).toBe("Mine");
+    expect(await editor.getByLabel("Expected output", { exact: true }).inputValue()).toBe(
+      "Refund approved by Zed",
+    );
     await editor.getByRole("button", { name: "Reload" }).click();
     await caseRows(page).filter({ hasText: "Hey Cy" }).waitFor();
     await editor.getByRole("button", { name: "Save the case" }).click();
     await page.getByText("Saved as revision 3.").waitFor();
-    await caseRows(page).filter({ hasText: "Mine" }).waitFor();
+    await caseRows(page).filter({ hasText: "Refund approved by Zed" }).waitFor();
   });
 
   test("a trace becomes a case linked back to it, and the explorer adds every matching trace", async ({
@@ -193,7 +198,8 @@ describeInBrowser("the datasets screens in chromium", () => {
     await page.goto("/traces/ds-trace-1");
     await page.getByRole("button", { name: "Add to dataset" }).click();
     const dialog = page.getByRole("form", { name: "Add to dataset" });
-    // No dataset yet: the dialog makes one.
+    // The dialog makes one (other tests made other datasets on this server).
+    await dialog.getByText("A new dataset", { exact: true }).click();
     await dialog.getByLabel("New dataset's name").fill(dataset);
     await dialog.getByLabel("Tags for the new cases").fill("thumbs-down");
     await dialog.getByLabel("Tags for the new cases").press("Enter");
@@ -235,7 +241,7 @@ describeInBrowser("the datasets screens in chromium", () => {
     await page.getByText("Creating datasets needs an editor or admin key.").waitFor();
 
     await page.goto(`/datasets/${name}`);
-    await expect.poll(() => caseRows(page).count()).toBe(2);
+    await expect.poll(() => caseRows(page).count(), { timeout: 10_000 }).toBe(2);
     await page.getByText(/^Your key's role \(viewer\) can read this dataset/).waitFor();
     for (const action of ["Add a case", "Import a file", "Edit the description"]) {
       expect(await page.getByRole("button", { name: action }).count(), action).toBe(0);
