@@ -65,7 +65,7 @@ function ExportLinks({ name, revision }: { name: string; revision: number | unde
         href={href("csv")}
         download
         variant="default"
-        aria-label={`Export ${which} as CSV`}
+        aria-label={`Export CSV of ${which}`}
       >
         Export CSV
       </Button>
@@ -74,7 +74,7 @@ function ExportLinks({ name, revision }: { name: string; revision: number | unde
         href={href("jsonl")}
         download
         variant="default"
-        aria-label={`Export ${which} as JSONL`}
+        aria-label={`Export JSONL of ${which}`}
       >
         Export JSONL
       </Button>
@@ -214,18 +214,17 @@ export function CasesPanel({ dataset, mayWrite }: { dataset: Dataset; mayWrite: 
           variant="light"
           title={`Revision ${revision} of ${dataset.latestRevision}`}
         >
-          <Text size="sm">
-            An older revision is read-only: it stays as it was, so runs made on it can be repeated.{" "}
-            <Anchor
-              component="button"
-              type="button"
-              size="sm"
-              onClick={() => setParam("revision", undefined)}
-            >
-              Show the latest revision
-            </Anchor>
-            {mayWrite ? " to change the cases." : "."}
+          <Text size="sm" mb="xs">
+            An older revision is read-only: it stays as it was, so runs made on it can be repeated.
+            {mayWrite ? " Changes are made to the latest revision." : ""}
           </Text>
+          <Button
+            size="compact-sm"
+            variant="default"
+            onClick={() => setParam("revision", undefined)}
+          >
+            Show the latest revision
+          </Button>
         </Alert>
       )}
       {importing && writable && <ImportPanel name={name} onDone={() => setImporting(false)} />}

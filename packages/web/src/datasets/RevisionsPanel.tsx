@@ -102,7 +102,7 @@ export function RevisionsPanel({
                         ff="monospace"
                         size="sm"
                         onClick={() => onOpen(r.revision)}
-                        aria-label={`Open the cases of revision ${r.revision}`}
+                        aria-label={`r${r.revision}: open its cases`}
                       >
                         r{r.revision}
                       </Anchor>

@@ -94,7 +94,7 @@ describeInBrowser("the datasets screens in chromium", () => {
 
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      page.getByRole("link", { name: "Export the latest revision as CSV" }).click(),
+      page.getByRole("link", { name: "Export CSV of the latest revision" }).click(),
     ]);
     const exported = readFileSync(await download.path(), "utf8");
     expect(exported.split(/\r?\n/)[0]).toMatch(/^customer,expected,tags/);
@@ -248,7 +248,7 @@ describeInBrowser("the datasets screens in chromium", () => {
     }
     expect(await page.getByRole("button", { name: /^(Edit|Remove) the case/ }).count()).toBe(0);
     // Reading includes taking a copy.
-    await page.getByRole("link", { name: "Export the latest revision as JSONL" }).waitFor();
+    await page.getByRole("link", { name: "Export JSONL of the latest revision" }).waitFor();
 
     await page.goto("/traces/ds-viewer-trace");
     await page.getByText("Adding traces to a dataset needs an editor or admin key.").waitFor();
