@@ -25,6 +25,9 @@ export interface CaseDraft {
 
 type ExpectedKind = "text" | "json";
 
+/** JSON is typed in the theme's monospace font (the field's label and help keep theirs). */
+const MONOSPACE = { input: { fontFamily: "var(--mantine-font-family-monospace)" } };
+
 /** A JSON text's value, or what is wrong with it in words. */
 function parseJson(text: string): { value: unknown } | { error: string } {
   try {
@@ -135,7 +138,7 @@ export function CaseEditor({
             autosize
             minRows={3}
             maxRows={14}
-            ff="monospace"
+            styles={MONOSPACE}
             spellCheck={false}
             data-autofocus
           />
@@ -150,7 +153,7 @@ export function CaseEditor({
               autosize
               minRows={3}
               maxRows={14}
-              ff={kind === "json" ? "monospace" : undefined}
+              styles={kind === "json" ? MONOSPACE : undefined}
             />
             <SegmentedControl
               size="xs"

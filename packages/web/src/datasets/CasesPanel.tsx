@@ -47,7 +47,7 @@ function RevisionPicker({
       value={shown ? String(shown) : "latest"}
       onChange={(value) => onPick(value && value !== "latest" ? Number(value) : undefined)}
       allowDeselect={false}
-      w={{ base: "100%", sm: 300 }}
+      w={{ base: "100%", sm: 260 }}
       comboboxProps={{ width: "max-content", position: "bottom-start" }}
     />
   );
@@ -194,7 +194,7 @@ export function CasesPanel({ dataset, mayWrite }: { dataset: Dataset; mayWrite: 
             setParam("tag", e.currentTarget.value.trim() || undefined);
           }}
           error={tagError}
-          w={{ base: "100%", sm: 180 }}
+          w={{ base: "100%", sm: 160 }}
         />
         {writable && (
           <Group gap="xs">

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { describeInBrowser, test } from "../test-support/browser.js";
+import { capture, describeInBrowser, test } from "../test-support/browser.js";
 import { createChatPrompt, enc, succeed } from "../test-support/seed.js";
 
 type Server = Parameters<typeof succeed>[0];
@@ -70,6 +70,7 @@ describeInBrowser("the datasets screens in chromium", () => {
     await page.getByRole("button", { name: "Import", exact: true }).click();
     const refusal = page.getByRole("alert").filter({ hasText: "Nothing was imported" });
     await refusal.waitFor();
+    await capture(page, "dataset-import-refused");
     expect(await refusal.getByRole("listitem").allTextContents()).toEqual([
       expect.stringMatching(/^Line 3: metadata: not JSON/),
     ]);
@@ -124,6 +125,7 @@ describeInBrowser("the datasets screens in chromium", () => {
     const edited = caseRows(page).filter({ hasText: "Ada" });
     await edited.getByText("Hello Ada, your refund is on its way").waitFor();
     expect(await edited.getByText("regression", { exact: true }).count()).toBe(1);
+    await capture(page, "dataset");
 
     // Revision 1 is as it was, and read-only.
     await page.getByRole("combobox", { name: "Revision" }).click();
@@ -221,6 +223,7 @@ describeInBrowser("the datasets screens in chromium", () => {
     await all.getByRole("combobox", { name: "Dataset" }).click();
     await page.getByRole("option", { name: dataset }).click();
     await all.getByText("2 traces match: 2 cases will be added.").waitFor();
+    await capture(page, "add-to-dataset", { fullPage: false });
     await all.getByRole("button", { name: "Add 2 cases" }).click();
     await page.getByText(`Added 2 cases to ${dataset}: saved as revision 2.`).waitFor();
   });
