@@ -13,6 +13,21 @@ export function promptPath(name: string, rest = ""): string {
   return `/api/v1/prompts/${encodeURIComponent(name)}${rest}`;
 }
 
+/** Dataset names travel URL-encoded like prompt names. */
+export function datasetPath(name: string, rest = ""): string {
+  return `/api/v1/datasets/${encodeURIComponent(name)}${rest}`;
+}
+
+/** The media type of each case file format. */
+export const CASE_FILE_TYPES = { csv: "text/csv", jsonl: "application/x-ndjson" } as const;
+
+/** A file of cases on its way out of the server: read `body` as it arrives. */
+export interface CaseFileDownload {
+  revision: number;
+  fileName: string;
+  body: ReadableStream<Uint8Array>;
+}
+
 /**
  * The promptline API, one typed method per endpoint. Requests and answers are the types of the
  * zod schemas the server validates with (from @promptline/core), so a change to a schema is a
@@ -116,6 +131,56 @@ export function createApi(http: Transport) {
         post<Out<typeof core.scoreSchema>>(`/api/v1/traces/${encode(id)}/scores`, body),
       versionMetrics: (query: In<typeof core.metricsQuerySchema>, call?: Call) =>
         get<Out<typeof core.versionMetricsSchema>>("/api/v1/metrics/versions", query, call),
+    },
+    datasets: {
+      list: (query: In<typeof core.datasetListQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.datasetListSchema>>("/api/v1/datasets", query, call),
+      create: (body: In<typeof core.createDatasetBodySchema>) =>
+        post<Out<typeof core.datasetSchema>>("/api/v1/datasets", body),
+      get: (name: string, call?: Call) =>
+        get<Out<typeof core.datasetSchema>>(datasetPath(name), undefined, call),
+      update: (name: string, body: In<typeof core.updateDatasetBodySchema>) =>
+        patch<Out<typeof core.datasetSchema>>(datasetPath(name), body),
+      revisions: (name: string, query: In<typeof core.revisionListQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.revisionListSchema>>(datasetPath(name, "/revisions"), query, call),
+      cases: (name: string, query: In<typeof core.caseListQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.caseListSchema>>(datasetPath(name, "/cases"), query, call),
+      revise: (name: string, body: In<typeof core.reviseBodySchema>) =>
+        post<Out<typeof core.datasetRevisionSchema>>(datasetPath(name, "/revisions"), body),
+      /** Sends a CSV or JSONL file (a stream is sent as it is read) as the next revision. */
+      import: (
+        name: string,
+        file: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | string,
+        query: In<typeof core.importQuerySchema> & { format: core.CaseFileFormat },
+        call?: Call,
+      ) =>
+        http.json<Out<typeof core.importResultSchema>>("POST", datasetPath(name, "/import"), {
+          ...call,
+          query,
+          upload: { body: file, contentType: CASE_FILE_TYPES[query.format] },
+          timeoutMs: 0,
+        }),
+      /** A revision's cases as a file, streamed: the answer's body is read as it arrives. */
+      export: async (
+        name: string,
+        query: In<typeof core.exportQuerySchema> = {},
+        call?: Call,
+      ): Promise<CaseFileDownload> => {
+        const response = await http.send("GET", datasetPath(name, "/export"), {
+          ...call,
+          query,
+          timeoutMs: 0,
+        });
+        const disposition = response.headers.get("content-disposition") ?? "";
+        return {
+          revision: Number(response.headers.get("x-promptline-dataset-revision")),
+          fileName:
+            /filename="([^"]+)"/.exec(disposition)?.[1] ?? `export.${query.format ?? "jsonl"}`,
+          body: response.body ?? new ReadableStream({ start: (c) => c.close() }),
+        };
+      },
+      fromTraces: (name: string, body: In<typeof core.fromTracesBodySchema>) =>
+        post<Out<typeof core.fromTracesResultSchema>>(datasetPath(name, "/from-traces"), body),
     },
     events: {
       list: (query: In<typeof core.auditEventListQuerySchema> = {}, call?: Call) =>

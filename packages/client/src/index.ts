@@ -1,4 +1,11 @@
-export { type Api, createApi, promptPath } from "./api.js";
+export {
+  type Api,
+  CASE_FILE_TYPES,
+  type CaseFileDownload,
+  createApi,
+  datasetPath,
+  promptPath,
+} from "./api.js";
 export { ApiError, apiErrorOf, problemOf, retryAfterOf, UnreachableError } from "./errors.js";
 export { backoff, isRetryable, sleep } from "./retry.js";
 export { type SseEvent, type SseOptions, SseOverflowError, sseBatches, sseEvents } from "./sse.js";

@@ -31,6 +31,14 @@ export interface RequestOptions {
   body?: unknown;
   /** A body that is JSON text already (e.g. a batch assembled from encoded parts). */
   jsonText?: string;
+  /**
+   * A body sent as it is (a file), with its type. A stream is sent as it is read (Node needs
+   * `duplex: "half"` for that, set here) and, as it cannot be read twice, sent only once.
+   */
+  upload?: {
+    body: ReadableStream<Uint8Array> | Uint8Array<ArrayBuffer> | string;
+    contentType: string;
+  };
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /** Which failed answers are worth another attempt. Default: 429 and 5xx. */
@@ -96,8 +104,9 @@ export class Transport {
   async send(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const retryable = options.retryable ?? isRetryable;
     const repeatable = options.idempotent ?? IDEMPOTENT.has(method);
+    const attempts = options.upload?.body instanceof ReadableStream ? 0 : this.retries;
     let lastError: Error = new UnreachableError("no attempt was made");
-    for (let attempt = 0; attempt <= this.retries; attempt++) {
+    for (let attempt = 0; attempt <= attempts; attempt++) {
       if (attempt > 0) {
         const asked = lastError instanceof ApiError ? (lastError.retryAfterMs ?? 0) : 0;
         if (asked > this.maxRetryAfterMs) break;
@@ -154,17 +163,22 @@ export class Transport {
       ...(options.signal ? [options.signal] : []),
       ...(timeoutMs > 0 ? [AbortSignal.timeout(timeoutMs)] : []),
     ];
+    const { upload } = options;
     const body =
-      options.jsonText ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+      upload?.body ??
+      options.jsonText ??
+      (options.body === undefined ? undefined : JSON.stringify(options.body));
+    const contentType = upload?.contentType ?? "application/json";
     return this.fetchImpl(this.url(path, options.query), {
       method,
       credentials: "same-origin",
       headers: {
         ...this.credentials(),
-        ...(body !== undefined && { "content-type": "application/json" }),
+        ...(body !== undefined && { "content-type": contentType }),
         ...options.headers,
       },
       ...(body !== undefined && { body }),
+      ...(body instanceof ReadableStream && ({ duplex: "half" } as RequestInit)),
       ...(signals.length > 0 && {
         signal: signals.length === 1 ? signals[0] : AbortSignal.any(signals),
       }),

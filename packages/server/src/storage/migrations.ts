@@ -393,6 +393,15 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
         await db.schema.alterTable("deployments").addColumn("gate_override", "text").execute();
       },
     },
+    "0007_datasets": {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+      async up(db: Kysely<any>) {
+        // A revision's cases are read a page at a time in case-id order: PostgreSQL took this
+        // index (revision first) and sorted every case of the dataset for each page. Without
+        // it, pages walk dataset_cases_case in order and stop after one page.
+        await db.schema.dropIndex("dataset_cases_revision").execute();
+      },
+    },
   };
 }
 
