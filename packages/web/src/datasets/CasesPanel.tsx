@@ -1,5 +1,6 @@
 import { Alert, Anchor, Button, Group, Paper, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
+import { datasetPath } from "@promptline/client";
 import { caseTagSchema, type Dataset, type DatasetCase, type ReviseBody } from "@promptline/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -56,7 +57,7 @@ function RevisionPicker({
 /** CSV and JSONL downloads of the revision shown. */
 function ExportLinks({ name, revision }: { name: string; revision: number | undefined }) {
   const href = (format: "csv" | "jsonl") =>
-    http.url(`/api/v1/datasets/${encodeURIComponent(name)}/export`, { format, revision });
+    http.url(datasetPath(name, "/export"), { format, revision });
   const which = revision ? `revision ${revision}` : "the latest revision";
   return (
     <Group gap="xs">

@@ -11,7 +11,7 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
-import { ApiError } from "@promptline/client";
+import { ApiError, CASE_FILE_TYPES, datasetPath } from "@promptline/client";
 import type { CaseFileFormat, ImportProblemDetails, ImportResult } from "@promptline/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
@@ -68,10 +68,10 @@ export function ImportPanel({ name, onDone }: { name: string; onDone: () => void
     if (!file || !format) return;
     setState({ step: "sending", fraction: 0 });
     upload.current = uploadFile<ImportResult>(
-      `/api/v1/datasets/${encodeURIComponent(name)}/import`,
+      datasetPath(name, "/import"),
       { format, fileName: file.name, ...(message.trim() && { message: message.trim() }) },
       file,
-      format === "csv" ? "text/csv" : "application/x-ndjson",
+      CASE_FILE_TYPES[format],
       (fraction) => setState({ step: "sending", fraction }),
     );
     try {
