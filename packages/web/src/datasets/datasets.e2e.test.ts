@@ -101,6 +101,22 @@ describeInBrowser("the datasets screens in chromium", () => {
     expect(exported.split(/\r?\n/)[0]).toMatch(/^customer,expected,tags/);
     expect(exported).toContain("Ada,Hello Ada,");
     expect(exported).toContain("Bob,Hi Bob");
+
+    // The list shows it with its folder, size and revision; its folder narrows the list.
+    await page.getByRole("link", { name: "← All datasets" }).click();
+    const listed = page
+      .getByRole("table", { name: "Datasets" })
+      .getByRole("row", { name: new RegExp(name) });
+    await listed.waitFor();
+    expect(await listed.getByRole("cell").allTextContents()).toEqual([
+      `${name}Questions about refunds`,
+      "support/",
+      "2",
+      "r1",
+      expect.any(String),
+    ]);
+    await listed.getByRole("link", { name: "support/", exact: true }).click();
+    await page.getByRole("heading", { name: "Datasets in support/" }).waitFor();
   });
 
   test("edits a case in place as a new revision, the older revision keeps the old value, and removes a case", async ({
@@ -112,6 +128,12 @@ describeInBrowser("the datasets screens in chromium", () => {
     await page.goto(`/datasets/${name}`);
     await caseRows(page).filter({ hasText: "Hi Bob" }).waitFor();
     expect(await caseRows(page).count()).toBe(3);
+
+    await page.getByRole("button", { name: "Edit the description" }).click();
+    await page.getByLabel("Description", { exact: true }).fill("Refunds, late and partial");
+    await page.getByRole("button", { name: "Save description" }).click();
+    await page.getByText("The description is saved.").waitFor();
+    await page.getByText("Refunds, late and partial", { exact: true }).waitFor();
 
     await page.getByRole("button", { name: "Edit the case “Ada”" }).click();
     const editor = page.getByRole("form", { name: "Edit the case" });
