@@ -8,6 +8,10 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Raw bytes to standard output (an exported file), resolved once they may be sent more. */
+  write?: (chunk: Uint8Array) => Promise<void>;
+  /** Where a progress bar may be drawn: a terminal, or none (then nothing is drawn). */
+  progress?: NodeJS.WriteStream | undefined;
 }
 
 /** Human-readable by default, the API's JSON as it is with --json. */

@@ -21,9 +21,14 @@ export async function runAgainst(
 ): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
+  let written = "";
+  const decoder = new TextDecoder();
   const code = await runCli(argv, {
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
+    write: async (chunk) => {
+      written += decoder.decode(chunk, { stream: true });
+    },
     env: {
       PROMPTLINE_URL: server.url,
       PROMPTLINE_API_KEY: server.adminKey,
@@ -31,7 +36,8 @@ export async function runAgainst(
       ...env,
     },
   });
-  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+  // Raw output (an exported file) comes through `write`, lines through `stdout`.
+  return { code, stdout: written || out.join("\n"), stderr: err.join("\n") };
 }
 
 /** A text prompt with one published version per text, straight through the API. */

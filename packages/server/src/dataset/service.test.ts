@@ -193,4 +193,45 @@ describe.each(testEngines())("datasets on %s", (kind) => {
     const page = await service.listDatasets(who, { limit: 2 });
     expect(page.nextCursor).toBe("support/refunds");
   });
+
+  it("deletes the staged rows of imports that never finished, once no import can still be running", async () => {
+    const who = await editorOf();
+    const service = datasets();
+    await service.createDataset(who, { name: "qa/refunds", description: "" });
+    const dataset = await storage.engine.db
+      .selectFrom("datasets")
+      .select("id")
+      .where("projectId", "=", who.projectId)
+      .executeTakeFirstOrThrow();
+    const staged = (rowId: string, createdAt: string) => ({
+      rowId,
+      datasetId: dataset.id,
+      caseId: rowId,
+      firstRevision: null,
+      removedRevision: null,
+      pendingImport: `import-${rowId}`,
+      input: { variables: {} },
+      expected: null,
+      tags: [],
+      metadata: {},
+      sourceKind: "import" as const,
+      sourceRef: null,
+      createdAt,
+      createdBy: "apikey:curator",
+    });
+    const old = `${who.projectId}-old`;
+    const young = `${who.projectId}-young`;
+    await storage.engine.db
+      .insertInto("datasetCases")
+      .values([staged(old, "2026-03-04T05:00:00.000Z"), staged(young, "2026-03-04T05:05:30.000Z")])
+      .execute();
+    expect(await service.removeAbandonedImports()).toBeGreaterThanOrEqual(1);
+    const left = await storage.engine.db
+      .selectFrom("datasetCases")
+      .select("rowId")
+      .where("rowId", "in", [old, young])
+      .execute();
+    expect(left.map((r) => r.rowId)).toEqual([young]);
+    expect((await service.listCases(who, "qa/refunds", { limit: 10 })).items).toEqual([]);
+  });
 });

@@ -74,4 +74,40 @@ describe("the body limit", () => {
     expect(response.status).toBe(200);
     expect(read).toEqual(["GET"]);
   });
+
+  it("leaves a streamed route's body unread, counting it as the route reads and failing past the limit", async () => {
+    const app = new Hono();
+    app.use(
+      "*",
+      limitBody(
+        () => 10,
+        (path) => path === "/import",
+      ),
+    );
+    let chunks = 0;
+    app.post("/import", async (c) => {
+      try {
+        for await (const _ of c.req.raw.body ?? []) chunks++;
+        return c.text("read whole");
+      } catch (error) {
+        return c.text(`failed: ${(error as Error).message}`, 413);
+      }
+    });
+    const send = (parts: string[]) =>
+      app.request("/import", {
+        method: "POST",
+        body: new ReadableStream({
+          start(controller) {
+            for (const part of parts) controller.enqueue(new TextEncoder().encode(part));
+            controller.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit);
+    expect(await (await send(["12345", "67890"])).text()).toBe("read whole");
+    expect(chunks).toBe(2);
+    const over = await send(["12345", "67890", "x"]);
+    expect(over.status).toBe(413);
+    expect(await over.text()).toBe("failed: the body is over the 10 byte limit");
+  });
 });
