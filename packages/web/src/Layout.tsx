@@ -29,6 +29,7 @@ const SCREENS = [
   },
   { to: "/playground", label: "Playground", owns: (path: string) => path === "/playground" },
   { to: "/traces", label: "Traces", owns: (path: string) => path.startsWith("/traces") },
+  { to: "/datasets", label: "Datasets", owns: (path: string) => path.startsWith("/datasets") },
   { to: "/settings", label: "Settings", owns: (path: string) => path === "/settings" },
 ];
 

@@ -81,6 +81,14 @@ const router = createBrowserRouter([
         element: screen(async () => (await import("./traces/TracePage.js")).TracePage),
       },
       {
+        path: "datasets",
+        element: screen(async () => (await import("./datasets/DatasetsPage.js")).DatasetsPage),
+      },
+      {
+        path: "datasets/*",
+        element: screen(async () => (await import("./datasets/DatasetPage.js")).DatasetPage),
+      },
+      {
         path: "settings",
         element: screen(async () => (await import("./settings/SettingsPage.js")).SettingsPage),
       },

@@ -17,7 +17,7 @@ const VIEWPORTS = [
  * Every main screen (each tab of the prompt page too), with the prompt and trace a test made,
  * and the heading that says it is ready.
  */
-const screens = (prompt: string, traceId: string) =>
+const screens = (prompt: string, traceId: string, dataset: string) =>
   [
     ["/", "Prompts"],
     [`/prompts/${prompt}`, "Draft"],
@@ -29,6 +29,10 @@ const screens = (prompt: string, traceId: string) =>
     ["/playground", "Playground"],
     ["/traces", "Traces"],
     [`/traces/${traceId}`, `${prompt} v1 — trace`],
+    ["/datasets", "Datasets"],
+    [`/datasets/${dataset}`, dataset],
+    [`/datasets/${dataset}?revision=1`, dataset],
+    [`/datasets/${dataset}?tab=revisions`, "Revisions"],
     ["/settings", "Settings"],
     ["/no/such/page", "Page not found"],
   ] as const;
@@ -79,6 +83,28 @@ describeInBrowser(
             },
           ],
         });
+        const dataset = `screens/cases-${name}`;
+        await succeed(server, "POST", "/api/v1/datasets", {
+          name: dataset,
+          description: "Greetings",
+        });
+        for (const customer of ["Ada", "Bob"]) {
+          await succeed(
+            server,
+            "POST",
+            `/api/v1/datasets/${encodeURIComponent(dataset)}/revisions`,
+            {
+              message: `add ${customer}`,
+              add: [
+                {
+                  input: { variables: { person: customer } },
+                  expected: `Hello, ${customer}.`,
+                  tags: ["smoke"],
+                },
+              ],
+            },
+          );
+        }
         await page.setViewportSize({ width, height });
         // Dark follows the system's preference; axe judges its contrast like the light one's.
         await page.emulateMedia({ colorScheme });
@@ -88,7 +114,7 @@ describeInBrowser(
         );
         expect(background).toBe(colorScheme === "dark" ? "rgb(36, 36, 36)" : "rgb(255, 255, 255)");
         const found: string[] = [];
-        for (const [path, heading] of screens(prompt, traceId)) {
+        for (const [path, heading] of screens(prompt, traceId, dataset)) {
           await page.goto(path);
           await page.getByRole("heading", { name: heading, exact: true }).first().waitFor();
           // docs/web.md shows the prompt page on a phone and the traces in the dark.

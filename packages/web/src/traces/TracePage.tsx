@@ -16,6 +16,7 @@ import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { api } from "../client.js";
+import { AddToDataset } from "../datasets/AddToDataset.js";
 import { Loading } from "../Loading.js";
 import { money } from "../money.js";
 import { usePageTitle } from "../title.js";
@@ -107,18 +108,21 @@ export function TracePage() {
       <Anchor component={Link} to="/traces" size="sm">
         ← All traces
       </Anchor>
-      <Group gap="sm" align="center">
-        <Title order={1} id="trace-title" style={{ overflowWrap: "anywhere" }}>
-          {title}
-        </Title>
-        <Badge variant="dot" color={t.status === "error" ? "red" : "green"} size="lg">
-          {t.status}
-        </Badge>
-        {t.origin === "playground" && (
-          <Badge variant="light" color="grape">
-            playground
+      <Group gap="sm" align="center" justify="space-between">
+        <Group gap="sm" align="center">
+          <Title order={1} id="trace-title" style={{ overflowWrap: "anywhere" }}>
+            {title}
+          </Title>
+          <Badge variant="dot" color={t.status === "error" ? "red" : "green"} size="lg">
+            {t.status}
           </Badge>
-        )}
+          {t.origin === "playground" && (
+            <Badge variant="light" color="grape">
+              playground
+            </Badge>
+          )}
+        </Group>
+        <AddToDataset selection={{ traceIds: [t.id] }} label="Add to dataset" />
       </Group>
       <Paper component="section" aria-label="Facts" withBorder p="md">
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl" verticalSpacing="sm">

@@ -4,6 +4,7 @@ import { type TraceListQuery, traceListQuerySchema } from "@promptline/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearchParams } from "react-router";
 import { api } from "../client.js";
+import { AddToDataset } from "../datasets/AddToDataset.js";
 import { Loading } from "../Loading.js";
 import { money } from "../money.js";
 import { useCursorPages } from "../Pager.js";
@@ -93,9 +94,14 @@ export function TracesPage() {
 
   return (
     <section aria-labelledby="traces-title">
-      <Title order={1} id="traces-title" mb="md">
-        Traces
-      </Title>
+      <Group justify="space-between" align="center" mb="md" gap="sm">
+        <Title order={1} id="traces-title">
+          Traces
+        </Title>
+        {traces.data && traces.data.items.length > 0 && (
+          <AddToDataset selection={{ filter: filters }} label="Add all matching to a dataset" />
+        )}
+      </Group>
       <TraceFilters params={params} onChange={setFilters} />
       {traces.isPending && <Loading what="traces" lines={6} />}
       {traces.isError && (
