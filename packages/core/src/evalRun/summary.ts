@@ -45,7 +45,7 @@ export function caseOutcome(baseline: number, candidate: number): CaseOutcome {
  */
 export function baselineVariantOf(variants: readonly VariantShape[], index: number): number | null {
   const variant = variants[index];
-  if (!variant || variant.role !== "candidate") return null;
+  if (variant?.role !== "candidate") return null;
   const found = variants.findIndex(
     (v) => v.role === "baseline" && v.provider === variant.provider && v.model === variant.model,
   );
