@@ -65,7 +65,11 @@ const MAX_BUCKETS = 10_000;
 export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number, signal?: AbortSignal) => Promise<unknown> = (ms, signal) =>
+      sleep(ms, undefined, { signal, ref: false }),
+  ) {}
 
   async take(key: string, perMinute: number, signal?: AbortSignal): Promise<void> {
     const perMs = perMinute / 60_000;
@@ -77,7 +81,7 @@ export class TokenBuckets {
     bucket.at = now;
     this.buckets.set(key, bucket);
     if (bucket.tokens >= 0) return;
-    await sleep(Math.ceil(-bucket.tokens / perMs), undefined, { signal, ref: false });
+    await this.wait(Math.ceil(-bucket.tokens / perMs), signal);
   }
 
   private forgetIdle(now: number, perMs: number, capacity: number): void {

@@ -216,8 +216,10 @@ export class EvalRunner {
         content,
         promptTag: {
           name: run.promptName,
-          ...(variant.version !== null && { version: variant.version }),
-          label: variant.label.slice(0, 64),
+          // A version is tagged by its number; the draft or a file by how the run named it.
+          ...(variant.version !== null
+            ? { version: variant.version }
+            : { label: variant.label.slice(0, 64) }),
         },
       });
     }
