@@ -12,6 +12,10 @@ import { createContext, type ServiceContext } from "./context.js";
 import { createDatasetService } from "./dataset/service.js";
 import { createDeploymentService } from "./deployment/service.js";
 import { createEnvironmentService } from "./environment/service.js";
+import { createJudge } from "./evalRun/judge.js";
+import { TokenBuckets } from "./evalRun/limits.js";
+import { EvalRunner } from "./evalRun/runner.js";
+import { createEvalRunService } from "./evalRun/service.js";
 import { createGateService } from "./gate/service.js";
 import { createGatewayService } from "./gateway/service.js";
 import { AccessLog, logAccess } from "./http/access-log.js";
@@ -24,7 +28,7 @@ import { createLangfuseService } from "./langfuse/service.js";
 import { createSampler } from "./onlineEval/sampler.js";
 import { createScoringSource } from "./onlineEval/scoring-source.js";
 import { createOnlineEvalService } from "./onlineEval/service.js";
-import { type JudgeScorer, OnlineEvalWorker } from "./onlineEval/worker.js";
+import { OnlineEvalWorker } from "./onlineEval/worker.js";
 import { createPriceService } from "./price/service.js";
 import { bootstrapDefaultProject } from "./project/service.js";
 import { ServerMetrics } from "./prometheus/index.js";
@@ -76,8 +80,6 @@ export interface ServiceSettings {
   maxRequestMs: number;
   /** Hears background failures no request waits for (the database dropped, a trace write). */
   warn(error: unknown, what: string): void;
-  /** Runs LLM-as-judge scorers for online evaluation; without it they are skipped (counted). */
-  judge?: JudgeScorer;
   /** Decides which calls online evaluation samples: a number in [0, 1). */
   random?: () => number;
 }
@@ -96,7 +98,8 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
   const onlineEval = createOnlineEvalService(ctx);
   const onlineEvalWorker = new OnlineEvalWorker({
     ...createScoringSource(ctx, settings.redact),
-    judge: settings.judge,
+    // The judge calls through the gateway, which is built below (it records into the traces).
+    judge: (projectId, spec, subject, options) => judge(projectId, spec, subject, options),
     onError: settings.warn,
   });
   metrics.watchOnlineEvaluation(() => onlineEvalWorker.stats);
@@ -131,7 +134,16 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
       traceWriter.enqueue(projectId, trace);
     },
   });
+  const judge = createJudge({ resolver, gateway });
+  const evalRunner = new EvalRunner(
+    ctx,
+    { gateway, judge, prices, buckets: new TokenBuckets(), now: () => ctx.clock.now() },
+    { warn: settings.warn },
+  );
   return {
+    judge,
+    evalRunner,
+    evalRuns: createEvalRunService(ctx, { prompts, providers, resolver, runner: evalRunner }),
     uploads: new UploadGate(),
     sessions: createSessionService(ctx, apiKeys),
     // A minute's margin past the request deadline: the import's last writes follow its body.
@@ -282,6 +294,7 @@ export async function startServer(
     const retention = startRetention(services.traces, (err) =>
       log.warn({ err }, "trace retention"),
     );
+    services.evalRunner.start();
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     return {
@@ -291,6 +304,9 @@ export async function startServer(
       generatedAdminKey,
       close: async () => {
         clearInterval(retention);
+        // Calls in flight are aborted and the runs let go, for another instance (or the next
+        // start) to resume; the results written so far stay.
+        await services.evalRunner.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -55,7 +55,7 @@ export class Unauthorized extends DomainError {
 
 /**
  * The request was understood but what it carries cannot be taken as a whole: a file with bad
- * rows, a policy naming a dataset that does not exist. A 422 whose details say what to fix.
+ * rows, a policy naming a dataset that does not exist, a run over a dataset with no cases. A 422 whose details say what to fix.
  */
 export class Unprocessable extends DomainError {
   constructor(message: string, details?: unknown) {

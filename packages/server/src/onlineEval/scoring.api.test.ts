@@ -1,6 +1,7 @@
 import type { TraceDetail, VersionMetrics } from "@promptline/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeUpstream, startFakeOpenAI } from "../test-support/fake-openai.js";
+import { startEvalUpstream } from "../test-support/eval.js";
+import type { FakeUpstream } from "../test-support/fake-openai.js";
 import {
   enc,
   startTestServer,
@@ -21,10 +22,24 @@ describe.each(testEngines())("online evaluation of production calls on %s", (eng
 
   beforeAll(async () => {
     server = await startTestServer(engine);
-    upstream = await startFakeOpenAI();
+    // Answers calls with "echo: <question>", and judge calls (a json_schema answer) with 0.75.
+    upstream = await startEvalUpstream();
     const connection = { name: "local", kind: "openai", baseUrl: upstream.url, apiKey: "sk-x" };
     expect((await server.call("POST", "/api/v1/providers", connection)).status).toBe(201);
-    await server.call("POST", "/api/v1/prompts", { name: "judges/tone", type: "text" });
+    const judge = await server.call("POST", "/api/v1/prompts", {
+      name: "judges/tone",
+      type: "chat",
+      draft: {
+        type: "chat",
+        messages: [{ role: "user", content: "Rate the tone of {{output}} for {{input}}." }],
+        config: { provider: "local", model: "judge-model" },
+      },
+    });
+    expect(judge.status).toBe(201);
+    const rubric = await server.call("POST", "/api/v1/prompts/judges%2Ftone/versions", {
+      commitMessage: "tone rubric",
+    });
+    expect(rubric.status).toBe(201);
   });
   afterAll(async () => {
     await server?.stop();
@@ -82,7 +97,7 @@ describe.each(testEngines())("online evaluation of production calls on %s", (eng
 
   /** Waits, boundedly, until the trace has its online-evaluation scores. */
   async function scoredScores(traceId: string) {
-    await expect.poll(async () => (await scoresOf(traceId)).length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(async () => (await scoresOf(traceId)).length, { timeout: 10_000 }).toBe(3);
     return scoresOf(traceId);
   }
 
@@ -98,7 +113,9 @@ describe.each(testEngines())("online evaluation of production calls on %s", (eng
     expect(scores.map((s) => [s.name, s.value, s.source, s.actor]).sort()).toEqual([
       ["fits", 1, "evaluation", "online-eval"],
       ["mentions-refund", 1, "evaluation", "online-eval"],
+      ["tone", 0.75, "evaluation", "online-eval"],
     ]);
+    expect(scores.find((s) => s.name === "tone")?.comment).toBe("close enough");
     expect(scores.find((s) => s.name === "mentions-refund")?.comment).toContain("refund");
     // "echo: where is the refund for order 12345?" is longer than the version's maxLength.
     const longScores = await scoredScores(long);
@@ -112,6 +129,7 @@ describe.each(testEngines())("online evaluation of production calls on %s", (eng
     expect(v1?.scores).toEqual({
       fits: { count: 2, mean: 0.5 },
       "mentions-refund": { count: 2, mean: 1 },
+      tone: { count: 2, mean: 0.75 },
     });
     const points = v1?.series.filter((p) => p.scores.fits !== undefined) ?? [];
     expect(points.reduce((n, p) => n + (p.scores.fits?.count ?? 0), 0)).toBe(2);
@@ -149,6 +167,7 @@ describe.each(testEngines())("online evaluation of production calls on %s", (eng
     expect(Object.fromEntries(scores.map((s) => [s.name, s.value]))).toEqual({
       "mentions-refund": 1,
       fits: 0,
+      tone: 0.75,
     });
   });
 
@@ -168,11 +187,10 @@ describe.each(testEngines())("online evaluation of production calls on %s", (eng
           .find((l) => l.startsWith(`${line} `))
           ?.split(" ")[1],
       );
-    expect(value("promptline_online_eval_scored_total")).toBeGreaterThanOrEqual(2);
+    expect(value("promptline_online_eval_scored_total")).toBeGreaterThanOrEqual(3);
     expect(value("promptline_online_eval_dropped_total")).toBe(0);
     expect(value("promptline_online_eval_queue_depth")).toBe(0);
-    expect(
-      value('promptline_online_eval_skipped_total{reason="judge_unavailable"}'),
-    ).toBeGreaterThanOrEqual(1);
+    // The judge is wired: nothing is skipped for want of one.
+    expect(value('promptline_online_eval_skipped_total{reason="judge_unavailable"}') || 0).toBe(0);
   });
 });

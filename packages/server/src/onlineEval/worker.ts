@@ -11,6 +11,7 @@ import {
   scorerName,
 } from "@promptline/core";
 import { score } from "@promptline/core/scorers";
+import type { Judge } from "../evalRun/judge.js";
 
 /** One sampled trace and the scorers its rule names. */
 export interface ScoringJob {
@@ -39,16 +40,6 @@ export interface OnlineScore {
   comment: string;
 }
 
-/**
- * Runs an LLM-as-judge scorer (built by the evaluation runs; optional here): a score, or an
- * error in the answer when the judge could not judge.
- */
-export type JudgeScorer = (
-  projectId: string,
-  spec: JudgeScorerSpec,
-  subject: { input: unknown; output: string; expected?: unknown },
-) => Promise<EvalScore>;
-
 /** Why a scorer or a trace was not scored, as counted. */
 export type SkipReason = "judge_unavailable" | "no_output" | "trace_gone" | "already_scored";
 
@@ -57,7 +48,8 @@ export interface OnlineEvalWorkerOptions {
   load(job: ScoringJob): Promise<ScoringSubject | SkipReason>;
   /** Attaches the scores to the trace. */
   attach(job: ScoringJob, scores: OnlineScore[]): Promise<void>;
-  judge?: JudgeScorer | undefined;
+  /** LLM-as-judge, as evaluation runs use it; without it judge scorers are skipped (counted). */
+  judge?: Judge | undefined;
   /** Traces waiting at most; past it offers are dropped. */
   capacity?: number;
   /** Traces scored at once. */
