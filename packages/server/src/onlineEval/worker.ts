@@ -3,13 +3,7 @@
  * bounded queue or, when the queue is full or the worker stopped, is dropped and counted. A few
  * traces are scored at a time, so scoring never competes with requests for more than that.
  */
-import {
-  type EvalScore,
-  type JudgeScorerSpec,
-  type OutputConstraints,
-  type ScorerSpec,
-  scorerName,
-} from "@promptline/core";
+import { type OutputConstraints, type ScorerSpec, scorerName } from "@promptline/core";
 import { score } from "@promptline/core/scorers";
 import type { Judge } from "../evalRun/judge.js";
 

@@ -33,6 +33,30 @@ describe("trace writer", () => {
     await writer.close();
   });
 
+  it("stores each trace once when its timer fires while a flush is writing it", async () => {
+    const stored: string[] = [];
+    let release: () => void = () => {};
+    const writer = new TraceWriter({
+      store: async (_projectId, traces) => {
+        // The first write is slow: the timer fires while it is still under way.
+        if (stored.length === 0) await new Promise<void>((resolve) => (release = resolve));
+        stored.push(...traces.map((t) => t.id as string));
+      },
+      flushDelayMs: 1,
+    });
+    writer.enqueue("p1", trace("a0000001"));
+    const flushed = writer.flush();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    writer.enqueue("p1", trace("a0000002"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    await flushed;
+    await writer.flush();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stored).toEqual(["a0000001", "a0000002"]);
+    await writer.close();
+  });
+
   it("keeps traces whose write failed and stores them on the retry", async () => {
     let failures = 1;
     const stored: string[] = [];

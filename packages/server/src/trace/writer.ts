@@ -72,6 +72,15 @@ export class TraceWriter {
     if (this.timer || this.flushing) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      // A flush() may have started a write since: the queue's head is that write's batch until
+      // it is stored, so writing now would store it twice. Go on once that write is over.
+      if (this.flushing) {
+        void this.flushing.then(
+          () => this.queue.length > 0 && this.schedule(0),
+          () => this.queue.length > 0 && this.schedule(this.retryDelayMs),
+        );
+        return;
+      }
       void this.writeBatch().then(
         () => {
           this.retryDelayMs = 0;
