@@ -8,6 +8,8 @@ export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** The terminal stderr is, when it is one: progress bars draw on it, logs get plain lines. */
+  tty?: NodeJS.WriteStream;
 }
 
 /** Human-readable by default, the API's JSON as it is with --json. */

@@ -2,6 +2,7 @@ import { ApiError } from "@promptline/client";
 import { Command, CommanderError } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerDeploymentCommands } from "./commands/deployments.js";
+import { registerEvalCommand } from "./commands/eval.js";
 import { registerEventCommands } from "./commands/events.js";
 import { registerPriceCommands } from "./commands/prices.js";
 import { registerPromptCommands } from "./commands/prompts.js";
@@ -36,6 +37,7 @@ export function createProgram(io: Io): Command {
   registerPriceCommands(program, io);
   registerTraceCommands(program, io);
   registerEventCommands(program, io);
+  registerEvalCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../errors.js";
-import { DEFAULT_TIMEOUT_SECONDS, type EvalFlags, planFromFlags } from "./options.js";
+import { type EvalFlags, planFromFlags } from "./options.js";
 
 const dir = mkdtempSync(join(tmpdir(), "promptline-eval-options-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +13,7 @@ const base: EvalFlags = {
   version: "3",
   env: "production",
   scorer: ['{"type":"equals"}'],
-  timeout: String(DEFAULT_TIMEOUT_SECONDS),
+  timeout: "1800",
 };
 
 const plan = (flags: Partial<EvalFlags>) => planFromFlags("support/reply", { ...base, ...flags });

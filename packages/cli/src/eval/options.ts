@@ -71,8 +71,6 @@ export interface EvalFlags {
   reportJson?: string;
 }
 
-/** How long `promptline eval` waits for a run by default: half an hour. */
-export const DEFAULT_TIMEOUT_SECONDS = 1800;
 const MAX_TIMEOUT_SECONDS = 24 * 3600;
 
 export function planFromFlags(prompt: string, flags: EvalFlags): EvalPlan {

@@ -3,27 +3,21 @@
  * produced, a bounded number of scorer calls at a time, and the scores sent back in chunks the
  * server accepts. Only one page of results is held at a time, so a large run stays small here.
  */
-import type { EvalVariant } from "@promptline/core";
+import type {
+  EvalCaseResult,
+  EvalOutput,
+  EvalVariant,
+  SubmitEvalScoresBody,
+} from "@promptline/core";
 import { type CustomScorer, runScorer, type ScorerArgs } from "./custom-scorers.js";
 
-/** One case of a run's results, as the results endpoint pages them. */
-export interface CaseResult {
-  caseId: string;
-  input: unknown;
-  expected: unknown;
-  tags: string[];
+/** What scoring reads of one case of a run's results (`metadata` when the server sends it). */
+export type CaseResult = Pick<EvalCaseResult, "caseId" | "input" | "expected" | "tags"> & {
   metadata?: Record<string, unknown> | null;
-  outputs: Array<{ variant: number; output: unknown; error: string | null }>;
-}
+  outputs: Array<Pick<EvalOutput, "variant" | "output" | "error">>;
+};
 
-export interface SubmittedScore {
-  caseId: string;
-  variant: number;
-  name: string;
-  score: number | null;
-  reason: string | null;
-  error: string | null;
-}
+export type SubmittedScore = SubmitEvalScoresBody["scores"][number];
 
 /** The two endpoints scoring needs, so that it can be tested without a server. */
 export interface ScoringApi {
