@@ -90,6 +90,7 @@ export async function runEval(
   const input: EvalReportInput = {
     run,
     gate,
+    environment: plan.environment,
     thresholds: checkThresholds(run, plan.minimums, plan.noRegression),
     runUrl: runUrlOf(ctx, gate, run.id),
   };
