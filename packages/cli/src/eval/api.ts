@@ -22,7 +22,7 @@ export function evalApi(api: ApiClient) {
     create: (body: CreateBody | CreateEvalRunBody) =>
       http.json<EvalRun>("POST", "/api/v1/eval-runs", { body }),
     get: (id: string) => http.json<EvalRun>("GET", run(id)),
-    cancel: (id: string) => http.json<EvalRun>("POST", run(id, "/cancel"), { body: {} }),
+    cancel: (id: string) => http.json<EvalRun>("POST", run(id, "/cancel")),
     results: (id: string, query: { limit: number; after?: string }) =>
       http.json<EvalResultsPage>("GET", run(id, "/results"), { query }),
     submitScores: (id: string, body: SubmitEvalScoresBody) =>

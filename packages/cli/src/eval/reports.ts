@@ -146,7 +146,7 @@ function gateSentence(input: EvalReportInput, strong: (name: string) => string):
 }
 
 /** Every reason the candidate did not pass, in words. */
-function failures(input: EvalReportInput): string[] {
+export function failures(input: EvalReportInput): string[] {
   const gate = input.gate;
   return [
     ...(gate && !gate.passed

@@ -19,6 +19,7 @@ import { progressView } from "./progress.js";
 import {
   checkThresholds,
   type EvalReportInput,
+  failures,
   junitReport,
   markdownReport,
   passed,
@@ -96,7 +97,9 @@ export async function runEval(
   };
   writeReports(plan, input);
   io.stdout(ctx.json ? jsonReport(input) : summaryText(input));
-  if (!passed(input)) throw new EvalFailed(failureMessage(input));
+  if (!passed(input)) {
+    throw new EvalFailed(`the candidate did not pass: ${failures(input).join("; ")}`);
+  }
 }
 
 /** The run, watched to its end with a progress view; Ctrl-C cancels it. */
@@ -171,14 +174,4 @@ function writeReports(plan: EvalPlan, input: EvalReportInput): void {
 function jsonReport(input: EvalReportInput): string {
   const { run, gate, thresholds } = input;
   return JSON.stringify({ run, gate: gate ?? null, thresholds, passed: passed(input) }, null, 2);
-}
-
-function failureMessage(input: EvalReportInput): string {
-  const reasons = [
-    ...(input.gate && !input.gate.passed
-      ? [`the gate of ${input.gate.environment} refuses it (${input.gate.unmet.length} unmet)`]
-      : []),
-    ...input.thresholds.filter((t) => !t.passed).map((t) => t.message),
-  ];
-  return `the candidate did not pass: ${reasons.join("; ")}`;
 }
