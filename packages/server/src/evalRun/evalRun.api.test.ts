@@ -1,3 +1,4 @@
+import { createApiClient } from "@promptline/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDataset } from "../test-support/datasets.js";
 import {
@@ -299,6 +300,22 @@ describe.each(testEngines())("evaluation runs (%s)", (kind) => {
     });
     expect(sse.frames.filter((f) => f.event === "progress").length).toBeGreaterThanOrEqual(1);
     sse.close();
+  });
+
+  it("the typed client starts a run and follows its progress to the end", async () => {
+    const { prompt, dataset } = await setup();
+    const api = createApiClient({ baseUrl: server.url, apiKey: server.adminKey });
+    const run = await api.evalRuns.create({
+      prompt,
+      dataset,
+      candidates: [{ draft: true }],
+      scorers: [{ type: "equals" }],
+    });
+    const seen = [];
+    for await (const progress of api.evalRuns.progress(run.id)) seen.push(progress);
+    expect(seen.at(-1)).toEqual({ status: "completed", total: 24, done: 24, errored: 0 });
+    const done = await api.evalRuns.get(run.id);
+    expect(done.summary?.variants[0]?.comparison[0]?.verdict).toBe("improved");
   });
 
   it("lets viewers read runs but not start them", async () => {
