@@ -9,6 +9,20 @@ export class NotFoundError extends Error {}
 /** The user stopped the command (Ctrl-C) after it had started something it then undid. */
 export class Interrupted extends Error {}
 
+/**
+ * A failure with more to say than one line: the lines printed under its message (a refused
+ * deploy's unmet requirements), and the exit code it ends with.
+ */
+export class ExplainedError extends Error {
+  constructor(
+    message: string,
+    readonly lines: string[],
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Exit codes scripts can rely on. */
 export const EXIT = {
   ok: 0,
@@ -23,6 +37,7 @@ export const EXIT = {
 } as const;
 
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof ExplainedError) return error.exitCode;
   if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof UnreachableError) return EXIT.unreachable;
   if (error instanceof NotFoundError) return EXIT.notFound;
