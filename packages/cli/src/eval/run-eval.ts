@@ -5,14 +5,13 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { ApiError } from "@promptline/client";
+import { type ApiClient, ApiError } from "@promptline/client";
 import { type EvalRun, type GateVerdict, scorerName } from "@promptline/core";
 import type { Command } from "commander";
 import { type CommandContext, commandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "../output.js";
 import { readPromptFile } from "../prompt-file.js";
-import { type EvalApi, evalApi } from "./api.js";
 import { loadCustomScorers } from "./custom-scorers.js";
 import { type EvalFlags, type EvalPlan, planFromFlags } from "./options.js";
 import { progressView } from "./progress.js";
@@ -41,15 +40,15 @@ export async function runEval(
   const content = "file" in plan.candidate ? readPromptFile(plan.candidate.file) : undefined;
   const custom = await loadCustomScorers(plan.customScorers, plan.scorers.map(scorerName));
   const ctx = await commandContext(command, io);
-  const api = evalApi(ctx.api);
+  const { api } = ctx;
 
-  const policy = (await api.environmentGate(plan.environment)).policy;
+  const policy = (await api.gates.get(plan.environment)).policy;
   if (policy && !plan.level && !("version" in plan.candidate) && !("label" in plan.candidate)) {
     throw new UsageError(
       `${plan.environment} has a gate policy, and ${"file" in plan.candidate ? "a file" : "the draft"} has no semantic version to take the bump level from: give --level patch, minor or major`,
     );
   }
-  const created = await api.create({
+  const created = await api.evalRuns.create({
     prompt: plan.prompt,
     dataset: plan.dataset,
     ...(plan.revision !== undefined && { revision: plan.revision }),
@@ -75,8 +74,8 @@ export async function runEval(
     if (!ctx.json) io.stderr(`scoring with ${custom.map((s) => s.name).join(", ")} …`);
     const report = await scoreRun(
       {
-        results: (query) => api.results(run.id, query),
-        submitScores: (scores) => api.submitScores(run.id, { scores }),
+        results: (query) => api.evalRuns.results(run.id, query),
+        submitScores: (scores) => api.evalRuns.submitScores(run.id, { scores }),
       },
       run.variants,
       custom,
@@ -84,7 +83,7 @@ export async function runEval(
     if (!ctx.json) {
       io.stderr(`scored ${report.scored} outputs, ${report.errors} scorer errors`);
     }
-    run = await api.get(run.id);
+    run = await api.evalRuns.get(run.id);
   }
 
   const gate = policy ? await gateOf(api, run, plan) : undefined;
@@ -103,13 +102,13 @@ export async function runEval(
 }
 
 /** The run, watched to its end with a progress view; Ctrl-C cancels it. */
-async function watch(api: EvalApi, run: EvalRun, plan: EvalPlan, ctx: CommandContext) {
+async function watch(api: ApiClient, run: EvalRun, plan: EvalPlan, ctx: CommandContext) {
   const view = progressView(ctx.io, ctx.json, run.id);
   const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
   process.once("SIGINT", onSigint);
   try {
-    return await waitForRun(api, run, {
+    return await waitForRun(api.evalRuns, run, {
       timeoutMs: plan.timeoutMs,
       signal: interrupt.signal,
       onProgress: (r) => view.update(r.progress, r.status),
@@ -132,9 +131,9 @@ async function baselineOf(ctx: CommandContext, plan: EvalPlan) {
     : { baseline: { label: baseline.name } };
 }
 
-async function gateOf(api: EvalApi, run: EvalRun, plan: EvalPlan): Promise<GateVerdict> {
+async function gateOf(api: ApiClient, run: EvalRun, plan: EvalPlan): Promise<GateVerdict> {
   try {
-    return await api.runGate(run.id, {
+    return await api.gates.runGate(run.id, {
       environment: plan.environment,
       ...(plan.level && { level: plan.level }),
     });
