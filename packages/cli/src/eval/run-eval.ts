@@ -37,7 +37,11 @@ export async function runEval(
   io: Io,
 ): Promise<void> {
   const plan = planFromFlags(prompt, flags);
-  const content = "file" in plan.candidate ? readPromptFile(plan.candidate.file) : undefined;
+  // A file is validated here, before anything is sent, and named by its path in the results.
+  const candidate =
+    "file" in plan.candidate
+      ? { content: readPromptFile(plan.candidate.file), label: `file:${plan.candidate.file}` }
+      : plan.candidate;
   const custom = await loadCustomScorers(plan.customScorers, plan.scorers.map(scorerName));
   const ctx = await commandContext(command, io);
   const { api } = ctx;
@@ -52,11 +56,7 @@ export async function runEval(
     prompt: plan.prompt,
     dataset: plan.dataset,
     ...(plan.revision !== undefined && { revision: plan.revision }),
-    candidates: [
-      "file" in plan.candidate
-        ? { content: content as NonNullable<typeof content>, label: `file:${plan.candidate.file}` }
-        : plan.candidate,
-    ],
+    candidates: [candidate],
     ...(await baselineOf(ctx, plan)),
     ...(plan.models.length > 0 && { models: plan.models }),
     scorers: plan.scorers,
