@@ -86,3 +86,47 @@ export class TokenBuckets {
     }
   }
 }
+
+/**
+ * Group commit: what is added while a write is under way goes into the next write, so results
+ * finishing together share a transaction and none waits on a timer. Each `add` resolves once
+ * its item is stored.
+ */
+export class GroupWriter<T> {
+  private pending: Array<{ item: T; settle: (error?: unknown) => void }> = [];
+  private writing = false;
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<unknown>,
+    private readonly maxBatch = 200,
+  ) {}
+
+  add(item: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({
+        item,
+        settle: (error) => (error === undefined ? resolve() : reject(error)),
+      });
+      this.next();
+    });
+  }
+
+  private next(): void {
+    if (this.writing || this.pending.length === 0) return;
+    this.writing = true;
+    const batch = this.pending.splice(0, this.maxBatch);
+    this.write(batch.map((b) => b.item))
+      .then(
+        () => {
+          for (const b of batch) b.settle();
+        },
+        (error: unknown) => {
+          for (const b of batch) b.settle(error ?? new Error("the write failed"));
+        },
+      )
+      .finally(() => {
+        this.writing = false;
+        this.next();
+      });
+  }
+}
