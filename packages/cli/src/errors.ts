@@ -6,6 +6,9 @@ export class UsageError extends Error {}
 /** Something named on the command line does not exist. */
 export class NotFoundError extends Error {}
 
+/** The user stopped the command (Ctrl-C) after it had started something it then undid. */
+export class Interrupted extends Error {}
+
 /**
  * A failure with more to say than one line: the lines printed under its message (a refused
  * deploy's unmet requirements), and the exit code it ends with.
@@ -29,6 +32,8 @@ export const EXIT = {
   notFound: 4,
   conflict: 5,
   unreachable: 6,
+  /** As shells report a process ended by SIGINT. */
+  interrupted: 130,
 } as const;
 
 export function exitCodeFor(error: unknown): number {
@@ -36,6 +41,7 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof UnreachableError) return EXIT.unreachable;
   if (error instanceof NotFoundError) return EXIT.notFound;
+  if (error instanceof Interrupted) return EXIT.interrupted;
   if (error instanceof ApiError) {
     if (error.status === 401 || error.status === 403) return EXIT.auth;
     if (error.status === 404) return EXIT.notFound;

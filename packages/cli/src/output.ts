@@ -10,7 +10,7 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Raw bytes to standard output (an exported file), resolved once they may be sent more. */
   write?: (chunk: Uint8Array) => Promise<void>;
-  /** Where a progress bar may be drawn: a terminal, or none (then nothing is drawn). */
+  /** The terminal stderr is, when it is one: progress bars draw on it (none: nothing is drawn). */
   progress?: NodeJS.WriteStream | undefined;
 }
 

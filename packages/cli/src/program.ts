@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerDatasetCommands } from "./commands/datasets.js";
 import { registerDeploymentCommands } from "./commands/deployments.js";
+import { registerEvalCommand } from "./commands/eval.js";
 import { registerEventCommands } from "./commands/events.js";
 import { registerGateCommands } from "./commands/gates.js";
 import { registerOnlineEvalCommands } from "./commands/online-eval.js";
@@ -40,6 +41,7 @@ export function createProgram(io: Io): Command {
   registerTraceCommands(program, io);
   registerEventCommands(program, io);
   registerOnlineEvalCommands(program, io);
+  registerEvalCommand(program, io);
   registerGateCommands(program, io);
   registerDatasetCommands(program, io);
   for (const command of program.commands) command.exitOverride();

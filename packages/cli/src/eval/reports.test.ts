@@ -136,4 +136,20 @@ describe("eval reports", () => {
     expect(checks[2]?.message).toContain("regressed against the baseline, −0.200");
     expect(passed({ run, thresholds: checks })).toBe(false);
   });
+
+  it("say when the environment has no gate policy, or no rule for the change's level", () => {
+    const thresholds = checkThresholds(run, new Map([["exact", 0.5]]), false);
+    const noPolicy = { run, thresholds, environment: "staging" };
+    expect(summaryText(noPolicy)).toContain(
+      "staging has no gate policy: only the thresholds given decide.",
+    );
+    expect(markdownReport(noPolicy)).toContain(
+      "**staging** has no gate policy: only the thresholds given decide.",
+    );
+    const noRule = { run, thresholds, gate: { ...gate, passed: true, hasRule: false, unmet: [] } };
+    expect(passed(noRule)).toBe(true);
+    expect(summaryText(noRule)).toContain(
+      "Gate of production for a minor change: no rule, lets it through.",
+    );
+  });
 });

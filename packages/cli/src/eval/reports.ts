@@ -22,6 +22,8 @@ export interface GateVerdict {
   environment: string;
   level: string;
   passed: boolean;
+  /** false: the policy names no rule for this level, so the gate lets the candidate through. */
+  hasRule?: boolean;
   unmet: ReadonlyArray<{ message: string }>;
 }
 
@@ -37,6 +39,8 @@ export interface EvalReportInput {
     progress: { total: number; done: number; errored: number };
   };
   gate?: GateVerdict | undefined;
+  /** The environment named; without a `gate` it has no gate policy. */
+  environment?: string | undefined;
   thresholds: ThresholdCheck[];
   /** Where the run can be seen in the web workspace. */
   runUrl?: string | undefined;
@@ -120,13 +124,29 @@ export function summaryText(input: EvalReportInput): string {
   lines.unshift(
     `${input.run.prompt} on ${input.run.dataset} r${input.run.revision}: ${progress.done}/${progress.total} calls, ${progress.errored} errors (run ${input.run.id})`,
   );
-  lines.push("", ...failures(input).map((f) => `✗ ${f}`));
+  const gate = gateSentence(input, (name) => name);
+  lines.push("", ...(gate ? [gate] : []), ...failures(input).map((f) => `✗ ${f}`));
   lines.push(passed(input) ? "PASSED" : "FAILED");
   return lines.join("\n");
 }
 
+/** What the environment's gate says, if an environment was named. */
+function gateSentence(input: EvalReportInput, strong: (name: string) => string): string | null {
+  const { gate } = input;
+  if (!gate) {
+    return input.environment
+      ? `${strong(input.environment)} has no gate policy: only the thresholds given decide.`
+      : null;
+  }
+  const change = `for a ${gate.level} change`;
+  if (gate.hasRule === false) {
+    return `Gate of ${strong(gate.environment)} ${change}: no rule, lets it through.`;
+  }
+  return `Gate of ${strong(gate.environment)} ${change}: ${gate.passed ? "passes" : strong("refuses")}.`;
+}
+
 /** Every reason the candidate did not pass, in words. */
-function failures(input: EvalReportInput): string[] {
+export function failures(input: EvalReportInput): string[] {
   const gate = input.gate;
   return [
     ...(gate && !gate.passed
@@ -146,12 +166,8 @@ export function markdownReport(input: EvalReportInput): string {
     `### ${ok ? "✅" : "❌"} promptline eval: \`${run.prompt}\` on \`${run.dataset}\` (revision ${run.revision})`,
     "",
   ];
-  if (input.gate) {
-    lines.push(
-      `Gate of **${input.gate.environment}** for a ${input.gate.level} change: ${input.gate.passed ? "passes" : "**refuses**"}.`,
-      "",
-    );
-  }
+  const gate = gateSentence(input, (name) => `**${name}**`);
+  if (gate) lines.push(gate, "");
   const rows = rowsOf(input);
   if (rows.length > 0) {
     lines.push(
