@@ -11,6 +11,8 @@ export * from "./environment/index.js";
 export * from "./errors/api.js";
 export * from "./errors/index.js";
 export * from "./evalRun/api.js";
+export * from "./evalRun/summary.js";
+export * from "./evaluation/judge-templates.js";
 export * from "./evaluation/scorer-spec.js";
 export * from "./evaluation/statistics.js";
 export * from "./gate/api.js";

@@ -6,6 +6,7 @@ export type DomainErrorCode =
   | "invalid"
   | "not_found"
   | "conflict"
+  | "unprocessable"
   | "forbidden"
   | "unauthorized"
   | "rate_limited"
@@ -37,6 +38,13 @@ export class NotFound extends DomainError {
 export class Conflict extends DomainError {
   constructor(message: string, details?: unknown) {
     super("conflict", message, details);
+  }
+}
+
+/** Well-formed, but nothing can be done with it (a run over a dataset with no cases): a 422. */
+export class Unprocessable extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super("unprocessable", message, details);
   }
 }
 

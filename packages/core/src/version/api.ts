@@ -1,6 +1,7 @@
 /** Request and response shapes for publishing versions, listing them, bumps and diffs. */
 import { z } from "zod";
 import { timestampSchema, versionNumberSchema } from "../api/common.js";
+import { versionEvaluationSchema } from "../evalRun/api.js";
 import { promptContentSchema } from "../prompt/content.js";
 import { bumpLevelSchema } from "./semver.js";
 
@@ -42,6 +43,10 @@ export const versionSchema = z
     createdAt: timestampSchema,
     parentVersion: versionNumberSchema.nullable(),
     labels: z.array(z.string()),
+    evaluations: z.array(versionEvaluationSchema).optional().meta({
+      description:
+        "One version's detail only: the latest finished run per dataset where it was a candidate",
+    }),
   })
   .meta({ id: "Version" });
 export type PromptVersion = z.infer<typeof versionSchema>;
