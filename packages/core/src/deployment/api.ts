@@ -10,6 +10,16 @@ export const deployBodySchema = z
     environment: environmentNameSchema,
     version: versionNumberSchema,
     reason: reasonSchema.optional(),
+    override: z
+      .object({
+        reason: reasonSchema.min(1, "say why the gate is overridden"),
+      })
+      .strict()
+      .optional()
+      .meta({
+        description:
+          "Deploy through a failing gate (gate:override, admins); ignored when the gate passes",
+      }),
   })
   .strict()
   .meta({ id: "Deploy" });
@@ -38,6 +48,10 @@ export const deploymentSchema = z
     revertsId: z.number().int().nullable(),
     actor: z.string(),
     reason: z.string().nullable(),
+    gateOverride: z
+      .string()
+      .nullable()
+      .meta({ description: "Why an admin deployed through a failing gate; null otherwise" }),
     createdAt: timestampSchema,
   })
   .meta({ id: "Deployment" });

@@ -41,7 +41,7 @@ export class Conflict extends DomainError {
   }
 }
 
-/** Well-formed, but nothing can be done with it (a run over a dataset with no cases): a 422. */
+/** Well-formed, but names something that does not exist (a 422): a policy's unknown dataset. */
 export class Unprocessable extends DomainError {
   constructor(message: string, details?: unknown) {
     super("unprocessable", message, details);

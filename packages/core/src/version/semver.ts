@@ -6,11 +6,16 @@ export type BumpLevel = z.infer<typeof bumpLevelSchema>;
 export const FIRST_SEMVER = "1.0.0";
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
+/** `2.4.1` as [2, 4, 1]; throws on anything that is not MAJOR.MINOR.PATCH. */
+export function parseSemver(value: string): [number, number, number] {
+  const match = SEMVER.exec(value);
+  if (!match) throw new Error(`not a semantic version: ${value}`);
+  return match.slice(1).map(Number) as [number, number, number];
+}
+
 /** `2.4.1` bumped by `minor` is `2.5.0`. */
 export function bumpSemver(current: string, level: BumpLevel): string {
-  const match = SEMVER.exec(current);
-  if (!match) throw new Error(`not a semantic version: ${current}`);
-  const [major, minor, patch] = match.slice(1).map(Number) as [number, number, number];
+  const [major, minor, patch] = parseSemver(current);
   if (level === "major") return `${major + 1}.0.0`;
   if (level === "minor") return `${major}.${minor + 1}.0`;
   return `${major}.${minor}.${patch + 1}`;
