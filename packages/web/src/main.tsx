@@ -81,6 +81,22 @@ const router = createBrowserRouter([
         element: screen(async () => (await import("./traces/TracePage.js")).TracePage),
       },
       {
+        path: "evaluations",
+        element: screen(
+          async () => (await import("./evaluations/EvaluationsPage.js")).EvaluationsPage,
+        ),
+      },
+      {
+        path: "evaluations/new",
+        element: screen(
+          async () => (await import("./evaluations/NewEvaluationPage.js")).NewEvaluationPage,
+        ),
+      },
+      {
+        path: "evaluations/:id",
+        element: screen(async () => (await import("./evaluations/RunPage.js")).RunPage),
+      },
+      {
         path: "settings",
         element: screen(async () => (await import("./settings/SettingsPage.js")).SettingsPage),
       },
