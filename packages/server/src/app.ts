@@ -10,6 +10,8 @@ import type { DeploymentService } from "./deployment/service.js";
 import { registerEnvironmentRoutes } from "./environment/routes.js";
 import type { EnvironmentService } from "./environment/service.js";
 import { registerEventRoutes } from "./event/routes.js";
+import { registerGateRoutes } from "./gate/routes.js";
+import type { GateService } from "./gate/service.js";
 import { registerGatewayRoutes } from "./gateway/routes.js";
 import type { GatewayService } from "./gateway/service.js";
 import { type AppEnv, type AuthGuard, authenticate, type Principals } from "./http/auth.js";
@@ -57,6 +59,7 @@ export interface Services {
   versions: VersionService;
   environments: EnvironmentService;
   deployments: DeploymentService;
+  gates: GateService;
   resolver: ResolveService;
   providers: ProviderService;
   prices: PriceService;
@@ -148,6 +151,7 @@ export function createApp(
   registerGatewayRoutes(app, services.gateway);
   registerSessionRoutes(app, services.sessions);
   registerEventRoutes(app, services.engine.db);
+  registerGateRoutes(app, services.gates);
   serveWebUi(app, options.webDir);
   return app;
 }

@@ -11,6 +11,7 @@ import { type Config, ConfigError } from "./config.js";
 import { createContext, type ServiceContext } from "./context.js";
 import { createDeploymentService } from "./deployment/service.js";
 import { createEnvironmentService } from "./environment/service.js";
+import { createGateService } from "./gate/service.js";
 import { createGatewayService } from "./gateway/service.js";
 import { AccessLog, logAccess } from "./http/access-log.js";
 import { AuthFailureThrottle } from "./http/auth-throttle.js";
@@ -122,6 +123,7 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
     environments,
     versions,
     deployments,
+    gates: createGateService(ctx, prompts, environments),
     resolver,
     langfuse: createLangfuseService(ctx, { prompts, versions, resolver }),
   };

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { timestampSchema, versionNumberSchema } from "../api/common.js";
 import { datasetNameSchema } from "../dataset/api.js";
 import { environmentNameSchema } from "../environment/index.js";
-import { scorerNameSchema } from "../evaluation/scorer-spec.js";
 import { bumpLevelSchema } from "../version/semver.js";
 import { gatePolicySchema } from "./api.js";
 
@@ -114,15 +113,17 @@ export const environmentParamSchema = z.object({
   env: environmentNameSchema.meta({ param: { name: "env", in: "path" } }),
 });
 
-export const recommendedGateQuerySchema = z
+export const recommendedGateQuerySchema = z.object({ dataset: datasetNameSchema }).strict();
+
+/** The policy promptline suggests for a dataset, from the scorers of its latest finished run. */
+export const recommendedGateSchema = z
   .object({
-    dataset: datasetNameSchema,
-    scorers: z.string().max(2000).optional().meta({
-      description:
-        "Comma-separated scorer names; by default those of the latest finished run on the dataset",
-    }),
+    dataset: z.string(),
+    basedOnRun: z.string().meta({ description: "The run whose scorers the policy requires" }),
+    policy: gatePolicySchema,
   })
-  .strict();
+  .meta({ id: "RecommendedGate" });
+export type RecommendedGate = z.infer<typeof recommendedGateSchema>;
 
 export const runGateQuerySchema = z
   .object({
@@ -134,6 +135,3 @@ export const runGateQuerySchema = z
       .meta({ description: "Defaults to the bump from what the environment serves" }),
   })
   .strict();
-
-/** Scorer names as the recommended-policy query gives them. */
-export const scorerNamesSchema = z.array(scorerNameSchema).min(1).max(20);

@@ -28,6 +28,18 @@ export interface FeedStats {
   streams: number;
 }
 
+/**
+ * The events that make a version current, and where their payload names it. Others (a prompt's
+ * metadata, a gate's verdict: a failed gate changed nothing) carry no prompt.
+ */
+const ATTACHES_PROMPT: Partial<
+  Record<ChangeEvent["type"], (payload: Record<string, unknown>) => unknown>
+> = {
+  "version.published": (payload) => payload.version,
+  "label.deployed": (payload) => payload.to,
+  "label.rolled_back": (payload) => payload.to,
+};
+
 /** The feed names the subject (always a prompt) `name`. */
 function feedEvent(e: LoggedEvent): ChangeEvent {
   return {
@@ -164,8 +176,7 @@ class ProjectFeed {
 
   /** Attaches the version a move or publish made current: a thousand clients need not ask. */
   private async withPrompt(event: ChangeEvent): Promise<ChangeEvent> {
-    if (event.type === "prompt.created" || event.type === "prompt.updated") return event;
-    const version = event.type === "version.published" ? event.payload.version : event.payload.to;
+    const version = ATTACHES_PROMPT[event.type]?.(event.payload);
     if (typeof version !== "number") return event;
     try {
       const { prompt, etag } = await this.resolver.resolve(this.projectId, event.name, { version });

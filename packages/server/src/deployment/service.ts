@@ -14,7 +14,8 @@ import {
 import type { Kysely } from "kysely";
 import { nowIso, type ServiceContext } from "../context.js";
 import type { EnvironmentService } from "../environment/service.js";
-import { writeWithEvents } from "../event/write.js";
+import { type RecordEvent, writeWithEvents } from "../event/write.js";
+import { checkDeployGate, GateRefused, recordGateRefusal } from "../gate/deploy-check.js";
 import type { PromptService } from "../prompt/service.js";
 import type { Database, DeploymentRow, NewDeployment, PromptRow } from "../storage/database.js";
 import { requireVersion } from "../version/service.js";
@@ -38,7 +39,11 @@ export interface DeploymentService {
   labelAt(principal: Principal, name: string, environment: string, at: string): Promise<LabelAt>;
 }
 
-/** Deploy = move a label to a version; rollback = move it back. Every move is recorded. */
+/**
+ * Deploy = move a label to a version; rollback = move it back. Every move is recorded. A deploy
+ * passes the environment's gate first; a rollback never does: it must work in seconds, and it
+ * returns to a version the environment has already served.
+ */
 export function createDeploymentService(
   ctx: ServiceContext,
   prompts: PromptService,
@@ -65,6 +70,7 @@ export function createDeploymentService(
     plan: (
       trx: Kysely<Database>,
       from: number | undefined,
+      record: RecordEvent,
     ) => Promise<
       Omit<NewDeployment, "promptId" | "environment" | "fromVersion" | "actor" | "createdAt">
     >,
@@ -72,7 +78,7 @@ export function createDeploymentService(
     const recorded = await writeWithEvents(ctx, async (trx, record) => {
       await ctx.engine.lockPrompt(trx, prompt.id);
       const from = await currentLabel(trx, prompt.id, environment);
-      const planned = await plan(trx, from);
+      const planned = await plan(trx, from, record);
       const at = nowIso(ctx);
       const move = await recordMove(trx, {
         ...planned,
@@ -98,15 +104,31 @@ export function createDeploymentService(
   return {
     async deploy(principal, name, body) {
       const prompt = await checkMove(principal, name, body.environment);
-      return move(principal, prompt, body.environment, async (trx) => {
-        await requireVersion(trx, prompt, body.version);
-        return {
-          kind: "deploy",
-          toVersion: body.version,
-          revertsId: null,
-          reason: body.reason || null,
-        };
-      });
+      try {
+        return await move(principal, prompt, body.environment, async (trx, from, record) => {
+          const target = await requireVersion(trx, prompt, body.version);
+          const gate = await checkDeployGate(trx, {
+            principal,
+            prompt,
+            environment: body.environment,
+            target,
+            from,
+            override: body.override,
+          });
+          if (gate.event) await record(gate.event);
+          return {
+            kind: "deploy",
+            toVersion: body.version,
+            revertsId: null,
+            reason: body.reason || null,
+            gateOverride: gate.gateOverride,
+          };
+        });
+      } catch (error) {
+        // Inside a larger write (the Langfuse API's), its owner records the refusal.
+        if (error instanceof GateRefused && !ctx.enclosing) await recordGateRefusal(ctx, error);
+        throw error;
+      }
     },
 
     async rollback(principal, name, body) {

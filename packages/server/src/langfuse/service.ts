@@ -17,6 +17,7 @@ import { createDeploymentService } from "../deployment/service.js";
 import { createEnvironmentService } from "../environment/service.js";
 import { findEnvironment } from "../environment/store.js";
 import { writeTogether } from "../event/write.js";
+import { GateRefused, recordGateRefusal } from "../gate/deploy-check.js";
 import { createPromptService, type PromptService } from "../prompt/service.js";
 import { findPromptByName, labelsOfPrompts, listPrompts } from "../prompt/store.js";
 import type { ResolveService } from "../resolve/service.js";
@@ -112,6 +113,8 @@ export function createLangfuseService(
       try {
         return await writeTogether(ctx, (bound) => work(writeServices(bound)));
       } catch (error) {
+        // The gate refused a label move: the write rolled back, the refusal is on record.
+        if (error instanceof GateRefused) await recordGateRefusal(ctx, error);
         // A concurrent request created the same prompt or environment first.
         if (!(error instanceof Conflict) || attempt === WRITE_ATTEMPTS) throw error;
       }
