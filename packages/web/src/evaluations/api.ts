@@ -51,7 +51,7 @@ export const evalApi = {
       http.json<Out<typeof core.environmentGateSchema>>("PUT", gate(environment), { body }),
     remove: (environment: string) => http.json<void>("DELETE", gate(environment)),
     recommended: (query: In<typeof core.recommendedGateQuerySchema>, call?: Call) =>
-      http.json<{ policy: core.GatePolicy }>("GET", "/api/v1/gates/recommended", {
+      http.json<Out<typeof core.recommendedGateSchema>>("GET", "/api/v1/gates/recommended", {
         ...call,
         query,
       }),
