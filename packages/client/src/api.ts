@@ -1,5 +1,7 @@
 import type * as core from "@promptline/core";
 import type { z } from "zod";
+import { apiErrorOf } from "./errors.js";
+import { sseEvents } from "./sse.js";
 import type { Fetched, RequestOptions, Transport } from "./transport.js";
 
 /** What the server answers with a schema (output) and what a caller sends to it (input). */
@@ -116,6 +118,49 @@ export function createApi(http: Transport) {
         post<Out<typeof core.scoreSchema>>(`/api/v1/traces/${encode(id)}/scores`, body),
       versionMetrics: (query: In<typeof core.metricsQuerySchema>, call?: Call) =>
         get<Out<typeof core.versionMetricsSchema>>("/api/v1/metrics/versions", query, call),
+    },
+    evalRuns: {
+      create: (body: In<typeof core.createEvalRunBodySchema>) =>
+        post<Out<typeof core.evalRunSchema>>("/api/v1/eval-runs", body),
+      list: (query: In<typeof core.evalRunListQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.evalRunListSchema>>("/api/v1/eval-runs", query, call),
+      get: (id: string, call?: Call) =>
+        get<Out<typeof core.evalRunSchema>>(`/api/v1/eval-runs/${encode(id)}`, undefined, call),
+      results: (id: string, query: In<typeof core.evalResultsQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.evalResultsPageSchema>>(
+          `/api/v1/eval-runs/${encode(id)}/results`,
+          query,
+          call,
+        ),
+      cancel: (id: string) =>
+        post<Out<typeof core.evalRunSchema>>(`/api/v1/eval-runs/${encode(id)}/cancel`, undefined),
+      resume: (id: string) =>
+        post<Out<typeof core.evalRunSchema>>(`/api/v1/eval-runs/${encode(id)}/resume`, undefined),
+      submitScores: (id: string, body: In<typeof core.submitEvalScoresBodySchema>) =>
+        post<Out<typeof core.submitEvalScoresResultSchema>>(
+          `/api/v1/eval-runs/${encode(id)}/scores`,
+          body,
+        ),
+      /**
+       * The run's progress as it changes (at most twice a second), ending with its final state
+       * once it has finished. Stops early when `signal` aborts.
+       */
+      progress: async function* (
+        id: string,
+        call?: Call,
+      ): AsyncGenerator<Out<typeof core.evalProgressEventSchema>> {
+        const response = await http.send("GET", `/api/v1/eval-runs/${encode(id)}/progress`, {
+          headers: { accept: "text/event-stream" },
+          ...call,
+          timeoutMs: 0,
+          retryable: () => false,
+        });
+        if (!response.ok || !response.body) throw await apiErrorOf(response);
+        for await (const event of sseEvents(response.body)) {
+          if (event.event === "end") return;
+          if (event.event === "progress") yield JSON.parse(event.data);
+        }
+      },
     },
     events: {
       list: (query: In<typeof core.auditEventListQuerySchema> = {}, call?: Call) =>

@@ -9,6 +9,10 @@ import { registerDeploymentRoutes } from "./deployment/routes.js";
 import type { DeploymentService } from "./deployment/service.js";
 import { registerEnvironmentRoutes } from "./environment/routes.js";
 import type { EnvironmentService } from "./environment/service.js";
+import type { Judge } from "./evalRun/judge.js";
+import { registerEvalRunRoutes } from "./evalRun/routes.js";
+import type { EvalRunner } from "./evalRun/runner.js";
+import type { EvalRunService } from "./evalRun/service.js";
 import { registerEventRoutes } from "./event/routes.js";
 import { registerGateRoutes } from "./gate/routes.js";
 import type { GateService } from "./gate/service.js";
@@ -68,6 +72,11 @@ export interface Services {
   gateway: GatewayService;
   metrics: ServerMetrics;
   sessions: SessionService;
+  evalRuns: EvalRunService;
+  /** Carries evaluation runs out in the background; started and stopped with the server. */
+  evalRunner: EvalRunner;
+  /** LLM-as-judge scoring, for runs and online evaluation. */
+  judge: Judge;
 }
 
 export interface AppOptions {
@@ -152,6 +161,7 @@ export function createApp(
   registerSessionRoutes(app, services.sessions);
   registerEventRoutes(app, services.engine.db);
   registerGateRoutes(app, services.gates);
+  registerEvalRunRoutes(app, services.evalRuns, options.feed, options.streams);
   serveWebUi(app, options.webDir);
   return app;
 }

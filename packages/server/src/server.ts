@@ -12,6 +12,10 @@ import { createContext, type ServiceContext } from "./context.js";
 import { createDeploymentService } from "./deployment/service.js";
 import { createEnvironmentService } from "./environment/service.js";
 import { createGateService } from "./gate/service.js";
+import { createJudge } from "./evalRun/judge.js";
+import { TokenBuckets } from "./evalRun/limits.js";
+import { EvalRunner } from "./evalRun/runner.js";
+import { createEvalRunService } from "./evalRun/service.js";
 import { createGatewayService } from "./gateway/service.js";
 import { AccessLog, logAccess } from "./http/access-log.js";
 import { AuthFailureThrottle } from "./http/auth-throttle.js";
@@ -107,7 +111,16 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
       traceWriter.enqueue(projectId, trace);
     },
   });
+  const judge = createJudge({ resolver, gateway });
+  const evalRunner = new EvalRunner(
+    ctx,
+    { gateway, judge, prices, buckets: new TokenBuckets(), now: () => ctx.clock.now() },
+    { warn: settings.warn },
+  );
   return {
+    judge,
+    evalRunner,
+    evalRuns: createEvalRunService(ctx, { prompts, providers, resolver, runner: evalRunner }),
     uploads: new UploadGate(),
     sessions: createSessionService(ctx, apiKeys),
     providers,
@@ -251,6 +264,7 @@ export async function startServer(
     const retention = startRetention(services.traces, (err) =>
       log.warn({ err }, "trace retention"),
     );
+    services.evalRunner.start();
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     return {
@@ -260,6 +274,9 @@ export async function startServer(
       generatedAdminKey,
       close: async () => {
         clearInterval(retention);
+        // Calls in flight are aborted and the runs let go, for another instance (or the next
+        // start) to resume; the results written so far stay.
+        await services.evalRunner.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

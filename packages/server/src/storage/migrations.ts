@@ -393,6 +393,17 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
         await db.schema.alterTable("deployments").addColumn("gate_override", "text").execute();
       },
     },
+    "0007_eval_runs": {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+      async up(db: Kysely<any>) {
+        // Submitted scores and the results page find a run's results by case.
+        await db.schema
+          .createIndex("eval_results_case")
+          .on("eval_results")
+          .columns(["run_id", "case_id"])
+          .execute();
+      },
+    },
   };
 }
 

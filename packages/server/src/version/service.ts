@@ -20,6 +20,7 @@ import {
 import type { Kysely } from "kysely";
 import { nowIso, type ServiceContext } from "../context.js";
 import { currentLabel } from "../deployment/store.js";
+import { versionEvaluations } from "../evalRun/version-evaluations.js";
 import { writeWithEvents } from "../event/write.js";
 import type { PromptService } from "../prompt/service.js";
 import { checkDraft } from "../prompt/service.js";
@@ -194,11 +195,14 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
 
     async getVersion(principal, name, version) {
       const prompt = await prompts.requirePrompt(principal.projectId, name);
-      return presentVersion(
-        name,
-        await requireVersion(db, prompt, version),
-        await labelsWithLatest(prompt),
-      );
+      return {
+        ...presentVersion(
+          name,
+          await requireVersion(db, prompt, version),
+          await labelsWithLatest(prompt),
+        ),
+        evaluations: await versionEvaluations(db, principal.projectId, name, version),
+      };
     },
 
     async diff(principal, name, from, to) {

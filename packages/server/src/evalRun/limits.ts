@@ -1,0 +1,88 @@
+/**
+ * What keeps evaluation runs from flooding providers: a cap on calls in flight across all runs
+ * of this instance, and a request rate per provider connection. Waiting never spins: each waiter
+ * sleeps on one unref'd timer, or in a queue, and a cancelled run stops waiting at once.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+
+/** At most `permits` holders at a time; the rest wait in order. */
+export class Semaphore {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(permits: number) {
+    this.free = permits;
+  }
+
+  /** Resolves with a release function once a permit is free; rejects if `signal` aborts first. */
+  acquire(signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
+    const release = this.releaser();
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve(release);
+    }
+    return new Promise((resolve, reject) => {
+      const grant = () => {
+        signal?.removeEventListener("abort", abort);
+        resolve(release);
+      };
+      const abort = () => {
+        const at = this.waiting.indexOf(grant);
+        if (at !== -1) this.waiting.splice(at, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", abort, { once: true });
+      this.waiting.push(grant);
+    });
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** Buckets kept before idle (full) ones are forgotten. */
+const MAX_BUCKETS = 10_000;
+
+/**
+ * Token buckets per key (project and connection): a call takes a token, refilled at the rate the
+ * caller allows, with a burst of one second's worth. A caller short of a token reserves the next
+ * one and sleeps until it is due, so waiters are served in order without polling.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async take(key: string, perMinute: number, signal?: AbortSignal): Promise<void> {
+    const perMs = perMinute / 60_000;
+    const capacity = Math.max(1, perMinute / 60);
+    const now = this.now();
+    if (this.buckets.size >= MAX_BUCKETS) this.forgetIdle(now, perMs, capacity);
+    const bucket = this.buckets.get(key) ?? { tokens: capacity, at: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + (now - bucket.at) * perMs) - 1;
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 0) return;
+    await sleep(Math.ceil(-bucket.tokens / perMs), undefined, { signal, ref: false });
+  }
+
+  private forgetIdle(now: number, perMs: number, capacity: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.tokens + (now - bucket.at) * perMs >= capacity) this.buckets.delete(key);
+    }
+  }
+}
