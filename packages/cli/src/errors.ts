@@ -6,6 +6,20 @@ export class UsageError extends Error {}
 /** Something named on the command line does not exist. */
 export class NotFoundError extends Error {}
 
+/**
+ * A failure with more to say than one line: the lines printed under its message (a refused
+ * deploy's unmet requirements), and the exit code it ends with.
+ */
+export class ExplainedError extends Error {
+  constructor(
+    message: string,
+    readonly lines: string[],
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Exit codes scripts can rely on. */
 export const EXIT = {
   ok: 0,
@@ -18,6 +32,7 @@ export const EXIT = {
 } as const;
 
 export function exitCodeFor(error: unknown): number {
+  if (error instanceof ExplainedError) return error.exitCode;
   if (error instanceof UsageError) return EXIT.usage;
   if (error instanceof UnreachableError) return EXIT.unreachable;
   if (error instanceof NotFoundError) return EXIT.notFound;

@@ -3,13 +3,14 @@ import { Command, CommanderError } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerDeploymentCommands } from "./commands/deployments.js";
 import { registerEventCommands } from "./commands/events.js";
+import { registerGateCommands } from "./commands/gates.js";
 import { registerPriceCommands } from "./commands/prices.js";
 import { registerPromptCommands } from "./commands/prompts.js";
 import { registerProviderCommands } from "./commands/providers.js";
 import { registerResolveCommands } from "./commands/resolve.js";
 import { registerServe } from "./commands/serve.js";
 import { registerTraceCommands } from "./commands/traces.js";
-import { EXIT, exitCodeFor } from "./errors.js";
+import { EXIT, ExplainedError, exitCodeFor } from "./errors.js";
 import type { Io } from "./output.js";
 
 export function createProgram(io: Io): Command {
@@ -36,6 +37,7 @@ export function createProgram(io: Io): Command {
   registerPriceCommands(program, io);
   registerTraceCommands(program, io);
   registerEventCommands(program, io);
+  registerGateCommands(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
@@ -52,6 +54,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     const detail = error instanceof ApiError ? ` (${error.status} ${error.problem.code})` : "";
     io.stderr(`error: ${(error as Error).message}${detail}`);
+    if (error instanceof ExplainedError) for (const line of error.lines) io.stderr(line);
     return exitCodeFor(error);
   }
 }

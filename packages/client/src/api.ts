@@ -15,6 +15,11 @@ export function promptPath(name: string, rest = ""): string {
   return `/api/v1/prompts/${encodeURIComponent(name)}${rest}`;
 }
 
+/** An environment's gate policy. */
+function gatePath(environment: string): string {
+  return `/api/v1/environments/${encodeURIComponent(environment)}/gate`;
+}
+
 /**
  * The promptline API, one typed method per endpoint. Requests and answers are the types of the
  * zod schemas the server validates with (from @promptline/core), so a change to a schema is a
@@ -74,6 +79,30 @@ export function createApi(http: Transport) {
         get<Out<typeof core.deploymentListSchema>>(promptPath(name, "/deployments"), query, call),
       labelAt: (name: string, query: In<typeof core.labelAtQuerySchema>, call?: Call) =>
         get<Out<typeof core.labelAtSchema>>(promptPath(name, "/labels/at"), query, call),
+    },
+    gates: {
+      /** An environment's policy, null when it has none. */
+      get: (environment: string, call?: Call) =>
+        get<Out<typeof core.environmentGateSchema>>(gatePath(environment), undefined, call),
+      set: (environment: string, policy: In<typeof core.gatePolicySchema>) =>
+        put<Out<typeof core.environmentGateSchema>>(gatePath(environment), { policy }),
+      remove: (environment: string) => remove<void>(gatePath(environment)),
+      recommended: (dataset: string, call?: Call) =>
+        get<Out<typeof core.recommendedGateSchema>>("/api/v1/gates/recommended", { dataset }, call),
+      /** Each environment's verdict on a version (the latest when none is given). */
+      promptStatus: (name: string, version?: number, call?: Call) =>
+        get<Out<typeof core.promptGatesSchema>>(
+          promptPath(name, "/gates"),
+          version === undefined ? undefined : { version },
+          call,
+        ),
+      /** The verdict an environment's gate would give a finished run's first candidate. */
+      runGate: (runId: string, query: In<typeof core.runGateQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.gateVerdictSchema>>(
+          `/api/v1/eval-runs/${encode(runId)}/gate`,
+          query,
+          call,
+        ),
     },
     environments: {
       list: (call?: Call) =>

@@ -2,11 +2,13 @@ import type { Deployment } from "@promptline/core";
 import type { Command } from "commander";
 import { commandContext, parseVersion } from "../context.js";
 import { UsageError } from "../errors.js";
+import { explainRefusal } from "../gate-text.js";
 import { emit, type Io, table } from "../output.js";
 
 function moveLine(d: Deployment): string {
   const verb = d.kind === "deploy" ? "deployed" : "rolled back";
-  return `${verb} ${d.name}: ${d.environment} ${d.fromVersion === null ? "(nothing)" : `v${d.fromVersion}`} → v${d.toVersion}${d.reason ? ` (${d.reason})` : ""}`;
+  const override = d.gateOverride ? ` through a failing gate: ${d.gateOverride}` : "";
+  return `${verb} ${d.name}: ${d.environment} ${d.fromVersion === null ? "(nothing)" : `v${d.fromVersion}`} → v${d.toVersion}${d.reason ? ` (${d.reason})` : ""}${override}`;
 }
 
 export function registerDeploymentCommands(program: Command, io: Io): void {
@@ -15,14 +17,21 @@ export function registerDeploymentCommands(program: Command, io: Io): void {
     .description("point an environment's label at a version")
     .requiredOption("-e, --env <environment>", "environment, e.g. production, staging, canary")
     .option("-r, --reason <text>", "why (recorded in the history)")
+    .option(
+      "--override-reason <text>",
+      "deploy through a failing gate (admins); why, recorded in the history and audit log",
+    )
     .action(async (name: string, version: string, opts, command: Command) => {
       const ctx = await commandContext(command, io);
       const body = {
         environment: opts.env,
         version: parseVersion(version),
         ...(opts.reason && { reason: opts.reason }),
+        ...(opts.overrideReason !== undefined && { override: { reason: opts.overrideReason } }),
       };
-      const move = await ctx.api.deployments.deploy(name, body);
+      const move = await ctx.api.deployments.deploy(name, body).catch((error: unknown) => {
+        throw explainRefusal(error);
+      });
       emit(io, ctx.json, move, () => moveLine(move));
     });
 
@@ -70,7 +79,7 @@ export function registerDeploymentCommands(program: Command, io: Io): void {
         list.items.length === 0
           ? `no deployments of ${name} yet`
           : table(
-              ["id", "when", "environment", "kind", "from", "to", "who", "why"],
+              ["id", "when", "environment", "kind", "from", "to", "who", "why", "gate override"],
               list.items.map((d) => [
                 d.id,
                 d.createdAt,
@@ -80,6 +89,7 @@ export function registerDeploymentCommands(program: Command, io: Io): void {
                 d.toVersion,
                 d.actor,
                 d.reason,
+                d.gateOverride,
               ]),
             ),
       );

@@ -9,6 +9,7 @@ import {
   RateLimited,
   Unauthorized,
   Unavailable,
+  Unprocessable,
 } from "./index.js";
 
 describe("domain errors", () => {
@@ -16,6 +17,7 @@ describe("domain errors", () => {
     ["Invalid", Invalid, "invalid"],
     ["NotFound", NotFound, "not_found"],
     ["Conflict", Conflict, "conflict"],
+    ["Unprocessable", Unprocessable, "unprocessable"],
     ["Forbidden", Forbidden, "forbidden"],
     ["Unauthorized", Unauthorized, "unauthorized"],
   ] as const)(

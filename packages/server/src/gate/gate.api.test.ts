@@ -292,6 +292,16 @@ describe.each(testEngines())("gates on %s", (engine) => {
     expect(judged.body).toMatchObject({ candidate: "draft", version: null, passed: false });
     expect(judged.body.unmet[0].kind).toBe("below_min_mean");
     expect((await server.call("GET", `/api/v1/eval-runs/${draft}/gate`)).status).toBe(400);
+    const running = await insertRun(server, {
+      prompt: name,
+      dataset,
+      version: 2,
+      status: "running",
+      scores: [{ scorer: "exact", mean: 1 }],
+    });
+    const early = await server.call("GET", `/api/v1/eval-runs/${running}/gate?environment=${env}`);
+    expect(early.status).toBe(409);
+    expect(early.body.message).toContain("is running");
     expect(
       (await server.call("GET", "/api/v1/eval-runs/nope/gate?environment=staging")).status,
     ).toBe(404);
