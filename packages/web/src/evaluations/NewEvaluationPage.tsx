@@ -21,13 +21,13 @@ import { can } from "@promptline/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
+import { api } from "../client.js";
 import { fieldErrors } from "../fieldErrors.js";
 import { useMatchingPrompts } from "../playground/matchingPrompts.js";
 import { useEnvironments, usePrompt, useProviders, useVersions } from "../prompt/queries.js";
 import { useSession } from "../session/session.js";
 import { usePageTitle } from "../title.js";
 import { toastDone } from "../toast.js";
-import { evalApi } from "./api.js";
 import { useDatasets } from "./queries.js";
 import { checkRun, emptyRun, type RunDraft } from "./runForm.js";
 import { ScorerBuilder } from "./ScorerBuilder.js";
@@ -65,7 +65,7 @@ export function NewEvaluationPage() {
 
   const start = useMutation({
     mutationFn: (body: NonNullable<ReturnType<typeof checkRun>["body"]>) =>
-      evalApi.runs.create(body),
+      api.evalRuns.create(body),
     onSuccess: (run) => {
       toastDone(`Started the evaluation of ${run.prompt} on ${run.dataset} r${run.revision}.`);
       void queryClient.invalidateQueries({ queryKey: ["eval-runs"] });
@@ -172,23 +172,29 @@ export function NewEvaluationPage() {
                 On which cases
               </Title>
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-                <Select
+                <Autocomplete
                   label="Dataset"
-                  placeholder={datasets.isPending ? "loading…" : "pick a dataset"}
-                  data={datasets.data?.items.map((d) => ({ value: d.name, label: d.name })) ?? []}
-                  value={form.dataset || null}
-                  onChange={(name) => set({ dataset: name ?? "", revision: "" })}
-                  error={
-                    error("dataset") ?? (datasets.isError ? datasets.error.message : undefined)
+                  placeholder="type or pick a dataset"
+                  description={
+                    datasets.isError
+                      ? "The list of datasets could not be loaded: type the name."
+                      : undefined
                   }
+                  data={datasets.data?.items.map((d) => d.name) ?? []}
+                  value={form.dataset}
+                  onChange={(name) => set({ dataset: name, revision: "" })}
+                  error={error("dataset")}
                   id="run-dataset"
-                  searchable
-                  nothingFoundMessage="No dataset has that name"
+                  autoComplete="off"
                   required
                 />
                 <TextInput
                   label="Revision"
-                  placeholder={dataset ? `latest (r${dataset.revision})` : "latest"}
+                  placeholder={
+                    dataset
+                      ? `latest (r${dataset.latestRevision}, ${dataset.caseCount} cases)`
+                      : "latest"
+                  }
                   inputMode="numeric"
                   value={form.revision}
                   onChange={(e) => set({ revision: e.currentTarget.value })}

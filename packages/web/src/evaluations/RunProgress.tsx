@@ -1,9 +1,9 @@
 import { Alert, Badge, Button, Group, Paper, Progress, Stack, Text } from "@mantine/core";
 import { can, type EvalRun } from "@promptline/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api } from "../client.js";
 import { useSession } from "../session/session.js";
 import { toastDone, toastFailed } from "../toast.js";
-import { evalApi } from "./api.js";
 import { statusColour } from "./format.js";
 import { isActive } from "./queries.js";
 
@@ -30,7 +30,7 @@ export function RunProgress({ run }: { run: EvalRun }) {
   const active = isActive(run.status);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["eval-runs"] });
   const cancel = useMutation({
-    mutationFn: () => evalApi.runs.cancel(run.id),
+    mutationFn: () => api.evalRuns.cancel(run.id),
     onSuccess: () => {
       toastDone("Cancelled the run; what finished is kept.");
       void refresh();
@@ -38,7 +38,7 @@ export function RunProgress({ run }: { run: EvalRun }) {
     onError: (error) => toastFailed("The run could not be cancelled", error),
   });
   const resume = useMutation({
-    mutationFn: () => evalApi.runs.resume(run.id),
+    mutationFn: () => api.evalRuns.resume(run.id),
     onSuccess: () => {
       toastDone("Resumed the run: it carries on from where it stopped.");
       void refresh();

@@ -1,5 +1,6 @@
 import type { EvalRun, EvalRunStatus } from "@promptline/core";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { api } from "../client.js";
 import { evalApi } from "./api.js";
 
 /** A run still has work to do: its page keeps asking how far it got. */
@@ -13,7 +14,7 @@ export function useRuns(prompt: string | undefined, before: string | undefined) 
   return useQuery({
     queryKey: ["eval-runs", "list", prompt ?? "", before ?? ""],
     queryFn: ({ signal }) =>
-      evalApi.runs.list({ ...(prompt && { prompt }), ...(before && { before }) }, { signal }),
+      api.evalRuns.list({ ...(prompt && { prompt }), ...(before && { before }) }, { signal }),
     placeholderData: keepPreviousData,
     // A list with a run still going keeps its statuses fresh.
     refetchInterval: (query) =>
@@ -25,7 +26,7 @@ export function useRuns(prompt: string | undefined, before: string | undefined) 
 export function useRun(id: string) {
   return useQuery({
     queryKey: ["eval-runs", id],
-    queryFn: ({ signal }) => evalApi.runs.get(id, { signal }),
+    queryFn: ({ signal }) => api.evalRuns.get(id, { signal }),
     refetchInterval: (query) =>
       query.state.data && isActive(query.state.data.status) ? LIVE_MS : false,
   });
@@ -42,7 +43,7 @@ export function useResults(run: EvalRun, filter: ResultsFilter, after: string | 
   return useQuery({
     queryKey: ["eval-runs", run.id, "results", filter, after ?? ""],
     queryFn: ({ signal }) =>
-      evalApi.runs.results(
+      api.evalRuns.results(
         run.id,
         {
           limit: 25,

@@ -1,11 +1,22 @@
-import { Alert, Button, Code, Group, List, Select, Stack, Text, Textarea } from "@mantine/core";
+import {
+  Alert,
+  Autocomplete,
+  Button,
+  Code,
+  Group,
+  List,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+} from "@mantine/core";
 import { gatePolicySchema } from "@promptline/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
 import { type Confirmation, ConfirmDialog } from "../ConfirmDialog.js";
-import { evalApi } from "../evaluations/api.js";
+import { api } from "../client.js";
 import { useDatasets } from "../evaluations/queries.js";
 import { fieldErrors, sentence } from "../fieldErrors.js";
 import { Loading } from "../Loading.js";
@@ -31,7 +42,7 @@ export function GatePolicyPanel({ readOnly }: { readOnly?: string | undefined })
   const [tried, setTried] = useState(false);
   const [json, setJson] = useState<string | undefined>();
   const [jsonError, setJsonError] = useState<string | undefined>();
-  const [recommendFrom, setRecommendFrom] = useState<string | null>(null);
+  const [recommendFrom, setRecommendFrom] = useState("");
   const [confirming, setConfirming] = useState<Confirmation | undefined>();
 
   // The form starts from what is stored, each time another environment is picked or it is saved.
@@ -45,7 +56,7 @@ export function GatePolicyPanel({ readOnly }: { readOnly?: string | undefined })
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["gates", environment] });
   const save = useMutation({
     mutationFn: (policy: NonNullable<ReturnType<typeof checkPolicy>["policy"]>) =>
-      evalApi.gates.set(environment, { policy }),
+      api.gates.set(environment, policy),
     onSuccess: () => {
       toastDone(`Saved the gate policy of ${environment}.`);
       void refresh();
@@ -53,7 +64,7 @@ export function GatePolicyPanel({ readOnly }: { readOnly?: string | undefined })
     },
   });
   const remove = useMutation({
-    mutationFn: () => evalApi.gates.remove(environment),
+    mutationFn: () => api.gates.remove(environment),
     onSuccess: () => {
       toastDone(`Removed the gate policy of ${environment}: every deploy to it passes freely.`);
       void refresh();
@@ -62,7 +73,7 @@ export function GatePolicyPanel({ readOnly }: { readOnly?: string | undefined })
     onError: (error) => toastFailed("The gate policy was not removed", error),
   });
   const recommend = useMutation({
-    mutationFn: (dataset: string) => evalApi.gates.recommended({ dataset }),
+    mutationFn: (dataset: string) => api.gates.recommended(dataset),
     onSuccess: (recommended) => {
       setDraft(draftOf(recommended.policy));
       toastDone(
@@ -128,21 +139,21 @@ export function GatePolicyPanel({ readOnly }: { readOnly?: string | undefined })
         gate.data && (
           <FormCard title={`Edit the gate policy of ${environment}`}>
             <Group gap="sm" align="flex-end" mb="sm">
-              <Select
+              <Autocomplete
                 label="Recommended defaults for dataset"
-                placeholder={datasetNames.length ? "pick a dataset" : "no datasets yet"}
+                placeholder="type or pick a dataset"
                 data={datasetNames}
                 value={recommendFrom}
                 onChange={setRecommendFrom}
                 error={recommend.isError ? fieldErrors(recommend.error).general : undefined}
-                searchable
+                autoComplete="off"
                 w={{ base: "100%", xs: 260 }}
               />
               <Button
                 variant="light"
-                disabled={!recommendFrom}
+                disabled={!recommendFrom.trim()}
                 loading={recommend.isPending}
-                onClick={() => recommendFrom && recommend.mutate(recommendFrom)}
+                onClick={() => recommend.mutate(recommendFrom.trim())}
               >
                 Use recommended defaults
               </Button>

@@ -1,9 +1,9 @@
 import {
+  Autocomplete,
   Button,
   Checkbox,
   Group,
   Paper,
-  Select,
   Stack,
   Switch,
   Text,
@@ -63,13 +63,13 @@ export function RuleFields({
               const rowErrors = errors.requirements[index] ?? {};
               return (
                 <Group key={r.key} gap="xs" align="flex-start">
-                  <Select
+                  <Autocomplete
                     label={`${level} requirement ${n} dataset`}
-                    data={[...new Set([...datasets, ...(r.dataset ? [r.dataset] : [])])]}
-                    value={r.dataset || null}
-                    onChange={(dataset) => setRequirement(r.key, { dataset: dataset ?? "" })}
+                    data={datasets}
+                    value={r.dataset}
+                    onChange={(dataset) => setRequirement(r.key, { dataset })}
                     error={rowErrors.dataset}
-                    searchable
+                    autoComplete="off"
                     w={{ base: "100%", xs: 220 }}
                   />
                   <TextInput

@@ -1,7 +1,7 @@
 import { ApiError } from "@promptline/client";
 import type { GateRun, UnmetRequirement } from "@promptline/core";
 import { useQueries, useQuery } from "@tanstack/react-query";
-import { evalApi } from "../evaluations/api.js";
+import { api } from "../client.js";
 
 /**
  * Each environment's gate on each of `versions` of a prompt: under the prompt's key, so a deploy,
@@ -13,7 +13,7 @@ export function usePromptGates(name: string, versions: number[]) {
     queries: distinct.map((version) => ({
       queryKey: ["prompt", name, "gates", version],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
-        evalApi.gates.forPrompt(name, version, { signal }),
+        api.gates.promptStatus(name, version, { signal }),
     })),
   });
   /** The environment's gate status for one version, once known. */
@@ -28,7 +28,7 @@ export function usePromptGates(name: string, versions: number[]) {
 export function useEnvironmentGate(environment: string) {
   return useQuery({
     queryKey: ["gates", environment],
-    queryFn: ({ signal }) => evalApi.gates.get(environment, { signal }),
+    queryFn: ({ signal }) => api.gates.get(environment, { signal }),
     enabled: environment !== "",
   });
 }
