@@ -205,7 +205,7 @@ export function NewEvaluationPage() {
               {datasets.data?.items.length === 0 && (
                 <Text size="sm" c="dimmed">
                   No datasets yet:{" "}
-                  <Anchor component={Link} to="/datasets">
+                  <Anchor component={Link} to="/datasets" underline="always">
                     make one
                   </Anchor>
                   , or add production traces to one from the traces screen.

@@ -36,7 +36,7 @@ export function VersionEvaluations({ name, version }: { name: string; version: n
         <Text c="dimmed" size="sm">
           Not evaluated yet.{" "}
           {mayRun ? (
-            <Anchor component={Link} to={evaluate}>
+            <Anchor component={Link} to={evaluate} underline="always">
               Evaluate v{version}
             </Anchor>
           ) : (

@@ -181,7 +181,7 @@ describeInBrowser("evaluations and gates in chromium", () => {
     expect(await refusal.getByRole("list", { name: "Unmet requirements" }).textContent()).toMatch(
       /equals.*regress/i,
     );
-    expect(await refusal.getByRole("link", { name: "See the run" }).getAttribute("href")).toBe(
+    expect(await refusal.getByRole("link", { name: "(the run)" }).getAttribute("href")).toBe(
       runUrl,
     );
     expect(await production.getByRole("cell").nth(1).textContent()).toBe("v1");

@@ -51,7 +51,12 @@ export function GateRefusalPanel({
               {u.runId && (
                 <>
                   {" "}
-                  <Anchor component={Link} to={`/evaluations/${u.runId}`} size="sm">
+                  <Anchor
+                    component={Link}
+                    to={`/evaluations/${u.runId}`}
+                    size="sm"
+                    underline="always"
+                  >
                     (the run)
                   </Anchor>
                 </>
@@ -59,7 +64,8 @@ export function GateRefusalPanel({
             </List.Item>
           ))}
         </List>
-        <RunLinks runs={refusal.runs} />
+        {/* The runs no unmet requirement above links to already. */}
+        <RunLinks runs={refusal.runs.filter((r) => !refusal.unmet.some((u) => u.runId === r.id))} />
         <Group gap="sm">
           <Button component={Link} to={evaluate} variant="default" size="xs">
             Evaluate v{version ?? "?"}
