@@ -75,9 +75,11 @@ export function describeComparison(c: ScorerComparison): string {
  */
 export function IntervalPlot({ comparison }: { comparison: ScorerComparison }) {
   const titleId = useId();
-  const g = intervalPlotGeometry(comparison, { width: WIDTH });
-  const colour = `var(--mantine-color-${verdictColour(comparison.verdict)}-filled)`;
-  const baselineColour = "var(--mantine-color-gray-6)";
+  const g = intervalPlotGeometry(comparison, { width: WIDTH, padding: 16 });
+  // Red or green when the run called a change; blue otherwise (a grey would vanish in the dark).
+  const called = comparison.verdict === "improved" || comparison.verdict === "regressed";
+  const colour = `var(--mantine-color-${called ? verdictColour(comparison.verdict) : "blue"}-filled)`;
+  const baselineColour = DIMMED;
   return (
     <svg
       viewBox={`0 0 ${WIDTH} ${HEIGHT}`}

@@ -11,6 +11,7 @@ import {
   Text,
   Textarea,
   TextInput,
+  Title,
 } from "@mantine/core";
 import { useMatchingPrompts } from "../playground/matchingPrompts.js";
 import { JudgeTemplates } from "./JudgeTemplates.js";
@@ -222,9 +223,9 @@ export function ScorerBuilder({
     onChange(scorers.map((s, i) => (i === index ? { ...s, ...fields } : s)));
   return (
     <Stack gap="sm" role="group" aria-labelledby="scorers-title">
-      <Text fw={600} id="scorers-title">
+      <Title order={2} size="h4" id="scorers-title">
         Scorers
-      </Text>
+      </Title>
       <Text size="sm" c="dimmed">
         Each scores every output from 0 to 1. Gates and reports name a scorer by its name (its type
         unless you give one).
