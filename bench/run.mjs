@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, one after another (they share the machine's two cores);
 // npm run bench -- NAME…: only those named.
 import { benchCliStartup } from "./cli-startup.bench.mjs";
+import { benchEval } from "./eval.bench.mjs";
 import { benchGateway } from "./gateway.bench.mjs";
 import { benchGetPrompt } from "./get-prompt.bench.mjs";
 import { benchIngest } from "./ingest.bench.mjs";
@@ -18,6 +19,7 @@ const benchmarks = {
   ingest: benchIngest,
   "cli-startup": benchCliStartup,
   start: benchStart,
+  eval: benchEval,
   // Ten minutes per engine when named; among all the others, 30 seconds per engine will do.
   soak: () => benchSoak(only.includes("soak") ? {} : { seconds: 30 }),
 };

@@ -65,7 +65,11 @@ const MAX_BUCKETS = 10_000;
 export class TokenBuckets {
   private readonly buckets = new Map<string, Bucket>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly wait: (ms: number, signal?: AbortSignal) => Promise<unknown> = (ms, signal) =>
+      sleep(ms, undefined, { signal, ref: false }),
+  ) {}
 
   async take(key: string, perMinute: number, signal?: AbortSignal): Promise<void> {
     const perMs = perMinute / 60_000;
@@ -77,12 +81,56 @@ export class TokenBuckets {
     bucket.at = now;
     this.buckets.set(key, bucket);
     if (bucket.tokens >= 0) return;
-    await sleep(Math.ceil(-bucket.tokens / perMs), undefined, { signal, ref: false });
+    await this.wait(Math.ceil(-bucket.tokens / perMs), signal);
   }
 
   private forgetIdle(now: number, perMs: number, capacity: number): void {
     for (const [key, bucket] of this.buckets) {
       if (bucket.tokens + (now - bucket.at) * perMs >= capacity) this.buckets.delete(key);
     }
+  }
+}
+
+/**
+ * Group commit: what is added while a write is under way goes into the next write, so results
+ * finishing together share a transaction and none waits on a timer. Each `add` resolves once
+ * its item is stored.
+ */
+export class GroupWriter<T> {
+  private pending: Array<{ item: T; settle: (error?: unknown) => void }> = [];
+  private writing = false;
+
+  constructor(
+    private readonly write: (items: T[]) => Promise<unknown>,
+    private readonly maxBatch = 200,
+  ) {}
+
+  add(item: T): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({
+        item,
+        settle: (error) => (error === undefined ? resolve() : reject(error)),
+      });
+      this.next();
+    });
+  }
+
+  private next(): void {
+    if (this.writing || this.pending.length === 0) return;
+    this.writing = true;
+    const batch = this.pending.splice(0, this.maxBatch);
+    this.write(batch.map((b) => b.item))
+      .then(
+        () => {
+          for (const b of batch) b.settle();
+        },
+        (error: unknown) => {
+          for (const b of batch) b.settle(error ?? new Error("the write failed"));
+        },
+      )
+      .finally(() => {
+        this.writing = false;
+        this.next();
+      });
   }
 }

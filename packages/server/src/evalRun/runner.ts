@@ -6,23 +6,24 @@
  * (cancelled, the process killed) continues without re-running or losing a case.
  */
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PromptContent, ScorerSpec } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
 import { findDatasetByName, listCasesAt } from "../dataset/store.js";
 import { writeWithEvents } from "../event/write.js";
 import { findPromptById } from "../prompt/store.js";
-import type { DatasetCaseRow, EvalRunRow } from "../storage/database.js";
+import type { DatasetCaseRow, EvalResultRow, EvalRunRow } from "../storage/database.js";
 import { findVersion } from "../version/store.js";
 import { finishedEvent } from "./events.js";
 import { type ItemDeps, type PlannedVariant, runItem } from "./item.js";
-import { Semaphore } from "./limits.js";
+import { GroupWriter, Semaphore } from "./limits.js";
 import {
   claimableRunIds,
   claimRun,
   doneItems,
   findRunById,
-  insertResult,
+  insertResults,
   moveRun,
   releaseLease,
   renewLease,
@@ -154,6 +155,8 @@ export class EvalRunner {
       if (this.stopped || this.active.size >= this.maxRuns) return;
       if (this.active.has(id) || !(await claimRun(db, id, this.lease()))) continue;
       const controller = new AbortController();
+      // Every call in flight (up to 32) listens for the run's cancel, at a few places each.
+      setMaxListeners(256, controller.signal);
       const done = this.work(id, controller)
         .catch((error) => this.options.warn(error, `evaluation run ${id}`))
         .finally(() => {
@@ -213,8 +216,10 @@ export class EvalRunner {
         content,
         promptTag: {
           name: run.promptName,
-          ...(variant.version !== null && { version: variant.version }),
-          label: variant.label.slice(0, 64),
+          // A version is tagged by its number; the draft or a file by how the run named it.
+          ...(variant.version !== null
+            ? { version: variant.version }
+            : { label: variant.label.slice(0, 64) }),
         },
       });
     }
@@ -264,6 +269,9 @@ export class EvalRunner {
       requestsPerMinute: run.requestsPerMinute,
     };
     let failure: { error: unknown } | undefined;
+    const results = new GroupWriter<EvalResultRow>((rows) =>
+      db.transaction().execute((trx) => insertResults(trx, rows)),
+    );
     const worker = async () => {
       for (let item = await take(); item && !signal.aborted; item = await take()) {
         const release = await this.calls.acquire(signal);
@@ -281,7 +289,7 @@ export class EvalRunner {
         } finally {
           release();
         }
-        await db.transaction().execute((trx) => insertResult(trx, result));
+        await results.add(result);
       }
     };
     // A storage failure stops every worker of the run (it is picked up again later); an abort

@@ -290,7 +290,7 @@ export function createEvalRunService(
         );
       }
       deps.runner.wake();
-      return present(await requireRun(principal, id), null);
+      return present({ ...run, status: "queued", error: null, finishedAt: null }, null);
     },
 
     async results(principal, id, query) {

@@ -169,25 +169,38 @@ export async function storeSummary(db: Kysely<Database>, id: string, summary: Ru
 }
 
 /**
- * Stores one item's result and counts it, in the caller's transaction; false (and nothing
- * counted) when the item already has a result.
+ * Stores finished items' results and counts them, in the caller's transaction. An item that
+ * already has a result (another worker got there first) is neither stored again nor counted.
  */
-export async function insertResult(db: Kysely<Database>, row: EvalResultRow): Promise<boolean> {
+export async function insertResults(
+  db: Kysely<Database>,
+  rows: readonly EvalResultRow[],
+): Promise<number> {
+  if (rows.length === 0) return 0;
   const inserted = await db
     .insertInto("evalResults")
-    .values(row)
+    .values([...rows])
     .onConflict((oc) => oc.columns(["runId", "variant", "caseRowId"]).doNothing())
-    .executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
-  await db
-    .updateTable("evalRuns")
-    .set((eb) => ({
-      doneItems: eb("doneItems", "+", 1),
-      erroredItems: eb("erroredItems", "+", row.error === null ? 0 : 1),
-    }))
-    .where("id", "=", row.runId)
+    .returning(["runId", "error"])
     .execute();
-  return true;
+  const byRun = new Map<string, { done: number; errored: number }>();
+  for (const row of inserted) {
+    const counts = byRun.get(row.runId) ?? { done: 0, errored: 0 };
+    counts.done++;
+    if (row.error !== null) counts.errored++;
+    byRun.set(row.runId, counts);
+  }
+  for (const [runId, counts] of byRun) {
+    await db
+      .updateTable("evalRuns")
+      .set((eb) => ({
+        doneItems: eb("doneItems", "+", counts.done),
+        erroredItems: eb("erroredItems", "+", counts.errored),
+      }))
+      .where("id", "=", runId)
+      .execute();
+  }
+  return inserted.length;
 }
 
 /** How many cases a dataset revision holds (the rows open at it). */
