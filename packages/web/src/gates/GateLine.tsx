@@ -31,7 +31,7 @@ export function GateLine({
   const { environment } = status;
   if (!status.hasPolicy) {
     return (
-      <Text size="xs" c="dimmed">
+      <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
         No gate: {environment} has no gate policy.
       </Text>
     );

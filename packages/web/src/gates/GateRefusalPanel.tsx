@@ -34,6 +34,7 @@ export function GateRefusalPanel({
       withCloseButton
       closeButtonLabel="Dismiss"
       onClose={onDismiss}
+      styles={{ title: { overflowWrap: "anywhere" } }}
     >
       <Stack gap="xs">
         <Text size="sm">
