@@ -15,15 +15,16 @@ const GOOD = "{{question}}";
 const WORSE = "{{question}}!";
 const CASES = 12;
 
-/** A connection to a fresh fake upstream; closed when the test ends. */
+/** A connection to a fresh fake upstream, closed when the test ends; the upstream. */
 async function connect(
   server: TestServer,
   name: string,
   onCleanup: (fn: () => Promise<void>) => void,
-) {
+): Promise<FakeUpstream> {
   const upstream: FakeUpstream = await startEvalUpstream();
   onCleanup(() => upstream.close());
   await addConnection(server, name, upstream);
+  return upstream;
 }
 
 /** Publishes `text` (with `extra` config) as the prompt's next version; its number. */
@@ -257,6 +258,43 @@ describeInBrowser("evaluations and gates in chromium", () => {
     const timeline = page.getByRole("list", { name: "Deployment timeline" });
     await expect.poll(() => timeline.textContent()).toContain("gate overridden");
     expect(await timeline.textContent()).toContain("hotfix: the outage needs v2 now");
+  });
+
+  test("a running run's progress moves on its page; it cancels, keeps what finished, and resumes to the end", async ({
+    page,
+    server,
+    onTestFinished,
+  }) => {
+    const prompt = "live/answer";
+    const dataset = "live/questions";
+    const upstream = await connect(server, "live-local", onTestFinished);
+    upstream.setDelay(150);
+    await succeed(server, "POST", "/api/v1/prompts", { name: prompt, type: "text" });
+    await publish(server, prompt, "live-local", GOOD);
+    await datasetFromProduction(server, prompt, dataset);
+    const run = await succeed<{ id: string }>(server, "POST", "/api/v1/eval-runs", {
+      prompt,
+      dataset,
+      candidates: [{ version: 1 }],
+      baseline: null,
+      scorers: [{ type: "equals" }],
+      concurrency: 1,
+    });
+    await page.goto(`/evaluations/${run.id}`);
+    const progress = page.getByRole("region", { name: "Progress" });
+    // The count moves while the page is open, without a reload.
+    await progress.getByText(/^[1-9]\d* of 12 done$/).waitFor();
+    await page.getByRole("button", { name: "Cancel run" }).click();
+    await page.getByText("Cancelled the run; what finished is kept.").waitFor();
+    await expect.poll(() => progress.textContent()).toContain("cancelled");
+    const kept = Number((await progress.textContent())?.match(/(\d+) of 12 done/)?.[1]);
+    expect(kept).toBeGreaterThan(0);
+    upstream.setDelay(0);
+    await page.getByRole("button", { name: "Resume run" }).click();
+    await progress.getByText("12 of 12 done").waitFor();
+    await expect.poll(() => progress.textContent()).toContain("completed");
+    // No baseline: each variant's own scores, nothing compared.
+    await page.getByText("This run had no baseline, so nothing is compared").waitFor();
   });
 
   test("a viewer reads evaluations but cannot start one, and is told why", async ({
