@@ -10,7 +10,15 @@ import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { summariseRun, timeOrderedId } from "../packages/core/dist/index.js";
 import { openStorage } from "../packages/server/dist/storage/index.js";
-import { adminApi, profilingArgs, round, startProcess, writeResult } from "./lib.mjs";
+import {
+  adminApi,
+  describeOthers,
+  profilingArgs,
+  round,
+  startProcess,
+  withCpuAccounting,
+  writeResult,
+} from "./lib.mjs";
 
 const ADMIN_KEY = "pl_bench_admin_key_0123456789abcdef";
 const DELAY_MS = 20;
@@ -235,8 +243,14 @@ export async function benchEval() {
     const warm = await seedDataset(server.dataDir, "bench/warm", 200);
     await timedRun(server, warm, CONCURRENCY);
     const cases = await seedDataset(server.dataDir, "bench/cases", CASES);
-    const bareSeconds = await bareLoop(upstream.url, CASES, CONCURRENCY);
-    const { run, seconds: runSeconds } = await timedRun(server, cases, CONCURRENCY);
+    const pids = { upstream: upstream.pid, server: server.pid };
+    const { result: bareSeconds, cpu: bareCpu } = await withCpuAccounting(pids, () =>
+      bareLoop(upstream.url, CASES, CONCURRENCY),
+    );
+    const {
+      result: { run, seconds: runSeconds },
+      cpu: runCpu,
+    } = await withCpuAccounting(pids, () => timedRun(server, cases, CONCURRENCY));
     const ratio = round(bareSeconds / runSeconds);
     const runOk =
       run.status === "completed" && run.progress.done === CASES && run.progress.errored === 0;
@@ -270,6 +284,9 @@ export async function benchEval() {
         runItemsPerSecond: round(CASES / runSeconds, 1),
         ratio,
         runOk,
+        serverCpuMsPerItem:
+          runCpu.server === null ? null : round((runCpu.server * 1000) / CASES, 2),
+        cpuSeconds: { bare: bareCpu, run: runCpu },
         target: "ratio >= 0.8",
       },
       memory: {
@@ -288,6 +305,9 @@ export async function benchEval() {
     console.log(`eval: ${os.cpus().length} cores shared; upstream answers after ${DELAY_MS} ms`);
     console.log(
       `  throughput  ${CASES} cases at concurrency ${CONCURRENCY}: bare loop ${round(bareSeconds, 2)} s, run ${round(runSeconds, 2)} s → ratio ${ratio} (target ≥ 0.8)${runOk ? "" : " — RUN INCOMPLETE"}`,
+    );
+    console.log(
+      `  cpu         server ${result.throughput.serverCpuMsPerItem} ms per item; during the run ${describeOthers(runCpu)}; during the bare loop ${describeOthers(bareCpu)}`,
     );
     console.log(
       `  memory      ${BIG_CASES} cases at concurrency ${BIG_CONCURRENCY} in ${round(bigSeconds, 1)} s: peak RSS ${peak} MB (target ≤ 300)${bigOk ? "" : " — RUN INCOMPLETE"}`,

@@ -45,19 +45,34 @@ describe("the run's limits", () => {
     expect(order).toEqual(["gave up", "second", "third"]);
   });
 
-  it("a group writer writes what came in during a write in the next one, and reports failures to each", async () => {
+  it("a group writer batches what comes in while it lingers or writes, and reports failures to each", async () => {
     const batches: number[][] = [];
     let release: () => void = () => {};
-    const writer = new GroupWriter<number>(async (items) => {
-      batches.push(items);
-      if (items.includes(99)) throw new Error("disk full");
-      if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
-    });
-    const first = writer.add(1);
-    const later = [writer.add(2), writer.add(3)];
+    const writer = new GroupWriter<number>(
+      async (items) => {
+        batches.push(items);
+        if (items.includes(99)) throw new Error("disk full");
+        if (items.includes(1)) await new Promise<void>((resolve) => (release = resolve));
+      },
+      { lingerMs: 60_000, maxBatch: 3 },
+    );
+    // A full batch is written at once, lingering or not.
+    const first = [writer.add(1), writer.add(2), writer.add(3)];
+    // These come while it is being written: they wait for the next write.
+    const later = [writer.add(4), writer.add(5)];
+    expect(writer.backlog).toBe(5);
     release();
-    await Promise.all([first, ...later]);
-    expect(batches).toEqual([[1], [2, 3]]);
-    await expect(writer.add(99)).rejects.toThrow("disk full");
+    await Promise.all(first);
+    // The rest would linger a minute; draining writes them now.
+    await writer.drain();
+    await Promise.all(later);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+    expect(writer.backlog).toBe(0);
+    const failed = writer.add(99);
+    await writer.drain();
+    await expect(failed).rejects.toThrow("disk full");
   });
 });

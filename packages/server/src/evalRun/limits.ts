@@ -92,18 +92,26 @@ export class TokenBuckets {
 }
 
 /**
- * Group commit: what is added while a write is under way goes into the next write, so results
- * finishing together share a transaction and none waits on a timer. Each `add` resolves once
- * its item is stored.
+ * Group commit: items are written in batches, the first of a batch waiting at most `lingerMs`
+ * for others to share its transaction (a write per item costs more than the item itself). Each
+ * `add` resolves once its item is stored; `drain` writes what is waiting at once.
  */
 export class GroupWriter<T> {
   private pending: Array<{ item: T; settle: (error?: unknown) => void }> = [];
   private writing = false;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private idle: Array<() => void> = [];
 
   constructor(
     private readonly write: (items: T[]) => Promise<unknown>,
-    private readonly maxBatch = 200,
+    private readonly options: { maxBatch?: number; lingerMs?: number } = {},
   ) {}
+
+  /** Items added and not yet stored (or failed). */
+  get backlog(): number {
+    return this.pending.length + this.inFlight;
+  }
 
   add(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -111,14 +119,44 @@ export class GroupWriter<T> {
         item,
         settle: (error) => (error === undefined ? resolve() : reject(error)),
       });
-      this.next();
+      this.schedule();
     });
   }
 
+  /** Writes what is waiting now; resolves once everything added so far is stored (or failed). */
+  drain(): Promise<void> {
+    if (this.backlog === 0) return Promise.resolve();
+    const drained = new Promise<void>((resolve) => this.idle.push(resolve));
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.next();
+    return drained;
+  }
+
+  private schedule(): void {
+    if (this.writing) return;
+    if (this.pending.length >= (this.options.maxBatch ?? 200) || this.idle.length > 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.next();
+    } else if (!this.timer && this.pending.length > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.next();
+      }, this.options.lingerMs ?? 0);
+      this.timer.unref();
+    }
+  }
+
   private next(): void {
-    if (this.writing || this.pending.length === 0) return;
+    if (this.writing) return;
+    if (this.pending.length === 0) {
+      for (const resolve of this.idle.splice(0)) resolve();
+      return;
+    }
     this.writing = true;
-    const batch = this.pending.splice(0, this.maxBatch);
+    const batch = this.pending.splice(0, this.options.maxBatch ?? 200);
+    this.inFlight = batch.length;
     this.write(batch.map((b) => b.item))
       .then(
         () => {
@@ -130,7 +168,9 @@ export class GroupWriter<T> {
       )
       .finally(() => {
         this.writing = false;
-        this.next();
+        this.inFlight = 0;
+        if (this.pending.length === 0) this.next();
+        else this.schedule();
       });
   }
 }

@@ -46,6 +46,12 @@ export interface EvalRunnerOptions {
 
 /** How long a cancel waits for the run's calls to stop before it answers anyway. */
 const ABORT_WAIT_MS = 10_000;
+/**
+ * Results are stored in batches: a finished result waits at most this long for others to share
+ * its transaction. A process killed meanwhile re-runs those few items when the run resumes.
+ */
+const RESULT_LINGER_MS = 25;
+const RESULT_BATCH = 100;
 /** Cases read (and checked for results) at a time. */
 const CASE_PAGE = 500;
 
@@ -269,8 +275,14 @@ export class EvalRunner {
       requestsPerMinute: run.requestsPerMinute,
     };
     let failure: { error: unknown } | undefined;
-    const results = new GroupWriter<EvalResultRow>((rows) =>
-      db.transaction().execute((trx) => insertResults(trx, rows)),
+    // A storage failure stops every worker of the run (it is picked up again later).
+    const fail = (error: unknown) => {
+      failure ??= { error };
+      controller.abort(error);
+    };
+    const results = new GroupWriter<EvalResultRow>(
+      (rows) => db.transaction().execute((trx) => insertResults(trx, rows)),
+      { lingerMs: RESULT_LINGER_MS, maxBatch: RESULT_BATCH },
     );
     const worker = async () => {
       for (let item = await take(); item && !signal.aborted; item = await take()) {
@@ -289,18 +301,21 @@ export class EvalRunner {
         } finally {
           release();
         }
-        await results.add(result);
+        // The slot goes on to its next call while the result waits for its batch; it waits
+        // for the write only when writes fall behind the calls.
+        const stored = results.add(result);
+        stored.catch(fail);
+        if (results.backlog >= RESULT_BATCH) await stored;
       }
     };
-    // A storage failure stops every worker of the run (it is picked up again later); an abort
-    // (cancel, shutdown, lost lease) is no failure.
+    // An abort (cancel, shutdown, a lost lease) ends the workers; it is no failure.
     const guarded = () =>
       worker().catch((error: unknown) => {
-        if (signal.aborted) return;
-        failure ??= { error };
-        controller.abort(error);
+        if (!signal.aborted) fail(error);
       });
     await Promise.all(Array.from({ length: run.concurrency }, guarded));
+    // Results already finished are kept whatever stopped the run.
+    await results.drain();
     if (failure) throw failure.error;
   }
 
