@@ -297,6 +297,49 @@ describeInBrowser("evaluations and gates in chromium", () => {
     await page.getByText("This run had no baseline, so nothing is compared").waitFor();
   });
 
+  test("an admin writes a gate policy in the form, is told beside each field what is wrong, and removes it", async ({
+    page,
+    server,
+  }) => {
+    const dataset = "policy/questions";
+    await seedDataset(server.services.engine.db, dataset, [{ input: { variables: { q: "x" } } }]);
+    await page.goto("/settings");
+    await page.getByRole("combobox", { name: "Environment", exact: true }).click();
+    await page.getByRole("option", { name: "development", exact: true }).click();
+    await page
+      .getByText("development has no gate policy: every deploy to it passes freely.")
+      .waitFor();
+    const minor = page.getByRole("group", { name: "minor rule" });
+    await minor
+      .getByRole("switch", { name: "Minor changes (new behaviour that keeps the contract)" })
+      .check();
+    await minor.getByRole("button", { name: "Add a required run" }).click();
+    await minor.getByRole("textbox", { name: "Scorer of minor requirement 1" }).fill("equals");
+    await minor.getByRole("textbox", { name: "Minimum mean of minor requirement 1" }).fill("2");
+    await page.getByRole("button", { name: "Save policy" }).click();
+    await minor.getByText("Pick the dataset.").waitFor();
+    await minor.getByText("A minimum mean is between 0 and 1.").waitFor();
+    await minor.getByRole("combobox", { name: "Dataset of minor requirement 1" }).fill(dataset);
+    await page.keyboard.press("Escape");
+    await minor.getByRole("textbox", { name: "Minimum mean of minor requirement 1" }).fill("0.9");
+    await page.getByRole("button", { name: "Save policy" }).click();
+    await page.getByText("Saved the gate policy of development.").waitFor();
+    const policy = page.getByRole("region", { name: "Gate policy of development" });
+    await expect
+      .poll(() => policy.textContent())
+      .toContain(`minor: needs equals run on ${dataset} with a mean of at least 0.9`);
+    expect(await policy.textContent()).toContain("patch: passes freely");
+
+    await page.getByRole("button", { name: "Remove policy" }).click();
+    await page
+      .getByRole("dialog", { name: "Remove the gate policy" })
+      .getByRole("button", { name: "Remove policy" })
+      .click();
+    await page
+      .getByText("development has no gate policy: every deploy to it passes freely.")
+      .waitFor();
+  });
+
   test("a viewer reads evaluations but cannot start one, and is told why", async ({
     page,
     server,

@@ -64,7 +64,8 @@ export function RuleFields({
               return (
                 <Group key={r.key} gap="xs" align="flex-start">
                   <Autocomplete
-                    label={`${level} requirement ${n} dataset`}
+                    label="Dataset"
+                    aria-label={`Dataset of ${level} requirement ${n}`}
                     data={datasets}
                     value={r.dataset}
                     onChange={(dataset) => setRequirement(r.key, { dataset })}
@@ -73,7 +74,8 @@ export function RuleFields({
                     w={{ base: "100%", xs: 220 }}
                   />
                   <TextInput
-                    label={`${level} requirement ${n} scorer`}
+                    label="Scorer"
+                    aria-label={`Scorer of ${level} requirement ${n}`}
                     placeholder="equals"
                     value={r.scorer}
                     onChange={(e) => setRequirement(r.key, { scorer: e.currentTarget.value })}
@@ -81,7 +83,8 @@ export function RuleFields({
                     w={{ base: "100%", xs: 160 }}
                   />
                   <TextInput
-                    label={`${level} requirement ${n} minimum mean`}
+                    label="Minimum mean"
+                    aria-label={`Minimum mean of ${level} requirement ${n}`}
                     placeholder="none"
                     inputMode="decimal"
                     value={r.minMean}
@@ -118,7 +121,8 @@ export function RuleFields({
             />
             <Group gap="sm" align="flex-start">
               <TextInput
-                label={`${level}: mean latency at most (ms)`}
+                label="Mean latency at most (ms)"
+                aria-label={`Mean latency at most (ms) for ${level} changes`}
                 placeholder="no limit"
                 inputMode="numeric"
                 value={rule.maxLatencyMs}
@@ -127,7 +131,8 @@ export function RuleFields({
                 w={{ base: "100%", xs: 220 }}
               />
               <TextInput
-                label={`${level}: mean cost at most (USD per call)`}
+                label="Mean cost at most (USD per call)"
+                aria-label={`Mean cost at most (USD per call) for ${level} changes`}
                 placeholder="no limit"
                 inputMode="decimal"
                 value={rule.maxCostUsd}
