@@ -1,3 +1,7 @@
+/**
+ * The evaluation-run API: start, list, read, results, progress (server-sent events), cancel,
+ * resume and custom scores. Routes parse and authorise; the service holds the rules.
+ */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import {
   createEvalRunBodySchema,
