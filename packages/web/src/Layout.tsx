@@ -30,6 +30,11 @@ const SCREENS = [
   { to: "/playground", label: "Playground", owns: (path: string) => path === "/playground" },
   { to: "/traces", label: "Traces", owns: (path: string) => path.startsWith("/traces") },
   { to: "/datasets", label: "Datasets", owns: (path: string) => path.startsWith("/datasets") },
+  {
+    to: "/evaluations",
+    label: "Evaluations",
+    owns: (path: string) => path.startsWith("/evaluations"),
+  },
   { to: "/settings", label: "Settings", owns: (path: string) => path === "/settings" },
 ];
 

@@ -8,6 +8,8 @@ const EVENT_TYPES = [
   "version.published",
   "label.deployed",
   "label.rolled_back",
+  "gate.passed",
+  "gate.failed",
 ];
 
 /**

@@ -89,6 +89,22 @@ const router = createBrowserRouter([
         element: screen(async () => (await import("./datasets/DatasetPage.js")).DatasetPage),
       },
       {
+        path: "evaluations",
+        element: screen(
+          async () => (await import("./evaluations/EvaluationsPage.js")).EvaluationsPage,
+        ),
+      },
+      {
+        path: "evaluations/new",
+        element: screen(
+          async () => (await import("./evaluations/NewEvaluationPage.js")).NewEvaluationPage,
+        ),
+      },
+      {
+        path: "evaluations/:id",
+        element: screen(async () => (await import("./evaluations/RunPage.js")).RunPage),
+      },
+      {
         path: "settings",
         element: screen(async () => (await import("./settings/SettingsPage.js")).SettingsPage),
       },

@@ -1,6 +1,12 @@
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
+import { seedDataset } from "../../server/src/test-support/datasets.js";
+import {
+  addConnection,
+  startEvalUpstream,
+  waitForRun,
+} from "../../server/src/test-support/eval.js";
 import { capture, describeInBrowser, test } from "./test-support/browser.js";
 import { createChatPrompt, succeed } from "./test-support/seed.js";
 
@@ -17,7 +23,12 @@ const VIEWPORTS = [
  * Every main screen (each tab of the prompt page too), with the prompt and trace a test made,
  * and the heading that says it is ready.
  */
-const screens = (prompt: string, traceId: string, dataset: string) =>
+const screens = (
+  prompt: string,
+  traceId: string,
+  dataset: string,
+  run: { id: string; prompt: string },
+) =>
   [
     ["/", "Prompts"],
     [`/prompts/${prompt}`, "Draft"],
@@ -33,6 +44,9 @@ const screens = (prompt: string, traceId: string, dataset: string) =>
     [`/datasets/${dataset}`, dataset],
     [`/datasets/${dataset}?revision=1`, dataset],
     [`/datasets/${dataset}?tab=revisions`, "Revisions"],
+    ["/evaluations", "Evaluations"],
+    ["/evaluations/new", "New evaluation"],
+    [`/evaluations/${run.id}`, `Evaluation of ${run.prompt}`],
     ["/settings", "Settings"],
     ["/no/such/page", "Page not found"],
   ] as const;
@@ -55,6 +69,50 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
+/**
+ * A finished evaluation run of a text prompt's v2 against production's v1 on twelve cases (every
+ * one regressed), through a fake upstream closed when the test ends.
+ */
+async function finishedRun(
+  server: Parameters<typeof succeed>[0],
+  name: string,
+  onTestFinished: (fn: () => Promise<void>) => void,
+): Promise<{ id: string; prompt: string }> {
+  const upstream = await startEvalUpstream();
+  onTestFinished(() => upstream.close());
+  const connection = `screens-${name}`;
+  await addConnection(server, connection, upstream);
+  const prompt = `screens/eval-${name}`;
+  const dataset = `screens/questions-${name}`;
+  await succeed(server, "POST", "/api/v1/prompts", { name: prompt, type: "text" });
+  for (const text of ["{{question}}", "{{question}}!"]) {
+    await succeed(server, "POST", `/api/v1/prompts/${encodeURIComponent(prompt)}/versions`, {
+      commitMessage: text,
+      content: { type: "text", text, config: { provider: connection, model: "gpt-4o-mini" } },
+    });
+  }
+  await succeed(server, "POST", `/api/v1/prompts/${encodeURIComponent(prompt)}/deployments`, {
+    environment: "production",
+    version: 1,
+  });
+  await seedDataset(
+    server,
+    dataset,
+    Array.from({ length: 12 }, (_, i) => ({
+      input: { variables: { question: `q${i}` } },
+      expected: `echo: q${i}`,
+    })),
+  );
+  const run = await succeed<{ id: string }>(server, "POST", "/api/v1/eval-runs", {
+    prompt,
+    dataset,
+    candidates: [{ version: 2 }],
+    scorers: [{ type: "equals" }, { type: "contains", values: ["echo"] }],
+  });
+  await waitForRun(server, run.id);
+  return { id: run.id, prompt };
+}
+
 /** How far the page is wider than the window: 0 when nothing runs off to the side. */
 const overflow = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -64,7 +122,7 @@ describeInBrowser(
   () => {
     test.for(VIEWPORTS)(
       "fits a $width px window and has no serious accessibility violation ($name, $colorScheme)",
-      async ({ name, width, height, colorScheme }, { page, server }) => {
+      async ({ name, width, height, colorScheme }, { page, server, onTestFinished }) => {
         const prompt = `screens/greeter-${name}`;
         const traceId = `screens-trace-${name}`;
         await createChatPrompt(server, prompt, {
@@ -105,6 +163,7 @@ describeInBrowser(
             },
           );
         }
+        const run = await finishedRun(server, name, onTestFinished);
         await page.setViewportSize({ width, height });
         // Dark follows the system's preference; axe judges its contrast like the light one's.
         await page.emulateMedia({ colorScheme });
@@ -114,7 +173,7 @@ describeInBrowser(
         );
         expect(background).toBe(colorScheme === "dark" ? "rgb(36, 36, 36)" : "rgb(255, 255, 255)");
         const found: string[] = [];
-        for (const [path, heading] of screens(prompt, traceId, dataset)) {
+        for (const [path, heading] of screens(prompt, traceId, dataset, run)) {
           await page.goto(path);
           await page.getByRole("heading", { name: heading, exact: true }).first().waitFor();
           // docs/web.md shows the prompt page on a phone and the traces in the dark.

@@ -27,7 +27,7 @@ describe.each(testEngines())("starting an evaluation run with bad input (%s)", (
     prompt = uniqueName("bad/prompt");
     dataset = uniqueName("bad/cases");
     await publishTexts(server, prompt, "local", ["{{question}}"]);
-    await seedDataset(server.services.engine.db, dataset, [
+    await seedDataset(server, dataset, [
       { input: { variables: { question: "q" } }, expected: "echo: q" },
     ]);
     // Nothing here should run: every request below is refused before a run exists.
@@ -91,15 +91,15 @@ describe.each(testEngines())("starting an evaluation run with bad input (%s)", (
 
   it("a dataset with no cases is a 422", async () => {
     const empty = uniqueName("bad/empty");
-    const { id } = await seedDataset(server.services.engine.db, empty, [
+    const { caseIds } = await seedDataset(server, empty, [
       { input: { variables: { question: "gone" } } },
     ]);
-    await emptyLatestRevision(server.services.engine.db, id);
+    await emptyLatestRevision(server, empty, caseIds);
     const answer = await start({ dataset: empty });
     expect(answer.status).toBe(422);
     expect(answer.body.message).toBe(`dataset '${empty}' revision 2 has no cases: nothing to run`);
     const never = uniqueName("bad/never");
-    await seedDataset(server.services.engine.db, never, []);
+    await seedDataset(server, never, []);
     expect((await start({ dataset: never })).status).toBe(422);
   });
 

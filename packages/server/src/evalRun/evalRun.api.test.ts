@@ -54,7 +54,7 @@ describe.each(testEngines())("evaluation runs (%s)", (kind) => {
     const dataset = uniqueName("eval/questions");
     await publishTexts(server, prompt, "local", TEXTS);
     await deploy(server, prompt, 1);
-    await seedDataset(server.services.engine.db, dataset, CASES);
+    await seedDataset(server, dataset, CASES);
     return { prompt, dataset };
   }
 

@@ -68,7 +68,7 @@ describe.each(testEngines())("LLM-as-judge scorers (%s)", (kind) => {
     const dataset = uniqueName("judged/cases");
     await publishTexts(server, prompt, "local", ["{{question}}"]);
     await publishJudge(server, judge);
-    await seedDataset(server.services.engine.db, dataset, [
+    await seedDataset(server, dataset, [
       { input: { variables: { question: "good" } }, expected: { answer: 42 } },
       { input: { variables: { question: "fence" } } },
       { input: { variables: { question: "garbage" } }, expected: "anything" },

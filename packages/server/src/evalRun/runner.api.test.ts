@@ -50,7 +50,7 @@ async function slowSetup(server: TestServer, connection: string, count: number) 
   const prompt = uniqueName("runner/prompt");
   const dataset = uniqueName("runner/cases");
   await publishTexts(server, prompt, connection, ["{{question}}"]);
-  await seedDataset(server.services.engine.db, dataset, cases(count));
+  await seedDataset(server, dataset, cases(count));
   return { prompt, dataset };
 }
 

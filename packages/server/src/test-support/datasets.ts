@@ -1,11 +1,9 @@
 /**
- * Datasets for evaluation tests, written straight into storage as the dataset service lays them
- * out (a dataset row, one revision, the case rows open from it), so run tests need no dataset
- * routes.
+ * Datasets for evaluation tests, made through the datasets API as a user would: the dataset,
+ * then its cases as revision 1 (added in chunks the API takes).
  */
-import { type CaseInput, timeOrderedId } from "@promptline/core";
-import type { Kysely } from "kysely";
-import type { Database } from "../storage/database.js";
+import type { CaseInput } from "@promptline/core";
+import type { TestServer } from "./harness.js";
 
 export interface SeedCase {
   input: Partial<CaseInput> & { variables: Record<string, unknown> };
@@ -13,110 +11,50 @@ export interface SeedCase {
   tags?: string[];
 }
 
-/** The project the test server's admin key belongs to (the only one). */
-export async function defaultProjectId(db: Kysely<Database>): Promise<string> {
-  const row = await db.selectFrom("projects").select("id").executeTakeFirstOrThrow();
-  return row.id;
+/** The most cases one change may add. */
+const CHUNK = 1000;
+
+async function ok(server: Pick<TestServer, "call">, method: string, path: string, body: unknown) {
+  const { status, body: answer } = await server.call(method, path, body);
+  if (status >= 300) throw new Error(`${method} ${path}: ${status} ${JSON.stringify(answer)}`);
+  return answer;
 }
 
-/** Creates dataset `name` with revision 1 holding `cases`, in the order given; its id. */
+/** Creates dataset `name` holding `cases` in the order given (revision 1 up to 1,000 of them). */
 export async function seedDataset(
-  db: Kysely<Database>,
+  server: Pick<TestServer, "call">,
   name: string,
   cases: SeedCase[],
-): Promise<{ id: string; caseIds: string[] }> {
-  const projectId = await defaultProjectId(db);
-  const id = timeOrderedId(Date.now());
-  const at = new Date().toISOString();
-  const revision = cases.length === 0 ? 0 : 1;
-  await db
-    .insertInto("datasets")
-    .values({
-      id,
-      projectId,
-      name,
-      description: "",
-      latestRevision: revision,
-      caseCount: cases.length,
-      createdAt: at,
-      createdBy: "test",
-      updatedAt: at,
-    })
-    .execute();
-  if (revision === 0) return { id, caseIds: [] };
-  await db
-    .insertInto("datasetRevisions")
-    .values({
-      datasetId: id,
-      revision,
-      message: "seeded",
-      added: cases.length,
-      updated: 0,
-      removed: 0,
-      caseCount: cases.length,
-      actor: "test",
-      createdAt: at,
-    })
-    .execute();
-  const rows = cases.map((c) => ({
-    rowId: timeOrderedId(Date.now()),
-    datasetId: id,
-    caseId: timeOrderedId(Date.now()),
-    firstRevision: revision,
-    removedRevision: null,
-    pendingImport: null,
-    input: {
-      variables: c.input.variables,
-      ...(c.input.placeholders && { placeholders: c.input.placeholders }),
-    },
-    expected: c.expected ?? null,
-    tags: c.tags ?? [],
-    metadata: {},
-    sourceKind: "person" as const,
-    sourceRef: null,
-    createdAt: at,
-    createdBy: "test",
-  }));
-  for (let i = 0; i < rows.length; i += 500) {
-    await db
-      .insertInto("datasetCases")
-      .values(rows.slice(i, i + 500))
-      .execute();
+): Promise<{ caseIds: string[] }> {
+  await ok(server, "POST", "/api/v1/datasets", { name });
+  const path = `/api/v1/datasets/${encodeURIComponent(name)}`;
+  for (let i = 0; i < cases.length; i += CHUNK) {
+    const add = cases.slice(i, i + CHUNK).map((c) => ({
+      input: c.input,
+      ...(c.expected !== undefined && { expected: c.expected }),
+      tags: c.tags ?? [],
+    }));
+    await ok(server, "POST", `${path}/revisions`, { message: "seeded", add });
   }
-  return { id, caseIds: rows.map((r) => r.caseId) };
+  const caseIds: string[] = [];
+  let after: string | undefined;
+  do {
+    const query = new URLSearchParams({ limit: "500", ...(after && { after }) });
+    const page = await ok(server, "GET", `${path}/cases?${query}`, undefined);
+    caseIds.push(...page.items.map((c: { id: string }) => c.id));
+    after = page.nextCursor ?? undefined;
+  } while (after);
+  return { caseIds };
 }
 
 /** Adds a revision that removes every case: the dataset's latest revision then has none. */
-export async function emptyLatestRevision(db: Kysely<Database>, datasetId: string) {
-  const dataset = await db
-    .selectFrom("datasets")
-    .selectAll()
-    .where("id", "=", datasetId)
-    .executeTakeFirstOrThrow();
-  const revision = dataset.latestRevision + 1;
-  await db
-    .updateTable("datasetCases")
-    .set({ removedRevision: revision })
-    .where("datasetId", "=", datasetId)
-    .where("removedRevision", "is", null)
-    .execute();
-  await db
-    .insertInto("datasetRevisions")
-    .values({
-      datasetId,
-      revision,
-      message: "emptied",
-      added: 0,
-      updated: 0,
-      removed: dataset.caseCount,
-      caseCount: 0,
-      actor: "test",
-      createdAt: new Date().toISOString(),
-    })
-    .execute();
-  await db
-    .updateTable("datasets")
-    .set({ latestRevision: revision, caseCount: 0 })
-    .where("id", "=", datasetId)
-    .execute();
+export async function emptyLatestRevision(
+  server: Pick<TestServer, "call">,
+  name: string,
+  caseIds: string[],
+): Promise<void> {
+  await ok(server, "POST", `/api/v1/datasets/${encodeURIComponent(name)}/revisions`, {
+    message: "emptied",
+    remove: caseIds,
+  });
 }

@@ -1,9 +1,12 @@
-import { Paper, Stack, Text, Timeline, Title } from "@mantine/core";
+import { Badge, Paper, Stack, Text, Timeline, Title } from "@mantine/core";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
 import type { Deployment } from "./queries.js";
 
-/** Every deployment and rollback of the prompt, newest first, with who made it and why. */
+/**
+ * Every deployment and rollback of the prompt, newest first, with who made it and why; a deploy
+ * an admin pushed through a refusing gate says so, with the reason given.
+ */
 export function DeploymentTimeline({ history }: { history: Deployment[] }) {
   return (
     <Stack gap="sm" mt="md">
@@ -26,7 +29,7 @@ export function DeploymentTimeline({ history }: { history: Deployment[] }) {
             <Timeline.Item
               key={d.id}
               role="listitem"
-              color={d.kind === "rollback" ? "orange" : "blue"}
+              color={d.gateOverride ? "red" : d.kind === "rollback" ? "orange" : "blue"}
               title={
                 <Text fw={600} size="sm" style={{ overflowWrap: "anywhere" }}>
                   {actorName(d.actor)} {d.kind === "rollback" ? "rolled back" : "deployed"}{" "}
@@ -35,7 +38,15 @@ export function DeploymentTimeline({ history }: { history: Deployment[] }) {
                 </Text>
               }
             >
-              {d.reason && (
+              {d.gateOverride && (
+                <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+                  <Badge size="sm" variant="light" color="red" tt="none" mr={6}>
+                    gate overridden
+                  </Badge>
+                  “{d.gateOverride}”
+                </Text>
+              )}
+              {d.reason && d.reason !== d.gateOverride && (
                 <Text size="sm" style={{ overflowWrap: "anywhere" }}>
                   “{d.reason}”
                 </Text>

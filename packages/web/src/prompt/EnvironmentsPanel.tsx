@@ -1,9 +1,12 @@
 import { Alert, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
-import type { PromptVersion } from "@promptline/core";
+import { can, type PromptVersion } from "@promptline/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { type Confirmation, ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
+import { GateLine } from "../gates/GateLine.js";
+import { GateRefusalPanel } from "../gates/GateRefusalPanel.js";
+import { type GateRefusal, gateRefusalOf, usePromptGates } from "../gates/queries.js";
 import { Loading } from "../Loading.js";
 import { useSession } from "../session/session.js";
 import { toastDone, toastFailed } from "../toast.js";
@@ -28,10 +31,19 @@ interface Props {
   versions: PromptVersion[];
 }
 
+/** A move as sent: with the reason for the record, and whether it overrides a refusing gate. */
+interface MoveRequest {
+  move: Move;
+  reason: string;
+  override?: boolean;
+}
+
 /**
  * Which version each environment serves; deploy one, roll back with a confirmation. A table on
  * a wide screen, a card per environment on a phone, where the buttons stay within reach; a
- * button that is off says why beside it.
+ * button that is off says why beside it, and beside Deploy, whether the environment's gate would
+ * let the picked version through. A deploy the gate refuses says why above the table, with an
+ * admin's override (which asks for a reason).
  */
 export function EnvironmentsPanel({ name, labels, versions }: Props) {
   const environments = useEnvironments();
@@ -39,14 +51,24 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
   const session = useSession();
   const queryClient = useQueryClient();
   const [choice, setChoice] = useState<Record<string, number>>({});
-  const [confirming, setConfirming] = useState<(Confirmation & { move: Move }) | undefined>();
+  const [confirming, setConfirming] = useState<
+    (Confirmation & { move: Move; override?: boolean }) | undefined
+  >();
+  const [refused, setRefused] = useState<{ refusal: GateRefusal; move: Move } | undefined>();
+  const gateOf = usePromptGates(
+    name,
+    (environments.data?.items ?? [])
+      .map((e) => choice[e.name] ?? versions[0]?.version)
+      .filter((v): v is number => v !== undefined),
+  );
   const move = useMutation({
-    mutationFn: ({ move: action, reason }: { move: Move; reason: string }) =>
+    mutationFn: ({ move: action, reason, override }: MoveRequest) =>
       action.kind === "deploy"
         ? api.deployments.deploy(name, {
             environment: action.environment,
             version: action.version,
             ...(reason && { reason }),
+            ...(override && { override: { reason } }),
           })
         : api.deployments.rollback(name, {
             environment: action.environment,
@@ -56,23 +78,30 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
       toastDone(
         done.kind === "rollback"
           ? `Rolled back ${done.environment} to v${done.toVersion}`
-          : `Deployed v${done.toVersion} to ${done.environment}`,
+          : done.gateOverride
+            ? `Deployed v${done.toVersion} to ${done.environment} through its gate, overridden`
+            : `Deployed v${done.toVersion} to ${done.environment}`,
       );
       void queryClient.invalidateQueries({ queryKey: ["prompt", name] });
     },
-    onError: (error, { move: action }) =>
+    onError: (error, { move: action }) => {
+      // A gate's refusal is said in full above the table, not in a corner.
+      const refusal = gateRefusalOf(error);
+      if (refusal && action.kind === "deploy") return setRefused({ refusal, move: action });
       toastFailed(
         action.kind === "deploy"
           ? `v${action.version} could not be deployed to ${action.environment}`
           : `${action.environment} could not be rolled back`,
         error,
-      ),
+      );
+    },
   });
   // One move at a time: a double click would otherwise send two before the button is disabled.
   const inFlight = useRef(false);
-  const start = (variables: { move: Move; reason: string }) => {
+  const start = (variables: MoveRequest) => {
     if (inFlight.current) return;
     inFlight.current = true;
+    setRefused(undefined);
     move.mutate(variables, { onSettled: () => (inFlight.current = false) });
   };
 
@@ -128,6 +157,27 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
       <Title order={2} id="environments-title">
         Environments
       </Title>
+      {refused && (
+        <GateRefusalPanel
+          refusal={refused.refusal}
+          prompt={name}
+          mayOverride={session.data ? can(session.data, "gate:override") : false}
+          onDismiss={() => setRefused(undefined)}
+          onOverride={() => {
+            const { move: action } = refused;
+            if (action.kind !== "deploy") return;
+            setConfirming({
+              title: "Override the gate",
+              text: `Deploy v${action.version} to ${action.environment} although its gate refuses it? The override and its reason are recorded in the deployment history and the audit log.`,
+              action: "Override and deploy",
+              reason: "required",
+              danger: true,
+              move: action,
+              override: true,
+            });
+          }}
+        />
+      )}
       <Paper withBorder visibleFrom="sm">
         <Table.ScrollContainer minWidth={680} type="native">
           <Table verticalSpacing="sm">
@@ -162,6 +212,10 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
                         <RollbackButton row={row} actions={actions} />
                       </Group>
                       <WhyNot row={row} />
+                      <GateLine
+                        status={gateOf(row.selected, row.environment.name)}
+                        version={row.selected}
+                      />
                     </Stack>
                   </Table.Td>
                 </Table.Tr>
@@ -196,6 +250,10 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
               <VersionPicker row={row} actions={actions} labelled />
               <DeployButton row={row} actions={actions} fullWidth />
               <WhyNot row={row} about="deploy" />
+              <GateLine
+                status={gateOf(row.selected, row.environment.name)}
+                version={row.selected}
+              />
               <RollbackButton row={row} actions={actions} fullWidth />
               <WhyNot row={row} about="rollback" />
             </Stack>
@@ -207,7 +265,9 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
         confirmation={confirming}
         onCancel={() => setConfirming(undefined)}
         onConfirm={(reason) => {
-          if (confirming) start({ move: confirming.move, reason });
+          if (confirming) {
+            start({ move: confirming.move, reason, override: confirming.override ?? false });
+          }
           setConfirming(undefined);
         }}
       />

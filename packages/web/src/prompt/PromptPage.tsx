@@ -91,13 +91,22 @@ export function PromptPage() {
         </div>
         <Group justify="space-between" align="flex-start" gap="sm">
           <ServingSummary labels={prompt.data.labels} versions={versions.data.items} />
-          <Button
-            component={Link}
-            to={`/playground?${new URLSearchParams({ prompt: name })}`}
-            variant="light"
-          >
-            Open in the playground
-          </Button>
+          <Group gap="sm">
+            <Button
+              component={Link}
+              to={`/evaluations?${new URLSearchParams({ prompt: name })}`}
+              variant="default"
+            >
+              Its evaluations
+            </Button>
+            <Button
+              component={Link}
+              to={`/playground?${new URLSearchParams({ prompt: name })}`}
+              variant="light"
+            >
+              Open in the playground
+            </Button>
+          </Group>
         </Group>
       </Stack>
       <Tabs

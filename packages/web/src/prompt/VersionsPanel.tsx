@@ -17,6 +17,7 @@ import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
+import { VersionEvaluations } from "../evaluations/VersionEvaluations.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 import { environmentColour } from "./ServingSummary.js";
 
@@ -77,7 +78,7 @@ function ContentView({ content }: { content: PromptContent }) {
   );
 }
 
-/** One published version, as it was frozen: its metadata and its content. */
+/** One published version, as it was frozen: its metadata, its content and its evaluations. */
 function VersionView({ version, back }: { version: PromptVersion; back: string }) {
   const facts: Array<[string, ReactNode]> = [
     ["Message", version.commitMessage],
@@ -106,6 +107,7 @@ function VersionView({ version, back }: { version: PromptVersion; back: string }
           ))}
         </DataList>
       </Paper>
+      <VersionEvaluations name={version.name} version={version.version} />
       <Title order={3}>Content</Title>
       <ContentView content={version.content} />
       {version.content.config && Object.keys(version.content.config).length > 0 && (

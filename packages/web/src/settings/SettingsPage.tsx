@@ -1,4 +1,5 @@
 import { Alert, Box, Stack, Text, Title } from "@mantine/core";
+import { GatePolicyPanel } from "../gates/GatePolicyPanel.js";
 import { useSession } from "../session/session.js";
 import { usePageTitle } from "../title.js";
 import { ApiKeysPanel } from "./ApiKeysPanel.js";
@@ -19,7 +20,7 @@ export function SettingsPage() {
         Settings
       </Title>
       <Text c="dimmed" size="sm" mb="lg">
-        The project's provider connections, API keys and model prices.
+        The project's provider connections, API keys, model prices and gate policies.
       </Text>
       {!admin && session.data && (
         <Alert variant="light" color="gray" mb="lg" title="Read-only">
@@ -33,6 +34,9 @@ export function SettingsPage() {
         {admin && <ApiKeysPanel />}
         <PricesPanel
           readOnly={admin ? undefined : "Setting and restoring prices needs an admin key."}
+        />
+        <GatePolicyPanel
+          readOnly={admin ? undefined : "Setting and removing gate policies needs an admin key."}
         />
       </Stack>
     </Box>
