@@ -75,11 +75,12 @@ async function datasetFromProduction(
       },
     ],
   });
+  await succeed(server, "POST", "/api/v1/datasets", { name: dataset });
   await page.goto(`/traces/${dataset.replace(/\W/g, "-")}-trace`);
   await page.getByRole("button", { name: "Add to dataset" }).click();
   const dialog = page.getByRole("form", { name: "Add to dataset" });
-  await dialog.getByText("A new dataset", { exact: true }).click();
-  await dialog.getByLabel("New dataset's name").fill(dataset);
+  await dialog.getByRole("combobox", { name: "Dataset" }).click();
+  await page.getByRole("option", { name: dataset }).click();
   await dialog.getByLabel("Tags for the new cases").fill("from-production");
   await dialog.getByLabel("Tags for the new cases").press("Enter");
   await dialog.getByRole("button", { name: "Add to the dataset" }).click();
