@@ -18,9 +18,11 @@ function runtimeImports(source: string): string[] {
       removeComments: true,
     },
   });
+  // Statements start a line in the compiled output: a method named `export`, or a path such as
+  // "/import" in a string, is not one.
   const patterns = [
-    /\b(?:import|export)\b[^"'`;]*?\bfrom\s*["']([^"']+)["']/g,
-    /\bimport\s*["']([^"']+)["']/g,
+    /^\s*(?:import|export)\b[^"'`;]*?\bfrom\s*["']([^"']+)["']/gm,
+    /^\s*import\s*["']([^"']+)["']/gm,
     /\bimport\(\s*["']([^"']+)["']\s*\)/g,
   ];
   return patterns.flatMap((pattern) =>
