@@ -2,6 +2,16 @@
 import { z } from "zod";
 import { datasetNameSchema } from "../dataset/api.js";
 import { scorerNameSchema } from "../evaluation/scorer-spec.js";
+import { PROMPT_NAME } from "../prompt/name.js";
+
+/** A prompt a requirement applies to: its name, or a folder ending in `/` (`support/`). */
+export const promptScopeSchema = z
+  .string()
+  .max(201)
+  .refine(
+    (scope) => PROMPT_NAME.test(scope.endsWith("/") ? scope.slice(0, -1) : scope),
+    "a prompt name (support/refund-agent) or a folder ending in '/' (support/)",
+  );
 
 /** What one bump level needs. */
 export const gateRuleSchema = z
@@ -14,6 +24,8 @@ export const gateRuleSchema = z
             dataset: datasetNameSchema,
             scorer: scorerNameSchema,
             minMean: z.number().min(0).max(1).optional(),
+            /** Only for these prompts (names or folders); every prompt when absent. */
+            prompts: z.array(promptScopeSchema).min(1).max(50).optional(),
           })
           .strict(),
       )

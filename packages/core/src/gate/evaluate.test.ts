@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EvalVariant, ScorerComparison, VariantSummary } from "../evalRun/api.js";
-import type { GateRule } from "./api.js";
+import { type GateRule, gateRuleSchema } from "./api.js";
 import {
   candidateIndex,
   deployLevel,
@@ -9,6 +9,8 @@ import {
   type GateContext,
   type GateEvidence,
   refusalMessage,
+  requirementApplies,
+  ruleForPrompt,
 } from "./evaluate.js";
 import { recommendedGatePolicy } from "./recommended.js";
 
@@ -265,15 +267,20 @@ describe("evidence from a run", () => {
 });
 
 describe("the recommended policy", () => {
-  it("asks more of bigger changes: checks for a patch, no regression for a minor, a minimum for a major", () => {
-    const policy = recommendedGatePolicy("support/refunds", [
-      { name: "json-valid", deterministic: true },
-      { name: "factuality", deterministic: false },
-    ]);
+  it("asks more of bigger changes: the checks without regression for a patch, every scorer for a minor, a minimum for a major", () => {
+    const policy = recommendedGatePolicy(
+      "support/refunds",
+      [
+        { name: "json-valid", deterministic: true },
+        { name: "factuality", deterministic: false },
+      ],
+      "support/refund-agent",
+    );
     expect(policy.patch?.requirements).toEqual([
-      { dataset: "support/refunds", scorer: "json-valid" },
+      { dataset: "support/refunds", scorer: "json-valid", prompts: ["support/refund-agent"] },
     ]);
-    expect(policy.patch?.noRegression).toBe(false);
+    // A reworded sentence is a patch, and can break a prompt: it must not regress either.
+    expect(policy.patch?.noRegression).toBe(true);
     expect(policy.minor?.requirements.map((r) => r.scorer)).toEqual(["json-valid", "factuality"]);
     expect(policy.minor?.noRegression).toBe(true);
     expect(policy.major?.requirements.every((r) => r.minMean === 0.8)).toBe(true);
@@ -281,7 +288,41 @@ describe("the recommended policy", () => {
   });
 
   it("falls back to the judges for a patch when there is no deterministic scorer", () => {
-    const policy = recommendedGatePolicy("d", [{ name: "tone", deterministic: false }]);
-    expect(policy.patch?.requirements).toEqual([{ dataset: "d", scorer: "tone" }]);
+    const policy = recommendedGatePolicy("d", [{ name: "tone", deterministic: false }], "p");
+    expect(policy.patch?.requirements).toEqual([{ dataset: "d", scorer: "tone", prompts: ["p"] }]);
+  });
+});
+
+describe("requirements scoped to prompts", () => {
+  it("apply to the prompts and folders they name, and to every prompt when they name none", () => {
+    expect(requirementApplies({}, "support/refund-agent")).toBe(true);
+    expect(requirementApplies({ prompts: ["support/refund-agent"] }, "support/refund-agent")).toBe(
+      true,
+    );
+    expect(requirementApplies({ prompts: ["support/"] }, "support/billing/invoice")).toBe(true);
+    expect(requirementApplies({ prompts: ["support/refund-agent"] }, "support/refund")).toBe(false);
+    expect(requirementApplies({ prompts: ["support/"] }, "supporting")).toBe(false);
+  });
+
+  it("leave another prompt's requirements out of its verdict", () => {
+    const rule = gateRuleSchema.parse({
+      requirements: [
+        { dataset: "support/refunds", scorer: "exact", prompts: ["support/refund-agent"] },
+        { dataset: "sales/leads", scorer: "exact", prompts: ["sales/"] },
+      ],
+    });
+    expect(ruleForPrompt(rule, "sales/qualifier").requirements.map((r) => r.dataset)).toEqual([
+      "sales/leads",
+    ]);
+    expect(ruleForPrompt(rule, "judges/tone").requirements).toEqual([]);
+  });
+
+  it("name prompts or folders that could exist", () => {
+    const scoped = (prompts: string[]) =>
+      gateRuleSchema.safeParse({ requirements: [{ dataset: "d", scorer: "s", prompts }] }).success;
+    expect(scoped(["support/", "support/refund-agent"])).toBe(true);
+    expect(scoped(["support//"])).toBe(false);
+    expect(scoped(["/"])).toBe(false);
+    expect(scoped([])).toBe(false);
   });
 });

@@ -232,6 +232,24 @@ function checkLimits(
   return unmet;
 }
 
+/** Whether a requirement applies to the prompt: it names no prompts, or this one or its folder. */
+export function requirementApplies(
+  requirement: Pick<GateRule["requirements"][number], "prompts">,
+  prompt: string,
+): boolean {
+  return (
+    requirement.prompts === undefined ||
+    requirement.prompts.some((scope) =>
+      scope.endsWith("/") ? prompt.startsWith(scope) : prompt === scope,
+    )
+  );
+}
+
+/** The rule as it applies to one prompt: the requirements scoped to other prompts left out. */
+export function ruleForPrompt(rule: GateRule, prompt: string): GateRule {
+  return { ...rule, requirements: rule.requirements.filter((r) => requirementApplies(r, prompt)) };
+}
+
 /**
  * The verdict of `rule` on a candidate, from `evidence`: the latest finished run per dataset in
  * which the candidate was evaluated. Each required (dataset, scorer) must have been scored, with

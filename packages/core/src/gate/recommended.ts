@@ -1,9 +1,11 @@
 /**
  * The gate policy promptline suggests for a production environment: offered (the API, the CLI's
  * `gates set --recommended`, the web UI), never applied unasked. The bigger the change, the more
- * evidence it needs: a reworded patch only has to keep passing the deterministic checks; a minor
- * change must not make any scorer significantly worse than what is served; a major one must also
- * reach a minimum mean on every scorer.
+ * evidence it needs: a patch must keep passing the deterministic checks without being
+ * significantly worse on them than what is served (a reworded sentence can break a prompt); a
+ * minor change must not be significantly worse on any scorer; a major one must also reach a
+ * minimum mean on every scorer. The requirements apply to the prompt the dataset was made for, so
+ * one environment's policy can gate several prompts, each on its own datasets.
  */
 import type { GatePolicy } from "./api.js";
 
@@ -18,17 +20,26 @@ export interface RecommendedScorer {
   deterministic: boolean;
 }
 
-/** The recommended policy for runs of `scorers` on `dataset`. */
-export function recommendedGatePolicy(dataset: string, scorers: RecommendedScorer[]): GatePolicy {
+/** The recommended policy for `prompt`'s runs of `scorers` on `dataset`. */
+export function recommendedGatePolicy(
+  dataset: string,
+  scorers: RecommendedScorer[],
+  prompt: string,
+): GatePolicy {
   const all = scorers.map((s) => s.name);
   const deterministic = scorers.filter((s) => s.deterministic).map((s) => s.name);
   const require = (names: string[], minMean?: number) =>
-    names.map((scorer) => ({ dataset, scorer, ...(minMean !== undefined && { minMean }) }));
+    names.map((scorer) => ({
+      dataset,
+      scorer,
+      ...(minMean !== undefined && { minMean }),
+      prompts: [prompt],
+    }));
   const maxLatencyMs = RECOMMENDED_MAX_LATENCY_MS;
   return {
     patch: {
       requirements: require(deterministic.length > 0 ? deterministic : all),
-      noRegression: false,
+      noRegression: true,
       maxLatencyMs,
     },
     minor: { requirements: require(all), noRegression: true, maxLatencyMs },

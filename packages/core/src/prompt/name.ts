@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 const SEGMENT = "[A-Za-z0-9][A-Za-z0-9._-]*";
-const PROMPT_NAME = new RegExp(`^${SEGMENT}(/${SEGMENT})*$`);
+export const PROMPT_NAME = new RegExp(`^${SEGMENT}(/${SEGMENT})*$`);
 
 /** A foldered prompt name such as `support/refund-agent`. */
 export const promptNameSchema = z

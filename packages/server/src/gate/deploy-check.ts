@@ -79,6 +79,7 @@ export async function checkDeployGate(
   if (!policy.policy[level]) return none;
   const candidate = `v${target.version}`;
   const verdict = verdictOf({
+    prompt: prompt.name,
     environment,
     version: target.version,
     candidate,

@@ -319,15 +319,27 @@ describe.each(testEngines())("gates on %s", (engine) => {
         { scorer: "json-valid", mean: 1 },
         { scorer: "tone", mean: 0.9 },
       ],
-      scorers: [{ type: "json-valid" }, { type: "judge", name: "tone", prompt: "judges/tone" }],
+      // A scorer that scored nothing (every case an error) is not required: it could never pass.
+      scorers: [
+        { type: "json-valid" },
+        { type: "judge", name: "tone", prompt: "judges/tone" },
+        { type: "json-schema" },
+      ],
     });
     const recommended = await server.call(
       "GET",
       `/api/v1/gates/recommended?dataset=${enc(dataset)}`,
     );
     expect(recommended.status).toBe(200);
-    expect(recommended.body.policy.patch.requirements).toEqual([{ dataset, scorer: "json-valid" }]);
-    expect(recommended.body.policy.major.requirements).toHaveLength(2);
+    // The requirements are the prompt's own: another prompt deployed to production is not held
+    // to a dataset it never ran on.
+    expect(recommended.body.policy.patch.requirements).toEqual([
+      { dataset, scorer: "json-valid", prompts: [name] },
+    ]);
+    expect(recommended.body.policy.patch.noRegression).toBe(true);
+    expect(
+      recommended.body.policy.major.requirements.map((r: { scorer: string }) => r.scorer),
+    ).toEqual(["json-valid", "tone"]);
     expect((await setPolicy(recommended.body.policy)).status).toBe(200);
     expect((await server.call("GET", "/api/v1/gates/recommended?dataset=no/such")).status).toBe(
       404,

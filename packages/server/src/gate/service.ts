@@ -11,6 +11,7 @@ import {
   type PromptGates,
   type RecommendedGate,
   recommendedGatePolicy,
+  scorerName,
   Unprocessable,
 } from "@promptline/core";
 import { nowIso, type ServiceContext } from "../context.js";
@@ -138,11 +139,26 @@ export function createGateService(
           `no finished run on dataset '${name}' yet: the recommended policy requires the scorers of its latest run — evaluate on it first, or write the policy by hand`,
         );
       }
-      const scorers = run.scorers.map((spec) => ({
-        name: spec.name ?? spec.type,
-        deterministic: spec.type !== "judge",
-      }));
-      return { dataset: name, basedOnRun: run.id, policy: recommendedGatePolicy(name, scorers) };
+      // A scorer that scored nothing in that run (every case an error, say a JSON Schema check
+      // on a prompt with no schema) would refuse every version for a reason unrelated to quality.
+      const scored = new Set(
+        run.summary?.variants.flatMap((v) =>
+          v.scores.filter((s) => s.interval !== null).map((s) => s.scorer),
+        ),
+      );
+      const scorers = run.scorers
+        .map((spec) => ({ name: scorerName(spec), deterministic: spec.type !== "judge" }))
+        .filter((s) => scored.has(s.name));
+      if (scorers.length === 0) {
+        throw new Conflict(
+          `the latest run on dataset '${name}' (${run.id}) scored nothing: every scorer failed on every case — fix the scorers and evaluate again, or write the policy by hand`,
+        );
+      }
+      return {
+        dataset: name,
+        basedOnRun: run.id,
+        policy: recommendedGatePolicy(name, scorers, run.promptName),
+      };
     },
 
     async promptStatus(principal, name, requested) {
@@ -165,6 +181,7 @@ export function createGateService(
         const policy = policyOf.get(env.name);
         // What the environment serves already needs no gate to stay there.
         const verdict = verdictOf({
+          prompt: prompt.name,
           environment: env.name,
           version: number,
           candidate: `v${number}`,
@@ -221,6 +238,7 @@ export function createGateService(
       }
       const policy = await findGatePolicy(db, principal.projectId, environment);
       return verdictOf({
+        prompt: run.promptName,
         environment,
         version: candidate.version,
         candidate: candidate.version === null ? candidate.label : `v${candidate.version}`,

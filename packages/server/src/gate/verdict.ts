@@ -13,6 +13,7 @@ import {
   type GatePolicy,
   type GateRun,
   type GateVerdict,
+  ruleForPrompt,
 } from "@promptline/core";
 import type { Kysely } from "kysely";
 import type { Database, EvalRunRow, PromptRow } from "../storage/database.js";
@@ -66,6 +67,8 @@ export async function levelOfDeploy(
 }
 
 export interface VerdictInput {
+  /** The prompt deployed: requirements scoped to other prompts do not apply to it. */
+  prompt: string;
   environment: string;
   version: number | null;
   candidate: string;
@@ -78,7 +81,8 @@ export interface VerdictInput {
 /** The policy's rule for the level applied to the evidence; no rule lets the candidate through. */
 export function verdictOf(input: VerdictInput): GateVerdict {
   const { environment, version, candidate, serves, level, evidence } = input;
-  const rule = input.policy?.[level];
+  const policyRule = input.policy?.[level];
+  const rule = policyRule && ruleForPrompt(policyRule, input.prompt);
   const base = { environment, version, candidate, serves, level };
   if (!rule) return { ...base, hasRule: false, passed: true, unmet: [], runs: [] };
   const result = evaluateGate(rule, evidence, { environment, candidate, level, serves });
