@@ -18,19 +18,13 @@ import { findDatasetByName } from "../dataset/store.js";
 import { currentLabel } from "../deployment/store.js";
 import type { EnvironmentService } from "../environment/service.js";
 import { listEnvironments } from "../environment/store.js";
+import { findRun, latestRunOnDataset } from "../evalRun/store.js";
 import { writeWithEvents } from "../event/write.js";
 import type { PromptService } from "../prompt/service.js";
 import type { GatePolicyRow } from "../storage/database.js";
 import { requireVersion } from "../version/service.js";
 import { findVersion } from "../version/store.js";
-import {
-  deleteGatePolicy,
-  findGatePolicy,
-  findRun,
-  latestRunOnDataset,
-  listGatePolicies,
-  saveGatePolicy,
-} from "./store.js";
+import { deleteGatePolicy, findGatePolicy, listGatePolicies, saveGatePolicy } from "./store.js";
 import { evidenceOfVersion, evidenceWithRun, levelOfDeploy, verdictOf } from "./verdict.js";
 
 export interface GateService {
