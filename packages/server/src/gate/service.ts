@@ -14,6 +14,7 @@ import {
   Unprocessable,
 } from "@promptline/core";
 import { nowIso, type ServiceContext } from "../context.js";
+import { requireDataset } from "../dataset/registry.js";
 import { findDatasetByName } from "../dataset/store.js";
 import { currentLabel } from "../deployment/store.js";
 import type { EnvironmentService } from "../environment/service.js";
@@ -124,8 +125,7 @@ export function createGateService(
     },
 
     async recommended(principal, name) {
-      const dataset = await findDatasetByName(db, principal.projectId, name);
-      if (!dataset) throw new NotFound(`no dataset named '${name}' in this project`);
+      const dataset = await requireDataset(db, principal.projectId, name);
       const run = await latestRunOnDataset(db, principal.projectId, dataset.id);
       if (!run) {
         throw new Conflict(
