@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { summariseRun, timeOrderedId } from "../packages/core/dist/index.js";
 import { openStorage } from "../packages/server/dist/storage/index.js";
 import {
+  addLocalProvider,
   adminApi,
   describeOthers,
   profilingArgs,
@@ -104,14 +105,7 @@ async function startEvalServer(upstreamUrl, label) {
     { nodeArgs: profilingArgs(label) },
   );
   const api = (method, path, body) => adminApi(server.url, ADMIN_KEY, method, path, body);
-  await api("POST", "/api/v1/providers", {
-    name: "local",
-    kind: "openai",
-    baseUrl: `${upstreamUrl}/v1`,
-    apiKey: "sk-bench",
-    maxRetries: 0,
-    timeoutMs: 10_000,
-  });
+  await addLocalProvider(api, upstreamUrl);
   await api("POST", "/api/v1/prompts", { name: PROMPT, type: "text" });
   await api("POST", `/api/v1/prompts/${encodeURIComponent(PROMPT)}/versions`, {
     commitMessage: "bench",

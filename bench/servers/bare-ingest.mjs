@@ -1,6 +1,7 @@
 // The ingestion baseline: a bare node:http server that reads a trace batch, JSON.parses it and
 // answers in promptline's shape ({accepted, ids, rejected}) without validating or storing it.
 import { createServer } from "node:http";
+import { listenOnLoopback } from "./listen.mjs";
 
 const server = createServer((req, res) => {
   const chunks = [];
@@ -21,11 +22,4 @@ const server = createServer((req, res) => {
     res.writeHead(200, { "content-type": "application/json" }).end(body);
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () =>
-  process.stdout.write(`http://127.0.0.1:${server.address().port}\n`),
-);
-process.on("SIGTERM", () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-});
+listenOnLoopback(server);

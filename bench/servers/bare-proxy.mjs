@@ -4,6 +4,7 @@
 // No routing, auth, prompt lookup, validation, metrics or traces: the floor on this machine.
 import { createServer } from "node:http";
 import { Agent, request } from "undici";
+import { listenOnLoopback } from "./listen.mjs";
 
 const upstream = `${process.env.BENCH_UPSTREAM}/v1/chat/completions`;
 const agent = new Agent();
@@ -41,11 +42,4 @@ const server = createServer((req, res) => {
     }
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () =>
-  process.stdout.write(`http://127.0.0.1:${server.address().port}\n`),
-);
-process.on("SIGTERM", () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-});
+listenOnLoopback(server);

@@ -2,6 +2,7 @@
 // (BENCH_DELAY_MS, default 20), like a fast model: the evaluation benchmark's provider. The
 // answer echoes the last user message, so scorers have something to look at.
 import { createServer } from "node:http";
+import { listenOnLoopback } from "./listen.mjs";
 
 const delayMs = Number(process.env.BENCH_DELAY_MS ?? 20);
 
@@ -43,11 +44,4 @@ const server = createServer((req, res) => {
     }, delayMs);
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () =>
-  process.stdout.write(`http://127.0.0.1:${server.address().port}\n`),
-);
-process.on("SIGTERM", () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-});
+listenOnLoopback(server);

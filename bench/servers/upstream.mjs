@@ -2,6 +2,7 @@
 // a fixed small chat.completion with usage, as fast as node:http can. It reads the whole request
 // body (a real provider must) but does not parse it: the figure is the gateway's, not this fake's.
 import { createServer } from "node:http";
+import { listenOnLoopback } from "./listen.mjs";
 
 const completion = Buffer.from(
   JSON.stringify({
@@ -41,11 +42,4 @@ const server = createServer((req, res) => {
     }
   });
 });
-server.keepAliveTimeout = 60_000;
-server.listen(0, "127.0.0.1", () =>
-  process.stdout.write(`http://127.0.0.1:${server.address().port}\n`),
-);
-process.on("SIGTERM", () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-});
+listenOnLoopback(server);

@@ -1,4 +1,4 @@
-import { Box, Text } from "@mantine/core";
+import { Box, Paper, Text } from "@mantine/core";
 import { type ReactNode, useEffect, useRef, useState } from "react";
 
 /**
@@ -43,5 +43,25 @@ export function ScrollRegion({ label, children }: { label: string; children: Rea
         {children}
       </Box>
     </>
+  );
+}
+
+/**
+ * A table's frame: a bordered card around a ScrollRegion, so every list scrolls sideways the same
+ * way on a narrow screen. `dimmed` fades it while a new page loads in its place.
+ */
+export function TableFrame({
+  label,
+  dimmed = false,
+  children,
+}: {
+  label: string;
+  dimmed?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Paper withBorder style={{ overflow: "hidden", opacity: dimmed ? 0.6 : 1 }}>
+      <ScrollRegion label={label}>{children}</ScrollRegion>
+    </Paper>
   );
 }

@@ -20,6 +20,22 @@ export function sentence(message: string): string {
 }
 
 /**
+ * What a typed value breaks, judged by the schema the server applies and in its words, as the
+ * user types: undefined when it is empty or fine.
+ */
+export function typedError(
+  schema: {
+    safeParse(value: string): { success: boolean; error?: { issues: { message: string }[] } };
+  },
+  value: string,
+): string | undefined {
+  const typed = value.trim();
+  if (!typed) return undefined;
+  const check = schema.safeParse(typed);
+  return check.success ? undefined : sentence(check.error?.issues[0]?.message ?? "");
+}
+
+/**
  * A refused request's problems by the form field they are about: the server names each field by
  * its place in the request ("body.name", "body.tags.0"), which a person does not need to see.
  */

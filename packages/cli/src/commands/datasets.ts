@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { collect, commandContext, parseNumber, parseVersion } from "../context.js";
 import { UsageError } from "../errors.js";
 import { emit, type Io, table } from "../output.js";
+import { traceFilterOf, traceFilterOptions } from "./traces.js";
 
 // cli-progress loads with the first import on a terminal (a CommonJS package: required).
 const require = createRequire(import.meta.url);
@@ -239,19 +240,12 @@ export function registerDatasetCommands(program: Command, io: Io): void {
       }
     });
 
-  datasets
-    .command("from-traces <name>")
-    .description("turn traces into cases: named ones, or every one matching a filter")
-    .option("--trace <id>", "a trace id (repeat for more)", collect)
-    .option("--prompt <name>")
-    .option("--version <n>", "prompt version", parseVersion)
-    .option("--label <env>")
-    .option("--model <model>")
-    .option("--status <status>", "ok or error")
-    .option("--origin <origin>", "production, playground or all")
-    .option("--user <id>")
-    .option("--from <time>", "ISO time")
-    .option("--to <time>", "ISO time")
+  traceFilterOptions(
+    datasets
+      .command("from-traces <name>")
+      .description("turn traces into cases: named ones, or every one matching a filter")
+      .option("--trace <id>", "a trace id (repeat for more)", collect),
+  )
     .option("--score-name <name>", "only traces with this score (e.g. feedback)")
     .option("--max-score <n>", "…at most this value (0: thumbs-down)", parseNumber("--max-score"))
     .option("--min-score <n>", "…at least this value", parseNumber("--min-score"))
@@ -261,15 +255,7 @@ export function registerDatasetCommands(program: Command, io: Io): void {
     .action(async (name: string, opts, command: Command) => {
       const ctx = await commandContext(command, io);
       const filter = {
-        prompt: opts.prompt,
-        version: opts.version,
-        label: opts.label,
-        model: opts.model,
-        status: opts.status,
-        origin: opts.origin,
-        userId: opts.user,
-        from: opts.from,
-        to: opts.to,
+        ...traceFilterOf(opts),
         scoreName: opts.scoreName,
         minScore: opts.minScore,
         maxScore: opts.maxScore,

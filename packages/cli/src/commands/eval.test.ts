@@ -13,6 +13,9 @@ let server: TestServer;
 let upstream: FakeUpstream;
 const dir = mkdtempSync(join(tmpdir(), "promptline-eval-cli-"));
 const cli = (...argv: string[]) => runAgainst(server, argv);
+/** `promptline eval eval/reply --dataset eval/golden` with these flags. */
+const evalGolden = (...flags: string[]) =>
+  cli("eval", "eval/reply", "--dataset", "eval/golden", ...flags);
 const file = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -78,11 +81,7 @@ describe("promptline eval", () => {
     const junit = join(dir, "pass/junit.xml");
     const markdown = join(dir, "pass/report.md");
     const json = join(dir, "pass/eval.json");
-    const run = await cli(
-      "eval",
-      "eval/reply",
-      "--dataset",
-      "eval/golden",
+    const run = await evalGolden(
       "--version",
       "2",
       "--scorer",
@@ -125,37 +124,15 @@ describe("promptline eval", () => {
   });
 
   it("fails a candidate below a threshold, or refused by the environment's gate: exit 1 with the reason", async () => {
-    const below = await cli(
-      "eval",
-      "eval/reply",
-      "--dataset",
-      "eval/golden",
-      "--version",
-      "2",
-      "--scorer",
-      EQUALS,
-      "--min",
-      "equals=0.5",
-    );
+    const below = await evalGolden("--version", "2", "--scorer", EQUALS, "--min", "equals=0.5");
     expect(below.code).toBe(EXIT.failure);
     expect(below.stdout).toMatch(/✗ v2[^\n]* · equals: mean 0\.000 is below the 0\.500 required/);
     expect(below.stderr).toMatch(
       /^error: the candidate did not pass: v2[^\n]* · equals: mean 0\.000 is below the 0\.500 required$/m,
     );
 
-    await server.call("POST", "/api/v1/environments", { name: "gated" });
-    await deployed(server, "eval/reply", "gated", 1);
-    const policy = {
-      minor: { requirements: [{ dataset: "eval/golden", scorer: "equals", minMean: 0.9 }] },
-    };
-    expect((await server.call("PUT", "/api/v1/environments/gated/gate", { policy })).status).toBe(
-      200,
-    );
-    const refused = await cli(
-      "eval",
-      "eval/reply",
-      "--dataset",
-      "eval/golden",
+    await gatedEnvironment("gated");
+    const refused = await evalGolden(
       "--version",
       "2",
       "--scorer",
@@ -172,11 +149,7 @@ describe("promptline eval", () => {
       /^error: the candidate did not pass: gated gate \(minor\): [^\n]*equals/m,
     );
 
-    const v1 = await cli(
-      "eval",
-      "eval/reply",
-      "--dataset",
-      "eval/golden",
+    const v1 = await evalGolden(
       "--version",
       "1",
       "--baseline",
@@ -235,11 +208,7 @@ describe("promptline eval", () => {
       "strict.mjs",
       'export default ({ tags }) => { if (tags.includes("edge")) throw new Error("edge case"); return true; };\n',
     );
-    const run = await cli(
-      "eval",
-      "eval/reply",
-      "--dataset",
-      "eval/golden",
+    const run = await evalGolden(
       "--version",
       "2",
       "--scorer",
@@ -344,18 +313,7 @@ describe("promptline eval", () => {
   it("cancels the run when --timeout passes, and exits 1 saying so", async () => {
     upstream.setDelay(2000);
     try {
-      const run = await cli(
-        "eval",
-        "eval/reply",
-        "--dataset",
-        "eval/golden",
-        "--version",
-        "2",
-        "--scorer",
-        EQUALS,
-        "--timeout",
-        "0.3",
-      );
+      const run = await evalGolden("--version", "2", "--scorer", EQUALS, "--timeout", "0.3");
       expect(run.code).toBe(EXIT.failure);
       const id = /cancelled run (\S+) /.exec(run.stderr)?.[1];
       expect(run.stderr).toMatch(

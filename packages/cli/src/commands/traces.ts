@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import type { Command, OptionValues } from "commander";
 import { commandContext, parseNumber, parseVersion } from "../context.js";
 import { UsageError } from "../errors.js";
 import { emit, type Io, table } from "../output.js";
@@ -14,11 +14,9 @@ const FEEDBACK_WORDS = new Map([
   ["false", false],
 ]);
 
-export function registerTraceCommands(program: Command, io: Io): void {
-  const traces = program.command("traces").description("LLM calls recorded in production");
-  traces
-    .command("list")
-    .description("traces, newest first")
+/** The options that narrow traces: `traces list` and `datasets from-traces` take the same ones. */
+export function traceFilterOptions(command: Command): Command {
+  return command
     .option("--prompt <name>")
     .option("--version <n>", "prompt version", parseVersion)
     .option("--label <env>")
@@ -27,22 +25,34 @@ export function registerTraceCommands(program: Command, io: Io): void {
     .option("--origin <origin>", "production (applications' calls), playground or all")
     .option("--user <id>")
     .option("--from <time>", "ISO time")
-    .option("--to <time>", "ISO time")
+    .option("--to <time>", "ISO time");
+}
+
+/** The trace filter those options give, in the API's field names. */
+export function traceFilterOf(opts: OptionValues) {
+  return {
+    prompt: opts.prompt,
+    version: opts.version,
+    label: opts.label,
+    model: opts.model,
+    status: opts.status,
+    origin: opts.origin,
+    userId: opts.user,
+    from: opts.from,
+    to: opts.to,
+  };
+}
+
+export function registerTraceCommands(program: Command, io: Io): void {
+  const traces = program.command("traces").description("LLM calls recorded in production");
+  traceFilterOptions(traces.command("list").description("traces, newest first"))
     .option("-s, --search <text>", "text in input, output or error")
     .option("--limit <n>", "at most this many", parseNumber("--limit"), 50)
     .option("--cursor <cursor>", "nextCursor of the previous page")
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command, io);
       const page = await ctx.api.traces.list({
-        prompt: opts.prompt,
-        version: opts.version,
-        label: opts.label,
-        model: opts.model,
-        status: opts.status,
-        origin: opts.origin,
-        userId: opts.user,
-        from: opts.from,
-        to: opts.to,
+        ...traceFilterOf(opts),
         q: opts.search,
         limit: opts.limit,
         cursor: opts.cursor,

@@ -28,3 +28,21 @@ export const versionParamSchema = z.coerce
   .int()
   .positive()
   .max(MAX_STORED_INT, `at most ${MAX_STORED_INT}`);
+
+/** Only what is named under a folder (`support` holds `support/refunds`): prompts, datasets. */
+export const folderFilterSchema = (what: string) =>
+  z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: `Only ${what} under this folder, e.g. support` });
+
+/** A page of a list ordered by name: `limit` items after the last name of the previous page. */
+export const namePageFields = {
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  after: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: "Cursor: the last name of the previous page" }),
+};

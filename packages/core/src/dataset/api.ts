@@ -1,6 +1,6 @@
 /** Datasets: versioned test cases. Every change makes a new immutable revision. */
 import { z } from "zod";
-import { timestampSchema } from "../api/common.js";
+import { folderFilterSchema, namePageFields, timestampSchema } from "../api/common.js";
 import { chatMessageSchema, variableNameSchema } from "../prompt/content.js";
 import { promptNameSchema } from "../prompt/name.js";
 import { traceListQuerySchema } from "../trace/api.js";
@@ -88,22 +88,13 @@ export type Dataset = z.infer<typeof datasetSchema>;
 
 export const datasetListQuerySchema = z
   .object({
-    folder: z
-      .string()
-      .max(200)
-      .optional()
-      .meta({ description: "Only datasets under this folder, e.g. support" }),
+    folder: folderFilterSchema("datasets"),
     q: z
       .string()
       .max(200)
       .optional()
       .meta({ description: "Case-insensitive text in the name or description" }),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    after: z
-      .string()
-      .max(200)
-      .optional()
-      .meta({ description: "Cursor: the last name of the previous page" }),
+    ...namePageFields,
   })
   .strict();
 export type DatasetListQuery = z.infer<typeof datasetListQuerySchema>;

@@ -40,6 +40,13 @@ export const gateRunSchema = z
   .meta({ id: "GateRun" });
 export type GateRun = z.infer<typeof gateRunSchema>;
 
+/** Whether a gate lets a version through, what it lacks, and the runs the answer rests on. */
+const gateOutcomeFields = {
+  passed: z.boolean(),
+  unmet: z.array(unmetRequirementSchema),
+  runs: z.array(gateRunSchema),
+};
+
 /** An environment's gate on one candidate: whether it would let it through, and why not. */
 export const gateVerdictSchema = z
   .object({
@@ -49,9 +56,7 @@ export const gateVerdictSchema = z
     serves: versionNumberSchema.nullable().meta({ description: "What the environment serves now" }),
     level: bumpLevelSchema,
     hasRule: z.boolean().meta({ description: "false: the policy names no rule for this level" }),
-    passed: z.boolean(),
-    unmet: z.array(unmetRequirementSchema),
-    runs: z.array(gateRunSchema),
+    ...gateOutcomeFields,
   })
   .meta({ id: "GateVerdict" });
 export type GateVerdict = z.infer<typeof gateVerdictSchema>;
@@ -64,9 +69,7 @@ export const promptGateStatusSchema = z
     serves: versionNumberSchema.nullable(),
     hasPolicy: z.boolean(),
     level: bumpLevelSchema,
-    passed: z.boolean(),
-    unmet: z.array(unmetRequirementSchema),
-    runs: z.array(gateRunSchema),
+    ...gateOutcomeFields,
   })
   .meta({ id: "PromptGateStatus" });
 export type PromptGateStatus = z.infer<typeof promptGateStatusSchema>;

@@ -1,6 +1,11 @@
 /** Request and response shapes for prompts (folders: ./folders.ts). */
 import { z } from "zod";
-import { timestampSchema, versionNumberSchema } from "../api/common.js";
+import {
+  folderFilterSchema,
+  namePageFields,
+  timestampSchema,
+  versionNumberSchema,
+} from "../api/common.js";
 import { promptContentSchema, promptTypeSchema } from "./content.js";
 import { promptNameSchema, tagSchema } from "./name.js";
 
@@ -54,23 +59,14 @@ export type PromptDetail = z.infer<typeof promptDetailSchema>;
 
 export const promptListQuerySchema = z
   .object({
-    folder: z
-      .string()
-      .max(200)
-      .optional()
-      .meta({ description: "Only prompts under this folder, e.g. support" }),
+    folder: folderFilterSchema("prompts"),
     tag: tagSchema.optional(),
     q: z
       .string()
       .max(200)
       .optional()
       .meta({ description: "Case-insensitive text in name, description or tags" }),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    after: z
-      .string()
-      .max(200)
-      .optional()
-      .meta({ description: "Cursor: the last name of the previous page" }),
+    ...namePageFields,
   })
   .strict();
 export type PromptListQuery = z.infer<typeof promptListQuerySchema>;

@@ -21,9 +21,10 @@ import {
   type RevisionListQuery,
   type UpdateDatasetBody,
 } from "@promptline/core";
+import type { Kysely } from "kysely";
 import { nowIso, type ServiceContext } from "../context.js";
 import { createWithEvent, writeWithEvents } from "../event/write.js";
-import type { DatasetCaseRow, DatasetRow, NewDatasetCase } from "../storage/database.js";
+import type { Database, DatasetCaseRow, DatasetRow, NewDatasetCase } from "../storage/database.js";
 import { newCaseRow, presentCase, presentRevision, writeRevision } from "./revision.js";
 import {
   closeCaseRows,
@@ -77,20 +78,25 @@ function repeatedIds(ids: readonly string[]): string[] {
   return [...new Set(ids.filter((id) => seen.size === seen.add(id).size))];
 }
 
+/** The dataset, or a 404 that says how to create it: for every service that names one. */
+export async function requireDataset(
+  db: Kysely<Database>,
+  projectId: string,
+  name: string,
+): Promise<DatasetRow> {
+  const found = datasetNameSchema.safeParse(name).success
+    ? await findDatasetByName(db, projectId, name)
+    : undefined;
+  if (!found) {
+    throw new NotFound(
+      `no dataset named '${name}' in this project: create it with POST /api/v1/datasets`,
+    );
+  }
+  return found;
+}
+
 export function createDatasetRegistry(ctx: ServiceContext): DatasetRegistry {
   const { db } = ctx.engine;
-
-  async function requireDataset(projectId: string, name: string): Promise<DatasetRow> {
-    const found = datasetNameSchema.safeParse(name).success
-      ? await findDatasetByName(db, projectId, name)
-      : undefined;
-    if (!found) {
-      throw new NotFound(
-        `no dataset named '${name}' in this project: create it with POST /api/v1/datasets`,
-      );
-    }
-    return found;
-  }
 
   function requireRevision(dataset: DatasetRow, revision: number | undefined): number {
     if (revision === undefined) return dataset.latestRevision;
@@ -106,7 +112,7 @@ export function createDatasetRegistry(ctx: ServiceContext): DatasetRegistry {
   }
 
   return {
-    requireDataset,
+    requireDataset: (projectId, name) => requireDataset(db, projectId, name),
     requireRevision,
 
     async listDatasets(principal, query) {
@@ -147,11 +153,11 @@ export function createDatasetRegistry(ctx: ServiceContext): DatasetRegistry {
     },
 
     async getDataset(principal, name) {
-      return presentDataset(await requireDataset(principal.projectId, name));
+      return presentDataset(await requireDataset(db, principal.projectId, name));
     },
 
     async updateDataset(principal, name, body) {
-      const dataset = await requireDataset(principal.projectId, name);
+      const dataset = await requireDataset(db, principal.projectId, name);
       const at = nowIso(ctx);
       await writeWithEvents(ctx, async (trx, record) => {
         await updateDatasetDescription(trx, dataset.id, body.description, at);
@@ -168,7 +174,7 @@ export function createDatasetRegistry(ctx: ServiceContext): DatasetRegistry {
     },
 
     async listRevisions(principal, name, query) {
-      const dataset = await requireDataset(principal.projectId, name);
+      const dataset = await requireDataset(db, principal.projectId, name);
       const rows = await listRevisions(db, dataset.id, query);
       return {
         items: rows.map(presentRevision),
@@ -177,7 +183,7 @@ export function createDatasetRegistry(ctx: ServiceContext): DatasetRegistry {
     },
 
     async listCases(principal, name, query) {
-      const dataset = await requireDataset(principal.projectId, name);
+      const dataset = await requireDataset(db, principal.projectId, name);
       const revision = requireRevision(dataset, query.revision);
       const rows = await listCasesAt(db, dataset.id, revision, {
         afterCaseId: query.after,
@@ -192,7 +198,7 @@ export function createDatasetRegistry(ctx: ServiceContext): DatasetRegistry {
     },
 
     async revise(principal, name, body) {
-      const dataset = await requireDataset(principal.projectId, name);
+      const dataset = await requireDataset(db, principal.projectId, name);
       const updates = body.update ?? [];
       const removals = body.remove ?? [];
       const named = [...updates.map((u) => u.id), ...removals];

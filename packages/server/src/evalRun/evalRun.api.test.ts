@@ -58,14 +58,16 @@ describe.each(testEngines())("evaluation runs (%s)", (kind) => {
     return { prompt, dataset };
   }
 
+  /** Starts a run of `on`'s prompt on its dataset, scored with SCORERS unless `body` says. */
+  const createRun = (on: { prompt: string; dataset: string }, body: Record<string, unknown>) =>
+    server.call<Loose>("POST", "/api/v1/eval-runs", { ...on, scorers: SCORERS, ...body });
+
   it("compares two candidates with what production serves: exact scores, verdicts and per-case outcomes", async () => {
     const { prompt, dataset } = await setup();
-    const created = await server.call<Loose>("POST", "/api/v1/eval-runs", {
-      prompt,
-      dataset,
-      candidates: [{ label: "latest" }, { version: 2 }],
-      scorers: SCORERS,
-    });
+    const created = await createRun(
+      { prompt, dataset },
+      { candidates: [{ label: "latest" }, { version: 2 }] },
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       prompt,
@@ -120,13 +122,10 @@ describe.each(testEngines())("evaluation runs (%s)", (kind) => {
 
   it("lists results side by side, filters to a candidate's regressions, and pages by case", async () => {
     const { prompt, dataset } = await setup();
-    const created = await server.call<Loose>("POST", "/api/v1/eval-runs", {
-      prompt,
-      dataset,
-      candidates: [{ version: 2 }],
-      baseline: { version: 1 },
-      scorers: SCORERS,
-    });
+    const created = await createRun(
+      { prompt, dataset },
+      { candidates: [{ version: 2 }], baseline: { version: 1 } },
+    );
     const id = created.body.id;
     const run = await waitForRun(server, id);
     expect(run.summary.variants[0].comparison[0]).toMatchObject({
@@ -188,12 +187,10 @@ describe.each(testEngines())("evaluation runs (%s)", (kind) => {
 
   it("takes custom scores into the results and the summary, all or nothing", async () => {
     const { prompt, dataset } = await setup();
-    const created = await server.call<Loose>("POST", "/api/v1/eval-runs", {
-      prompt,
-      dataset,
-      candidates: [{ version: 3 }],
-      scorers: [{ type: "json-valid" }],
-    });
+    const created = await createRun(
+      { prompt, dataset },
+      { candidates: [{ version: 3 }], scorers: [{ type: "json-valid" }] },
+    );
     const id = created.body.id;
     await waitForRun(server, id);
     const page = await server.call<Loose>("GET", `/api/v1/eval-runs/${id}/results?limit=2`);
@@ -234,12 +231,7 @@ describe.each(testEngines())("evaluation runs (%s)", (kind) => {
 
   it("records started and finished events and shows the run in the version's detail", async () => {
     const { prompt, dataset } = await setup();
-    const created = await server.call<Loose>("POST", "/api/v1/eval-runs", {
-      prompt,
-      dataset,
-      candidates: [{ version: 3 }],
-      scorers: SCORERS,
-    });
+    const created = await createRun({ prompt, dataset }, { candidates: [{ version: 3 }] });
     await waitForRun(server, created.body.id);
     const events = await server.call<Loose>("GET", `/api/v1/events?prompt=${enc(prompt)}`);
     const types = events.body.items.map((e: Loose) => e.type);
@@ -276,13 +268,10 @@ describe.each(testEngines())("evaluation runs (%s)", (kind) => {
 
   it("streams progress over SSE and ends the stream when the run is done", async () => {
     const { prompt, dataset } = await setup();
-    const created = await server.call<Loose>("POST", "/api/v1/eval-runs", {
-      prompt,
-      dataset,
-      candidates: [{ version: 3 }],
-      scorers: SCORERS,
-      concurrency: 1,
-    });
+    const created = await createRun(
+      { prompt, dataset },
+      { candidates: [{ version: 3 }], concurrency: 1 },
+    );
     const sse = await openSse(`${server.url}/api/v1/eval-runs/${created.body.id}/progress`, {
       authorization: `Bearer ${server.adminKey}`,
     });

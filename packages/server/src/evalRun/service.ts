@@ -22,7 +22,7 @@ import {
   Unprocessable,
 } from "@promptline/core";
 import { nowIso, type ServiceContext } from "../context.js";
-import { findDatasetByName } from "../dataset/store.js";
+import { requireDataset } from "../dataset/registry.js";
 import { writeWithEvents } from "../event/write.js";
 import type { PromptService } from "../prompt/service.js";
 import type { ProviderService } from "../provider/service.js";
@@ -129,8 +129,7 @@ export function createEvalRunService(
 
   /** The dataset revision a run reads and its case count, or the 4xx that says why not. */
   async function pickRevision(projectId: string, name: string, revision: number | undefined) {
-    const dataset = await findDatasetByName(db, projectId, name);
-    if (!dataset) throw new NotFound(`no dataset named '${name}' in this project`);
+    const dataset = await requireDataset(db, projectId, name);
     if (dataset.latestRevision === 0) {
       throw new Unprocessable(`dataset '${name}' has no cases yet: add some, then start the run`);
     }

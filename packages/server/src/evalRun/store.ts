@@ -55,7 +55,10 @@ export async function listRuns(
   return query.orderBy("id", "desc").limit(filter.limit).execute();
 }
 
-/** A prompt's latest completed runs (for a version's evaluations), newest first. */
+/**
+ * A prompt's latest completed runs, newest finished first, at most `limit`: which of them
+ * evaluated a given version is read from their variants (JSON) by the caller.
+ */
 export async function latestCompletedRuns(
   db: Kysely<Database>,
   projectId: string,
@@ -68,9 +71,28 @@ export async function latestCompletedRuns(
     .where("projectId", "=", projectId)
     .where("promptName", "=", promptName)
     .where("status", "=", "completed")
-    .orderBy("createdAt", "desc")
+    .where("finishedAt", "is not", null)
+    .orderBy("finishedAt", "desc")
+    .orderBy("id", "desc")
     .limit(limit)
     .execute();
+}
+
+/** The newest completed run on a dataset, of any prompt: whose scorers a recommendation uses. */
+export async function latestRunOnDataset(
+  db: Kysely<Database>,
+  projectId: string,
+  datasetId: string,
+): Promise<EvalRunRow | undefined> {
+  return db
+    .selectFrom("evalRuns")
+    .selectAll()
+    .where("projectId", "=", projectId)
+    .where("datasetId", "=", datasetId)
+    .where("status", "=", "completed")
+    .orderBy("finishedAt", "desc")
+    .orderBy("id", "desc")
+    .executeTakeFirst();
 }
 
 /** Runs waiting for a worker: queued, or running under a lease that has expired. */

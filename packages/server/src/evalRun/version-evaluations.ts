@@ -1,15 +1,42 @@
 /**
- * A version's evaluations, as its detail shows them: the latest completed run per dataset where
- * the version was a candidate. Read from the runs each time, never copied into the immutable
- * version row.
+ * A version's evaluations: the latest completed run per dataset where the version was a
+ * candidate. Read from the runs each time, never copied into the immutable version row. The
+ * version's detail shows them, and a gate judges the version on the same runs.
  */
-import type { VersionEvaluation } from "@promptline/core";
+import {
+  candidateIndex,
+  evidenceFromRun,
+  type GateEvidence,
+  type VersionEvaluation,
+} from "@promptline/core";
 import type { Kysely } from "kysely";
-import type { Database } from "../storage/database.js";
+import type { Database, EvalRunRow } from "../storage/database.js";
 import { latestCompletedRuns } from "./store.js";
 
-/** Runs looked at, newest first: older runs of a busy prompt fall out of the version's detail. */
-const RUNS_LOOKED_AT = 200;
+/** Runs looked at, newest first: older runs of a busy prompt fall out of the version's evidence. */
+export const RUNS_LOOKED_AT = 500;
+
+/** One dataset's latest run of a version, and what it shows about the version's candidate. */
+export interface RunOfVersion {
+  run: EvalRunRow;
+  evidence: GateEvidence;
+}
+
+/** The latest completed run per dataset in which `version` of the prompt was a candidate. */
+export async function latestRunsOfVersion(
+  db: Kysely<Database>,
+  projectId: string,
+  promptName: string,
+  version: number,
+): Promise<RunOfVersion[]> {
+  const found = new Map<string, RunOfVersion>();
+  for (const run of await latestCompletedRuns(db, projectId, promptName, RUNS_LOOKED_AT)) {
+    if (found.has(run.datasetName)) continue;
+    const evidence = evidenceFromRun(run, candidateIndex(run.variants, version));
+    if (evidence) found.set(run.datasetName, { run, evidence });
+  }
+  return [...found.values()];
+}
 
 export async function versionEvaluations(
   db: Kysely<Database>,
@@ -17,23 +44,15 @@ export async function versionEvaluations(
   promptName: string,
   version: number,
 ): Promise<VersionEvaluation[]> {
-  const runs = await latestCompletedRuns(db, projectId, promptName, RUNS_LOOKED_AT);
-  const found = new Map<string, VersionEvaluation>();
-  for (const run of runs) {
-    if (found.has(run.datasetName) || !run.summary || !run.finishedAt) continue;
-    const index = run.variants.findIndex((v) => v.role === "candidate" && v.version === version);
-    const variant = index === -1 ? undefined : run.summary.variants[index];
-    if (!variant) continue;
-    found.set(run.datasetName, {
-      runId: run.id,
-      dataset: run.datasetName,
-      revision: run.datasetRevision,
-      finishedAt: run.finishedAt,
-      scores: variant.scores.flatMap((s) =>
-        s.interval ? [{ scorer: s.scorer, ...s.interval }] : [],
-      ),
-      verdicts: variant.comparison.map((c) => ({ scorer: c.scorer, verdict: c.verdict })),
-    });
-  }
-  return [...found.values()];
+  const runs = await latestRunsOfVersion(db, projectId, promptName, version);
+  return runs.map(({ run, evidence: { candidate } }) => ({
+    runId: run.id,
+    dataset: run.datasetName,
+    revision: run.datasetRevision,
+    finishedAt: run.finishedAt ?? run.createdAt,
+    scores: candidate.scores.flatMap((s) =>
+      s.interval ? [{ scorer: s.scorer, ...s.interval }] : [],
+    ),
+    verdicts: candidate.comparison.map((c) => ({ scorer: c.scorer, verdict: c.verdict })),
+  }));
 }

@@ -15,23 +15,18 @@ import {
   Unprocessable,
 } from "@promptline/core";
 import { nowIso, type ServiceContext } from "../context.js";
+import { requireDataset } from "../dataset/registry.js";
 import { findDatasetByName } from "../dataset/store.js";
 import { currentLabel } from "../deployment/store.js";
 import type { EnvironmentService } from "../environment/service.js";
 import { listEnvironments } from "../environment/store.js";
+import { findRun, latestRunOnDataset } from "../evalRun/store.js";
 import { writeWithEvents } from "../event/write.js";
 import type { PromptService } from "../prompt/service.js";
 import type { GatePolicyRow } from "../storage/database.js";
 import { requireVersion } from "../version/service.js";
 import { findVersion } from "../version/store.js";
-import {
-  deleteGatePolicy,
-  findGatePolicy,
-  findRun,
-  latestRunOnDataset,
-  listGatePolicies,
-  saveGatePolicy,
-} from "./store.js";
+import { deleteGatePolicy, findGatePolicy, listGatePolicies, saveGatePolicy } from "./store.js";
 import { evidenceOfVersion, evidenceWithRun, levelOfDeploy, verdictOf } from "./verdict.js";
 
 export interface GateService {
@@ -131,8 +126,7 @@ export function createGateService(
     },
 
     async recommended(principal, name) {
-      const dataset = await findDatasetByName(db, principal.projectId, name);
-      if (!dataset) throw new NotFound(`no dataset named '${name}' in this project`);
+      const dataset = await requireDataset(db, principal.projectId, name);
       const run = await latestRunOnDataset(db, principal.projectId, dataset.id);
       if (!run) {
         throw new Conflict(

@@ -1,6 +1,6 @@
-/** Gate policies, and the finished runs a gate reads as evidence. */
+/** Gate policies per environment (the runs a gate reads are evalRun/store.ts's). */
 import type { Kysely } from "kysely";
-import type { Database, EvalRunRow, GatePolicyRow } from "../storage/database.js";
+import type { Database, GatePolicyRow } from "../storage/database.js";
 
 export async function findGatePolicy(
   db: Kysely<Database>,
@@ -48,58 +48,4 @@ export async function deleteGatePolicy(
     .where("environment", "=", environment)
     .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
-}
-
-/** How many of a prompt's latest finished runs a gate looks through for a version's evidence. */
-export const EVIDENCE_SCAN = 500;
-
-/**
- * A prompt's completed runs, newest first, at most EVIDENCE_SCAN of them: which of them
- * evaluated a given version is read from their variants (JSON) by the caller.
- */
-export async function latestCompletedRuns(
-  db: Kysely<Database>,
-  projectId: string,
-  promptName: string,
-): Promise<EvalRunRow[]> {
-  return db
-    .selectFrom("evalRuns")
-    .selectAll()
-    .where("projectId", "=", projectId)
-    .where("promptName", "=", promptName)
-    .where("status", "=", "completed")
-    .orderBy("finishedAt", "desc")
-    .orderBy("id", "desc")
-    .limit(EVIDENCE_SCAN)
-    .execute();
-}
-
-export async function findRun(
-  db: Kysely<Database>,
-  projectId: string,
-  id: string,
-): Promise<EvalRunRow | undefined> {
-  return db
-    .selectFrom("evalRuns")
-    .selectAll()
-    .where("projectId", "=", projectId)
-    .where("id", "=", id)
-    .executeTakeFirst();
-}
-
-/** The newest completed run on a dataset, of any prompt: whose scorers a recommendation uses. */
-export async function latestRunOnDataset(
-  db: Kysely<Database>,
-  projectId: string,
-  datasetId: string,
-): Promise<EvalRunRow | undefined> {
-  return db
-    .selectFrom("evalRuns")
-    .selectAll()
-    .where("projectId", "=", projectId)
-    .where("datasetId", "=", datasetId)
-    .where("status", "=", "completed")
-    .orderBy("finishedAt", "desc")
-    .orderBy("id", "desc")
-    .executeTakeFirst();
 }

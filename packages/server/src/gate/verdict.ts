@@ -5,7 +5,6 @@
  */
 import {
   type BumpLevel,
-  candidateIndex,
   deployLevel,
   evaluateGate,
   evidenceFromRun,
@@ -16,9 +15,9 @@ import {
   ruleForPrompt,
 } from "@promptline/core";
 import type { Kysely } from "kysely";
+import { latestRunsOfVersion } from "../evalRun/version-evaluations.js";
 import type { Database, EvalRunRow, PromptRow } from "../storage/database.js";
 import { findVersion } from "../version/store.js";
-import { latestCompletedRuns } from "./store.js";
 
 /** Where the web UI shows a run. */
 export const runUrl = (id: string) => `/evaluations/${id}`;
@@ -29,13 +28,8 @@ export async function evidenceOfVersion(
   prompt: Pick<PromptRow, "projectId" | "name">,
   version: number,
 ): Promise<GateEvidence[]> {
-  const byDataset = new Map<string, GateEvidence>();
-  for (const run of await latestCompletedRuns(db, prompt.projectId, prompt.name)) {
-    if (byDataset.has(run.datasetName)) continue;
-    const evidence = evidenceFromRun(run, candidateIndex(run.variants, version));
-    if (evidence) byDataset.set(run.datasetName, evidence);
-  }
-  return [...byDataset.values()];
+  const runs = await latestRunsOfVersion(db, prompt.projectId, prompt.name, version);
+  return runs.map((r) => r.evidence);
 }
 
 /** The evidence of `version`, with `run` standing for its own dataset. */

@@ -2,7 +2,7 @@ import { Button, Group, Paper, Stack, Table, Text } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import type { DatasetCase } from "@promptline/core";
 import type { ReactNode } from "react";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { CaseExpected, CaseSource, CaseTags, CaseVariables, caseSummary } from "./CaseFields.js";
 
 /** What a case's row offers (nothing for an old revision or a key that may not write). */
@@ -95,51 +95,49 @@ export function CaseTable({
   }
   const columns = actions ? 5 : 4;
   return (
-    <Paper withBorder style={{ overflow: "hidden" }}>
-      <ScrollRegion label="Cases, scrollable">
-        <Table aria-label="Cases" miw={820} verticalSpacing="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Variables</Table.Th>
-              <Table.Th scope="col">Expected</Table.Th>
-              <Table.Th scope="col">Tags</Table.Th>
-              <Table.Th scope="col">Source</Table.Th>
-              {actions && <Table.Th scope="col">Actions</Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {cases.map((c) =>
-              actions?.editing === c.id ? (
-                <Table.Tr key={c.id}>
-                  <Table.Td colSpan={columns} bg="var(--mantine-color-default-hover)">
-                    {actions.editor(c)}
-                  </Table.Td>
-                </Table.Tr>
-              ) : (
-                <Table.Tr key={c.id}>
-                  <Table.Td maw={320} style={{ verticalAlign: "top" }}>
-                    <CaseVariables value={c} />
-                  </Table.Td>
-                  <Table.Td maw={320} style={{ verticalAlign: "top" }}>
-                    <CaseExpected value={c} />
-                  </Table.Td>
+    <TableFrame label="Cases, scrollable">
+      <Table aria-label="Cases" miw={820} verticalSpacing="sm">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Variables</Table.Th>
+            <Table.Th scope="col">Expected</Table.Th>
+            <Table.Th scope="col">Tags</Table.Th>
+            <Table.Th scope="col">Source</Table.Th>
+            {actions && <Table.Th scope="col">Actions</Table.Th>}
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {cases.map((c) =>
+            actions?.editing === c.id ? (
+              <Table.Tr key={c.id}>
+                <Table.Td colSpan={columns} bg="var(--mantine-color-default-hover)">
+                  {actions.editor(c)}
+                </Table.Td>
+              </Table.Tr>
+            ) : (
+              <Table.Tr key={c.id}>
+                <Table.Td maw={320} style={{ verticalAlign: "top" }}>
+                  <CaseVariables value={c} />
+                </Table.Td>
+                <Table.Td maw={320} style={{ verticalAlign: "top" }}>
+                  <CaseExpected value={c} />
+                </Table.Td>
+                <Table.Td style={{ verticalAlign: "top" }}>
+                  <CaseTags value={c} />
+                </Table.Td>
+                <Table.Td maw={200} style={{ verticalAlign: "top" }}>
+                  <CaseSource value={c} />
+                </Table.Td>
+                {actions && (
                   <Table.Td style={{ verticalAlign: "top" }}>
-                    <CaseTags value={c} />
+                    <Buttons value={c} actions={actions} />
                   </Table.Td>
-                  <Table.Td maw={200} style={{ verticalAlign: "top" }}>
-                    <CaseSource value={c} />
-                  </Table.Td>
-                  {actions && (
-                    <Table.Td style={{ verticalAlign: "top" }}>
-                      <Buttons value={c} actions={actions} />
-                    </Table.Td>
-                  )}
-                </Table.Tr>
-              ),
-            )}
-          </Table.Tbody>
-        </Table>
-      </ScrollRegion>
-    </Paper>
+                )}
+              </Table.Tr>
+            ),
+          )}
+        </Table.Tbody>
+      </Table>
+    </TableFrame>
   );
 }

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { type Confirmation, ConfirmDialog } from "../ConfirmDialog.js";
 import { api, http } from "../client.js";
+import { EmptyState } from "../EmptyState.js";
 import { Loading } from "../Loading.js";
 import { useCursorPages } from "../Pager.js";
 import { toastDone, toastFailed } from "../toast.js";
@@ -252,26 +253,21 @@ export function CasesPanel({ dataset, mayWrite }: { dataset: Dataset; mayWrite: 
         </Alert>
       )}
       {items && items.length === 0 && (
-        <Paper withBorder p="xl" style={{ borderStyle: "dashed" }}>
-          <Stack gap={6} align="center" ta="center">
-            <Text fw={600}>{tag ? `No case has the tag “${tag}”` : "No cases yet"}</Text>
-            <Text c="dimmed" size="sm" maw={480}>
-              {tag ? (
-                "Clear the tag to see every case."
-              ) : writable ? (
-                <>
-                  Add a case, import a CSV or JSONL file, or pick production calls on the{" "}
-                  <Anchor component={Link} to="/traces" inherit>
-                    Traces
-                  </Anchor>{" "}
-                  screen and add them here.
-                </>
-              ) : (
-                "An editor or admin can add cases, import a file or add production traces."
-              )}
-            </Text>
-          </Stack>
-        </Paper>
+        <EmptyState title={tag ? `No case has the tag “${tag}”` : "No cases yet"}>
+          {tag ? (
+            "Clear the tag to see every case."
+          ) : writable ? (
+            <>
+              Add a case, import a CSV or JSONL file, or pick production calls on the{" "}
+              <Anchor component={Link} to="/traces" inherit>
+                Traces
+              </Anchor>{" "}
+              screen and add them here.
+            </>
+          ) : (
+            "An editor or admin can add cases, import a file or add production traces."
+          )}
+        </EmptyState>
       )}
       {items && items.length > 0 && (
         <div style={{ opacity: cases.isPlaceholderData ? 0.6 : 1 }}>

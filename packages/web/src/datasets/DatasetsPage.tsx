@@ -4,7 +4,6 @@ import {
   Box,
   Button,
   Group,
-  Paper,
   Stack,
   Table,
   Text,
@@ -17,9 +16,10 @@ import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { Ago } from "../ago.js";
 import { api } from "../client.js";
+import { EmptyState } from "../EmptyState.js";
 import { Loading } from "../Loading.js";
 import { useCursorPages } from "../Pager.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
 import { NewDatasetForm } from "./NewDatasetForm.js";
 import { datasetKeys } from "./queries.js";
@@ -140,58 +140,46 @@ export function DatasetsPage() {
         </Alert>
       )}
       {items && items.length === 0 && (
-        <Paper withBorder p="xl" style={{ borderStyle: "dashed" }}>
-          <Stack gap={6} align="center" ta="center">
-            <Text fw={600} size="lg">
-              {query
-                ? "Nothing matches"
-                : folder
-                  ? "This folder has no datasets"
-                  : "No datasets yet"}
-            </Text>
-            <Text c="dimmed" size="sm" maw={480}>
-              {query ? (
-                <>Nothing has “{query}” in its name or description.</>
-              ) : (
-                <>
-                  Create one with <b>New dataset</b>, then add cases, import a CSV or JSONL file, or
-                  add production calls from the{" "}
-                  <Anchor component={Link} to="/traces" inherit>
-                    Traces
-                  </Anchor>{" "}
-                  screen.
-                </>
-              )}
-            </Text>
-          </Stack>
-        </Paper>
+        <EmptyState
+          title={
+            query ? "Nothing matches" : folder ? "This folder has no datasets" : "No datasets yet"
+          }
+        >
+          {query ? (
+            <>Nothing has “{query}” in its name or description.</>
+          ) : (
+            <>
+              Create one with <b>New dataset</b>, then add cases, import a CSV or JSONL file, or add
+              production calls from the{" "}
+              <Anchor component={Link} to="/traces" inherit>
+                Traces
+              </Anchor>{" "}
+              screen.
+            </>
+          )}
+        </EmptyState>
       )}
       {items && items.length > 0 && (
-        <Paper
-          withBorder
-          style={{ overflow: "hidden", opacity: datasets.isPlaceholderData ? 0.6 : 1 }}
-        >
-          <ScrollRegion label="Datasets list">
-            <Table aria-label="Datasets" miw={640} verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Folder</Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Cases
-                  </Table.Th>
-                  <Table.Th scope="col">Latest revision</Table.Th>
-                  <Table.Th scope="col">Updated</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {items.map((d) => (
-                  <DatasetRow key={d.name} dataset={d} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollRegion>
-        </Paper>
+        <TableFrame label="Datasets list" dimmed={datasets.isPlaceholderData}>
+          <Table aria-label="Datasets" miw={640} verticalSpacing="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Name</Table.Th>
+                <Table.Th scope="col">Folder</Table.Th>
+                <Table.Th scope="col" ta="right">
+                  Cases
+                </Table.Th>
+                <Table.Th scope="col">Latest revision</Table.Th>
+                <Table.Th scope="col">Updated</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((d) => (
+                <DatasetRow key={d.name} dataset={d} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableFrame>
       )}
       {pages.pager(datasets.data?.nextCursor, ["Previous", "Next"])}
     </Stack>

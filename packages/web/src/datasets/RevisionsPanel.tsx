@@ -1,10 +1,11 @@
-import { Alert, Anchor, Group, Paper, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Group, Table, Text, Title } from "@mantine/core";
 import type { DatasetRevision } from "@promptline/core";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
+import { EmptyState } from "../EmptyState.js";
 import { Loading } from "../Loading.js";
 import { useCursorPages } from "../Pager.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { useRevisions } from "./queries.js";
 
 /** "+3 ~1 −2": what a revision added, changed and removed, each only when it did. */
@@ -70,68 +71,64 @@ export function RevisionsPanel({
         </Alert>
       )}
       {revisions.data && revisions.data.items.length === 0 && (
-        <Paper withBorder p="xl" style={{ borderStyle: "dashed" }}>
-          <Text ta="center" c="dimmed">
-            No revisions yet: the first case added or file imported makes revision 1.
-          </Text>
-        </Paper>
+        <EmptyState>
+          No revisions yet: the first case added or file imported makes revision 1.
+        </EmptyState>
       )}
       {revisions.data && revisions.data.items.length > 0 && (
-        <Paper withBorder style={{ overflow: "hidden" }}>
-          <ScrollRegion label="Revisions, scrollable">
-            <Table aria-label="Revisions" miw={720} verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Revision</Table.Th>
-                  <Table.Th scope="col">Message</Table.Th>
-                  <Table.Th scope="col">Changes</Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Cases
-                  </Table.Th>
-                  <Table.Th scope="col">Who</Table.Th>
-                  <Table.Th scope="col">When</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {revisions.data.items.map((r) => (
-                  <Table.Tr key={r.revision}>
-                    <Table.Td>
-                      <Anchor
-                        component="button"
-                        type="button"
-                        ff="monospace"
-                        size="sm"
-                        onClick={() => onOpen(r.revision)}
-                        aria-label={`r${r.revision}: open its cases`}
-                      >
-                        r{r.revision}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td maw={320} style={{ overflowWrap: "anywhere" }}>
-                      {r.message || (
-                        <Text span size="sm" c="dimmed">
-                          no message
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Changes revision={r} />
-                    </Table.Td>
-                    <Table.Td ta="right">{r.caseCount}</Table.Td>
-                    <Table.Td maw={200} style={{ overflowWrap: "anywhere" }}>
-                      {actorName(r.actor)}
-                    </Table.Td>
-                    <Table.Td>
+        <TableFrame label="Revisions, scrollable">
+          <Table aria-label="Revisions" miw={720} verticalSpacing="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Revision</Table.Th>
+                <Table.Th scope="col">Message</Table.Th>
+                <Table.Th scope="col">Changes</Table.Th>
+                <Table.Th scope="col" ta="right">
+                  Cases
+                </Table.Th>
+                <Table.Th scope="col">Who</Table.Th>
+                <Table.Th scope="col">When</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {revisions.data.items.map((r) => (
+                <Table.Tr key={r.revision}>
+                  <Table.Td>
+                    <Anchor
+                      component="button"
+                      type="button"
+                      ff="monospace"
+                      size="sm"
+                      onClick={() => onOpen(r.revision)}
+                      aria-label={`r${r.revision}: open its cases`}
+                    >
+                      r{r.revision}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td maw={320} style={{ overflowWrap: "anywhere" }}>
+                    {r.message || (
                       <Text span size="sm" c="dimmed">
-                        <Ago at={r.createdAt} />
+                        no message
                       </Text>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollRegion>
-        </Paper>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Changes revision={r} />
+                  </Table.Td>
+                  <Table.Td ta="right">{r.caseCount}</Table.Td>
+                  <Table.Td maw={200} style={{ overflowWrap: "anywhere" }}>
+                    {actorName(r.actor)}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text span size="sm" c="dimmed">
+                      <Ago at={r.createdAt} />
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableFrame>
       )}
       {pages.pager(next === null || next === undefined ? null : String(next), ["Newer", "Older"])}
     </section>

@@ -1,7 +1,7 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import type { EvalRun, ScorerComparison, VariantSummary } from "@promptline/core";
 import { money } from "../money.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { delta, interval, pValue, variantName, verdictColour } from "./format.js";
 import { IntervalPlot } from "./IntervalPlot.js";
 
@@ -44,61 +44,59 @@ function ScoresTable({ run }: { run: EvalRun }) {
   if (!summary) return null;
   const scorers = run.scorers.map((s) => s.name ?? s.type);
   return (
-    <Paper withBorder>
-      <ScrollRegion label="Scores by variant, scrollable">
-        <Table miw={560} tabularNums aria-label="Scores by variant">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Variant</Table.Th>
-              {scorers.map((s) => (
-                <Table.Th scope="col" key={s}>
-                  {s}
+    <TableFrame label="Scores by variant, scrollable">
+      <Table miw={560} tabularNums aria-label="Scores by variant">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Variant</Table.Th>
+            {scorers.map((s) => (
+              <Table.Th scope="col" key={s}>
+                {s}
+              </Table.Th>
+            ))}
+            <Table.Th scope="col">Latency</Table.Th>
+            <Table.Th scope="col">Cost</Table.Th>
+            <Table.Th scope="col">Errors</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {summary.variants.map((v) => {
+            const variant = run.variants[v.variant];
+            return (
+              <Table.Tr key={v.variant}>
+                <Table.Th scope="row" fw={500}>
+                  {variant ? variantName(variant) : `#${v.variant}`}{" "}
+                  {variant?.role === "baseline" && (
+                    <Badge size="xs" variant="light" color="gray">
+                      baseline
+                    </Badge>
+                  )}
                 </Table.Th>
-              ))}
-              <Table.Th scope="col">Latency</Table.Th>
-              <Table.Th scope="col">Cost</Table.Th>
-              <Table.Th scope="col">Errors</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {summary.variants.map((v) => {
-              const variant = run.variants[v.variant];
-              return (
-                <Table.Tr key={v.variant}>
-                  <Table.Th scope="row" fw={500}>
-                    {variant ? variantName(variant) : `#${v.variant}`}{" "}
-                    {variant?.role === "baseline" && (
-                      <Badge size="xs" variant="light" color="gray">
-                        baseline
-                      </Badge>
-                    )}
-                  </Table.Th>
-                  {scorers.map((s) => {
-                    const found = v.scores.find((x) => x.scorer === s);
-                    return (
-                      <Table.Td key={s}>
-                        {interval(found?.interval)}
-                        {found && found.errors > 0 && (
-                          <Text span size="xs" c="red">
-                            {" "}
-                            ({found.errors} failed)
-                          </Text>
-                        )}
-                      </Table.Td>
-                    );
-                  })}
-                  <Table.Td>
-                    {v.meanLatencyMs === null ? "—" : `${Math.round(v.meanLatencyMs)} ms`}
-                  </Table.Td>
-                  <Table.Td>{money(v.meanCostUsd)}</Table.Td>
-                  <Table.Td>{v.errors}</Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-      </ScrollRegion>
-    </Paper>
+                {scorers.map((s) => {
+                  const found = v.scores.find((x) => x.scorer === s);
+                  return (
+                    <Table.Td key={s}>
+                      {interval(found?.interval)}
+                      {found && found.errors > 0 && (
+                        <Text span size="xs" c="red">
+                          {" "}
+                          ({found.errors} failed)
+                        </Text>
+                      )}
+                    </Table.Td>
+                  );
+                })}
+                <Table.Td>
+                  {v.meanLatencyMs === null ? "—" : `${Math.round(v.meanLatencyMs)} ms`}
+                </Table.Td>
+                <Table.Td>{money(v.meanCostUsd)}</Table.Td>
+                <Table.Td>{v.errors}</Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </TableFrame>
   );
 }
 

@@ -20,7 +20,7 @@ import { Ago } from "../ago.js";
 import { Loading } from "../Loading.js";
 import { useCursorPages } from "../Pager.js";
 import { useMatchingPrompts } from "../playground/matchingPrompts.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { useSession } from "../session/session.js";
 import { usePageTitle } from "../title.js";
 import { headline, statusColour, variantName, verdictColour } from "./format.js";
@@ -194,76 +194,74 @@ export function EvaluationsPage() {
         </Paper>
       )}
       {runs.data && runs.data.items.length > 0 && (
-        <Paper withBorder>
-          <ScrollRegion label="Evaluation runs, scrollable">
-            <Table miw={980} aria-label="Evaluation runs" verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Run</Table.Th>
-                  <Table.Th scope="col">Prompt</Table.Th>
-                  <Table.Th scope="col">Dataset</Table.Th>
-                  <Table.Th scope="col">Candidates</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col">Verdict</Table.Th>
-                  <Table.Th scope="col">Who</Table.Th>
-                  <Table.Th scope="col">When</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {runs.data.items.map((run) => (
-                  <Table.Tr key={run.id} aria-label={`run ${run.id}`}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/evaluations/${run.id}`} fw={600}>
-                        Open
-                        <Text span size="xs" c="dimmed" ml={4}>
-                          {run.id.slice(-6)}
-                        </Text>
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td style={{ overflowWrap: "anywhere" }}>
-                      <Anchor component={Link} to={`/prompts/${run.prompt}`}>
-                        {run.prompt}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td style={{ overflowWrap: "anywhere" }}>
-                      <Anchor component={Link} to={`/datasets/${run.dataset}`}>
-                        {run.dataset}
-                      </Anchor>{" "}
-                      <Text span size="xs" c="dimmed">
-                        r{run.revision}
+        <TableFrame label="Evaluation runs, scrollable">
+          <Table miw={980} aria-label="Evaluation runs" verticalSpacing="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Run</Table.Th>
+                <Table.Th scope="col">Prompt</Table.Th>
+                <Table.Th scope="col">Dataset</Table.Th>
+                <Table.Th scope="col">Candidates</Table.Th>
+                <Table.Th scope="col">Status</Table.Th>
+                <Table.Th scope="col">Verdict</Table.Th>
+                <Table.Th scope="col">Who</Table.Th>
+                <Table.Th scope="col">When</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {runs.data.items.map((run) => (
+                <Table.Tr key={run.id} aria-label={`run ${run.id}`}>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/evaluations/${run.id}`} fw={600}>
+                      Open
+                      <Text span size="xs" c="dimmed" ml={4}>
+                        {run.id.slice(-6)}
                       </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      {run.variants
-                        .filter((v) => v.role === "candidate")
-                        .map(variantName)
-                        .join(", ")}
-                      {run.variants.some((v) => v.role === "baseline") && (
-                        <Text size="xs" c="dimmed">
-                          vs{" "}
-                          {run.variants
-                            .filter((v) => v.role === "baseline")
-                            .map(variantName)
-                            .join(", ")}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Status run={run} />
-                    </Table.Td>
-                    <Table.Td>
-                      <Verdicts run={run} />
-                    </Table.Td>
-                    <Table.Td>{actorName(run.createdBy)}</Table.Td>
-                    <Table.Td>
-                      <Ago at={run.createdAt} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollRegion>
-        </Paper>
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: "anywhere" }}>
+                    <Anchor component={Link} to={`/prompts/${run.prompt}`}>
+                      {run.prompt}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: "anywhere" }}>
+                    <Anchor component={Link} to={`/datasets/${run.dataset}`}>
+                      {run.dataset}
+                    </Anchor>{" "}
+                    <Text span size="xs" c="dimmed">
+                      r{run.revision}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {run.variants
+                      .filter((v) => v.role === "candidate")
+                      .map(variantName)
+                      .join(", ")}
+                    {run.variants.some((v) => v.role === "baseline") && (
+                      <Text size="xs" c="dimmed">
+                        vs{" "}
+                        {run.variants
+                          .filter((v) => v.role === "baseline")
+                          .map(variantName)
+                          .join(", ")}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Status run={run} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Verdicts run={run} />
+                  </Table.Td>
+                  <Table.Td>{actorName(run.createdBy)}</Table.Td>
+                  <Table.Td>
+                    <Ago at={run.createdAt} />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableFrame>
       )}
       {runs.data && pages.pager(runs.data.nextCursor, ["Newer runs", "Older runs"])}
     </Stack>

@@ -17,7 +17,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { Loading } from "../Loading.js";
 import { useCursorPages } from "../Pager.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { delta, score, variantName } from "./format.js";
 import { type ResultsFilter, useResults } from "./queries.js";
 import { deltaOf, inputText, outputText, shownVariants } from "./results.js";
@@ -180,66 +180,64 @@ export function ResultsTable({ run }: { run: EvalRun }) {
         </Paper>
       )}
       {results.data && results.data.items.length > 0 && (
-        <Paper withBorder>
-          <ScrollRegion label="Cases, scrollable">
-            <Table miw={320 + columns.length * 300} aria-label="Cases" verticalSpacing="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col" w={260}>
-                    Case
-                  </Table.Th>
-                  {columns.map((index) => {
-                    const v = run.variants[index];
-                    return (
-                      <Table.Th scope="col" key={index}>
-                        {v ? variantName(v) : `#${index}`}{" "}
-                        <Text span size="xs" c="dimmed">
-                          ({v?.role})
+        <TableFrame label="Cases, scrollable">
+          <Table miw={320 + columns.length * 300} aria-label="Cases" verticalSpacing="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col" w={260}>
+                  Case
+                </Table.Th>
+                {columns.map((index) => {
+                  const v = run.variants[index];
+                  return (
+                    <Table.Th scope="col" key={index}>
+                      {v ? variantName(v) : `#${index}`}{" "}
+                      <Text span size="xs" c="dimmed">
+                        ({v?.role})
+                      </Text>
+                    </Table.Th>
+                  );
+                })}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {results.data.items.map((result) => (
+                <Table.Tr key={result.caseId} aria-label={`case ${result.caseId}`}>
+                  <Table.Td style={{ verticalAlign: "top" }}>
+                    <Stack gap={4}>
+                      <Text size="sm" style={WRAPPED}>
+                        {inputText(result.input)}
+                      </Text>
+                      {result.expected !== null && result.expected !== undefined && (
+                        <Text size="xs" c="dimmed" style={WRAPPED}>
+                          Expected: {outputText(result.expected)}
                         </Text>
-                      </Table.Th>
-                    );
-                  })}
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {results.data.items.map((result) => (
-                  <Table.Tr key={result.caseId} aria-label={`case ${result.caseId}`}>
-                    <Table.Td style={{ verticalAlign: "top" }}>
-                      <Stack gap={4}>
-                        <Text size="sm" style={WRAPPED}>
-                          {inputText(result.input)}
-                        </Text>
-                        {result.expected !== null && result.expected !== undefined && (
-                          <Text size="xs" c="dimmed" style={WRAPPED}>
-                            Expected: {outputText(result.expected)}
-                          </Text>
-                        )}
-                        {result.tags.length > 0 && (
-                          <Group gap={4}>
-                            {result.tags.map((tag) => (
-                              <Badge key={tag} size="xs" variant="outline" color="gray" tt="none">
-                                {tag}
-                              </Badge>
-                            ))}
-                          </Group>
-                        )}
-                      </Stack>
+                      )}
+                      {result.tags.length > 0 && (
+                        <Group gap={4}>
+                          {result.tags.map((tag) => (
+                            <Badge key={tag} size="xs" variant="outline" color="gray" tt="none">
+                              {tag}
+                            </Badge>
+                          ))}
+                        </Group>
+                      )}
+                    </Stack>
+                  </Table.Td>
+                  {columns.map((index) => (
+                    <Table.Td key={index} style={{ verticalAlign: "top" }}>
+                      <OutputCell
+                        result={result}
+                        output={result.outputs.find((o) => o.variant === index)}
+                        isCandidate={run.variants[index]?.role === "candidate"}
+                      />
                     </Table.Td>
-                    {columns.map((index) => (
-                      <Table.Td key={index} style={{ verticalAlign: "top" }}>
-                        <OutputCell
-                          result={result}
-                          output={result.outputs.find((o) => o.variant === index)}
-                          isCandidate={run.variants[index]?.role === "candidate"}
-                        />
-                      </Table.Td>
-                    ))}
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollRegion>
-        </Paper>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableFrame>
       )}
       {results.data && pages.pager(results.data.nextCursor, ["Earlier cases", "More cases"])}
     </Stack>

@@ -18,7 +18,7 @@ import { Link } from "react-router";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
 import { VersionEvaluations } from "../evaluations/VersionEvaluations.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { environmentColour } from "./ServingSummary.js";
 
 /** Text that keeps its line breaks and wraps long lines instead of widening the page. */
@@ -164,45 +164,43 @@ export function VersionsPanel({
           </Text>
         </Paper>
       ) : (
-        <Paper withBorder>
-          <ScrollRegion label="Versions, scrollable">
-            <Table aria-label="Versions list" miw={760}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Version</Table.Th>
-                  <Table.Th scope="col">Message</Table.Th>
-                  <Table.Th scope="col">Author</Table.Th>
-                  <Table.Th scope="col">Published</Table.Th>
-                  <Table.Th scope="col">Bump</Table.Th>
-                  <Table.Th scope="col">Labels</Table.Th>
+        <TableFrame label="Versions, scrollable">
+          <Table aria-label="Versions list" miw={760}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Version</Table.Th>
+                <Table.Th scope="col">Message</Table.Th>
+                <Table.Th scope="col">Author</Table.Th>
+                <Table.Th scope="col">Published</Table.Th>
+                <Table.Th scope="col">Bump</Table.Th>
+                <Table.Th scope="col">Labels</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {versions.map((v) => (
+                <Table.Tr key={v.version}>
+                  <Table.Td>
+                    <Anchor component={Link} to={linkTo(v.version)} fw={600}>
+                      v{v.version}{" "}
+                      <Text span size="xs" c="dimmed">
+                        ({v.semver})
+                      </Text>
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td style={{ overflowWrap: "anywhere" }}>{v.commitMessage}</Table.Td>
+                  <Table.Td>{actorName(v.author)}</Table.Td>
+                  <Table.Td>
+                    <Ago at={v.createdAt} />
+                  </Table.Td>
+                  <Table.Td>{v.bump ?? "first"}</Table.Td>
+                  <Table.Td>
+                    <Labels labels={v.labels} />
+                  </Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {versions.map((v) => (
-                  <Table.Tr key={v.version}>
-                    <Table.Td>
-                      <Anchor component={Link} to={linkTo(v.version)} fw={600}>
-                        v{v.version}{" "}
-                        <Text span size="xs" c="dimmed">
-                          ({v.semver})
-                        </Text>
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td style={{ overflowWrap: "anywhere" }}>{v.commitMessage}</Table.Td>
-                    <Table.Td>{actorName(v.author)}</Table.Td>
-                    <Table.Td>
-                      <Ago at={v.createdAt} />
-                    </Table.Td>
-                    <Table.Td>{v.bump ?? "first"}</Table.Td>
-                    <Table.Td>
-                      <Labels labels={v.labels} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollRegion>
-        </Paper>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableFrame>
       )}
     </Stack>
   );

@@ -1,11 +1,11 @@
-import { Alert, Button, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
-import { useDisclosure } from "@mantine/hooks";
+import { Select, TextInput } from "@mantine/core";
 import { can, promptNameSchema } from "@promptline/core";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useNavigate } from "react-router";
+import { CreateModal } from "../CreateModal.js";
 import { api } from "../client.js";
-import { fieldErrors, sentence } from "../fieldErrors.js";
+import { fieldErrors, typedError } from "../fieldErrors.js";
 import { useSession } from "../session/session.js";
 import { toastDone } from "../toast.js";
 
@@ -17,7 +17,6 @@ export function NewPromptForm({ folder }: { folder: string }) {
   const session = useSession();
   const mayWrite = session.data ? can(session.data, "prompt:write") : false;
   const navigate = useNavigate();
-  const [opened, modal] = useDisclosure(false);
   const [name, setName] = useState(folder ? `${folder}/` : "");
   const [type, setType] = useState<"chat" | "text">("chat");
   const [description, setDescription] = useState("");
@@ -43,13 +42,9 @@ export function NewPromptForm({ folder }: { folder: string }) {
     },
   });
   // The name is judged as it is typed, by the rule the server applies, in the same words.
-  const typed = name.trim();
-  const nameCheck = typed ? promptNameSchema.safeParse(typed) : undefined;
+  const typedNameError = typedError(promptNameSchema, name);
   const refused = create.isError ? fieldErrors(create.error) : undefined;
-  const nameError =
-    nameCheck && !nameCheck.success
-      ? sentence(nameCheck.error.issues[0]?.message ?? "")
-      : refused?.fields.name;
+  const nameError = typedNameError ?? refused?.fields.name;
   const otherErrors = refused
     ? [
         refused.general,
@@ -62,80 +57,48 @@ export function NewPromptForm({ folder }: { folder: string }) {
     : "";
 
   return (
-    <>
-      {mayWrite ? (
-        <Button onClick={modal.open}>New prompt</Button>
-      ) : (
-        <Stack gap={2} align="flex-end">
-          <Button disabled>New prompt</Button>
-          <Text size="xs" c="dimmed">
-            Creating prompts needs an editor or admin key.
-          </Text>
-        </Stack>
-      )}
-      <Modal opened={opened} onClose={modal.close} title="New prompt" size="lg" centered>
-        <form
-          aria-label="New prompt"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create.mutate();
-          }}
-        >
-          <Stack gap="sm">
-            <TextInput
-              id="new-prompt-name"
-              label="Name (folders with /)"
-              description="Slashes make folders: support/refund-agent lives in support."
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              placeholder="support/refund-agent"
-              error={nameError}
-              required
-              data-autofocus
-            />
-            <Select
-              label="Type"
-              value={type}
-              onChange={(value) => setType(value === "text" ? "text" : "chat")}
-              allowDeselect={false}
-              data={[
-                { value: "chat", label: "chat (messages)" },
-                { value: "text", label: "text" },
-              ]}
-            />
-            <TextInput
-              label="Description"
-              value={description}
-              onChange={(e) => setDescription(e.currentTarget.value)}
-              error={refused?.fields.description}
-            />
-            <TextInput
-              label="Tags (comma-separated)"
-              placeholder="support, refunds"
-              value={tags}
-              onChange={(e) => setTags(e.currentTarget.value)}
-              error={refused?.fields.tags}
-            />
-            {otherErrors && (
-              <Alert color="red" variant="light" p="sm">
-                {otherErrors}
-              </Alert>
-            )}
-            <Group justify="flex-end" mt="xs">
-              <Button variant="default" onClick={modal.close}>
-                Cancel
-              </Button>
-              <Button
-                type="submit"
-                loading={create.isPending}
-                disabled={typed === "" || Boolean(nameCheck && !nameCheck.success)}
-              >
-                Create prompt
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      </Modal>
-    </>
+    <CreateModal
+      what="prompt"
+      mayWrite={mayWrite}
+      pending={create.isPending}
+      ready={name.trim() !== "" && !typedNameError}
+      error={otherErrors}
+      onSubmit={() => create.mutate()}
+    >
+      <TextInput
+        id="new-prompt-name"
+        label="Name (folders with /)"
+        description="Slashes make folders: support/refund-agent lives in support."
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+        placeholder="support/refund-agent"
+        error={nameError}
+        required
+        data-autofocus
+      />
+      <Select
+        label="Type"
+        value={type}
+        onChange={(value) => setType(value === "text" ? "text" : "chat")}
+        allowDeselect={false}
+        data={[
+          { value: "chat", label: "chat (messages)" },
+          { value: "text", label: "text" },
+        ]}
+      />
+      <TextInput
+        label="Description"
+        value={description}
+        onChange={(e) => setDescription(e.currentTarget.value)}
+        error={refused?.fields.description}
+      />
+      <TextInput
+        label="Tags (comma-separated)"
+        placeholder="support, refunds"
+        value={tags}
+        onChange={(e) => setTags(e.currentTarget.value)}
+        error={refused?.fields.tags}
+      />
+    </CreateModal>
   );
 }

@@ -19,9 +19,10 @@ import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { Ago } from "../ago.js";
 import { api } from "../client.js";
+import { EmptyState } from "../EmptyState.js";
 import { Loading } from "../Loading.js";
 import { useCursorPages } from "../Pager.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
 import { ExampleOffer } from "./ExampleOffer.js";
 import { offersExample } from "./example.js";
@@ -188,56 +189,53 @@ export function PromptsPage() {
             </Alert>
           )}
           {items && items.length === 0 && (
-            <Paper withBorder p="xl" style={{ borderStyle: "dashed" }}>
-              <Stack gap={6} align="center" ta="center">
-                <Text fw={600} size="lg">
-                  {query ? "Nothing matches" : folder ? "This folder is empty" : "Nothing here yet"}
-                </Text>
-                <Text c="dimmed" size="sm" maw={460}>
-                  {query ? (
-                    <>
-                      Nothing has “{query}” in its name, tags or description
-                      {folder ? ` in ${folder}/` : ""}.
-                    </>
-                  ) : (
-                    <>
-                      Create one with the button above, from the CLI with{" "}
-                      <Code style={{ whiteSpace: "nowrap" }}>promptline create</Code>, or through
-                      the API.
-                    </>
-                  )}
-                </Text>
-                {offer && (
+            <EmptyState
+              title={
+                query ? "Nothing matches" : folder ? "This folder is empty" : "Nothing here yet"
+              }
+              extra={
+                offer && (
                   <Box mt="md" w="100%" maw={640} ta="left">
                     {offer}
                   </Box>
-                )}
-              </Stack>
-            </Paper>
+                )
+              }
+            >
+              {query ? (
+                <>
+                  Nothing has “{query}” in its name, tags or description
+                  {folder ? ` in ${folder}/` : ""}.
+                </>
+              ) : (
+                <>
+                  Create one with the button above, from the CLI with{" "}
+                  <Code style={{ whiteSpace: "nowrap" }}>promptline create</Code>, or through the
+                  API.
+                </>
+              )}
+            </EmptyState>
           )}
           {items && items.length > 0 && offer}
           {items && items.length > 0 && (
-            <Paper withBorder style={{ overflow: "hidden" }}>
-              <ScrollRegion label="Prompts list">
-                <Table miw={760} verticalSpacing="sm">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th scope="col">Name</Table.Th>
-                      <Table.Th scope="col">Type</Table.Th>
-                      <Table.Th scope="col">Latest</Table.Th>
-                      <Table.Th scope="col">Environments</Table.Th>
-                      <Table.Th scope="col">Tags</Table.Th>
-                      <Table.Th scope="col">Updated</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((p) => (
-                      <PromptRow key={p.name} prompt={p} />
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </ScrollRegion>
-            </Paper>
+            <TableFrame label="Prompts list">
+              <Table miw={760} verticalSpacing="sm">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th scope="col">Name</Table.Th>
+                    <Table.Th scope="col">Type</Table.Th>
+                    <Table.Th scope="col">Latest</Table.Th>
+                    <Table.Th scope="col">Environments</Table.Th>
+                    <Table.Th scope="col">Tags</Table.Th>
+                    <Table.Th scope="col">Updated</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {items.map((p) => (
+                    <PromptRow key={p.name} prompt={p} />
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </TableFrame>
           )}
           {pages.pager(prompts.data?.nextCursor, ["Previous", "Next"])}
         </Stack>

@@ -5,7 +5,6 @@ import {
   Code,
   CopyButton,
   Group,
-  Paper,
   Select,
   Table,
   Text,
@@ -18,7 +17,7 @@ import { ConfirmDialog } from "../ConfirmDialog.js";
 import { api } from "../client.js";
 import { fieldErrors } from "../fieldErrors.js";
 import { Loading } from "../Loading.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { toastDone, toastFailed } from "../toast.js";
 import { FormCard, Section } from "./Section.js";
 
@@ -72,70 +71,68 @@ export function ApiKeysPanel() {
         </Alert>
       )}
       {keys.data && (
-        <Paper withBorder style={{ overflow: "hidden" }}>
-          <ScrollRegion label="API keys list">
-            <Table miw={720}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Role</Table.Th>
-                  <Table.Th scope="col">Key</Table.Th>
-                  <Table.Th scope="col">Created</Table.Th>
-                  <Table.Th scope="col">State</Table.Th>
+        <TableFrame label="API keys list">
+          <Table miw={720}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Name</Table.Th>
+                <Table.Th scope="col">Role</Table.Th>
+                <Table.Th scope="col">Key</Table.Th>
+                <Table.Th scope="col">Created</Table.Th>
+                <Table.Th scope="col">State</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {keys.data.items.map((k) => (
+                <Table.Tr key={k.id} aria-label={`key ${k.name}`}>
+                  <Table.Td fw={500} style={{ wordBreak: "break-word" }}>
+                    {k.name}
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge
+                      variant="light"
+                      color={ROLE_COLOR[k.role]}
+                      size="sm"
+                      tt="none"
+                      miw="max-content"
+                    >
+                      {k.role}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Code>{k.prefix}…</Code>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{new Date(k.createdAt).toLocaleString()}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {k.revokedAt ? (
+                      <Text size="sm" c="dimmed">
+                        revoked {new Date(k.revokedAt).toLocaleString()}
+                      </Text>
+                    ) : (
+                      <Group gap="xs" wrap="nowrap">
+                        <Badge variant="dot" color="green" size="sm" tt="none" miw="max-content">
+                          active
+                        </Badge>
+                        <Button
+                          variant="subtle"
+                          color="red"
+                          size="compact-sm"
+                          aria-label={`Revoke ${k.name}`}
+                          disabled={revoke.isPending}
+                          onClick={() => setRevoking({ id: k.id, name: k.name })}
+                        >
+                          Revoke
+                        </Button>
+                      </Group>
+                    )}
+                  </Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {keys.data.items.map((k) => (
-                  <Table.Tr key={k.id} aria-label={`key ${k.name}`}>
-                    <Table.Td fw={500} style={{ wordBreak: "break-word" }}>
-                      {k.name}
-                    </Table.Td>
-                    <Table.Td>
-                      <Badge
-                        variant="light"
-                        color={ROLE_COLOR[k.role]}
-                        size="sm"
-                        tt="none"
-                        miw="max-content"
-                      >
-                        {k.role}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Code>{k.prefix}…</Code>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm">{new Date(k.createdAt).toLocaleString()}</Text>
-                    </Table.Td>
-                    <Table.Td>
-                      {k.revokedAt ? (
-                        <Text size="sm" c="dimmed">
-                          revoked {new Date(k.revokedAt).toLocaleString()}
-                        </Text>
-                      ) : (
-                        <Group gap="xs" wrap="nowrap">
-                          <Badge variant="dot" color="green" size="sm" tt="none" miw="max-content">
-                            active
-                          </Badge>
-                          <Button
-                            variant="subtle"
-                            color="red"
-                            size="compact-sm"
-                            aria-label={`Revoke ${k.name}`}
-                            disabled={revoke.isPending}
-                            onClick={() => setRevoking({ id: k.id, name: k.name })}
-                          >
-                            Revoke
-                          </Button>
-                        </Group>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollRegion>
-        </Paper>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableFrame>
       )}
       {create.data && (
         <Alert

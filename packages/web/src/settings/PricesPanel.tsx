@@ -1,20 +1,10 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  NumberInput,
-  Paper,
-  Table,
-  Text,
-  TextInput,
-} from "@mantine/core";
+import { Alert, Badge, Button, Group, NumberInput, Table, Text, TextInput } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../client.js";
 import { fieldErrors } from "../fieldErrors.js";
 import { Loading } from "../Loading.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { toastDone, toastFailed } from "../toast.js";
 import { FormCard, Section } from "./Section.js";
 
@@ -125,55 +115,53 @@ export function PricesPanel({ readOnly }: { readOnly?: string | undefined }) {
         </Alert>
       )}
       {prices.data && (
-        <Paper withBorder style={{ overflow: "hidden" }}>
-          <ScrollRegion label="Model prices list">
-            <Table miw={560} tabularNums>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Model</Table.Th>
-                  <Table.Th scope="col">Input</Table.Th>
-                  <Table.Th scope="col">Output</Table.Th>
-                  <Table.Th scope="col">Source</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {prices.data.items.map((p) => (
-                  <Table.Tr key={p.model} aria-label={`price ${p.model}`}>
-                    <Table.Td fw={500} style={{ wordBreak: "break-word" }}>
-                      {p.model}
-                    </Table.Td>
-                    <Table.Td>{usd(p.inputPerMillion)}</Table.Td>
-                    <Table.Td>{usd(p.outputPerMillion)}</Table.Td>
-                    <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        <Badge
-                          variant="light"
-                          color={p.source === "project" ? "blue" : "gray"}
-                          size="sm"
-                          tt="none"
-                          miw="max-content"
+        <TableFrame label="Model prices list">
+          <Table miw={560} tabularNums>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Model</Table.Th>
+                <Table.Th scope="col">Input</Table.Th>
+                <Table.Th scope="col">Output</Table.Th>
+                <Table.Th scope="col">Source</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {prices.data.items.map((p) => (
+                <Table.Tr key={p.model} aria-label={`price ${p.model}`}>
+                  <Table.Td fw={500} style={{ wordBreak: "break-word" }}>
+                    {p.model}
+                  </Table.Td>
+                  <Table.Td>{usd(p.inputPerMillion)}</Table.Td>
+                  <Table.Td>{usd(p.outputPerMillion)}</Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Badge
+                        variant="light"
+                        color={p.source === "project" ? "blue" : "gray"}
+                        size="sm"
+                        tt="none"
+                        miw="max-content"
+                      >
+                        {p.source}
+                      </Badge>
+                      {p.source === "project" && (
+                        <Button
+                          variant="subtle"
+                          size="compact-sm"
+                          aria-label={`Restore default for ${p.model}`}
+                          disabled={unset.isPending || readOnly !== undefined}
+                          onClick={() => unset.mutate(p.model)}
                         >
-                          {p.source}
-                        </Badge>
-                        {p.source === "project" && (
-                          <Button
-                            variant="subtle"
-                            size="compact-sm"
-                            aria-label={`Restore default for ${p.model}`}
-                            disabled={unset.isPending || readOnly !== undefined}
-                            onClick={() => unset.mutate(p.model)}
-                          >
-                            Restore default
-                          </Button>
-                        )}
-                      </Group>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollRegion>
-        </Paper>
+                          Restore default
+                        </Button>
+                      )}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableFrame>
       )}
     </Section>
   );

@@ -20,7 +20,7 @@ import { api } from "../client.js";
 import { fieldErrors } from "../fieldErrors.js";
 import { Loading } from "../Loading.js";
 import { useProviders } from "../prompt/queries.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { toastDone, toastFailed } from "../toast.js";
 import { FormCard, Section } from "./Section.js";
 
@@ -102,65 +102,61 @@ export function ProvidersPanel({ readOnly }: { readOnly?: string | undefined }) 
         </Paper>
       )}
       {providers.data && providers.data.items.length > 0 && (
-        <Paper withBorder style={{ overflow: "hidden" }}>
-          <ScrollRegion label="Provider connections list">
-            <Table miw={720}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Name</Table.Th>
-                  <Table.Th scope="col">Kind</Table.Th>
-                  <Table.Th scope="col">Base URL</Table.Th>
-                  <Table.Th scope="col">Key</Table.Th>
-                  <Table.Th scope="col">Default model</Table.Th>
-                  <Table.Th scope="col">
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {providers.data.items.map((p) => (
-                  <Table.Tr key={p.name} aria-label={`provider ${p.name}`}>
-                    <Table.Td fw={500}>{p.name}</Table.Td>
-                    <Table.Td>
-                      <Text size="sm">
-                        {KINDS.find((k) => k.value === p.kind)?.label ?? p.kind}
+        <TableFrame label="Provider connections list">
+          <Table miw={720}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Name</Table.Th>
+                <Table.Th scope="col">Kind</Table.Th>
+                <Table.Th scope="col">Base URL</Table.Th>
+                <Table.Th scope="col">Key</Table.Th>
+                <Table.Th scope="col">Default model</Table.Th>
+                <Table.Th scope="col">
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {providers.data.items.map((p) => (
+                <Table.Tr key={p.name} aria-label={`provider ${p.name}`}>
+                  <Table.Td fw={500}>{p.name}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{KINDS.find((k) => k.value === p.kind)?.label ?? p.kind}</Text>
+                  </Table.Td>
+                  <Table.Td style={{ wordBreak: "break-all" }}>
+                    {p.baseUrl ?? (
+                      <Text span size="sm" c="dimmed">
+                        default
                       </Text>
-                    </Table.Td>
-                    <Table.Td style={{ wordBreak: "break-all" }}>
-                      {p.baseUrl ?? (
-                        <Text span size="sm" c="dimmed">
-                          default
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {p.hasApiKey ? (
-                        <Code>{p.apiKeyHint}</Code>
-                      ) : (
-                        <Text span size="sm" c="dimmed">
-                          none
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>{p.defaultModel ?? "—"}</Table.Td>
-                    <Table.Td ta="right">
-                      <Button
-                        variant="subtle"
-                        color="red"
-                        size="compact-sm"
-                        aria-label={`Remove ${p.name}`}
-                        disabled={readOnly !== undefined}
-                        onClick={() => setRemoving(p.name)}
-                      >
-                        Remove
-                      </Button>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollRegion>
-        </Paper>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {p.hasApiKey ? (
+                      <Code>{p.apiKeyHint}</Code>
+                    ) : (
+                      <Text span size="sm" c="dimmed">
+                        none
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>{p.defaultModel ?? "—"}</Table.Td>
+                  <Table.Td ta="right">
+                    <Button
+                      variant="subtle"
+                      color="red"
+                      size="compact-sm"
+                      aria-label={`Remove ${p.name}`}
+                      disabled={readOnly !== undefined}
+                      onClick={() => setRemoving(p.name)}
+                    >
+                      Remove
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableFrame>
       )}
       {readOnly ? (
         <Text c="dimmed" size="sm">

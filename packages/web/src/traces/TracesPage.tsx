@@ -8,7 +8,7 @@ import { AddToDataset } from "../datasets/AddToDataset.js";
 import { Loading } from "../Loading.js";
 import { money } from "../money.js";
 import { useCursorPages } from "../Pager.js";
-import { ScrollRegion } from "../ScrollRegion.js";
+import { TableFrame } from "../ScrollRegion.js";
 import { usePageTitle } from "../title.js";
 import { TraceFilters } from "./TraceFilters.js";
 
@@ -118,35 +118,33 @@ export function TracesPage() {
         </Paper>
       )}
       {traces.data && traces.data.items.length > 0 && (
-        <Paper withBorder style={{ opacity: traces.isPlaceholderData ? 0.6 : 1 }}>
-          <ScrollRegion label="Traces, scrollable">
-            <Table aria-label="Traces list" miw={880}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th scope="col">Started</Table.Th>
-                  <Table.Th scope="col">Prompt</Table.Th>
-                  <Table.Th scope="col">Model</Table.Th>
-                  <Table.Th scope="col">Status</Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Latency
-                  </Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Tokens
-                  </Table.Th>
-                  <Table.Th scope="col" ta="right">
-                    Cost
-                  </Table.Th>
-                  <Table.Th scope="col">User</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {traces.data.items.map((t) => (
-                  <TraceRow key={t.id} trace={t} onOpen={() => navigate(`/traces/${t.id}`)} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollRegion>
-        </Paper>
+        <TableFrame label="Traces, scrollable" dimmed={traces.isPlaceholderData}>
+          <Table aria-label="Traces list" miw={880}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Started</Table.Th>
+                <Table.Th scope="col">Prompt</Table.Th>
+                <Table.Th scope="col">Model</Table.Th>
+                <Table.Th scope="col">Status</Table.Th>
+                <Table.Th scope="col" ta="right">
+                  Latency
+                </Table.Th>
+                <Table.Th scope="col" ta="right">
+                  Tokens
+                </Table.Th>
+                <Table.Th scope="col" ta="right">
+                  Cost
+                </Table.Th>
+                <Table.Th scope="col">User</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {traces.data.items.map((t) => (
+                <TraceRow key={t.id} trace={t} onOpen={() => navigate(`/traces/${t.id}`)} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </TableFrame>
       )}
       <Group mt="md">{pages.pager(traces.data?.nextCursor, ["Newer", "Older"])}</Group>
     </section>
