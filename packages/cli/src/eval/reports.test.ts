@@ -118,6 +118,15 @@ describe("eval reports", () => {
     expect(junitReport(input)).toMatch(/failures="0"/);
   });
 
+  it("write JUnit that fails exactly when the candidate fails, tests named for their scorers", () => {
+    // No gate and no thresholds: the regression is reported, the check passes, the XML agrees.
+    const xml = junitReport({ run, thresholds: [] });
+    expect(xml).toMatch(/failures="0"/);
+    expect(xml).toContain('<testcase classname="support/reply.support/golden" name="exact">');
+    expect(xml).toContain("regressed");
+    expect(junitReport(refused)).toContain('<failure message="regressed: −0.200');
+  });
+
   it("check thresholds given as flags: minimum means, no regression, unknown scorers", () => {
     const checks = checkThresholds(
       run,

@@ -193,6 +193,10 @@ export function markdownReport(input: EvalReportInput): string {
 export function junitReport(input: EvalReportInput): string {
   const builder = junit.newBuilder().name(`promptline eval ${input.run.prompt}`);
   const { variants, summary } = input.run;
+  // A scorer's test is named for the scorer alone (its numbers change with every run, and CI
+  // test histories follow names); a regression fails it only when the candidate did not pass,
+  // so the XML has failures exactly when the exit code says so.
+  const failed = !passed(input);
   for (const v of summary?.variants ?? ([] as VariantSummary[])) {
     const variant = variants[v.variant];
     if (variant?.role !== "candidate") continue;
@@ -202,10 +206,13 @@ export function junitReport(input: EvalReportInput): string {
       const test = suite
         .testCase()
         .className(`${input.run.prompt}.${input.run.dataset}`)
-        .name(
-          `${s.scorer}: ${interval(s.interval)}${compared ? ` vs ${interval(compared.baseline)}` : ""}`,
+        .name(s.scorer)
+        .standardOutput(
+          `mean ${interval(s.interval)}${compared ? `; baseline ${interval(compared.baseline)}; difference ${difference(compared)}; ${compared.verdict}` : ""}`,
         );
-      if (compared?.verdict === "regressed") test.failure(`regressed: ${difference(compared)}`);
+      if (compared?.verdict === "regressed" && failed) {
+        test.failure(`regressed: ${difference(compared)}`);
+      }
     }
   }
   const checks = builder.testSuite().name(`${input.run.prompt} requirements`);
