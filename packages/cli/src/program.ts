@@ -6,6 +6,7 @@ import { registerDeploymentCommands } from "./commands/deployments.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerEventCommands } from "./commands/events.js";
 import { registerGateCommands } from "./commands/gates.js";
+import { registerJudgeCommands } from "./commands/judges.js";
 import { registerOnlineEvalCommands } from "./commands/online-eval.js";
 import { registerPriceCommands } from "./commands/prices.js";
 import { registerPromptCommands } from "./commands/prompts.js";
@@ -42,6 +43,7 @@ export function createProgram(io: Io): Command {
   registerEventCommands(program, io);
   registerOnlineEvalCommands(program, io);
   registerEvalCommand(program, io);
+  registerJudgeCommands(program, io);
   registerGateCommands(program, io);
   registerDatasetCommands(program, io);
   for (const command of program.commands) command.exitOverride();
