@@ -154,7 +154,7 @@ describe("promptline datasets", () => {
     );
     expect(added).toMatchObject({
       code: EXIT.ok,
-      stdout: "added 1 cases from traces to cli/from-prod: revision 1, 1 cases",
+      stdout: "added 1 case from traces to cli/from-prod: revision 1, 1 case",
     });
     const neither = await cli("datasets", "from-traces", "cli/from-prod");
     expect(neither.code).toBe(EXIT.usage);

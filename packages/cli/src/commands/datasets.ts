@@ -127,7 +127,7 @@ export function registerDatasetCommands(program: Command, io: Io): void {
       ]);
       emit(io, ctx.json, { ...dataset, revisions: revisions.items }, () =>
         [
-          `${dataset.name} — revision ${dataset.latestRevision}, ${dataset.caseCount} cases`,
+          `${dataset.name} — revision ${dataset.latestRevision}, ${count(dataset.caseCount, "case")}`,
           ...(dataset.description ? [dataset.description] : []),
           table(
             ["revision", "added", "updated", "removed", "cases", "by", "at", "message"],
@@ -211,7 +211,7 @@ export function registerDatasetCommands(program: Command, io: Io): void {
         ctx.json,
         result,
         () =>
-          `imported ${result.imported} cases into ${name}: revision ${result.revision.revision}, ${result.revision.caseCount} cases`,
+          `imported ${count(result.imported, "case")} into ${name}: revision ${result.revision.revision}, ${count(result.revision.caseCount, "case")}`,
       );
     });
 
@@ -275,7 +275,12 @@ export function registerDatasetCommands(program: Command, io: Io): void {
         ctx.json,
         result,
         () =>
-          `added ${result.added} cases from traces to ${name}: revision ${result.revision.revision}, ${result.revision.caseCount} cases`,
+          `added ${count(result.added, "case")} from traces to ${name}: revision ${result.revision.revision}, ${count(result.revision.caseCount, "case")}`,
       );
     });
+}
+
+/** "1 case", "3 cases". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

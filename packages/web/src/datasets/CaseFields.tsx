@@ -38,7 +38,7 @@ export function CaseVariables({ value }: { value: DatasetCase }) {
       ))}
       {placeholders.map((key) => (
         <Text key={key} size="xs" c="dimmed">
-          {key}: {value.input.placeholders?.[key]?.length ?? 0} messages
+          {key}: {messageCount(value.input.placeholders?.[key]?.length ?? 0)}
         </Text>
       ))}
     </Stack>
@@ -105,4 +105,9 @@ export function CaseSource({ value }: { value: DatasetCase }) {
         : `added by ${actorName(ref ?? value.createdBy)}`}
     </Text>
   );
+}
+
+/** "1 message", "3 messages". */
+function messageCount(n: number): string {
+  return `${n} ${n === 1 ? "message" : "messages"}`;
 }

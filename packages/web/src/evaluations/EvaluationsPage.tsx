@@ -77,7 +77,13 @@ function Verdicts({ run }: { run: EvalRun }) {
                 {variantName(variant)}:
               </Text>
             )}
-            <Badge variant="light" color={verdictColour(line.verdict)} tt="none">
+            {/* The verdict is the point of the column: never cut to "regre…". */}
+            <Badge
+              variant="light"
+              color={verdictColour(line.verdict)}
+              tt="none"
+              style={{ flexShrink: 0, overflow: "visible" }}
+            >
               {line.verdict}
             </Badge>
             {line.verdict !== "not enough cases" && line.verdict !== "no significant change" && (
@@ -195,7 +201,7 @@ export function EvaluationsPage() {
       )}
       {runs.data && runs.data.items.length > 0 && (
         <TableFrame label="Evaluation runs, scrollable">
-          <Table miw={980} aria-label="Evaluation runs" verticalSpacing="sm">
+          <Table miw={1100} aria-label="Evaluation runs" verticalSpacing="sm">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Run</Table.Th>
@@ -219,12 +225,12 @@ export function EvaluationsPage() {
                       </Text>
                     </Anchor>
                   </Table.Td>
-                  <Table.Td style={{ overflowWrap: "anywhere" }}>
+                  <Table.Td style={{ overflowWrap: "break-word" }}>
                     <Anchor component={Link} to={`/prompts/${run.prompt}`}>
                       {run.prompt}
                     </Anchor>
                   </Table.Td>
-                  <Table.Td style={{ overflowWrap: "anywhere" }}>
+                  <Table.Td style={{ overflowWrap: "break-word" }}>
                     <Anchor component={Link} to={`/datasets/${run.dataset}`}>
                       {run.dataset}
                     </Anchor>{" "}

@@ -29,6 +29,13 @@ export function GateLine({
 }) {
   if (!status || version === undefined) return null;
   const { environment } = status;
+  if (status.serves === version) {
+    return (
+      <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>
+        {environment} serves v{version} already: no gate to pass.
+      </Text>
+    );
+  }
   if (!status.hasPolicy) {
     return (
       <Text size="xs" c="dimmed" style={{ overflowWrap: "anywhere" }}>

@@ -56,7 +56,7 @@ export function TraceFeedback({ id, scores }: { id: string; scores: Score[] }) {
   return (
     <Stack gap="sm">
       {scores.length === 0 ? (
-        <Text c="dimmed">No feedback yet.</Text>
+        <Text c="dimmed">No feedback or scores yet.</Text>
       ) : (
         <Stack
           component="ul"

@@ -194,7 +194,7 @@ export function TracePage() {
       </section>
       <section aria-labelledby="trace-feedback">
         <Title order={2} id="trace-feedback" size="h3" mb="sm">
-          Feedback
+          Feedback and scores
         </Title>
         <TraceFeedback id={t.id} scores={t.scores} />
       </section>
