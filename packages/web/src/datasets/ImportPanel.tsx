@@ -109,8 +109,8 @@ export function ImportPanel({ name, onDone }: { name: string; onDone: () => void
         <Stack gap="sm">
           <Text fw={600}>Import cases from a file</Text>
           <Text size="sm" c="dimmed">
-            CSV: a header row, one column per variable, and optionally <b>expected</b>, <b>tags</b>{" "}
-            and <b>metadata</b>. JSONL: one case per line, e.g.{" "}
+            CSV: a header row, one column per variable, and optionally <b>expected</b>, <b>tags</b>,{" "}
+            <b>metadata</b> and <b>placeholders</b> (JSON). JSONL: one case per line, e.g.{" "}
             {'{"variables": {"customer": "Ada"}, "expected": "…", "tags": ["edge"]}'}. The cases are
             added as one new revision; a file with a bad line adds nothing.
           </Text>
