@@ -112,6 +112,62 @@ describe("the deterministic scorers", () => {
     });
   });
 
+  it("runs a catastrophic pattern on a long output in linear time (RE2), not for ever", () => {
+    // With a backtracking engine, (a+)+b on a few thousand a's and no b never finishes.
+    const output = `${"a".repeat(5000)}!`;
+    expect(score(spec({ type: "regex", pattern: "(a+)+b" }), { output })).toEqual({
+      score: 0,
+      reason: "does not match the pattern /(a+)+b/",
+    });
+    expect(
+      score(spec({ type: "constraints" }), { output, constraints: { pattern: "^(a|aa)+$" } }),
+    ).toEqual({ score: 0, reason: "does not match the version's pattern" });
+    expect(score(spec({ type: "regex", pattern: "(a+)+!" }), { output })).toMatchObject({
+      score: 1,
+    });
+  });
+
+  it("regex flags i, m, s and u, and JavaScript escapes, as RegExp reads them", () => {
+    const run = (pattern: string, flags: string | undefined, output: string) =>
+      score(spec({ type: "regex", pattern, ...(flags === undefined ? {} : { flags }) }), {
+        output,
+      });
+    expect(run("^paris$", undefined, "Paris")).toMatchObject({ score: 0 });
+    expect(run("^paris$", "i", "Paris")).toMatchObject({ score: 1 });
+    expect(run("^b$", undefined, "a\nb")).toMatchObject({ score: 0 });
+    expect(run("^b$", "m", "a\nb")).toMatchObject({ score: 1 });
+    expect(run("a.b", undefined, "a\nb")).toMatchObject({ score: 0 });
+    expect(run("a.b", "s", "a\nb")).toMatchObject({ score: 1 });
+    expect(run("^.$", "u", "😀")).toMatchObject({ score: 1 });
+    expect(run("^\\u0041\\u{1F600}$", "u", "A😀")).toMatchObject({ score: 1 });
+    expect(run("^(?<year>\\d{4})-\\d{2}$", undefined, "2026-05")).toMatchObject({ score: 1 });
+  });
+
+  it("refuses lookaround and backreferences with an error that says so", () => {
+    for (const [pattern, construct] of [
+      ["a(?=b)", "the lookahead (?=…)"],
+      ["a(?!b)", "the negative lookahead (?!…)"],
+      ["(?<=a)b", "the lookbehind (?<=…)"],
+      ["(?<!a)b", "the negative lookbehind (?<!…)"],
+      ["(a)\\1", "the backreference \\1"],
+      ["(?<x>a)\\k<x>", "the named backreference \\k<…>"],
+    ]) {
+      expect(score(spec({ type: "regex", pattern }), { output: "ab" })).toEqual({
+        error: `the pattern /${pattern}/ uses lookaround/backreferences, which scorers do not support: ${construct}`,
+      });
+    }
+    // Escaped or inside a class, the same characters are plain text.
+    expect(score(spec({ type: "regex", pattern: "\\(?=" }), { output: "(=" })).toMatchObject({
+      score: 1,
+    });
+    expect(score(spec({ type: "regex", pattern: "^[(?=]+$" }), { output: "=?(" })).toMatchObject({
+      score: 1,
+    });
+    expect(
+      score(spec({ type: "constraints" }), { output: "ab", constraints: { pattern: "a(?=b)" } }),
+    ).toMatchObject({ error: expect.stringMatching(/^the version's pattern uses lookaround/) });
+  });
+
   it("latency and cost limits, with an unknown figure as an error", () => {
     expect(score(spec({ type: "latency", maxMs: 500 }), { output: "", latencyMs: 420 })).toEqual({
       score: 1,
