@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   type DeterministicScorerSpec,
+  type ScorerSpec,
   deterministicScorerSpecSchema as scorerSpecSchema,
 } from "./scorer-spec.js";
-import { MAX_PATTERN_INPUT, score } from "./scorers.js";
+import { MAX_PATTERN_INPUT, score, scorerListProblem, scorerProblem } from "./scorers.js";
 
 const spec = (s: unknown) => scorerSpecSchema.parse(s) as DeterministicScorerSpec;
 
@@ -166,6 +167,28 @@ describe("the deterministic scorers", () => {
     expect(
       score(spec({ type: "constraints" }), { output: "ab", constraints: { pattern: "a(?=b)" } }),
     ).toMatchObject({ error: expect.stringMatching(/^the version's pattern uses lookaround/) });
+  });
+
+  it("says up front which scorer cannot score anything, and why", () => {
+    expect(scorerProblem(spec({ type: "regex", pattern: "^\\d+$", flags: "m" }))).toBeUndefined();
+    expect(scorerProblem(spec({ type: "regex", pattern: "(" }))).toBe(
+      "the pattern /(/ is not a regular expression scorers can run: missing closing ): `(`",
+    );
+    expect(
+      scorerProblem(spec({ type: "json-schema", schema: { type: "object" } })),
+    ).toBeUndefined();
+    expect(scorerProblem(spec({ type: "json-schema", schema: { type: "nonsense" } }))).toMatch(
+      /^the JSON Schema cannot be used: /,
+    );
+    // What depends on the version (its constraints) is only known per output.
+    expect(scorerProblem(spec({ type: "constraints" }))).toBeUndefined();
+    const judge: ScorerSpec = { type: "judge", prompt: "judges/tone" };
+    expect(
+      scorerListProblem([judge, spec({ type: "regex", name: "shape", pattern: "a(?<!b)" })]),
+    ).toBe(
+      "scorers.1 ('shape'): the pattern /a(?<!b)/ uses lookaround/backreferences, which scorers do not support: the negative lookbehind (?<!…)",
+    );
+    expect(scorerListProblem([judge])).toBeUndefined();
   });
 
   it("latency and cost limits, with an unknown figure as an error", () => {

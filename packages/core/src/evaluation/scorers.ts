@@ -11,8 +11,8 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { distance } from "fastest-levenshtein";
 import type { OutputConstraints } from "../prompt/content.js";
-import { compilePattern } from "./pattern.js";
-import type { DeterministicScorerSpec } from "./scorer-spec.js";
+import { compilePattern, patternProblem } from "./pattern.js";
+import { type DeterministicScorerSpec, type ScorerSpec, scorerName } from "./scorer-spec.js";
 
 export { compilePattern, patternProblem } from "./pattern.js";
 
@@ -82,6 +82,32 @@ function runPattern(pattern: string, flags: string, output: string, what: string
   }
   const found = expression.test(output);
   return pass(found, found ? `matches ${what}` : `does not match ${what}`);
+}
+
+/**
+ * Why a scorer cannot score anything (a pattern RE2 cannot run, a JSON Schema ajv cannot
+ * compile), or undefined: checked when a run or an online-evaluation rule is created, so the
+ * mistake is a 400 then rather than an error on every case later. What depends on the version
+ * (its constraints) is not known here and is reported per output.
+ */
+export function scorerProblem(spec: ScorerSpec): string | undefined {
+  if (spec.type === "regex") {
+    return patternProblem(spec.pattern, spec.flags ?? "", `the pattern /${spec.pattern}/`);
+  }
+  if (spec.type === "json-schema" && spec.schema) {
+    const validate = validatorOf(spec.schema);
+    return typeof validate === "string" ? validate : undefined;
+  }
+  return undefined;
+}
+
+/** The first scorer of a list that cannot score, as "scorers.N ('name'): why", or undefined. */
+export function scorerListProblem(specs: readonly ScorerSpec[]): string | undefined {
+  for (const [index, spec] of specs.entries()) {
+    const problem = scorerProblem(spec);
+    if (problem) return `scorers.${index} ('${scorerName(spec)}'): ${problem}`;
+  }
+  return undefined;
 }
 
 /** One output's score by one deterministic scorer. */
