@@ -48,10 +48,12 @@ describe.each(testEngines())("starting an evaluation run with bad input (%s)", (
       ...body,
     });
 
-  it("an unknown scorer type is a 400 naming the field", async () => {
-    const answer = await start({ scorers: [{ type: "vibes" }] });
+  it("an unknown scorer type is a 400 naming the field and listing the valid types", async () => {
+    const answer = await start({ scorers: [{ type: "bleu" }] });
     expect(answer.status).toBe(400);
-    expect(answer.body.message).toContain("body.scorers.0");
+    expect(answer.body.message).toContain(
+      "body.scorers.0.type: unknown scorer type 'bleu': use one of equals, contains, not-contains, regex, json-valid, json-schema, length, constraints, latency, cost, similarity, judge",
+    );
   });
 
   it("two scorers under one name are a 400 saying to name them", async () => {
