@@ -98,6 +98,29 @@ describe("summariseRun", () => {
     expect(comparison).toMatchObject({ improvedCases: 5, regressedCases: 2, unchangedCases: 3 });
   });
 
+  it("intervals stay within what a score can be: means in [0, 1], differences in [-1, 1]", () => {
+    // Two cases: the baseline scores 0 and 1, the candidate 1 and 0.5. The textbook t-intervals
+    // are 0.5 ± 12.706 · 0.5 = [-5.853, 6.853] and 0.75 ± 12.706 · 0.25 = [-2.427, 3.927].
+    const results = [
+      result(0, 0, { judge: 1 }),
+      result(0, 1, { judge: 0.5 }),
+      result(1, 0, { judge: 0 }),
+      result(1, 1, { judge: 1 }),
+    ];
+    const summary = summariseRun([variant("candidate"), variant("baseline")], ["judge"], results);
+    const [candidate, baseline] = summary.variants;
+    expect(baseline?.scores[0]?.interval).toEqual({ mean: 0.5, low: 0, high: 1, n: 2 });
+    expect(candidate?.scores[0]?.interval).toEqual({ mean: 0.75, low: 0, high: 1, n: 2 });
+    const comparison = candidate?.comparison[0];
+    expect(comparison?.baseline).toEqual({ mean: 0.5, low: 0, high: 1, n: 2 });
+    expect(comparison?.candidate).toEqual({ mean: 0.75, low: 0, high: 1, n: 2 });
+    // Differences 1 and -0.5: resampled means are -0.5, 0.25 or 1.
+    expect(comparison?.difference).toEqual({ mean: 0.25, low: -0.5, high: 1, n: 2 });
+    // A single case has no spread: its interval is its mean.
+    const one = summariseRun([variant("baseline")], ["judge"], [result(0, 0, { judge: 0.4 })]);
+    expect(one.variants[0]?.scores[0]?.interval).toEqual({ mean: 0.4, low: 0.4, high: 0.4, n: 1 });
+  });
+
   it("fewer than ten pairs is not enough cases; no pairs at all has no numbers", () => {
     const results = [
       ...Array.from({ length: 4 }, (_, i) => result(0, i, { a: 1, b: null })),

@@ -1,5 +1,6 @@
 /**
- * What a run found, from its results: per variant each scorer's mean with its 95 % interval, the
+ * What a run found, from its results: per variant each scorer's mean with its 95 % interval (cut
+ * to the [0, 1] scores live in), the
  * mean latency and cost, and for a candidate the paired comparison with the baseline variant
  * that ran the same model. Pure, so the server (live and at the end), the CLI and the benchmark
  * compute the same numbers.
@@ -61,10 +62,20 @@ export function scoreOf(result: Pick<SummaryResult, "scores">, scorer: string): 
 const finiteOr = (value: number | undefined) =>
   value === undefined || !Number.isFinite(value) ? null : value;
 
+/**
+ * An interval cut to the range its quantity can take. Scores live in [0, 1], so a mean's 95 %
+ * t-interval is cut to [0, 1] and a difference's to [-1, 1]: over two cases scoring 0 and 1 the
+ * textbook interval is [-5.85, 6.85], which no score can reach and a reader cannot use.
+ * (statistics.ts keeps the textbook values; this is how a run presents them.)
+ */
+function clamped<T extends { low: number; high: number }>(value: T, min: number, max: number): T {
+  return { ...value, low: Math.max(min, value.low), high: Math.min(max, value.high) };
+}
+
 function interval(values: readonly number[]) {
   if (values.length === 0) return null;
   const { mean, low, high, n } = meanInterval(values);
-  return { mean, low, high, n };
+  return clamped({ mean, low, high, n }, 0, 1);
 }
 
 function meanOf(values: readonly number[]): number | null {
@@ -111,9 +122,9 @@ function compare(
   const comparison = compareScores(pairedBaseline, pairedCandidate);
   return {
     scorer,
-    candidate: comparison.candidate,
-    baseline: comparison.baseline,
-    difference: { ...comparison.difference, n },
+    candidate: clamped(comparison.candidate, 0, 1),
+    baseline: clamped(comparison.baseline, 0, 1),
+    difference: clamped({ ...comparison.difference, n }, -1, 1),
     pValue: finiteOr(comparison.pValue),
     verdict: comparison.verdict,
     ...tally,

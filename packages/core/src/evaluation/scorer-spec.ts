@@ -88,9 +88,35 @@ export const judgeScorerSpecSchema = z.object({
 });
 export type JudgeScorerSpec = z.infer<typeof judgeScorerSpecSchema>;
 
+/** Every scorer type, in the order the unknown-type message lists them. */
+export const SCORER_TYPES = [
+  ...deterministicScorerSpecSchema.options.flatMap(({ shape: { type } }) =>
+    "options" in type ? type.options : [...type.values],
+  ),
+  "judge",
+];
+
+/**
+ * One union on `type` (not a union of two unions): a known type's mistakes are reported on its
+ * own fields (`pattern: expected string`), and an unknown type lists the valid ones instead of
+ * zod's bare "Invalid input".
+ */
 export const scorerSpecSchema = z
-  .union([deterministicScorerSpecSchema, judgeScorerSpecSchema])
+  .discriminatedUnion("type", [...deterministicScorerSpecSchema.options, judgeScorerSpecSchema], {
+    error: (issue) => {
+      if (issue.code !== "invalid_union") return undefined;
+      const given = (issue.input as { type?: unknown } | undefined)?.type;
+      const what =
+        given === undefined ? "a scorer needs a type" : `unknown scorer type ${quoted(given)}`;
+      return `${what}: use one of ${SCORER_TYPES.join(", ")}`;
+    },
+  })
   .meta({ id: "ScorerSpec" });
+
+function quoted(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return `'${(text ?? String(value)).slice(0, 64)}'`;
+}
 export type ScorerSpec = z.infer<typeof scorerSpecSchema>;
 
 /** The name a scorer's results go under. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   type DeterministicScorerSpec,
+  type ScorerSpec,
   deterministicScorerSpecSchema as scorerSpecSchema,
 } from "./scorer-spec.js";
-import { MAX_PATTERN_INPUT, score } from "./scorers.js";
+import { MAX_PATTERN_INPUT, score, scorerListProblem, scorerProblem } from "./scorers.js";
 
 const spec = (s: unknown) => scorerSpecSchema.parse(s) as DeterministicScorerSpec;
 
@@ -110,6 +111,84 @@ describe("the deterministic scorers", () => {
     expect(score(spec({ type: "constraints" }), { output: "abc" })).toMatchObject({
       error: expect.any(String),
     });
+  });
+
+  it("runs a catastrophic pattern on a long output in linear time (RE2), not for ever", () => {
+    // With a backtracking engine, (a+)+b on a few thousand a's and no b never finishes.
+    const output = `${"a".repeat(5000)}!`;
+    expect(score(spec({ type: "regex", pattern: "(a+)+b" }), { output })).toEqual({
+      score: 0,
+      reason: "does not match the pattern /(a+)+b/",
+    });
+    expect(
+      score(spec({ type: "constraints" }), { output, constraints: { pattern: "^(a|aa)+$" } }),
+    ).toEqual({ score: 0, reason: "does not match the version's pattern" });
+    expect(score(spec({ type: "regex", pattern: "(a+)+!" }), { output })).toMatchObject({
+      score: 1,
+    });
+  });
+
+  it("regex flags i, m, s and u, and JavaScript escapes, as RegExp reads them", () => {
+    const run = (pattern: string, flags: string | undefined, output: string) =>
+      score(spec({ type: "regex", pattern, ...(flags === undefined ? {} : { flags }) }), {
+        output,
+      });
+    expect(run("^paris$", undefined, "Paris")).toMatchObject({ score: 0 });
+    expect(run("^paris$", "i", "Paris")).toMatchObject({ score: 1 });
+    expect(run("^b$", undefined, "a\nb")).toMatchObject({ score: 0 });
+    expect(run("^b$", "m", "a\nb")).toMatchObject({ score: 1 });
+    expect(run("a.b", undefined, "a\nb")).toMatchObject({ score: 0 });
+    expect(run("a.b", "s", "a\nb")).toMatchObject({ score: 1 });
+    expect(run("^.$", "u", "😀")).toMatchObject({ score: 1 });
+    expect(run("^\\u0041\\u{1F600}$", "u", "A😀")).toMatchObject({ score: 1 });
+    expect(run("^(?<year>\\d{4})-\\d{2}$", undefined, "2026-05")).toMatchObject({ score: 1 });
+  });
+
+  it("refuses lookaround and backreferences with an error that says so", () => {
+    for (const [pattern, construct] of [
+      ["a(?=b)", "the lookahead (?=…)"],
+      ["a(?!b)", "the negative lookahead (?!…)"],
+      ["(?<=a)b", "the lookbehind (?<=…)"],
+      ["(?<!a)b", "the negative lookbehind (?<!…)"],
+      ["(a)\\1", "the backreference \\1"],
+      ["(?<x>a)\\k<x>", "the named backreference \\k<…>"],
+    ]) {
+      expect(score(spec({ type: "regex", pattern }), { output: "ab" })).toEqual({
+        error: `the pattern /${pattern}/ uses lookaround/backreferences, which scorers do not support: ${construct}`,
+      });
+    }
+    // Escaped or inside a class, the same characters are plain text.
+    expect(score(spec({ type: "regex", pattern: "\\(?=" }), { output: "(=" })).toMatchObject({
+      score: 1,
+    });
+    expect(score(spec({ type: "regex", pattern: "^[(?=]+$" }), { output: "=?(" })).toMatchObject({
+      score: 1,
+    });
+    expect(
+      score(spec({ type: "constraints" }), { output: "ab", constraints: { pattern: "a(?=b)" } }),
+    ).toMatchObject({ error: expect.stringMatching(/^the version's pattern uses lookaround/) });
+  });
+
+  it("says up front which scorer cannot score anything, and why", () => {
+    expect(scorerProblem(spec({ type: "regex", pattern: "^\\d+$", flags: "m" }))).toBeUndefined();
+    expect(scorerProblem(spec({ type: "regex", pattern: "(" }))).toBe(
+      "the pattern /(/ is not a regular expression scorers can run: missing closing ): `(`",
+    );
+    expect(
+      scorerProblem(spec({ type: "json-schema", schema: { type: "object" } })),
+    ).toBeUndefined();
+    expect(scorerProblem(spec({ type: "json-schema", schema: { type: "nonsense" } }))).toMatch(
+      /^the JSON Schema cannot be used: /,
+    );
+    // What depends on the version (its constraints) is only known per output.
+    expect(scorerProblem(spec({ type: "constraints" }))).toBeUndefined();
+    const judge: ScorerSpec = { type: "judge", prompt: "judges/tone" };
+    expect(
+      scorerListProblem([judge, spec({ type: "regex", name: "shape", pattern: "a(?<!b)" })]),
+    ).toBe(
+      "scorers.1 ('shape'): the pattern /a(?<!b)/ uses lookaround/backreferences, which scorers do not support: the negative lookbehind (?<!…)",
+    );
+    expect(scorerListProblem([judge])).toBeUndefined();
   });
 
   it("latency and cost limits, with an unknown figure as an error", () => {

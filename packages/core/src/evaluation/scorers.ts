@@ -2,7 +2,8 @@
  * The deterministic scorers: each turns one output (with the case's expected value, the call's
  * latency and cost, and the version's output constraints) into a score in [0, 1] (pass/fail is
  * 1/0) with a reason, or into an error when it cannot judge (no expected value, a pattern that
- * is not a regular expression). An error is recorded as such, never as a zero.
+ * is not a regular expression). An error is recorded as such, never as a zero. Patterns run
+ * with RE2 (pattern.ts): linear time whatever the pattern, so a user's pattern cannot stall us.
  *
  * Not part of the package's main entry: it brings a JSON Schema validator (ajv) the browser
  * does not need. The server imports it as `@promptline/core/scorers`.
@@ -10,9 +11,15 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import { distance } from "fastest-levenshtein";
 import type { OutputConstraints } from "../prompt/content.js";
-import type { DeterministicScorerSpec } from "./scorer-spec.js";
+import { compilePattern, patternProblem } from "./pattern.js";
+import { type DeterministicScorerSpec, type ScorerSpec, scorerName } from "./scorer-spec.js";
 
-/** The longest output a pattern is run against: a regular expression's time grows with it. */
+export { compilePattern, patternProblem } from "./pattern.js";
+
+/**
+ * The longest output a pattern is run against: matching is linear (RE2, see pattern.ts), but a
+ * linear cost per case still adds up over a run or a stream of production outputs.
+ */
 export const MAX_PATTERN_INPUT = 100_000;
 /** The longest text compared for similarity: the edit distance's time grows with both lengths. */
 export const MAX_SIMILARITY_INPUT = 20_000;
@@ -66,12 +73,8 @@ function parsedJson(output: string): { value: unknown } | { error: string } {
 }
 
 function runPattern(pattern: string, flags: string, output: string, what: string): ScoreResult {
-  let expression: RegExp;
-  try {
-    expression = new RegExp(pattern, flags);
-  } catch (error) {
-    return { error: `${what} is not a regular expression: ${(error as Error).message}` };
-  }
+  const expression = compilePattern(pattern, flags, what);
+  if ("error" in expression) return { error: expression.error };
   if (output.length > MAX_PATTERN_INPUT) {
     return {
       error: `the output is longer than ${MAX_PATTERN_INPUT} characters: ${what} is not run on it`,
@@ -79,6 +82,32 @@ function runPattern(pattern: string, flags: string, output: string, what: string
   }
   const found = expression.test(output);
   return pass(found, found ? `matches ${what}` : `does not match ${what}`);
+}
+
+/**
+ * Why a scorer cannot score anything (a pattern RE2 cannot run, a JSON Schema ajv cannot
+ * compile), or undefined: checked when a run or an online-evaluation rule is created, so the
+ * mistake is a 400 then rather than an error on every case later. What depends on the version
+ * (its constraints) is not known here and is reported per output.
+ */
+export function scorerProblem(spec: ScorerSpec): string | undefined {
+  if (spec.type === "regex") {
+    return patternProblem(spec.pattern, spec.flags ?? "", `the pattern /${spec.pattern}/`);
+  }
+  if (spec.type === "json-schema" && spec.schema) {
+    const validate = validatorOf(spec.schema);
+    return typeof validate === "string" ? validate : undefined;
+  }
+  return undefined;
+}
+
+/** The first scorer of a list that cannot score, as "scorers.N ('name'): why", or undefined. */
+export function scorerListProblem(specs: readonly ScorerSpec[]): string | undefined {
+  for (const [index, spec] of specs.entries()) {
+    const problem = scorerProblem(spec);
+    if (problem) return `scorers.${index} ('${scorerName(spec)}'): ${problem}`;
+  }
+  return undefined;
 }
 
 /** One output's score by one deterministic scorer. */

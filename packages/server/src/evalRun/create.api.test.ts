@@ -48,16 +48,45 @@ describe.each(testEngines())("starting an evaluation run with bad input (%s)", (
       ...body,
     });
 
-  it("an unknown scorer type is a 400 naming the field", async () => {
-    const answer = await start({ scorers: [{ type: "vibes" }] });
+  it("an unknown scorer type is a 400 naming the field and listing the valid types", async () => {
+    const answer = await start({ scorers: [{ type: "bleu" }] });
     expect(answer.status).toBe(400);
-    expect(answer.body.message).toContain("body.scorers.0");
+    expect(answer.body.message).toContain(
+      "body.scorers.0.type: unknown scorer type 'bleu': use one of equals, contains, not-contains, regex, json-valid, json-schema, length, constraints, latency, cost, similarity, judge",
+    );
   });
 
   it("two scorers under one name are a 400 saying to name them", async () => {
     const answer = await start({ scorers: [{ type: "equals" }, { type: "equals" }] });
     expect(answer.status).toBe(400);
     expect(answer.body.message).toContain("two scorers are named 'equals'");
+  });
+
+  it("a regex RE2 cannot run or a JSON Schema ajv cannot compile is a 400 naming the scorer", async () => {
+    const cases: Array<[Loose, string]> = [
+      [
+        { type: "regex", name: "shape", pattern: "(" },
+        "scorers.1 ('shape'): the pattern /(/ is not a regular expression scorers can run: missing closing ): `(`",
+      ],
+      [
+        { type: "regex", pattern: "(\\w)\\1" },
+        "scorers.1 ('regex'): the pattern /(\\w)\\1/ uses lookaround/backreferences, which scorers do not support: the backreference \\1",
+      ],
+      [
+        { type: "json-schema", schema: { type: "nonsense" } },
+        "scorers.1 ('json-schema'): the JSON Schema cannot be used: schema is invalid:",
+      ],
+    ];
+    for (const [scorer, message] of cases) {
+      const answer = await start({ scorers: [{ type: "equals" }, scorer] });
+      expect(answer.status, JSON.stringify(scorer)).toBe(400);
+      expect(answer.body.message).toContain(message);
+    }
+    const runs = await server.call<Loose>(
+      "GET",
+      `/api/v1/eval-runs?prompt=${encodeURIComponent(prompt)}`,
+    );
+    expect(runs.body.items).toEqual([]);
   });
 
   it("a dataset revision that does not exist is a 404 naming the latest", async () => {

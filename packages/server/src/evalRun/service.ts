@@ -21,6 +21,7 @@ import {
   timeOrderedId,
   Unprocessable,
 } from "@promptline/core";
+import { scorerListProblem } from "@promptline/core/scorers";
 import { nowIso, type ServiceContext } from "../context.js";
 import { requireDataset } from "../dataset/registry.js";
 import { writeWithEvents } from "../event/write.js";
@@ -178,6 +179,8 @@ export function createEvalRunService(
   return {
     async createRun(principal, body) {
       const { projectId } = principal;
+      const scorerProblem = scorerListProblem(body.scorers);
+      if (scorerProblem) throw new Invalid(scorerProblem);
       const prompt = await deps.prompts.requirePrompt(projectId, body.prompt);
       const environment = body.environment ?? "production";
       await requireEnvironment(db, projectId, environment);

@@ -147,11 +147,23 @@ describe.each(testEngines())("online-evaluation rules on %s", (engine) => {
         { rate: 0.1, scorers: [{ type: "judge", prompt: "judges/never-made" }] },
         "no judge prompt named 'judges/never-made'",
       ],
+      [
+        { rate: 0.1, scorers: [CONTAINS, { type: "regex", name: "shape", pattern: "(" }] },
+        "scorers.1 ('shape'): the pattern /(/ is not a regular expression scorers can run: missing closing ): `(`",
+      ],
+      [
+        { rate: 0.1, scorers: [{ type: "regex", pattern: "a(?=b)" }] },
+        "scorers.0 ('regex'): the pattern /a(?=b)/ uses lookaround/backreferences, which scorers do not support: the lookahead (?=…)",
+      ],
+      [
+        { rate: 0.1, scorers: [{ type: "json-schema", schema: { type: "nonsense" } }] },
+        "scorers.0 ('json-schema'): the JSON Schema cannot be used: schema is invalid: data/type must be equal to one of the allowed values",
+      ],
     ];
     for (const [body, message] of cases) {
       const answer = await server.call("PUT", path, body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
-      expect(JSON.stringify(answer.body)).toContain(message);
+      expect(answer.body.message ?? JSON.stringify(answer.body)).toContain(message);
     }
     const listed = await server.call<OnlineEvalRuleList>(
       "GET",

@@ -10,6 +10,7 @@ import {
   type OnlineEvalRuleBody,
   type Principal,
 } from "@promptline/core";
+import { scorerListProblem } from "@promptline/core/scorers";
 import { InvalidatingCache } from "../cache/invalidating-cache.js";
 import { nowIso, type ServiceContext } from "../context.js";
 import { findEnvironment } from "../environment/store.js";
@@ -74,6 +75,8 @@ export function createOnlineEvalService(ctx: ServiceContext): OnlineEvalService 
         `no environment named '${environment}' in this project: create it first, or use one listed by GET /api/v1/environments`,
       );
     }
+    const scorerProblem = body && scorerListProblem(body.scorers);
+    if (scorerProblem) throw new Invalid(scorerProblem);
     for (const [index, spec] of (body?.scorers ?? []).entries()) {
       if (spec.type === "judge" && !(await findPromptByName(db, projectId, spec.prompt))) {
         throw new Invalid(
