@@ -121,6 +121,13 @@ describe("promptline eval", () => {
     const saved = JSON.parse(readFileSync(json, "utf8"));
     expect(saved).toMatchObject({ passed: true, gate: null, run: { status: "completed" } });
     expect(saved.thresholds).toHaveLength(2);
+
+    // The run's scores are part of the version's metadata from now on.
+    const shown = await runAgainst(server, ["show", "eval/reply", "--version", "2"]);
+    expect(shown.code).toBe(EXIT.ok);
+    expect(shown.stdout).toMatch(
+      /evaluated on eval\/golden r1 \(run [^)]+\): contains 1\.00 \[1\.00, 1\.00\]/,
+    );
   });
 
   it("fails a candidate below a threshold, or refused by the environment's gate: exit 1 with the reason", async () => {

@@ -101,7 +101,7 @@ export function registerPromptCommands(program: Command, io: Io): void {
         const which = version
           ? `version ${version.version} (${version.semver}) by ${version.author} at ${version.createdAt}: ${version.commitMessage}`
           : `draft (edited by ${prompt.draftUpdatedBy} at ${prompt.draftUpdatedAt})`;
-        return [...header, "", which, "", content].join("\n");
+        return [...header, "", which, ...evaluationLines(version), "", content].join("\n");
       });
     });
 
@@ -188,4 +188,16 @@ export function registerPromptCommands(program: Command, io: Io): void {
 async function promptFile(path: string) {
   const { readPromptFile } = await import("../prompt-file.js");
   return readPromptFile(path);
+}
+
+/** A version's latest evaluation per dataset: each scorer's mean with its interval and verdict. */
+function evaluationLines(version: PromptVersion | null): string[] {
+  return (version?.evaluations ?? []).map((e) => {
+    const verdictOf = new Map(e.verdicts.map((v) => [v.scorer, v.verdict]));
+    const scores = e.scores.map((s) => {
+      const verdict = verdictOf.get(s.scorer);
+      return `${s.scorer} ${s.mean.toFixed(2)} [${s.low.toFixed(2)}, ${s.high.toFixed(2)}]${verdict ? ` ${verdict}` : ""}`;
+    });
+    return `evaluated on ${e.dataset} r${e.revision} (run ${e.runId}): ${scores.join("; ")}`;
+  });
 }
