@@ -264,6 +264,11 @@ describe.each(testEngines())("evaluation runs (%s)", (kind) => {
     ]);
     const other = await server.call<Loose>("GET", `/api/v1/prompts/${enc(prompt)}/versions/2`);
     expect(other.body.evaluations).toEqual([]);
+    // The versions list shows the same, wherever versions are listed.
+    const list = await server.call<Loose>("GET", `/api/v1/prompts/${enc(prompt)}/versions`);
+    const byVersion = new Map(list.body.items.map((v: Loose) => [v.version, v.evaluations]));
+    expect(byVersion.get(3)).toEqual(version.body.evaluations);
+    expect(byVersion.get(2)).toEqual([]);
   });
 
   it("streams progress over SSE and ends the stream when the run is done", async () => {

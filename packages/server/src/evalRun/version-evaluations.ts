@@ -22,6 +22,17 @@ export interface RunOfVersion {
   evidence: GateEvidence;
 }
 
+/** Of `runs` (newest first), the latest per dataset in which `version` was a candidate. */
+function latestOfVersion(runs: EvalRunRow[], version: number): RunOfVersion[] {
+  const found = new Map<string, RunOfVersion>();
+  for (const run of runs) {
+    if (found.has(run.datasetName)) continue;
+    const evidence = evidenceFromRun(run, candidateIndex(run.variants, version));
+    if (evidence) found.set(run.datasetName, { run, evidence });
+  }
+  return [...found.values()];
+}
+
 /** The latest completed run per dataset in which `version` of the prompt was a candidate. */
 export async function latestRunsOfVersion(
   db: Kysely<Database>,
@@ -29,13 +40,8 @@ export async function latestRunsOfVersion(
   promptName: string,
   version: number,
 ): Promise<RunOfVersion[]> {
-  const found = new Map<string, RunOfVersion>();
-  for (const run of await latestCompletedRuns(db, projectId, promptName, RUNS_LOOKED_AT)) {
-    if (found.has(run.datasetName)) continue;
-    const evidence = evidenceFromRun(run, candidateIndex(run.variants, version));
-    if (evidence) found.set(run.datasetName, { run, evidence });
-  }
-  return [...found.values()];
+  const runs = await latestCompletedRuns(db, projectId, promptName, RUNS_LOOKED_AT);
+  return latestOfVersion(runs, version);
 }
 
 export async function versionEvaluations(
@@ -44,7 +50,21 @@ export async function versionEvaluations(
   promptName: string,
   version: number,
 ): Promise<VersionEvaluation[]> {
-  const runs = await latestRunsOfVersion(db, projectId, promptName, version);
+  return presentEvaluations(await latestRunsOfVersion(db, projectId, promptName, version));
+}
+
+/** Each version's evaluations, from one read of the prompt's runs: for the versions list. */
+export async function evaluationsByVersion(
+  db: Kysely<Database>,
+  projectId: string,
+  promptName: string,
+  versions: number[],
+): Promise<Map<number, VersionEvaluation[]>> {
+  const runs = await latestCompletedRuns(db, projectId, promptName, RUNS_LOOKED_AT);
+  return new Map(versions.map((v) => [v, presentEvaluations(latestOfVersion(runs, v))]));
+}
+
+function presentEvaluations(runs: RunOfVersion[]): VersionEvaluation[] {
   return runs.map(({ run, evidence: { candidate } }) => ({
     runId: run.id,
     dataset: run.datasetName,

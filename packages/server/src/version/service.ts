@@ -20,7 +20,7 @@ import {
 import type { Kysely } from "kysely";
 import { nowIso, type ServiceContext } from "../context.js";
 import { currentLabel } from "../deployment/store.js";
-import { versionEvaluations } from "../evalRun/version-evaluations.js";
+import { evaluationsByVersion, versionEvaluations } from "../evalRun/version-evaluations.js";
 import { writeWithEvents } from "../event/write.js";
 import type { PromptService } from "../prompt/service.js";
 import { checkDraft } from "../prompt/service.js";
@@ -190,7 +190,17 @@ export function createVersionService(ctx: ServiceContext, prompts: PromptService
     async listVersions(principal, name) {
       const prompt = await prompts.requirePrompt(principal.projectId, name);
       const labels = await labelsWithLatest(prompt);
-      return (await listVersions(db, prompt.id)).map((v) => presentVersion(name, v, labels));
+      const versions = await listVersions(db, prompt.id);
+      const evaluations = await evaluationsByVersion(
+        db,
+        principal.projectId,
+        name,
+        versions.map((v) => v.version),
+      );
+      return versions.map((v) => ({
+        ...presentVersion(name, v, labels),
+        evaluations: evaluations.get(v.version) ?? [],
+      }));
     },
 
     async getVersion(principal, name, version) {

@@ -1,5 +1,5 @@
 import { Alert, Anchor, Badge, Group, Paper, Stack, Table, Text, Title } from "@mantine/core";
-import { can } from "@promptline/core";
+import { can, type VersionEvaluation } from "@promptline/core";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { Ago } from "../ago.js";
@@ -7,7 +7,7 @@ import { api } from "../client.js";
 import { Loading } from "../Loading.js";
 import { ScrollRegion } from "../ScrollRegion.js";
 import { useSession } from "../session/session.js";
-import { interval, verdictColour } from "./format.js";
+import { interval, score, verdictColour } from "./format.js";
 
 /**
  * A version's evaluation scores: its latest finished run on each dataset, with each scorer's mean
@@ -100,6 +100,51 @@ export function VersionEvaluations({ name, version }: { name: string; version: n
           </ScrollRegion>
         </Paper>
       ))}
+    </Stack>
+  );
+}
+
+/**
+ * A version's evaluations in a list's cell: per dataset, each scorer's mean, red where it
+ * regressed against the baseline; "—" when it was never evaluated.
+ */
+export function EvaluationSummary({ evaluations }: { evaluations: VersionEvaluation[] }) {
+  if (evaluations.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        —
+      </Text>
+    );
+  }
+  return (
+    <Stack gap={2}>
+      {evaluations.map((e) => {
+        const verdictOf = new Map(e.verdicts.map((v) => [v.scorer, v.verdict]));
+        return (
+          <Text key={e.runId} size="xs" style={{ overflowWrap: "anywhere" }}>
+            <Anchor component={Link} to={`/evaluations/${e.runId}`} size="xs">
+              {e.dataset}
+            </Anchor>
+            {": "}
+            {e.scores.map((s, i) => {
+              const verdict = verdictOf.get(s.scorer);
+              return (
+                <Text
+                  span
+                  key={s.scorer}
+                  size="xs"
+                  c={verdict === "regressed" ? "red" : undefined}
+                  title={verdict ? `${s.scorer}: ${verdict}` : undefined}
+                >
+                  {i > 0 && ", "}
+                  {s.scorer} {score(s.mean)}
+                  {verdict === "regressed" && " (regressed)"}
+                </Text>
+              );
+            })}
+          </Text>
+        );
+      })}
     </Stack>
   );
 }

@@ -168,6 +168,16 @@ describeInBrowser("evaluations and gates in chromium", () => {
     expect(await first.textContent()).toContain("equals 0.00 (−1.00)");
     expect(await first.getByRole("link", { name: "Trace" }).count()).toBe(2);
 
+    // The run's scores are part of the version's metadata, in the versions list too.
+    await page.goto(`/prompts/${prompt}?tab=versions`);
+    const worseRow = page
+      .getByRole("table", { name: "Versions list" })
+      .getByRole("row")
+      .filter({ hasText: `v${worse} ` });
+    await expect
+      .poll(() => worseRow.textContent())
+      .toContain(`${dataset}: equals 0.00 (regressed)`);
+
     // The admin sets production's gate from the recommended defaults, adding "no regression"
     // for patches too.
     await page.goto("/settings");
@@ -183,7 +193,9 @@ describeInBrowser("evaluations and gates in chromium", () => {
     const policy = page.getByRole("region", { name: "Gate policy of production" });
     await expect
       .poll(() => policy.textContent())
-      .toContain(`patch: needs equals run on ${dataset}; no significant regression`);
+      .toContain(
+        `patch: needs equals run on ${dataset} (for ${prompt}); no significant regression`,
+      );
 
     // The environments tab says the gate refuses v2 before anyone deploys; the deploy is refused
     // with the reasons, their numbers and the run.

@@ -92,6 +92,16 @@ export function RuleFields({
                     error={rowErrors.minMean}
                     w={{ base: "100%", xs: 160 }}
                   />
+                  <TextInput
+                    label="For prompts"
+                    aria-label={`Prompts of ${level} requirement ${n}`}
+                    placeholder="every prompt"
+                    description="Names or folders (support/), comma-separated"
+                    value={r.prompts}
+                    onChange={(e) => setRequirement(r.key, { prompts: e.currentTarget.value })}
+                    error={rowErrors.prompts}
+                    w={{ base: "100%", xs: 220 }}
+                  />
                   <Button
                     variant="subtle"
                     color="red"

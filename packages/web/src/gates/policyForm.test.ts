@@ -9,7 +9,14 @@ const policy: GatePolicy = {
     maxLatencyMs: 10_000,
   },
   major: {
-    requirements: [{ dataset: "support/questions", scorer: "equals", minMean: 0.8 }],
+    requirements: [
+      {
+        dataset: "support/questions",
+        scorer: "equals",
+        minMean: 0.8,
+        prompts: ["support/answer", "billing/"],
+      },
+    ],
     noRegression: true,
   },
 };
@@ -19,7 +26,22 @@ describe("the gate-policy form", () => {
     const draft = draftOf(policy);
     expect(draft.patch.enabled).toBe(false);
     expect(draft.major.requirements[0]?.minMean).toBe("0.8");
+    // The prompts a requirement is scoped to survive the form: a save does not widen it.
+    expect(draft.major.requirements[0]?.prompts).toBe("support/answer, billing/");
     expect(checkPolicy(draft).policy).toEqual(policy);
+    expect(ruleInWords(policy.major)).toContain("(for support/answer, billing/)");
+  });
+
+  it("says beside the prompts field when a scope is not a prompt or folder", () => {
+    const draft = draftOf(null);
+    draft.minor = {
+      enabled: true,
+      requirements: [emptyRequirement("support/questions", "equals", "", "support//x")],
+      noRegression: false,
+      maxLatencyMs: "",
+      maxCostUsd: "",
+    };
+    expect(checkPolicy(draft).errors.minor.requirements[0]?.prompts).toMatch(/folder ending in/);
   });
 
   it("starts empty, every level passing freely, which saves as an empty policy", () => {
@@ -48,7 +70,7 @@ describe("the gate-policy form", () => {
 
   it("says a rule in words", () => {
     expect(ruleInWords(policy.major)).toBe(
-      "needs equals run on support/questions with a mean of at least 0.8; no significant regression against what is served",
+      "needs equals run on support/questions with a mean of at least 0.8 (for support/answer, billing/); no significant regression against what is served",
     );
     expect(ruleInWords(undefined)).toBe("passes freely");
   });

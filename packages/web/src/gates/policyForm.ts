@@ -16,6 +16,8 @@ export interface RequirementDraft {
   scorer: string;
   /** Empty for "must have run", no minimum. */
   minMean: string;
+  /** Comma-separated prompt names or folders (`support/`); empty for every prompt. */
+  prompts: string;
 }
 
 export interface RuleDraft {
@@ -30,9 +32,14 @@ export interface RuleDraft {
 export type PolicyDraft = Record<Level, RuleDraft>;
 
 let made = 0;
-export function emptyRequirement(dataset = "", scorer = "", minMean = ""): RequirementDraft {
+export function emptyRequirement(
+  dataset = "",
+  scorer = "",
+  minMean = "",
+  prompts = "",
+): RequirementDraft {
   made += 1;
-  return { key: `requirement-${made}`, dataset, scorer, minMean };
+  return { key: `requirement-${made}`, dataset, scorer, minMean, prompts };
 }
 
 const emptyRule = (): RuleDraft => ({
@@ -54,7 +61,7 @@ export function draftOf(policy: GatePolicy | null | undefined): PolicyDraft {
     draft[level] = {
       enabled: true,
       requirements: (rule.requirements ?? []).map((r) =>
-        emptyRequirement(r.dataset, r.scorer, text(r.minMean)),
+        emptyRequirement(r.dataset, r.scorer, text(r.minMean), (r.prompts ?? []).join(", ")),
       ),
       noRegression: rule.noRegression ?? false,
       maxLatencyMs: text(rule.maxLatencyMs),
@@ -82,10 +89,15 @@ export function policyOf(draft: PolicyDraft): Record<string, unknown> {
     policy[level] = {
       requirements: rule.requirements.map((r) => {
         const minMean = numberOf(r.minMean);
+        const prompts = r.prompts
+          .split(",")
+          .map((p) => p.trim())
+          .filter((p) => p !== "");
         return {
           dataset: r.dataset.trim(),
           scorer: r.scorer.trim(),
           ...(minMean !== undefined && { minMean }),
+          ...(prompts.length > 0 && { prompts }),
         };
       }),
       noRegression: rule.noRegression,
@@ -97,7 +109,7 @@ export function policyOf(draft: PolicyDraft): Record<string, unknown> {
 }
 
 export interface RuleErrors {
-  requirements: Array<Partial<Record<"dataset" | "scorer" | "minMean", string>>>;
+  requirements: Array<Partial<Record<"dataset" | "scorer" | "minMean" | "prompts", string>>>;
   maxLatencyMs?: string;
   maxCostUsd?: string;
 }
@@ -130,7 +142,7 @@ export function checkPolicy(draft: PolicyDraft): PolicyCheck {
     if (!target) continue;
     if (field === "requirements" && typeof index === "number") {
       const row = target.requirements[index];
-      const key = inner as "dataset" | "scorer" | "minMean";
+      const key = inner as "dataset" | "scorer" | "minMean" | "prompts";
       const typed = draft[level as Level].requirements[index]?.[key]?.trim();
       const missing = key === "dataset" ? "Pick the dataset." : "Name the scorer.";
       if (row && key)
@@ -148,7 +160,7 @@ export function ruleInWords(rule: GatePolicy[Level]): string {
   const parts = [
     ...rule.requirements.map(
       (r) =>
-        `${r.scorer} run on ${r.dataset}${r.minMean === undefined ? "" : ` with a mean of at least ${r.minMean}`}`,
+        `${r.scorer} run on ${r.dataset}${r.minMean === undefined ? "" : ` with a mean of at least ${r.minMean}`}${r.prompts ? ` (for ${r.prompts.join(", ")})` : ""}`,
     ),
     ...(rule.noRegression ? ["no significant regression against what is served"] : []),
     ...(rule.maxLatencyMs === undefined ? [] : [`mean latency at most ${rule.maxLatencyMs} ms`]),

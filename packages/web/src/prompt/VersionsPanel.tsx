@@ -17,7 +17,7 @@ import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
-import { VersionEvaluations } from "../evaluations/VersionEvaluations.js";
+import { EvaluationSummary, VersionEvaluations } from "../evaluations/VersionEvaluations.js";
 import { TableFrame } from "../ScrollRegion.js";
 import { environmentColour } from "./ServingSummary.js";
 
@@ -165,7 +165,7 @@ export function VersionsPanel({
         </Paper>
       ) : (
         <TableFrame label="Versions, scrollable">
-          <Table aria-label="Versions list" miw={760}>
+          <Table aria-label="Versions list" miw={900}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Version</Table.Th>
@@ -174,6 +174,7 @@ export function VersionsPanel({
                 <Table.Th scope="col">Published</Table.Th>
                 <Table.Th scope="col">Bump</Table.Th>
                 <Table.Th scope="col">Labels</Table.Th>
+                <Table.Th scope="col">Evaluations</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -195,6 +196,9 @@ export function VersionsPanel({
                   <Table.Td>{v.bump ?? "first"}</Table.Td>
                   <Table.Td>
                     <Labels labels={v.labels} />
+                  </Table.Td>
+                  <Table.Td>
+                    <EvaluationSummary evaluations={v.evaluations ?? []} />
                   </Table.Td>
                 </Table.Tr>
               ))}
