@@ -293,6 +293,11 @@ export const evalResultsPageSchema = z
   });
 export type EvalResultsPage = z.infer<typeof evalResultsPageSchema>;
 
+/** The longest reason a submitted score may carry. */
+export const MAX_SCORE_REASON = 2000;
+/** How many custom score names (besides its own scorers') one run may have. */
+export const MAX_CUSTOM_SCORERS = 20;
+
 /** Scores from the CLI's custom scorers, merged into a run's results. */
 export const submitEvalScoresBodySchema = z
   .object({
@@ -304,12 +309,21 @@ export const submitEvalScoresBodySchema = z
             variant: z.number().int().min(0).max(99),
             name: scorerNameSchema,
             score: z.number().min(0).max(1).nullable().optional(),
-            reason: z.string().max(10_000).nullable().optional(),
+            reason: z.string().max(MAX_SCORE_REASON).nullable().optional(),
             error: z.string().max(10_000).nullable().optional(),
           })
           .strict()
-          .refine((s) => (s.score ?? null) !== null || (s.error ?? null) !== null, {
-            message: "give a score in [0, 1] or an error",
+          .superRefine((s, ctx) => {
+            const scored = (s.score ?? null) !== null;
+            const failed = (s.error ?? null) !== null;
+            if (scored === failed) {
+              ctx.addIssue({
+                code: "custom",
+                message: scored
+                  ? "give a score or an error, not both"
+                  : "give a score in [0, 1] or an error",
+              });
+            }
           }),
       )
       .min(1)
