@@ -46,4 +46,33 @@ describe.each(testEngines())("malformed case files on %s", (engine) => {
     ]);
     expect(await caseCount()).toBe(0);
   });
+
+  it("refuses JSONL lines and CSV JSON cells nested deeper than request bodies may be, by line", async () => {
+    const nested = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+    const lines = [
+      '{"variables":{"q":"fine"}}',
+      `{"variables":{"q":"a"},"metadata":{"x":${nested(3000)}}}`,
+      `{"variables":{"q":"b"},"metadata":{"x":${nested(1_500_000)}}}`,
+    ];
+    const jsonl = await upload(`${lines.join("\n")}\n`, "application/x-ndjson", "?format=jsonl");
+    expect(jsonl.status).toBe(422);
+    expect(jsonl.body.details.errors).toEqual([
+      { line: 2, message: expect.stringContaining("nested more than 64 levels deep") },
+      { line: 3, message: expect.stringContaining("nested more than 64 levels deep") },
+    ]);
+    const csv = await upload(
+      `q,metadata,placeholders\nfine,,\na,"{""x"":${nested(100)}}",\nb,,"{""x"":${nested(100)}}"\n`,
+      "text/csv",
+      "?format=csv",
+    );
+    expect(csv.status).toBe(422);
+    expect(csv.body.details.errors).toEqual([
+      { line: 3, message: expect.stringContaining("metadata: nested more than 64 levels deep") },
+      {
+        line: 4,
+        message: expect.stringContaining("placeholders: nested more than 64 levels deep"),
+      },
+    ]);
+    expect(await caseCount()).toBe(0);
+  });
 });
