@@ -1,6 +1,6 @@
 /** Evaluation runs: candidates × a dataset revision × models, scored and compared. */
 import { z } from "zod";
-import { timestampSchema, versionNumberSchema } from "../api/common.js";
+import { idCursorSchema, timestampSchema, versionNumberSchema } from "../api/common.js";
 import { scorerListSchema, scorerNameSchema, scorerSpecSchema } from "../evaluation/scorer-spec.js";
 import { promptContentSchema } from "../prompt/content.js";
 import { promptNameSchema } from "../prompt/name.js";
@@ -210,11 +210,7 @@ export const evalRunListQuerySchema = z
     prompt: promptNameSchema.optional(),
     status: evalRunStatusSchema.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    before: z
-      .string()
-      .max(64)
-      .optional()
-      .meta({ description: "Cursor: nextCursor of the previous page (a run id)" }),
+    before: idCursorSchema("run"),
   })
   .strict();
 export type EvalRunListQuery = z.infer<typeof evalRunListQuerySchema>;
@@ -238,11 +234,7 @@ export const evalResultsQuerySchema = z
     }),
     scorer: scorerNameSchema.optional().meta({ description: "The scorer `outcome` looks at" }),
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    after: z
-      .string()
-      .max(64)
-      .optional()
-      .meta({ description: "Cursor: nextCursor of the previous page (a case id)" }),
+    after: idCursorSchema("case"),
   })
   .strict();
 export type EvalResultsQuery = z.infer<typeof evalResultsQuerySchema>;
