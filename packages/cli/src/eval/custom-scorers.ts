@@ -14,7 +14,7 @@
 import { existsSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { scorerNameSchema } from "@promptline/core";
+import { MAX_SCORE_REASON, scorerNameSchema } from "@promptline/core";
 import { UsageError } from "../errors.js";
 
 /** What a custom scorer is given for one output. */
@@ -129,7 +129,7 @@ export function outcomeOf(answer: unknown): ScoreOutcome {
     const { score, reason } = answer as { score: unknown; reason?: unknown };
     const outcome = outcomeOf(score);
     if (outcome.error !== null || reason === undefined || reason === null) return outcome;
-    return { ...outcome, reason: clip(String(reason)) };
+    return { ...outcome, reason: clip(String(reason), MAX_SCORE_REASON) };
   }
   if (typeof answer === "boolean") return { score: answer ? 1 : 0, reason: null, error: null };
   if (typeof answer === "number") {

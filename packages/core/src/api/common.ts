@@ -37,6 +37,22 @@ export const folderFilterSchema = (what: string) =>
     .optional()
     .meta({ description: `Only ${what} under this folder, e.g. support` });
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A page cursor that is an id (a run's, a case's: UUIDs): the nextCursor of the previous page.
+ * Anything else is a 400 saying so, rather than an empty page that looks like the end.
+ */
+export const idCursorSchema = (what: string) =>
+  z
+    .string()
+    .regex(
+      UUID,
+      `a cursor is the nextCursor of the previous page: a ${what} id, a UUID such as 0193a5b0-7e1c-7cc3-9a1b-3c4d5e6f7a8b`,
+    )
+    .optional()
+    .meta({ description: `Cursor: nextCursor of the previous page (a ${what} id)` });
+
 /** A page of a list ordered by name: `limit` items after the last name of the previous page. */
 export const namePageFields = {
   limit: z.coerce.number().int().min(1).max(500).default(100),

@@ -20,6 +20,7 @@ describe("audit log query", () => {
       "evaluation.started",
       "evaluation.finished",
       "evaluation.cancelled",
+      "evaluation.scored",
       "gate.passed",
       "gate.failed",
       "gate.overridden",

@@ -26,6 +26,7 @@ export const AUDIT_EVENT_TYPES = [
   "evaluation.started",
   "evaluation.finished",
   "evaluation.cancelled",
+  "evaluation.scored",
   "gate.policy_set",
   "gate.policy_removed",
   "gate.passed",

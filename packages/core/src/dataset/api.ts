@@ -1,6 +1,11 @@
 /** Datasets: versioned test cases. Every change makes a new immutable revision. */
 import { z } from "zod";
-import { folderFilterSchema, namePageFields, timestampSchema } from "../api/common.js";
+import {
+  folderFilterSchema,
+  idCursorSchema,
+  namePageFields,
+  timestampSchema,
+} from "../api/common.js";
 import { chatMessageSchema, variableNameSchema } from "../prompt/content.js";
 import { promptNameSchema } from "../prompt/name.js";
 import { traceListQuerySchema } from "../trace/api.js";
@@ -152,11 +157,7 @@ export const caseListQuerySchema = z
       .meta({ description: "The revision to read; the latest when left out" }),
     tag: caseTagSchema.optional().meta({ description: "Only cases with this tag" }),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
-    after: z
-      .string()
-      .max(100)
-      .optional()
-      .meta({ description: "Cursor: the last case id of the previous page" }),
+    after: idCursorSchema("case"),
   })
   .strict();
 export type CaseListQuery = z.infer<typeof caseListQuerySchema>;

@@ -89,6 +89,29 @@ describe("CSV records", () => {
   });
 });
 
+describe("nesting", () => {
+  const nested = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+
+  it("refuses a JSONL line or a CSV JSON cell nested deeper than a request body may be", () => {
+    const deep = `{"variables":{"q":"a"},"metadata":{"x":${nested(62)}}}`;
+    expect(caseFromJsonLine(deep)).toEqual({ ok: true, value: expect.anything() });
+    const tooDeep = `{"variables":{"q":"a"},"metadata":{"x":${nested(63)}}}`;
+    expect(caseFromJsonLine(tooDeep)).toEqual({
+      ok: false,
+      message: expect.stringContaining("nested more than 64 levels deep"),
+    });
+    expect(caseFromJsonLine(`{"variables":${nested(1_500_000)}}`)).toMatchObject({ ok: false });
+    expect(caseFromCsvRecord(["q", "metadata"], ["a", `{"x":${nested(64)}}`])).toEqual({
+      ok: false,
+      message: expect.stringContaining("metadata: nested more than 64 levels deep"),
+    });
+    expect(caseFromCsvRecord(["q", "placeholders"], ["a", `{"x":${nested(64)}}`])).toEqual({
+      ok: false,
+      message: expect.stringContaining("placeholders: nested more than 64 levels deep"),
+    });
+  });
+});
+
 describe("written cases", () => {
   const written = {
     input: { variables: { question: 'He said "hi", then\nleft' } },

@@ -5,7 +5,11 @@
  * exported file imports back as the same cases.
  */
 import type { z } from "zod";
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../json/depth.js";
 import { type CaseWrite, caseWriteSchema } from "./api.js";
+
+/** What a line or cell nested past the limit of request bodies is told. */
+const TOO_DEEP = `nested more than ${MAX_JSON_DEPTH} levels deep; flatten it to at most ${MAX_JSON_DEPTH} levels of arrays and objects`;
 
 /** CSV columns with a meaning of their own; every other column is a variable. */
 export const RESERVED_CSV_COLUMNS = ["expected", "tags", "metadata", "placeholders"] as const;
@@ -39,6 +43,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * (and `placeholders`) instead of `input`.
  */
 export function caseFromJsonLine(line: string): ParsedCase {
+  // The same bound as request bodies: a deeper case could not be sent, or stored and read safely.
+  if (jsonDepthExceeds(line)) return { ok: false, message: `the line is ${TOO_DEEP}` };
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -71,6 +77,7 @@ export function csvHeaderProblem(header: readonly string[]): string | undefined 
 }
 
 function jsonCell(column: string, cell: string): { value?: unknown; error?: string } {
+  if (jsonDepthExceeds(cell)) return { error: `${column}: ${TOO_DEEP}` };
   try {
     return { value: JSON.parse(cell) };
   } catch {

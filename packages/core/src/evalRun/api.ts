@@ -1,6 +1,6 @@
 /** Evaluation runs: candidates × a dataset revision × models, scored and compared. */
 import { z } from "zod";
-import { timestampSchema, versionNumberSchema } from "../api/common.js";
+import { idCursorSchema, timestampSchema, versionNumberSchema } from "../api/common.js";
 import { scorerListSchema, scorerNameSchema, scorerSpecSchema } from "../evaluation/scorer-spec.js";
 import { promptContentSchema } from "../prompt/content.js";
 import { promptNameSchema } from "../prompt/name.js";
@@ -210,11 +210,7 @@ export const evalRunListQuerySchema = z
     prompt: promptNameSchema.optional(),
     status: evalRunStatusSchema.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    before: z
-      .string()
-      .max(64)
-      .optional()
-      .meta({ description: "Cursor: nextCursor of the previous page (a run id)" }),
+    before: idCursorSchema("run"),
   })
   .strict();
 export type EvalRunListQuery = z.infer<typeof evalRunListQuerySchema>;
@@ -238,11 +234,7 @@ export const evalResultsQuerySchema = z
     }),
     scorer: scorerNameSchema.optional().meta({ description: "The scorer `outcome` looks at" }),
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    after: z
-      .string()
-      .max(64)
-      .optional()
-      .meta({ description: "Cursor: nextCursor of the previous page (a case id)" }),
+    after: idCursorSchema("case"),
   })
   .strict();
 export type EvalResultsQuery = z.infer<typeof evalResultsQuerySchema>;
@@ -293,6 +285,11 @@ export const evalResultsPageSchema = z
   });
 export type EvalResultsPage = z.infer<typeof evalResultsPageSchema>;
 
+/** The longest reason a submitted score may carry. */
+export const MAX_SCORE_REASON = 2000;
+/** How many custom score names (besides its own scorers') one run may have. */
+export const MAX_CUSTOM_SCORERS = 20;
+
 /** Scores from the CLI's custom scorers, merged into a run's results. */
 export const submitEvalScoresBodySchema = z
   .object({
@@ -304,12 +301,21 @@ export const submitEvalScoresBodySchema = z
             variant: z.number().int().min(0).max(99),
             name: scorerNameSchema,
             score: z.number().min(0).max(1).nullable().optional(),
-            reason: z.string().max(10_000).nullable().optional(),
+            reason: z.string().max(MAX_SCORE_REASON).nullable().optional(),
             error: z.string().max(10_000).nullable().optional(),
           })
           .strict()
-          .refine((s) => (s.score ?? null) !== null || (s.error ?? null) !== null, {
-            message: "give a score in [0, 1] or an error",
+          .superRefine((s, ctx) => {
+            const scored = (s.score ?? null) !== null;
+            const failed = (s.error ?? null) !== null;
+            if (scored === failed) {
+              ctx.addIssue({
+                code: "custom",
+                message: scored
+                  ? "give a score or an error, not both"
+                  : "give a score in [0, 1] or an error",
+              });
+            }
           }),
       )
       .min(1)

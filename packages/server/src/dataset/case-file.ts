@@ -11,7 +11,7 @@ import {
   csvHeaderProblem,
   type ParsedCase,
 } from "@promptline/core";
-import { parse } from "csv-parse";
+import { CsvError, parse } from "csv-parse";
 
 /** The longest line (JSONL) or record (CSV) read, in characters: one case, not a whole file. */
 export const MAX_LINE_CHARS = 4 * 1024 * 1024;
@@ -118,9 +118,10 @@ async function* csvRows(body: ReadableStream<Uint8Array>): AsyncGenerator<FileRo
     }
   } catch (error) {
     if (error instanceof UnreadableFile) throw error;
-    const csv = error as { code?: string; lines?: number; message: string };
-    if (typeof csv.code === "string" && csv.code.startsWith("CSV_")) {
-      throw new UnreadableFile(csv.lines ?? lastLine + 1, `not CSV: ${csv.message}`);
+    // Every parse error (its codes do not all start with CSV_: INVALID_OPENING_QUOTE) is the file's.
+    if (error instanceof CsvError) {
+      const at = (error as CsvError & { lines?: number }).lines;
+      throw new UnreadableFile(at ?? lastLine + 1, `not CSV: ${error.message}`);
     }
     throw error;
   } finally {

@@ -116,6 +116,22 @@ describe.each(testEngines())("cases from traces on %s", (engine) => {
     expect(none.body.message).toContain("no trace matches");
   });
 
+  it("takes only production calls unless the filter names an origin", async () => {
+    const run = uniqueName("o");
+    await ingest([
+      call(`${run}-prod`, 1, 1),
+      call(`${run}-judge`, 1, 2, { origin: "evaluation" }),
+      call(`${run}-try`, 1, 3, { origin: "playground" }),
+    ]);
+    const traceIds = async () =>
+      (await cases()).map((c: { metadata: { traceId: string } }) => c.metadata.traceId);
+    expect((await fromTraces({ filter: { prompt } })).body.added).toBe(1);
+    expect(await traceIds()).toEqual([`${run}-prod`]);
+    expect((await fromTraces({ filter: { prompt, origin: "evaluation" } })).body.added).toBe(1);
+    expect((await fromTraces({ filter: { prompt, origin: "all" } })).body.added).toBe(3);
+    expect(await traceIds()).toContain(`${run}-judge`);
+  });
+
   it("needs either trace ids or a filter, and the permission to read traces as well as to write", async () => {
     const neither = await fromTraces({ tags: ["x"] });
     expect(neither.status).toBe(400);

@@ -70,20 +70,19 @@ async function tracesById(
   return unique.map((id) => byId.get(id) as CaseTrace);
 }
 
-/** The traces matching the filter, newest first, at most `limit`, a page at a time. */
+/** The traces matching the filter (production calls by default), newest first, at most `limit`, a page at a time. */
 async function* tracesMatching(
   db: Kysely<Database>,
   projectId: string,
   body: FromTracesBody,
 ): AsyncGenerator<CaseTrace[]> {
+  // Production calls unless the filter names an origin: the judge's and the runs' own calls
+  // (origin evaluation) and playground tries are not cases anyone meant to collect.
+  const filter = { ...body.filter, origin: body.filter?.origin ?? "production" };
   let left = body.limit;
   let after: { startTime: string; id: string } | undefined;
   while (left > 0) {
-    let query = applyTraceFilter(
-      db.selectFrom("traces").select(TRACE_COLUMNS),
-      projectId,
-      body.filter ?? {},
-    );
+    let query = applyTraceFilter(db.selectFrom("traces").select(TRACE_COLUMNS), projectId, filter);
     if (after) {
       const { startTime, id } = after;
       query = query.where((eb) =>

@@ -83,6 +83,23 @@ describe.each(testEngines())("deploy and rollback on %s", (engine) => {
     expect(await served()).toBe(3);
   });
 
+  it("refuses a rollback to a version the environment never served: that is a deploy, through its gate", async () => {
+    await deploy(1, "staging");
+    await deploy(3, "production");
+    const unserved = await rollback({ environment: "staging", toVersion: 2 });
+    expect(unserved.status).toBe(409);
+    expect(unserved.body.message).toBe(
+      `'staging' has never served v2 of '${name}': deploy it instead, through its gate`,
+    );
+    // v3 served in production is not served in staging.
+    expect((await rollback({ environment: "staging", toVersion: 3 })).status).toBe(409);
+    expect(await served("staging")).toBe(1);
+    await deploy(2, "staging");
+    expect((await rollback({ environment: "staging", toVersion: 1 })).status).toBe(201);
+    expect((await rollback({ environment: "staging", toVersion: 2 })).status).toBe(201);
+    expect(await served("staging")).toBe(2);
+  });
+
   it("serves label history newest first and answers which version served at a time", async () => {
     for (const version of [1, 2, 3]) await deploy(version);
     await rollback();

@@ -19,7 +19,7 @@ import { checkDeployGate, GateRefused, recordGateRefusal } from "../gate/deploy-
 import type { PromptService } from "../prompt/service.js";
 import type { Database, DeploymentRow, NewDeployment, PromptRow } from "../storage/database.js";
 import { requireVersion } from "../version/service.js";
-import { currentLabel, listMoves, moveAt, recordMove } from "./store.js";
+import { currentLabel, hasServed, listMoves, moveAt, recordMove } from "./store.js";
 
 const ALL = Number.MAX_SAFE_INTEGER;
 
@@ -42,7 +42,8 @@ export interface DeploymentService {
 /**
  * Deploy = move a label to a version; rollback = move it back. Every move is recorded. A deploy
  * passes the environment's gate first; a rollback never does: it must work in seconds, and it
- * returns to a version the environment has already served.
+ * returns only to a version the environment has already served (a named toVersion it never
+ * served is refused: that is a deploy).
  */
 export function createDeploymentService(
   ctx: ServiceContext,
@@ -141,6 +142,15 @@ export function createDeploymentService(
         }
         if (body.toVersion !== undefined) {
           await requireVersion(trx, prompt, body.toVersion);
+          // A rollback skips the gate, so it may only return to what this environment has served.
+          if (
+            body.toVersion !== from &&
+            !(await hasServed(trx, prompt.id, body.environment, body.toVersion))
+          ) {
+            throw new Conflict(
+              `'${body.environment}' has never served v${body.toVersion} of '${name}': deploy it instead, through its gate`,
+            );
+          }
           return {
             kind: "rollback",
             toVersion: body.toVersion,

@@ -37,6 +37,27 @@ export async function recordMove(
   return db.insertInto("deployments").values(move).returningAll().executeTakeFirstOrThrow();
 }
 
+/**
+ * Whether the environment has served this version of the prompt: a move went to it or left it.
+ * A rollback may only go back to such a version; any other version goes through a deploy and its gate.
+ */
+export async function hasServed(
+  db: Kysely<Database>,
+  promptId: string,
+  environment: string,
+  version: number,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom("deployments")
+    .select("id")
+    .where("promptId", "=", promptId)
+    .where("environment", "=", environment)
+    .where((eb) => eb.or([eb("toVersion", "=", version), eb("fromVersion", "=", version)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export interface HistoryFilter {
   environment?: string | undefined;
   before?: number | undefined;

@@ -180,7 +180,7 @@ export function registerEvalRunRoutes(
       security,
       summary: "Add scores from custom scorers (the CLI's) to a run's results",
       description:
-        "Each score replaces one of the same name on that output, or is added to it; the summary is computed again. Every score must name an output the run has (404 otherwise); nothing is written unless all are.",
+        "Each score replaces one of the same name on that output, or is added to it; the summary is computed again. Every score must name an output the run has (404 otherwise); nothing is written unless all are. A name of one of the run's own scorers, or more than 20 custom score names in a run, is a 422. Each submission is audited (evaluation.scored).",
       middleware: [requires("evaluation:run")],
       request: { params: idParam, body: jsonBody(submitEvalScoresBodySchema) },
       responses: { 200: json(submitEvalScoresResultSchema, "Merged"), ...problems },

@@ -12,7 +12,6 @@ import {
   type EvalRun,
   type EvalRunList,
   type EvalRunListQuery,
-  type EvalScore,
   Invalid,
   NotFound,
   type Principal,
@@ -29,20 +28,12 @@ import type { PromptService } from "../prompt/service.js";
 import type { ProviderService } from "../provider/service.js";
 import type { ResolveService } from "../resolve/service.js";
 import type { EvalRunRow } from "../storage/database.js";
+import { submitCustomScores } from "./custom-scores.js";
 import { cancelledEvent, startedEvent } from "./events.js";
 import { planVariants, requireEnvironment } from "./plan.js";
 import { resultsPage } from "./results.js";
 import type { EvalRunner } from "./runner.js";
-import {
-  countCasesAt,
-  findRun,
-  insertRun,
-  listRuns,
-  moveRun,
-  resultsOfCases,
-  storeSummary,
-  updateResultScores,
-} from "./store.js";
+import { countCasesAt, findRun, insertRun, listRuns, moveRun, storeSummary } from "./store.js";
 import { computeSummary } from "./summaries.js";
 
 /** Bounds of one run: cases, and items (cases × variants). */
@@ -217,6 +208,7 @@ export function createEvalRunService(
         erroredItems: 0,
         error: null,
         summary: null,
+        customScorers: [],
         leaseOwner: null,
         leaseExpiresAt: null,
         createdAt: at.toISOString(),
@@ -300,50 +292,7 @@ export function createEvalRunService(
     },
 
     async submitScores(principal, id, body) {
-      const run = await requireRun(principal, id);
-      for (const [i, s] of body.scores.entries()) {
-        if (s.variant >= run.variants.length) {
-          throw new Invalid(
-            `body.scores.${i}.variant: the run has variants 0 to ${run.variants.length - 1}`,
-          );
-        }
-      }
-      const caseIds = [...new Set(body.scores.map((s) => s.caseId))];
-      const rows = new Map<string, Awaited<ReturnType<typeof resultsOfCases>>[number]>();
-      for (let i = 0; i < caseIds.length; i += 500) {
-        for (const row of await resultsOfCases(db, id, caseIds.slice(i, i + 500))) {
-          rows.set(`${row.variant}:${row.caseId}`, row);
-        }
-      }
-      const missing = body.scores.filter((s) => !rows.has(`${s.variant}:${s.caseId}`));
-      if (missing.length > 0) {
-        const named = missing
-          .slice(0, 5)
-          .map((s) => `case ${s.caseId} variant ${s.variant}`)
-          .join(", ");
-        throw new NotFound(
-          `${missing.length} scores name items with no result in run '${id}' (${named}${missing.length > 5 ? ", …" : ""}): score only outputs the run has`,
-        );
-      }
-      for (const s of body.scores) {
-        const row = rows.get(`${s.variant}:${s.caseId}`) as NonNullable<
-          ReturnType<typeof rows.get>
-        >;
-        const score: EvalScore = {
-          name: s.name,
-          score: s.error ? null : (s.score ?? null),
-          reason: s.reason ?? null,
-          error: s.error ?? null,
-        };
-        row.scores = [...row.scores.filter((old) => old.name !== s.name), score];
-      }
-      const touched = new Set(body.scores.map((s) => `${s.variant}:${s.caseId}`));
-      await db.transaction().execute(async (trx) => {
-        for (const key of touched) {
-          const row = rows.get(key) as NonNullable<ReturnType<typeof rows.get>>;
-          await updateResultScores(trx, row, row.scores);
-        }
-      });
+      await submitCustomScores(ctx, await requireRun(principal, id), body, principal.actor);
       live.delete(id);
       let latest = await requireRun(principal, id);
       if (isFinished(latest.status)) {

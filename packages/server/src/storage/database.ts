@@ -322,6 +322,8 @@ export interface EvalRunTable {
   error: string | null;
   /** JSON: set when the run finishes. */
   summary: RunSummary | null;
+  /** JSON: the names of the scores custom scorers submitted (POST /eval-runs/{id}/scores). */
+  customScorers: Generated<string[]>;
   /** The instance working on the run, until the lease expires (then another may resume it). */
   leaseOwner: string | null;
   leaseExpiresAt: string | null;

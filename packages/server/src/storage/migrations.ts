@@ -413,6 +413,16 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
           .execute();
       },
     },
+    "0009_custom_scorers": {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+      async up(db: Kysely<any>) {
+        // The names of the scores submitted by custom scorers: a run may have only so many.
+        await db.schema
+          .alterTable("eval_runs")
+          .addColumn("custom_scorers", "text", (c) => c.notNull().defaultTo("[]"))
+          .execute();
+      },
+    },
   };
 }
 

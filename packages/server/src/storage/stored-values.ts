@@ -97,7 +97,7 @@ const CODECS: Codecs = {
   events: { payload: json },
   traces: { input: tracePayload, output: tracePayload, metadata: tracePayload },
   datasetCases: { input: json, expected: json, tags: json, metadata: json },
-  evalRuns: { variants: json, scorers: json, summary: json },
+  evalRuns: { variants: json, scorers: json, summary: json, customScorers: json },
   evalResults: { output: tracePayload, scores: json },
   gatePolicies: { policy: json },
   onlineEvalRules: { scorers: json },

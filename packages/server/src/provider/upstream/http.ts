@@ -88,18 +88,19 @@ const TIMEOUT_CODES = new Set([
 
 /** An answer past the size the server holds in memory. */
 export class AnswerTooLarge extends Error {
-  constructor(max: number) {
+  constructor(readonly max: number) {
     super(`its answer is over the ${max} byte limit`);
     this.name = "AnswerTooLarge";
   }
 }
 
-/** A transport failure as the caller should see it: a timeout, or an unreachable provider. */
+/** A transport failure as the caller should see it: a timeout, an answer too large, or an unreachable provider. */
 export function transportFailure(
   target: ProviderTarget,
   error: unknown,
   deadline: AttemptDeadline,
 ): ProviderError {
+  if (error instanceof AnswerTooLarge) return ProviderError.tooLarge(target.name, error.max);
   const code = (error as { code?: unknown } | null)?.code;
   if (deadline.timedOut || (typeof code === "string" && TIMEOUT_CODES.has(code))) {
     return ProviderError.timedOut(target.name, target.timeoutMs);
@@ -112,7 +113,6 @@ export function transportFailure(
  * message: the messages of TLS and parser errors quote what the other side sent.
  */
 function describeCause(error: unknown): string {
-  if (error instanceof AnswerTooLarge) return error.message;
   // Connecting to a host with several addresses fails with an AggregateError of the attempts.
   const first = error instanceof AggregateError ? (error.errors[0] as unknown) : undefined;
   const code = [error, first]

@@ -74,7 +74,8 @@ export type ProviderResponse =
       outcome: Promise<CallOutcome>;
     };
 
-export type ProviderErrorKind = "http" | "timeout" | "network";
+/** too_large: an answer past the size the server reads into memory. */
+export type ProviderErrorKind = "http" | "timeout" | "network" | "too_large";
 
 /** The machine identifiers of a provider's error (`error.type`, `error.code`), where safe to show. */
 export interface UpstreamIdentifiers {
@@ -122,7 +123,7 @@ export class ProviderError extends Error {
     super(
       kind === "http"
         ? `provider '${provider}' answered ${status}: ${detail}${describeIdentifiers(upstream)}`
-        : kind === "timeout"
+        : kind === "timeout" || kind === "too_large"
           ? `provider '${provider}' ${detail}`
           : `provider '${provider}' could not be reached: ${detail}`,
     );
@@ -136,6 +137,18 @@ export class ProviderError extends Error {
 
   static timedOut(provider: string, timeoutMs: number): ProviderError {
     return new ProviderError(provider, null, `did not answer within ${timeoutMs} ms`, "timeout");
+  }
+
+  /** The provider was reached and answered, with more than the server reads into memory. */
+  static tooLarge(provider: string, maxBytes: number): ProviderError {
+    const MiB = 1024 * 1024;
+    const size = maxBytes % MiB === 0 ? `${maxBytes / MiB} MiB` : `${maxBytes} bytes`;
+    return new ProviderError(
+      provider,
+      null,
+      `answered with more than ${size}: the server reads at most ${size} of an answer`,
+      "too_large",
+    );
   }
 
   static unreachable(provider: string, cause: string): ProviderError {
