@@ -296,6 +296,38 @@ describe.each(testEngines())("evaluation runs (%s)", (kind) => {
     sse.close();
   });
 
+  it("lets many watchers of one run share each read of its progress, and several streams end", async () => {
+    const { prompt, dataset } = await setup();
+    const created = await createRun(
+      { prompt, dataset },
+      { candidates: [{ version: 3 }], concurrency: 1 },
+    );
+    const { projectId } = await server.services.engine.db
+      .selectFrom("evalRuns")
+      .select("projectId")
+      .where("id", "=", created.body.id)
+      .executeTakeFirstOrThrow();
+    const asAdmin = { projectId, role: "admin", actor: "test" } as const;
+    const first = server.services.evalRuns.progress(asAdmin, created.body.id);
+    const second = server.services.evalRuns.progress(asAdmin, created.body.id);
+    // One read of the counters serves both: 1,000 browsers on a run cost what one does.
+    expect(second).toBe(first);
+    expect(await first).toMatchObject({ total: 24 });
+    const streams = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        openSse(`${server.url}/api/v1/eval-runs/${created.body.id}/progress`, {
+          authorization: `Bearer ${server.adminKey}`,
+        }),
+      ),
+    );
+    await expect
+      .poll(() => streams.every((s) => s.frames.some((f) => f.event === "end")), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    for (const s of streams) s.close();
+  });
+
   it("the typed client starts a run and follows its progress to the end", async () => {
     const { prompt, dataset } = await setup();
     const api = createApiClient({ baseUrl: server.url, apiKey: server.adminKey });

@@ -33,7 +33,15 @@ import { cancelledEvent, startedEvent } from "./events.js";
 import { planVariants, requireEnvironment } from "./plan.js";
 import { resultsPage } from "./results.js";
 import type { EvalRunner } from "./runner.js";
-import { countCasesAt, findRun, insertRun, listRuns, moveRun, storeSummary } from "./store.js";
+import {
+  countCasesAt,
+  findRun,
+  findRunProgress,
+  insertRun,
+  listRuns,
+  moveRun,
+  storeSummary,
+} from "./store.js";
 import { computeSummary } from "./summaries.js";
 
 /** Bounds of one run: cases, and items (cases × variants). */
@@ -57,6 +65,11 @@ export interface EvalRunService {
   /** The run's status and counters (what the progress stream sends). */
   progress(principal: Principal, id: string): Promise<EvalProgressEvent>;
 }
+
+/** How long one read of a run's counters serves every watcher of the run. */
+const PROGRESS_SHARED_MS = 250;
+/** Runs whose last counters are kept for sharing; past it the memory starts over. */
+const MAX_SHARED_PROGRESS = 10_000;
 
 export const isFinished = (status: EvalRunRow["status"]) =>
   status === "completed" || status === "failed" || status === "cancelled";
@@ -94,6 +107,8 @@ export function createEvalRunService(
 ): EvalRunService {
   const { db } = ctx.engine;
   const live = new Map<string, { at: number; done: number; summary: RunSummary }>();
+
+  const progressReads = new Map<string, { at: number; read: Promise<EvalProgressEvent> }>();
 
   async function requireRun(principal: Principal, id: string): Promise<EvalRunRow> {
     const run = id.length <= 64 ? await findRun(db, principal.projectId, id) : undefined;
@@ -303,14 +318,30 @@ export function createEvalRunService(
       return { updated: body.scores.length, run: present(latest, await summaryOf(latest)) };
     },
 
-    async progress(principal, id) {
-      const run = await requireRun(principal, id);
-      return {
-        status: run.status,
-        total: run.totalItems,
-        done: run.doneItems,
-        errored: run.erroredItems,
-      };
+    progress(principal, id) {
+      // Many watchers of one run (a team's browsers, CI jobs) share one read per interval.
+      const key = `${principal.projectId}\u0000${id}`;
+      const now = ctx.clock.now().getTime();
+      const recent = progressReads.get(key);
+      if (recent && now - recent.at < PROGRESS_SHARED_MS) return recent.read;
+      if (progressReads.size >= MAX_SHARED_PROGRESS) progressReads.clear();
+      const read = (async () => {
+        const run =
+          id.length <= 64 ? await findRunProgress(db, principal.projectId, id) : undefined;
+        if (!run) {
+          throw new NotFound(
+            `no evaluation run '${id}' in this project — list them with GET /api/v1/eval-runs`,
+          );
+        }
+        return {
+          status: run.status,
+          total: run.totalItems,
+          done: run.doneItems,
+          errored: run.erroredItems,
+        };
+      })();
+      progressReads.set(key, { at: now, read });
+      return read;
     },
   };
 }

@@ -27,6 +27,20 @@ export async function findRun(
     .executeTakeFirst();
 }
 
+/** A run's counters alone: what its progress stream reads, twice a second. */
+export async function findRunProgress(
+  db: Kysely<Database>,
+  projectId: string,
+  id: string,
+): Promise<Pick<EvalRunRow, "status" | "totalItems" | "doneItems" | "erroredItems"> | undefined> {
+  return db
+    .selectFrom("evalRuns")
+    .select(["status", "totalItems", "doneItems", "erroredItems"])
+    .where("projectId", "=", projectId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
 export async function findRunById(
   db: Kysely<Database>,
   id: string,
