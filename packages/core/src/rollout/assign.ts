@@ -1,0 +1,202 @@
+/**
+ * Sticky assignment: which version of a rollout a caller gets. One algorithm for the server, the
+ * gateway and the SDK (a subpath export with no dependencies, so the SDK stays small), specified
+ * in docs/rollouts.md and pinned by the test vectors in vectors.json.
+ *
+ * A unit (a user id by default) is hashed with the rollout's salt into one of 10,000 buckets.
+ * Variants own consecutive bucket ranges in the order they are listed, candidates first: the
+ * first candidate's range starts at bucket 0, so widening it only adds units to it, and no unit
+ * moves between the candidates and control except across the one boundary that moved.
+ */
+
+/** Buckets a unit can fall in: weights are in hundredths of a percent (basis points). */
+export const BUCKETS = 10_000;
+
+const encoder = new TextEncoder();
+
+/** 32-bit FNV-1a over the UTF-8 bytes of `text`. */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of encoder.encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** MurmurHash3's finaliser: spreads FNV's low-entropy bits across the word. */
+function mix32(h: number): number {
+  let x = h ^ (h >>> 16);
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** The unit's bucket in [0, 10000) under `salt`: the same inputs give the same bucket anywhere. */
+export function bucketOf(salt: string, unit: string): number {
+  return mix32(fnv1a32(`${salt}\u0000${unit}`)) % BUCKETS;
+}
+
+export interface WeightedVariant<T> {
+  value: T;
+  /** Basis points: 500 is 5 %. The weights of a split add up to 10,000. */
+  weight: number;
+}
+
+/**
+ * The variant whose range holds `bucket`: ranges are laid end to end from 0 in list order. A
+ * bucket past the last range (weights adding up to less than 10,000) falls to the last variant.
+ */
+export function pickByBucket<T>(variants: ReadonlyArray<WeightedVariant<T>>, bucket: number): T {
+  if (variants.length === 0) throw new RangeError("a split needs at least one variant");
+  let end = 0;
+  for (const variant of variants) {
+    end += variant.weight;
+    if (bucket < end) return variant.value;
+  }
+  return (variants[variants.length - 1] as WeightedVariant<T>).value;
+}
+
+/** A caller's attributes, as sent with a request or given to the SDK. */
+export type AssignmentContext = Readonly<Record<string, unknown>>;
+
+/** One condition of a targeting rule on a context attribute. */
+export type Condition =
+  | { attribute: string; op: "equals" | "not_equals"; value: string | number | boolean }
+  | { attribute: string; op: "in" | "not_in"; values: ReadonlyArray<string | number> }
+  | { attribute: string; op: "gt" | "gte" | "lt" | "lte"; value: number }
+  | {
+      attribute: string;
+      op: "semver_gt" | "semver_gte" | "semver_lt" | "semver_lte";
+      value: string;
+    }
+  /** The attribute's value hashed (with the rule's salt) into the first `percent` of buckets. */
+  | { attribute: string; op: "percent"; percent: number };
+
+/** `major.minor.patch` as numbers, or undefined for anything else. */
+function semverParts(value: unknown): [number, number, number] | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^v?(\d{1,9})\.(\d{1,9})\.(\d{1,9})$/.exec(value.trim());
+  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
+}
+
+function compareSemver(a: [number, number, number], b: [number, number, number]): number {
+  for (let i = 0; i < 3; i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+/** A number as an attribute carries it: numbers as they are, numeric strings parsed. */
+function numberOf(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && value.trim() !== "") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+const textOf = (value: unknown) =>
+  typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+    ? String(value)
+    : undefined;
+
+/**
+ * Whether the context meets the condition. An attribute the context lacks meets only `not_equals`
+ * and `not_in` (it is not that value), and never a comparison.
+ */
+export function meets(condition: Condition, context: AssignmentContext, salt: string): boolean {
+  const actual = Object.hasOwn(context, condition.attribute)
+    ? context[condition.attribute]
+    : undefined;
+  switch (condition.op) {
+    case "equals":
+      return textOf(actual) !== undefined && textOf(actual) === String(condition.value);
+    case "not_equals":
+      return textOf(actual) !== String(condition.value);
+    case "in":
+    case "not_in": {
+      const text = textOf(actual);
+      const found = text !== undefined && condition.values.some((v) => String(v) === text);
+      return condition.op === "in" ? found : !found;
+    }
+    case "gt":
+    case "gte":
+    case "lt":
+    case "lte": {
+      const n = numberOf(actual);
+      if (n === undefined) return false;
+      if (condition.op === "gt") return n > condition.value;
+      if (condition.op === "gte") return n >= condition.value;
+      if (condition.op === "lt") return n < condition.value;
+      return n <= condition.value;
+    }
+    case "semver_gt":
+    case "semver_gte":
+    case "semver_lt":
+    case "semver_lte": {
+      const a = semverParts(actual);
+      const b = semverParts(condition.value);
+      if (!a || !b) return false;
+      const c = compareSemver(a, b);
+      if (condition.op === "semver_gt") return c > 0;
+      if (condition.op === "semver_gte") return c >= 0;
+      if (condition.op === "semver_lt") return c < 0;
+      return c <= 0;
+    }
+    case "percent": {
+      const text = textOf(actual);
+      if (text === undefined) return false;
+      return bucketOf(`${salt}:${condition.attribute}`, text) < condition.percent * 100;
+    }
+  }
+}
+
+/** A targeting rule: when every condition holds, the rule's variants split the caller. */
+export interface TargetingRule<T> {
+  conditions: ReadonlyArray<Condition>;
+  variants: ReadonlyArray<WeightedVariant<T>>;
+}
+
+export interface RolloutDefinition<T> {
+  /** Fixed when the rollout starts: a new rollout reshuffles, a widened one does not. */
+  salt: string;
+  /** The context attribute that names the unit; `userId` by default. */
+  unit?: string;
+  /** Tried in order; the first whose conditions all hold decides. */
+  rules: ReadonlyArray<TargetingRule<T>>;
+  /** Everyone else. */
+  split: ReadonlyArray<WeightedVariant<T>>;
+  /** Who has no unit (no user id): served this, unassigned. */
+  control: T;
+}
+
+export interface Assignment<T> {
+  value: T;
+  /** The rule that decided (its index), or "split" for everyone else, or "no-unit". */
+  by: number | "split" | "no-unit";
+  bucket: number | null;
+}
+
+/** The version a caller gets: the first matching rule's split, else the rollout's split. */
+export function assign<T>(
+  rollout: RolloutDefinition<T>,
+  context: AssignmentContext,
+): Assignment<T> {
+  const key = rollout.unit ?? "userId";
+  const unit = textOf(Object.hasOwn(context, key) ? context[key] : undefined);
+  if (unit === undefined || unit === "") {
+    return { value: rollout.control, by: "no-unit", bucket: null };
+  }
+  const bucket = bucketOf(rollout.salt, unit);
+  for (const [index, rule] of rollout.rules.entries()) {
+    if (rule.conditions.every((c) => meets(c, context, rollout.salt))) {
+      return { value: pickByBucket(rule.variants, bucket), by: index, bucket };
+    }
+  }
+  return { value: pickByBucket(rollout.split, bucket), by: "split", bucket };
+}
