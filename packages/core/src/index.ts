@@ -32,6 +32,7 @@ export * from "./prompt/templates.js";
 export * from "./provider/api.js";
 export * from "./resolve/api.js";
 export * from "./rollout/guardrail.js";
+export * from "./rollout/plan.js";
 export * from "./rollout/sequential.js";
 export * from "./session/api.js";
 export * from "./template/index.js";
