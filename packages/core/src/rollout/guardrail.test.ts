@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breaches, guardrailSchema, parseGuard } from "./guardrail.js";
+import { breaches, guardrailSchema, guardrailVerdict, parseGuard } from "./guardrail.js";
 
 describe("guard expressions", () => {
   it("read the CLI's short forms into guardrails", () => {
@@ -62,5 +62,30 @@ describe("a guardrail's breach", () => {
     // 5 % of a control mean of 0.8 is 0.04.
     expect(breaches(tone, { low: -0.1, high: -0.041 }, 0.8)).toBe(true);
     expect(breaches(tone, { low: -0.1, high: -0.039 }, 0.8)).toBe(false);
+  });
+});
+
+describe("a guardrail's verdict", () => {
+  const errors = parseGuard("error_rate<+2%");
+  const rate = (n: number, mean: number) => ({ n, mean, variance: mean * (1 - mean) });
+
+  it("waits for data, then finds a regression beyond the tolerance, with the figures behind it", () => {
+    if (typeof errors === "string") throw new Error("parse failed");
+    const options = { tau2: 0.01 ** 2 };
+    expect(guardrailVerdict(errors, rate(12, 0.02), rate(40, 0.1), options).verdict).toEqual({
+      state: "unknown",
+      reason: "error_rate: 12 of the 30 observations needed per arm",
+    });
+    const bad = guardrailVerdict(errors, rate(1000, 0.02), rate(1000, 0.1), options);
+    expect(bad.verdict.state).toBe("breached");
+    expect(bad.verdict).toMatchObject({
+      reason: expect.stringMatching(
+        /^error_rate: \+0\.0800 against control \(95 % 0\.0\d+ to 0\.1\d+\), beyond the 0\.0200 tolerated$/,
+      ),
+    });
+    expect(bad.figures).toMatchObject({ difference: expect.closeTo(0.08, 10), allowed: 0.02 });
+    // Worse, but not surely by more than the tolerance: healthy.
+    const slight = guardrailVerdict(errors, rate(1000, 0.02), rate(1000, 0.04), options);
+    expect(slight.verdict).toEqual({ state: "healthy" });
   });
 });

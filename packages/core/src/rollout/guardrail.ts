@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { scorerNameSchema } from "../evaluation/scorer-spec.js";
+import type { GuardrailVerdict } from "./plan.js";
+import { type ArmSummary, type SequentialOptions, sequentialCompare } from "./sequential.js";
 
 /** Metrics a guardrail can watch: the call's own, and any score (online evaluation, feedback). */
 export const GUARDRAIL_METRICS = [
@@ -80,4 +82,67 @@ export function breaches(
     ? guardrail.tolerance * Math.abs(controlValue)
     : guardrail.tolerance;
   return guardrail.worseWhen === "higher" ? interval.low > allowed : interval.high < -allowed;
+}
+
+/** The figures behind a guardrail's verdict, stored and shown with each decision. */
+export interface GuardrailFigures {
+  metric: string;
+  control: ArmSummary;
+  candidate: ArmSummary;
+  difference: number;
+  low: number;
+  high: number;
+  pValue: number;
+  allowed: number;
+}
+
+const figure = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toPrecision(3));
+
+/**
+ * A guardrail's verdict on the two arms' summaries of its metric, with the figures behind it:
+ * unknown until each arm has the minimum number of observations, breached when the candidate is
+ * significantly worse by more than the tolerance, healthy otherwise.
+ */
+export function guardrailVerdict(
+  guardrail: Guardrail,
+  control: ArmSummary,
+  candidate: ArmSummary,
+  options: SequentialOptions,
+): { verdict: GuardrailVerdict; figures: GuardrailFigures } {
+  const compared = sequentialCompare(control, candidate, options);
+  const allowed = guardrail.relative
+    ? guardrail.tolerance * Math.abs(control.mean)
+    : guardrail.tolerance;
+  const figures = {
+    metric: guardrail.metric,
+    control,
+    candidate,
+    difference: compared.difference,
+    low: compared.low,
+    high: compared.high,
+    pValue: compared.pValue,
+    allowed,
+  };
+  const minimum = options.minPerArm ?? 30;
+  if (compared.lambda === null) {
+    const fewer = Math.min(control.n, candidate.n);
+    return {
+      verdict: {
+        state: "unknown",
+        reason: `${guardrail.metric}: ${fewer} of the ${minimum} observations needed per arm`,
+      },
+      figures,
+    };
+  }
+  if (breaches(guardrail, compared, control.mean)) {
+    const sign = compared.difference >= 0 ? "+" : "";
+    return {
+      verdict: {
+        state: "breached",
+        reason: `${guardrail.metric}: ${sign}${figure(compared.difference)} against control (95 % ${figure(compared.low)} to ${figure(compared.high)}), beyond the ${figure(allowed)} tolerated`,
+      },
+      figures,
+    };
+  }
+  return { verdict: { state: "healthy" }, figures };
 }
