@@ -31,6 +31,8 @@ export * from "./prompt/name.js";
 export * from "./prompt/templates.js";
 export * from "./provider/api.js";
 export * from "./resolve/api.js";
+export * from "./rollout/api.js";
+export * from "./rollout/assign.js";
 export * from "./rollout/guardrail.js";
 export * from "./rollout/plan.js";
 export * from "./rollout/sequential.js";

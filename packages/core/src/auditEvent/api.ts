@@ -34,12 +34,19 @@ export const AUDIT_EVENT_TYPES = [
   "gate.overridden",
   "online_eval.rule_set",
   "online_eval.rule_removed",
+  "rollout.started",
+  "rollout.advanced",
+  "rollout.paused",
+  "rollout.resumed",
+  "rollout.promoted",
+  "rollout.aborted",
+  "rollout.rolled_back",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 /** The types whose subject is a prompt's name: what `prompt=` filters on. */
 export const PROMPT_EVENT_TYPES: readonly AuditEventType[] = AUDIT_EVENT_TYPES.filter((type) =>
-  /^(prompt|draft|version|label|evaluation|online_eval)\.|^gate\.(passed|failed|overridden)$/.test(
+  /^(prompt|draft|version|label|evaluation|online_eval|rollout)\.|^gate\.(passed|failed|overridden)$/.test(
     type,
   ),
 );

@@ -12,6 +12,13 @@ export const FEED_EVENT_TYPES = [
   "label.rolled_back",
   "gate.passed",
   "gate.failed",
+  "rollout.started",
+  "rollout.advanced",
+  "rollout.paused",
+  "rollout.resumed",
+  "rollout.promoted",
+  "rollout.aborted",
+  "rollout.rolled_back",
 ] as const;
 export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
 

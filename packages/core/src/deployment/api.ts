@@ -52,6 +52,11 @@ export const deploymentSchema = z
       .string()
       .nullable()
       .meta({ description: "Why an admin deployed through a failing gate; null otherwise" }),
+    rolloutId: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "The rollout this move ended (promote, abort, automatic rollback)" }),
     createdAt: timestampSchema,
   })
   .meta({ id: "Deployment" });

@@ -38,6 +38,8 @@ export function moveToUndo(history: LabelMove[]): LabelMove | undefined {
   const undone = new Set<number>();
   for (const move of history) {
     if (undone.has(move.id)) continue;
+    // An aborted rollout's move leaves the label where it was: there is nothing in it to undo.
+    if (move.fromVersion === move.toVersion) continue;
     if (move.revertsId !== null) {
       undone.add(move.revertsId);
       continue;

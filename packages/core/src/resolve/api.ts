@@ -8,11 +8,20 @@ import {
   variableNameSchema,
   variableTypeSchema,
 } from "../prompt/content.js";
+import { deliveredRolloutSchema, ROLLOUT_VARIANTS } from "../rollout/api.js";
 
 export const resolveQuerySchema = z
   .object({
     label: z.string().max(64).optional().meta({ description: "Defaults to production" }),
     version: versionParamSchema.optional(),
+    unit: z.string().min(1).max(256).optional().meta({
+      description:
+        "The caller's unit (a user id) when the label has a running rollout: assigns a version. Also the X-Promptline-Unit header. Without one, the control is served",
+    }),
+    context: z.string().max(4096).optional().meta({
+      description:
+        'The caller\'s context attributes as a JSON object, for targeting rules, e.g. {"plan":"pro"}',
+    }),
   })
   .strict();
 export type ResolveQuery = z.infer<typeof resolveQuerySchema>;
@@ -35,6 +44,13 @@ export const resolvedPromptSchema = z
     contentHash: z.string(),
     content: promptContentSchema,
     variables: z.array(variableInfoSchema),
+    rollout: deliveredRolloutSchema.optional().meta({
+      description:
+        "The rollout running on this label, for clients that assign callers themselves (the SDK); this prompt is its control",
+    }),
+    variant: z.enum(ROLLOUT_VARIANTS).optional().meta({
+      description: "The variant a unit was assigned when one was given and a rollout runs",
+    }),
   })
   .meta({ id: "ResolvedPrompt" });
 export type ResolvedPrompt = z.infer<typeof resolvedPromptSchema>;

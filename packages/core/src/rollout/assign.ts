@@ -72,8 +72,37 @@ export type Condition =
       op: "semver_gt" | "semver_gte" | "semver_lt" | "semver_lte";
       value: string;
     }
+  /** The attribute's value matches a regular expression (RE2 syntax, no lookaround). */
+  | { attribute: string; op: "matches"; pattern: string }
   /** The attribute's value hashed (with the rule's salt) into the first `percent` of buckets. */
   | { attribute: string; op: "percent"; percent: number };
+
+/**
+ * How a `matches` condition is tested. The server and the gateway pass a linear-time engine
+ * (RE2), since contexts come from callers; the default, for the SDK, is the platform's RegExp
+ * (patterns are checked as RE2 syntax when a rollout is saved, which both engines read alike).
+ */
+export type PatternTest = (pattern: string, text: string) => boolean;
+
+const nativePatterns = new Map<string, RegExp | null>();
+
+/** The platform's RegExp, compiled once per pattern; a pattern it can't compile matches nothing. */
+export const nativePatternTest: PatternTest = (pattern, text) => {
+  let expression = nativePatterns.get(pattern);
+  if (expression === undefined) {
+    try {
+      expression = new RegExp(pattern, "u");
+    } catch {
+      expression = null;
+    }
+    if (nativePatterns.size >= 256) nativePatterns.clear();
+    nativePatterns.set(pattern, expression);
+  }
+  return expression !== null && expression.test(text);
+};
+
+/** Attribute values longer than this are compared by their first this-many characters. */
+export const MAX_ATTRIBUTE_LENGTH = 256;
 
 /** `major.minor.patch` as numbers, or undefined for anything else. */
 function semverParts(value: unknown): [number, number, number] | undefined {
@@ -109,7 +138,12 @@ const textOf = (value: unknown) =>
  * Whether the context meets the condition. An attribute the context lacks meets only `not_equals`
  * and `not_in` (it is not that value), and never a comparison.
  */
-export function meets(condition: Condition, context: AssignmentContext, salt: string): boolean {
+export function meets(
+  condition: Condition,
+  context: AssignmentContext,
+  salt: string,
+  test: PatternTest = nativePatternTest,
+): boolean {
   const actual = Object.hasOwn(context, condition.attribute)
     ? context[condition.attribute]
     : undefined;
@@ -147,6 +181,10 @@ export function meets(condition: Condition, context: AssignmentContext, salt: st
       if (condition.op === "semver_gte") return c >= 0;
       if (condition.op === "semver_lt") return c < 0;
       return c <= 0;
+    }
+    case "matches": {
+      const text = textOf(actual);
+      return text !== undefined && test(condition.pattern, text.slice(0, MAX_ATTRIBUTE_LENGTH));
     }
     case "percent": {
       const text = textOf(actual);
@@ -186,6 +224,7 @@ export interface Assignment<T> {
 export function assign<T>(
   rollout: RolloutDefinition<T>,
   context: AssignmentContext,
+  test: PatternTest = nativePatternTest,
 ): Assignment<T> {
   const key = rollout.unit ?? "userId";
   const unit = textOf(Object.hasOwn(context, key) ? context[key] : undefined);
@@ -194,9 +233,54 @@ export function assign<T>(
   }
   const bucket = bucketOf(rollout.salt, unit);
   for (const [index, rule] of rollout.rules.entries()) {
-    if (rule.conditions.every((c) => meets(c, context, rollout.salt))) {
+    if (rule.conditions.every((c) => meets(c, context, rollout.salt, test))) {
       return { value: pickByBucket(rule.variants, bucket), by: index, bucket };
     }
   }
   return { value: pickByBucket(rollout.split, bucket), by: "split", bucket };
+}
+
+/** A rollout as delivered with a prompt: versions for values, weights in basis points. */
+export interface VersionRollout {
+  salt: string;
+  unit: string;
+  control: number;
+  rules: ReadonlyArray<{
+    conditions: ReadonlyArray<Condition>;
+    variants: ReadonlyArray<{ version: number; weight: number }>;
+  }>;
+  split: ReadonlyArray<{ version: number; weight: number }>;
+}
+
+export interface VersionAssignment {
+  version: number;
+  /** `control` for the control version, `candidate` for any other. */
+  variant: "control" | "candidate";
+  by: Assignment<number>["by"];
+}
+
+const byVersion = (variants: VersionRollout["split"]) =>
+  variants.map((v) => ({ value: v.version, weight: v.weight }));
+
+/** Which version of a delivered rollout a caller with this context gets, and as which variant. */
+export function assignVersion(
+  rollout: VersionRollout,
+  context: AssignmentContext,
+  test: PatternTest = nativePatternTest,
+): VersionAssignment {
+  const { value, by } = assign(
+    {
+      salt: rollout.salt,
+      unit: rollout.unit,
+      control: rollout.control,
+      rules: rollout.rules.map((r) => ({
+        conditions: r.conditions,
+        variants: byVersion(r.variants),
+      })),
+      split: byVersion(rollout.split),
+    },
+    context,
+    test,
+  );
+  return { version: value, variant: value === rollout.control ? "control" : "candidate", by };
 }

@@ -20,6 +20,12 @@ import type {
   TraceSummary,
 } from "@promptline/core";
 import type { Generated, Insertable, Selectable } from "kysely";
+import type {
+  LeaseTable,
+  RolloutCheckTable,
+  RolloutDecisionTable,
+  RolloutTable,
+} from "./rollout-tables.js";
 
 /**
  * Every table, for both engines, in the one shape the code reads and writes: camelCase names
@@ -49,6 +55,10 @@ export interface Database {
   evalResults: EvalResultTable;
   gatePolicies: GatePolicyTable;
   onlineEvalRules: OnlineEvalRuleTable;
+  rollouts: RolloutTable;
+  rolloutDecisions: RolloutDecisionTable;
+  rolloutChecks: RolloutCheckTable;
+  leases: LeaseTable;
 }
 
 /** A signed-in browser: the cookie holds the token, this table only its hash. */
@@ -154,6 +164,8 @@ export interface DeploymentTable {
   reason: string | null;
   /** Set when an admin deployed past a failing gate: the reason they gave. */
   gateOverride: Generated<string | null>;
+  /** The rollout this move ended (promoted, aborted or rolled back). */
+  rolloutId: Generated<number | null>;
   createdAt: string;
 }
 

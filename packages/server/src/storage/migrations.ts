@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, Migrator, sql } from "kysely";
 import type { StorageEngine } from "./engine.js";
 import { evaluationMigrations } from "./migrations-evaluations.js";
+import { rolloutMigrations } from "./migrations-rollouts.js";
 
 /** Migrations, in order. Each is written once against both engines via the engine's helpers. */
 function migrations(engine: StorageEngine): Record<string, Migration> {
@@ -261,6 +262,7 @@ function migrations(engine: StorageEngine): Record<string, Migration> {
       },
     },
     ...evaluationMigrations,
+    ...rolloutMigrations(engine),
   };
 }
 

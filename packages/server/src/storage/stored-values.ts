@@ -101,6 +101,15 @@ const CODECS: Codecs = {
   evalResults: { output: tracePayload, scores: json },
   gatePolicies: { policy: json },
   onlineEvalRules: { scorers: json },
+  rollouts: {
+    candidates: json,
+    split: json,
+    rules: json,
+    canary: json,
+    guardrails: json,
+  },
+  rolloutDecisions: { automatic: boolean, checks: json },
+  rolloutChecks: { checks: json },
 };
 
 const tableCodecs = (table: string): Record<string, Codec> =>
