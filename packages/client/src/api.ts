@@ -95,6 +95,31 @@ export function createApi(http: Transport) {
       labelAt: (name: string, query: In<typeof core.labelAtQuerySchema>, call?: Call) =>
         get<Out<typeof core.labelAtSchema>>(promptPath(name, "/labels/at"), query, call),
     },
+    rollouts: {
+      start: (name: string, body: In<typeof core.startRolloutBodySchema>) =>
+        post<Out<typeof core.rolloutSchema>>(promptPath(name, "/rollouts"), body),
+      /** A prompt's rollouts, newest first. */
+      list: (name: string, query: In<typeof core.rolloutListQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.rolloutListSchema>>(promptPath(name, "/rollouts"), query, call),
+      /** The project's rollouts (running and paused with active=true), newest first. */
+      listAll: (query: In<typeof core.rolloutListQuerySchema> = {}, call?: Call) =>
+        get<Out<typeof core.rolloutListSchema>>("/api/v1/rollouts", query, call),
+      /** A rollout with its decisions, guardrail checks over time and traffic per variant. */
+      get: (name: string, id: number, call?: Call) =>
+        get<Out<typeof core.rolloutDetailSchema>>(
+          promptPath(name, `/rollouts/${id}`),
+          undefined,
+          call,
+        ),
+      /** advance (next canary step), pause, resume, promote (the candidate becomes the label's version) or abort (back to control). */
+      act: (
+        name: string,
+        id: number,
+        action: "advance" | "pause" | "resume" | "promote" | "abort",
+        body: In<typeof core.rolloutActionBodySchema> = {},
+      ) =>
+        post<Out<typeof core.rolloutSchema>>(promptPath(name, `/rollouts/${id}/${action}`), body),
+    },
     gates: {
       /** An environment's policy, null when it has none. */
       get: (environment: string, call?: Call) =>
