@@ -159,11 +159,9 @@ export const rolloutSchema = z
     candidates: z.array(versionNumberSchema),
     unit: z.string(),
     salt: z.string(),
-    split: z
-      .array(weightedVersionSchema)
-      .meta({
-        description: "Everyone the rules do not catch, now: candidates first, control last",
-      }),
+    split: z.array(weightedVersionSchema).meta({
+      description: "Everyone the rules do not catch, now: candidates first, control last",
+    }),
     rules: z.array(targetingRuleSchema),
     canary: z
       .object({
