@@ -279,6 +279,9 @@ export const rolloutListSchema = z
 export const rolloutActionBodySchema = z
   .object({
     reason: reasonSchema.optional(),
+    version: versionNumberSchema.optional().meta({
+      description: "promote: the candidate to promote when there are several",
+    }),
     expectedRevision: z.number().int().min(0).optional().meta({
       description: "Refuse (409) if the rollout changed since this revision",
     }),
