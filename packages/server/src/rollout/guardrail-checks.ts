@@ -18,18 +18,16 @@ import { scoreNameOf } from "./guardrail-metrics.js";
 export const ALPHA = 0.05;
 
 /**
- * The mixture's spread (τ) when the tolerance gives none (a tolerance of 0, or a share of a
- * control value of 0): about the smallest difference worth catching in the metric's unit.
+ * The mixture's spread τ: the size of regression caught fastest. Too small a τ widens the early
+ * intervals enormously (a candidate failing outright would be caught only after hundreds of
+ * calls); too large a one costs only a logarithmic factor later. So τ is at least the
+ * tolerance, and at least a large regression in the metric's terms: 10 points of error rate,
+ * 10 points of the share of slow calls, half the control's cost, half a standard deviation of
+ * a score (at least 0.05).
  */
-const DEFAULT_TAU: Record<string, number> = {
-  error_rate: 0.02,
-  feedback: 0.1,
-  score: 0.05,
-};
-/** The p95 guardrail tests a share of slow calls against 5 %; 5 points more is worth catching. */
-const SLOW_SHARE_TAU = 0.05;
+const RATE_TAU = 0.1;
+const SCORE_TAU = 0.05;
 const P95_SHARE = 0.05;
-
 export interface CandidateCheck {
   verdict: GuardrailVerdict;
   check: GuardrailCheck;
@@ -58,14 +56,14 @@ export function valueSummary(sums: Sums | undefined, scale: number): ArmSummary 
   return { n: sums.n, mean, variance: Math.max(spread, floor) };
 }
 
-/** τ² for a guardrail: its tolerance (what it allows) squared, else the metric's default. */
+/** τ² for a guardrail that allows `allowed` (see RATE_TAU). */
 export function tau2For(guardrail: Guardrail, allowed: number, control: ArmSummary): number {
-  if (allowed > 0) return allowed * allowed;
-  const fallback =
-    guardrail.metric === "cost_per_call"
-      ? 0.1 * Math.abs(control.mean)
-      : (DEFAULT_TAU[guardrail.metric.startsWith("score:") ? "score" : guardrail.metric] ?? 0.05);
-  return fallback > 0 ? fallback * fallback : 1e-12;
+  let large: number;
+  if (guardrail.metric === "error_rate" || guardrail.metric === "p95_latency") large = RATE_TAU;
+  else if (guardrail.metric === "cost_per_call") large = 0.5 * Math.abs(control.mean);
+  else large = Math.max(SCORE_TAU, 0.5 * Math.sqrt(control.variance));
+  const tau = Math.max(allowed, large);
+  return tau > 0 ? tau * tau : 1e-12;
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
@@ -95,7 +93,7 @@ function checkP95(
   const candidateArm = rateSummary(slower, candidate.timed);
   const shareGuard: Guardrail = { ...guardrail, tolerance: 0, relative: false };
   const { verdict, figures } = guardrailVerdict(shareGuard, controlArm, candidateArm, {
-    tau2: SLOW_SHARE_TAU ** 2,
+    tau2: tau2For(guardrail, 0, controlArm),
     alpha: ALPHA,
     minPerArm,
   });

@@ -21,30 +21,15 @@ import { checkGuardrails } from "./guardrail-checks.js";
 import { measureRollout, windowStart } from "./guardrail-metrics.js";
 import { claimLease, releaseLease } from "./lease.js";
 import { latestChecks } from "./monitor-store.js";
+import type { RolloutService } from "./service.js";
 
 export const MONITOR_LEASE = "rollout-monitor";
 
-/** A decision the monitor takes, as the rollout service applies it. */
-export interface MonitorDecision {
-  action: "advance" | "pause" | "promote" | "rollback";
-  reason: string;
-  checks: GuardrailCheck[];
-  toStep?: number;
-}
-
 /** What the monitor needs of the rollout service. */
-export interface MonitoredRollouts {
-  /** Every project's running or paused rollouts. */
-  activeRollouts(): Promise<RolloutRow[]>;
-  /** Applies the decision only if the rollout is still active at `seenRevision`. */
-  applyDecision(
-    rolloutId: number,
-    seenRevision: number,
-    decision: MonitorDecision,
-  ): Promise<"applied" | "stale">;
-  /** Stores one look's figures (the charts' series). */
-  recordChecks(rolloutId: number, checks: GuardrailCheck[]): Promise<void>;
-}
+export type MonitoredRollouts = Pick<
+  RolloutService,
+  "activeRollouts" | "applyDecision" | "recordChecks"
+>;
 
 export interface Assessment {
   decision: CanaryDecision;
@@ -118,7 +103,7 @@ export class RolloutMonitor {
   private readonly checksEveryMs: number;
   private timer: NodeJS.Timeout | undefined;
   private looking: Promise<void> | undefined;
-  private stopped = true;
+  private stopped = false;
   /** The last rollout looked at: the next look starts after it, so none waits for ever. */
   private after = 0;
   /** Per rollout: when its figures were last stored, and the lowest p-values of its window. */
@@ -221,11 +206,13 @@ export class RolloutMonitor {
         this.stats.stale += 1;
         return;
       }
+      // The service stored the figures with the decision, as a point of the series too.
       this.stats.decisions += 1;
-    } else if (now.getTime() - memory.recordedAt < this.checksEveryMs || figures.length === 0) {
+    } else if (now.getTime() - memory.recordedAt >= this.checksEveryMs && figures.length > 0) {
+      await this.rollouts.recordChecks(rollout.id, figures);
+    } else {
       return;
     }
-    await this.rollouts.recordChecks(rollout.id, figures);
     memory.recordedAt = now.getTime();
   }
 
