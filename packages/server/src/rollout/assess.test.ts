@@ -172,6 +172,27 @@ describe.each(testEngines())("the guardrail monitor's assessment on %s", (kind) 
     expect(promoted.decision.action).toBe("promote");
   });
 
+  it("at a last step of 100 % there is no control to compare with: the candidate is promoted once the step is held", async () => {
+    const rollout = await rolloutWith({
+      canary: {
+        steps: [
+          { weight: 500, holdMinutes: 30 },
+          { weight: 10_000, holdMinutes: 10 },
+        ],
+        step: 1,
+        stepStartedAt: T0,
+      },
+    });
+    await send(rollout.projectId, { variant: "candidate", version: 2, count: 300 });
+    const held = await assessRollout(storage.engine.db, rollout, minutes(5));
+    expect(held).toEqual({
+      decision: { action: "hold", reason: "step 2 (100 %) is held 10 min; 5 min so far" },
+      checks: [],
+    });
+    const done = await assessRollout(storage.engine.db, rollout, minutes(10));
+    expect(done.decision.action).toBe("promote");
+  });
+
   it("no verdict before each arm has its minimum number of calls", async () => {
     const rollout = await rolloutWith({ minSamples: 100 });
     await send(rollout.projectId, { variant: "control", version: 1, count: 1000 });

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  BUCKETS,
   type CanaryDecision,
   decideCanary,
   type GuardrailCheck,
@@ -50,8 +51,16 @@ export async function assessRollout(
   rollout: RolloutRow,
   now: Date,
 ): Promise<Assessment> {
-  const measures = await measureRollout(db, rollout, now);
-  const results = checkGuardrails(rollout.guardrails, measures, rollout.minSamples);
+  // At a last step of 100 % no one is served the control: there is nothing to compare with,
+  // and the steps before were held healthy; the step's hold is all that is left.
+  const everyone = rollout.canary?.steps[rollout.canary.step]?.weight === BUCKETS;
+  const results = everyone
+    ? []
+    : checkGuardrails(
+        rollout.guardrails,
+        await measureRollout(db, rollout, now),
+        rollout.minSamples,
+      );
   const several = rollout.candidates.length > 1;
   const verdicts = results.map((r) => named(r.verdict, r.check.candidateVersion, several));
   const checks = results.map((r) => r.check);
