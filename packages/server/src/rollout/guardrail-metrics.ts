@@ -28,7 +28,7 @@ export interface ArmTotals {
   cost: Sums;
   /** Calls that have a latency. */
   timed: number;
-  /** Per p95 guardrail (in the rollout's order), the calls slower than its threshold. */
+  /** Per p95 guardrail (in the rollout's order), the calls slower than its threshold (0 for the control: not counted). */
   slower: number[];
   /** Per score name (`feedback` included): each score given to the arm's calls. */
   scores: Map<string, Sums>;
@@ -174,9 +174,11 @@ export async function measureRollout(
         controlP95,
         limitMs: controlP95 + (g.relative ? g.tolerance * controlP95 : g.tolerance),
       }));
+      // Only the candidates' slow calls are counted: the control's share is 5 % by definition.
       const slow = await db
         .selectFrom("traces")
         .where(inArms)
+        .where("traces.variant", "=", "candidate")
         .select((eb) => [
           "traces.variant",
           "traces.promptVersion",
