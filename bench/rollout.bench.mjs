@@ -59,7 +59,7 @@ async function seed(api, name) {
  */
 function simulatedUsers(url, name) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
-  const tally = { sent: 0, ok: 0, failed: 0, latencies: [] };
+  const tally = { sent: 0, ok: 0, failed: 0, statuses: {}, latencies: [] };
   let running = true;
   const pending = new Set();
   const call = () => {
@@ -82,13 +82,15 @@ function simulatedUsers(url, name) {
           res.resume();
           res.on("end", () => {
             tally[res.statusCode === 200 ? "ok" : "failed"] += 1;
+            tally.statuses[res.statusCode] = (tally.statuses[res.statusCode] ?? 0) + 1;
             tally.latencies.push(performance.now() - t0);
             resolve();
           });
         },
       );
-      req.on("error", () => {
+      req.on("error", (error) => {
         tally.failed += 1;
+        tally.statuses[error.code] = (tally.statuses[error.code] ?? 0) + 1;
         resolve();
       });
       req.end(body);
@@ -118,6 +120,7 @@ function simulatedUsers(url, name) {
         sent: tally.sent,
         ok: tally.ok,
         failed: tally.failed,
+        statuses: tally.statuses,
         requestsPerSecond: round(tally.sent / seconds),
         latencyMs: { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)) },
       };

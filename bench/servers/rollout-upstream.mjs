@@ -1,13 +1,14 @@
 // An OpenAI-compatible upstream for the rollout simulation. Every POST /v1/chat/completions is
 // answered after 20-60 ms (a fast model); a call whose system message carries "[candidate]" was
 // compiled from the rollout's candidate version. POST /mode {"mode":"fail"|"slow"|"healthy"}
-// degrades the candidate from that moment: "fail" answers its calls 500, "slow" answers them
-// 800 ms later than the rest. GET /stats says what the candidate served since the last /mode:
+// degrades the candidate from that moment: "fail" answers 30 % of its calls 500, "slow" answers
+// every one of them 800 ms later than the rest. GET /stats says what the candidate served since the last /mode:
 // calls, distinct users (the body's `user`, as the gateway passes it on) and its last call.
 import { createServer } from "node:http";
 import { listenOnLoopback } from "./listen.mjs";
 
 const SLOW_EXTRA_MS = 800;
+const FAIL_SHARE = 0.3;
 
 let mode = "healthy";
 let since = Date.now();
@@ -74,7 +75,7 @@ const server = createServer((req, res) => {
     }
     const delay = 20 + Math.random() * 40 + (candidate && mode === "slow" ? SLOW_EXTRA_MS : 0);
     setTimeout(() => {
-      if (candidate && mode === "fail") {
+      if (candidate && mode === "fail" && Math.random() < FAIL_SHARE) {
         res.writeHead(500, { "content-type": "application/json" });
         return res.end(failure);
       }
