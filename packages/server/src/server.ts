@@ -149,6 +149,7 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
     intervalMs: settings.rolloutMonitorIntervalMs ?? 10_000,
     warn: settings.warn,
   });
+  metrics.watchRolloutMonitor(() => rolloutMonitor.stats);
   return {
     judge,
     evalRunner,

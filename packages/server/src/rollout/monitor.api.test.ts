@@ -145,6 +145,13 @@ describe.each(testEngines())("the guardrail monitor on %s", (engine) => {
     );
     expect(resolved.body).toMatchObject({ version: 1 });
     expect(resolved.body.rollout).toBeUndefined();
+    const metrics = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: `Bearer ${server.adminKey}` },
+      })
+    ).text();
+    expect(metrics).toMatch(/promptline_rollout_monitor_leader 1/);
+    expect(metrics).toMatch(/promptline_rollout_monitor_decisions_total [1-9]/);
 
     await expect
       .poll(
