@@ -1,16 +1,17 @@
 /**
  * What the guardrail monitor measures at each look: per arm of a rollout (its control, each of
  * its candidates), counts, sums and sums of squares of the metrics its guardrails watch, over
- * the production calls of the same time window. Everything is aggregated by the database — a
+ * the production calls of the same time window. Everything is aggregated by the database from
+ * ranges of one index (traces_rollout_arms, which holds every column read but the scores) — a
  * look reads a few rows per arm, never the calls themselves — and the window holds at most
- * WINDOW_CAP calls of the control version, so one look's work is bounded however busy the label.
+ * WINDOW_CAP calls of the control, so one look's work is bounded however busy the label.
  */
 import type { Guardrail } from "@promptline/core";
 import { type ExpressionBuilder, type Kysely, sql } from "kysely";
 import type { Database } from "../storage/database.js";
 import type { RolloutRow } from "../storage/rollout-tables.js";
 
-/** Calls of the control version a look reads at most: beyond, the window keeps the latest. */
+/** Calls of the control a look reads at most: beyond, the window keeps the latest. */
 export const WINDOW_CAP = 100_000;
 
 /** n, Σx and Σx² of one metric over one arm's observations. */
@@ -78,6 +79,8 @@ const emptyArm = (thresholds: number): ArmTotals => ({
 const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value));
 
 type TraceQuery = ExpressionBuilder<Database, "traces">;
+type Side = "control" | "candidate";
+const SIDES: readonly Side[] = ["control", "candidate"];
 
 /** Measures every arm of `rollout` for its guardrails, over calls started until `now`. */
 export async function measureRollout(
@@ -87,13 +90,14 @@ export async function measureRollout(
 ): Promise<RolloutMeasures> {
   const to = now.toISOString();
   const start = windowStart(rollout);
-  const versions = [rollout.control, ...rollout.candidates];
-  // The latest WINDOW_CAP calls of the control version: read off the index, no row is visited.
+  // Where the latest WINDOW_CAP calls of the control begin, read off the arms' index.
   const boundary = await db
     .selectFrom("traces")
     .select("startTime")
     .where("projectId", "=", rollout.projectId)
     .where("promptName", "=", rollout.promptName)
+    .where("label", "=", rollout.environment)
+    .where("variant", "=", "control")
     .where("promptVersion", "=", rollout.control)
     .where("startTime", ">=", start)
     .where("startTime", "<=", to)
@@ -102,25 +106,19 @@ export async function measureRollout(
     .offset(WINDOW_CAP)
     .executeTakeFirst();
   const from = boundary && boundary.startTime > start ? boundary.startTime : start;
-  const inArms = (eb: TraceQuery) =>
+  // One side at a time (no OR across arms), so each query is a range of one index.
+  const inSide = (side: Side) => (eb: TraceQuery) =>
     eb.and([
       eb("traces.projectId", "=", rollout.projectId),
       eb("traces.promptName", "=", rollout.promptName),
-      eb("traces.promptVersion", "in", versions),
+      eb("traces.label", "=", rollout.environment),
+      eb("traces.variant", "=", side),
+      side === "control"
+        ? eb("traces.promptVersion", "=", rollout.control)
+        : eb("traces.promptVersion", "in", rollout.candidates),
       eb("traces.startTime", ">=", from),
       eb("traces.startTime", "<=", to),
-      eb("traces.label", "=", rollout.environment),
       eb("traces.origin", "=", "production"),
-      eb.or([
-        eb.and([
-          eb("traces.variant", "=", "control"),
-          eb("traces.promptVersion", "=", rollout.control),
-        ]),
-        eb.and([
-          eb("traces.variant", "=", "candidate"),
-          eb("traces.promptVersion", "in", rollout.candidates),
-        ]),
-      ]),
     ]);
   const p95Guardrails = rollout.guardrails.filter((g) => g.metric === "p95_latency");
   const measures: RolloutMeasures = {
@@ -129,39 +127,39 @@ export async function measureRollout(
     candidates: new Map(rollout.candidates.map((v) => [v, emptyArm(p95Guardrails.length)])),
     thresholds: p95Guardrails.map(() => null),
   };
-  const armOf = (variant: string | null, version: number | null) =>
-    variant === "control" ? measures.control : measures.candidates.get(version ?? -1);
+  const armOf = (side: Side, version: number | null) =>
+    side === "control" ? measures.control : measures.candidates.get(version ?? -1);
 
-  const calls = await db
-    .selectFrom("traces")
-    .where(inArms)
-    .select((eb) => [
-      "traces.variant",
-      "traces.promptVersion",
-      eb.fn.countAll().as("calls"),
-      eb.fn.sum(eb.case().when("traces.status", "=", "error").then(1).else(0).end()).as("errors"),
-      eb.fn.count("traces.cost").as("costN"),
-      eb.fn.sum("traces.cost").as("costSum"),
-      sql<number>`sum(${eb.ref("traces.cost")} * ${eb.ref("traces.cost")})`.as("costSq"),
-      eb.fn.count("traces.latencyMs").as("timed"),
-    ])
-    .groupBy(["traces.variant", "traces.promptVersion"])
-    .execute();
-  for (const row of calls) {
-    const arm = armOf(row.variant, row.promptVersion);
-    if (!arm) continue;
-    arm.calls = num(row.calls);
-    arm.errors = num(row.errors);
-    arm.cost = { n: num(row.costN), sum: num(row.costSum), sumSq: num(row.costSq) };
-    arm.timed = num(row.timed);
+  for (const side of SIDES) {
+    const calls = await db
+      .selectFrom("traces")
+      .where(inSide(side))
+      .select((eb) => [
+        "traces.promptVersion",
+        eb.fn.countAll().as("calls"),
+        eb.fn.sum(eb.case().when("traces.status", "=", "error").then(1).else(0).end()).as("errors"),
+        eb.fn.count("traces.cost").as("costN"),
+        eb.fn.sum("traces.cost").as("costSum"),
+        sql<number>`sum(${eb.ref("traces.cost")} * ${eb.ref("traces.cost")})`.as("costSq"),
+        eb.fn.count("traces.latencyMs").as("timed"),
+      ])
+      .groupBy("traces.promptVersion")
+      .execute();
+    for (const row of calls) {
+      const arm = armOf(side, row.promptVersion);
+      if (!arm) continue;
+      arm.calls = num(row.calls);
+      arm.errors = num(row.errors);
+      arm.cost = { n: num(row.costN), sum: num(row.costSum), sumSq: num(row.costSq) };
+      arm.timed = num(row.timed);
+    }
   }
 
   if (p95Guardrails.length > 0 && measures.control.timed > 0) {
     const rank = Math.ceil(0.95 * measures.control.timed);
     const p95 = await db
       .selectFrom("traces")
-      .where(inArms)
-      .where("traces.variant", "=", "control")
+      .where(inSide("control"))
       .where("traces.latencyMs", "is not", null)
       .select("traces.latencyMs")
       .orderBy("traces.latencyMs")
@@ -177,10 +175,8 @@ export async function measureRollout(
       // Only the candidates' slow calls are counted: the control's share is 5 % by definition.
       const slow = await db
         .selectFrom("traces")
-        .where(inArms)
-        .where("traces.variant", "=", "candidate")
+        .where(inSide("candidate"))
         .select((eb) => [
-          "traces.variant",
           "traces.promptVersion",
           ...measures.thresholds.map((t, i) =>
             eb.fn
@@ -195,10 +191,10 @@ export async function measureRollout(
               .as(`slower${i}`),
           ),
         ])
-        .groupBy(["traces.variant", "traces.promptVersion"])
+        .groupBy("traces.promptVersion")
         .execute();
       for (const row of slow) {
-        const arm = armOf(row.variant, row.promptVersion);
+        const arm = armOf("candidate", row.promptVersion);
         const counts = row as unknown as Record<string, unknown>;
         if (arm) arm.slower = arm.slower.map((_, i) => num(counts[`slower${i}`]));
       }
@@ -206,7 +202,7 @@ export async function measureRollout(
   }
 
   const names = [...new Set(rollout.guardrails.flatMap((g) => scoreNameOf(g) ?? []))];
-  if (names.length > 0) {
+  for (const side of names.length > 0 ? SIDES : []) {
     const scores = await db
       .selectFrom("traces")
       .innerJoin("traceScores", (join) =>
@@ -214,10 +210,9 @@ export async function measureRollout(
           .onRef("traceScores.projectId", "=", "traces.projectId")
           .onRef("traceScores.traceId", "=", "traces.id"),
       )
-      .where(inArms)
+      .where(inSide(side))
       .where("traceScores.name", "in", names)
       .select((eb) => [
-        "traces.variant",
         "traces.promptVersion",
         "traceScores.name",
         eb.fn.countAll().as("n"),
@@ -226,10 +221,10 @@ export async function measureRollout(
           "totalSq",
         ),
       ])
-      .groupBy(["traces.variant", "traces.promptVersion", "traceScores.name"])
+      .groupBy(["traces.promptVersion", "traceScores.name"])
       .execute();
     for (const row of scores) {
-      armOf(row.variant, row.promptVersion)?.scores.set(row.name, {
+      armOf(side, row.promptVersion)?.scores.set(row.name, {
         n: num(row.n),
         sum: num(row.total),
         sumSq: num(row.totalSq),
