@@ -222,7 +222,13 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
       return resolution?.found ? resolution : undefined;
     },
     async compile(principal, name, body) {
-      const { prompt } = await resolve(principal.projectId, name, body);
+      const { prompt } = await resolveFor(
+        principal.projectId,
+        name,
+        { label: body.label, version: body.version },
+        body.context,
+        body.unit,
+      );
       const compiled = compileContent(prompt.content, body.variables, body.placeholders);
       return {
         name,
@@ -231,6 +237,7 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
         label: prompt.label,
         ...compiled,
         config: prompt.content.config ?? {},
+        ...(prompt.variant && { variant: prompt.variant }),
       };
     },
   };
