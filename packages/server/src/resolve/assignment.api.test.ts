@@ -53,6 +53,8 @@ describe.each(testEngines())(
       }).then(async (r) => ({
         status: r.status,
         etag: r.headers.get("etag"),
+        // Set by the framework's middleware: absent when the answer came from the fast path.
+        framework: r.headers.has("content-security-policy"),
         body: (await r.json()) as Loose,
       }));
 
@@ -139,6 +141,36 @@ describe.each(testEngines())(
       );
       expect(again.status).toBe(304);
       expect(first.etag).not.toBe(control.etag);
+    });
+
+    it("answers an assigned caller's repeated requests from memory, before the framework, as the route did", async () => {
+      const { name, cases } = rollouts[0] as (typeof rollouts)[number];
+      const candidate = cases.find((c) => c.expected.variant === "candidate") as AssignmentCase;
+      const control = cases.find(
+        (c) => c.expected.by === "split" && c.expected.variant === "control",
+      ) as AssignmentCase;
+      for (const c of [candidate, control]) {
+        const { userId, ...rest } = c.context;
+        const ways: Array<[Record<string, string>, Record<string, string>]> = [
+          [{ context: JSON.stringify(c.context) }, {}],
+          [{ unit: String(userId), context: JSON.stringify(rest) }, {}],
+          [{ label: "production" }, { "x-promptline-unit": String(userId) }],
+        ];
+        for (const [query, headers] of ways) {
+          const first = await resolve(name, query, headers);
+          const again = await resolve(name, query, headers);
+          expect(again.framework, JSON.stringify(query)).toBe(false);
+          expect(again.body, JSON.stringify(query)).toEqual(first.body);
+          expect(again.etag).toBe(first.etag);
+          expect(again.body).toMatchObject({
+            version: c.expected.version,
+            variant: c.expected.variant,
+          });
+        }
+      }
+      // What the fast path cannot judge goes the full way, and is explained there.
+      const bad = await resolve(name, { unit: "user-1", context: "[1]" });
+      expect([bad.status, bad.framework]).toEqual([400, true]);
     });
 
     it("refuses a context that is not a JSON object of at most 4 KB, saying so", async () => {
