@@ -106,6 +106,9 @@ export function registerRolloutCommands(program: Command, io: Io): void {
       rollout.command(`${action} <prompt>`).description(description),
     ).option("-r, --reason <text>", "why (recorded in the history)");
     if (ends) command.option("-y, --yes", "do not ask for confirmation");
+    if (action === "promote") {
+      command.option("--version <n>", "the candidate to promote, when there are several");
+    }
     command.action(async (name: string, opts, self: Command) => {
       const { actOnRollout } = await import("../rollout/run.js");
       await actOnRollout(action, name, opts, self, io);

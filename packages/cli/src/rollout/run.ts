@@ -5,7 +5,7 @@
 import type { ApiClient } from "@promptline/client";
 import type { Rollout, RolloutDetail } from "@promptline/core";
 import type { Command } from "commander";
-import { commandContext } from "../context.js";
+import { commandContext, parseVersion } from "../context.js";
 import { EXIT, ExplainedError, NotFoundError, UsageError } from "../errors.js";
 import { explainRefusal } from "../gate-text.js";
 import { emit, type Io } from "../output.js";
@@ -24,6 +24,8 @@ export interface TargetFlags {
 export interface ActFlags extends TargetFlags {
   reason?: string;
   yes?: boolean;
+  /** promote: which candidate, when there are several. */
+  version?: string;
 }
 
 export interface StatusFlags extends TargetFlags {
@@ -69,16 +71,15 @@ export async function showStatus(name: string, flags: StatusFlags, command: Comm
       timeoutMs,
       signal: interrupt.signal,
       // One JSON document a line, so a script can read each look as it comes.
-      render: (d) =>
-        ctx.json ? JSON.stringify(d) : `— ${new Date().toISOString()}\n${statusText(d)}`,
-      print: io.stdout,
+      render: (d) => (ctx.json ? JSON.stringify(d) : statusText(d)),
+      print: (text) => io.stdout(ctx.json ? text : `— ${new Date().toISOString()}\n${text}`),
     });
   } finally {
     process.off("SIGINT", onSigint);
   }
   if (ended.status !== "promoted") {
     throw new ExplainedError(
-      `rollout ${ended.id} was ${ended.status.replace("_", " ")}${ended.endReason ? `: ${ended.endReason}` : ""}`,
+      `rollout #${ended.id} was ${ended.status.replace("_", " ")}${ended.endReason ? `: ${ended.endReason}` : ""}`,
       [],
       EXIT.failure,
     );
@@ -110,33 +111,46 @@ export async function actOnRollout(
   command: Command,
   io: Io,
 ) {
+  const version = flags.version === undefined ? undefined : parseVersion(flags.version);
   const ctx = await commandContext(command, io);
   const rollout = await findRollout(ctx.api, name, flags, { orLatest: false });
+  const promoted = action === "promote" ? promotedVersion(rollout, version) : undefined;
   if (action === "promote" || action === "abort") {
-    await confirm(io, flags.yes === true, action, rollout);
+    await confirm(io, flags.yes === true, rollout, promoted);
   }
   const acted = await ctx.api.rollouts.act(name, rollout.id, action, {
     expectedRevision: rollout.revision,
     ...(flags.reason !== undefined && { reason: flags.reason }),
+    ...(version !== undefined && { version }),
   });
-  emit(io, ctx.json, acted, () => actedText(action, acted));
+  emit(io, ctx.json, acted, () => actedText(action, acted, promoted));
+}
+
+/** The candidate a promote gives everyone: `--version`, or the only one. */
+function promotedVersion(r: Rollout, version: number | undefined): number {
+  if (version !== undefined) return version;
+  if (r.candidates.length === 1) return r.candidates[0] as number;
+  throw new UsageError(
+    `rollout #${r.id} has several candidates (${r.candidates.map((v) => `v${v}`).join(", ")}): name the one to promote with --version`,
+  );
 }
 
 /** Promote and abort end the rollout for everyone: on a terminal, ask first. */
-async function confirm(io: Io, yes: boolean, action: "promote" | "abort", r: Rollout) {
+async function confirm(io: Io, yes: boolean, r: Rollout, promoted: number | undefined) {
   if (yes) return;
+  const action = promoted === undefined ? "abort" : "promote";
   const now = `(now ${weightsText(r)})`;
   const question =
-    action === "promote"
-      ? `promote rollout ${r.id}: ${r.environment} serves ${r.name} v${r.candidates.join(", v")} to everyone ${now}?`
-      : `abort rollout ${r.id}: ${r.environment} serves ${r.name} v${r.control} to everyone again ${now}?`;
+    promoted === undefined
+      ? `abort rollout #${r.id}: ${r.environment} serves ${r.name} v${r.control} to everyone again ${now}?`
+      : `promote rollout #${r.id}: ${r.environment} serves ${r.name} v${promoted} to everyone ${now}?`;
   if (!io.confirm) {
     throw new UsageError(
-      `${action} ends rollout ${r.id} of ${r.name} on ${r.environment} for everyone: pass --yes to confirm (there is no terminal to ask on)`,
+      `${action} ends rollout #${r.id} of ${r.name} on ${r.environment} for everyone: pass --yes to confirm (there is no terminal to ask on)`,
     );
   }
   if (!(await io.confirm(question))) {
-    throw new ExplainedError(`not confirmed: rollout ${r.id} goes on unchanged`, [], EXIT.failure);
+    throw new ExplainedError(`not confirmed: rollout #${r.id} goes on unchanged`, [], EXIT.failure);
   }
 }
 
@@ -154,7 +168,7 @@ async function findRollout(
     const detail = await api.rollouts.get(name, count("--id", flags.id));
     if (flags.env !== undefined && detail.environment !== flags.env) {
       throw new UsageError(
-        `rollout ${detail.id} of ${name} is on ${detail.environment}, not ${flags.env}`,
+        `rollout #${detail.id} of ${name} is on ${detail.environment}, not ${flags.env}`,
       );
     }
     return detail;

@@ -86,7 +86,7 @@ function canary(overrides: Partial<RolloutDetail> = {}): RolloutDetail {
         rolloutId: 12,
         action: "advance",
         automatic: true,
-        actor: "monitor",
+        actor: "guardrail-monitor",
         reason: "step 1 held 30 min with every guardrail healthy",
         fromStep: 0,
         toStep: 1,
@@ -153,7 +153,7 @@ describe("how the CLI words a rollout", () => {
 
   it("shows a canary's step, weights, traffic, each guardrail's latest look and decisions", () => {
     expect(statusText(canary()).split("\n")).toEqual([
-      "rollout 12 of support/refund on production: canary, running",
+      "rollout #12 of support/refund on production: canary, running",
       "control v7 · candidate v8 · unit userId · on breach: rollback · 100 calls per arm before a verdict",
       "started by apikey:admin at 2026-12-01T10:00:00.000Z: shorter refund answers",
       "step 2 of 3 (25 %, held 30 min) since 2026-12-01T10:30:00.000Z: 5 % → [25 %] → 100 %",
@@ -185,7 +185,7 @@ describe("how the CLI words a rollout", () => {
       expect.stringMatching(/│ when +│ action +│ by +│ step +│ reason/),
       expect.stringMatching(/^├/),
       expect.stringMatching(
-        /│ 2026-12-01T10:30:00.000Z │ advance +│ monitor +│ 1→2 +│ step 1 held 30 min with every guardrail healthy │/,
+        /│ 2026-12-01T10:30:00.000Z │ advance +│ guardrail-monitor │ 1→2 +│ step 1 held 30 min with every guardrail healthy │/,
       ),
       expect.stringMatching(/^├/),
       expect.stringMatching(
@@ -209,7 +209,7 @@ describe("how the CLI words a rollout", () => {
       }),
     );
     expect(ended.split("\n")).toEqual([
-      "rollout 12 of support/refund on production: canary, rolled back",
+      "rollout #12 of support/refund on production: canary, rolled back",
       "control v7 · candidate v8 · unit userId · on breach: rollback · 100 calls per arm before a verdict",
       "started by apikey:admin at 2026-12-01T10:00:00.000Z: shorter refund answers",
       "rolled back by monitor at 2026-12-01T10:40:00.000Z: error_rate: +6.1 against control (95 % 2.5 to 9.7), beyond the 2.00 tolerated",
@@ -255,19 +255,19 @@ describe("how the CLI words a rollout", () => {
   it("words a start, each action and a list", () => {
     const r = canary();
     expect(startedText(r).split("\n")).toEqual([
-      "started canary rollout 12 of support/refund on production: v8 25 % · v7 (control) 75 %",
+      "started canary rollout #12 of support/refund on production: v8 25 % · v7 (control) 75 %",
       "steps: 5 % → [25 %] → 100 %, each held 30 min",
       "guardrails: error_rate<+2%, p95_latency<+300ms (on breach: rollback)",
       "watch it: promptline rollout status support/refund --env production --watch",
     ]);
     expect(actedText("advance", r)).toBe(
-      "advanced rollout 12 of support/refund on production: step 2 of 3, v8 25 % · v7 (control) 75 %",
+      "advanced rollout #12 of support/refund on production: step 2 of 3, v8 25 % · v7 (control) 75 %",
     );
-    expect(actedText("promote", { ...r, status: "promoted" })).toBe(
-      "promoted rollout 12 of support/refund on production: production now serves v8",
+    expect(actedText("promote", { ...r, status: "promoted" }, 8)).toBe(
+      "promoted rollout #12 of support/refund on production: production now serves v8",
     );
     expect(actedText("abort", { ...r, status: "aborted" })).toBe(
-      "aborted rollout 12 of support/refund on production: production serves v7 again",
+      "aborted rollout #12 of support/refund on production: production serves v7 again",
     );
     expect(listText([])).toBe("no rollouts");
     expect(listText([r, { ...r, id: 11, status: "aborted" }])).toMatch(

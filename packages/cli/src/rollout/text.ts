@@ -123,7 +123,7 @@ const ENDED: Record<string, string> = {
 /** What the rollout is: one line naming it, then how it is set up and who started it. */
 function headerLines(r: Rollout): string[] {
   const lines = [
-    `rollout ${r.id} of ${r.name} on ${r.environment}: ${r.strategy}, ${ENDED[r.status] ?? r.status}`,
+    `rollout #${r.id} of ${r.name} on ${r.environment}: ${r.strategy}, ${ENDED[r.status] ?? r.status}`,
     `control v${r.control} · candidate${r.candidates.length > 1 ? "s" : ""} ${r.candidates.map((c) => `v${c}`).join(", ")} · unit ${r.unit} · on breach: ${r.onBreach} · ${r.minSamples} calls per arm before a verdict`,
     `started by ${r.startedBy} at ${r.startedAt}${r.reason ? `: ${r.reason}` : ""}`,
   ];
@@ -209,7 +209,7 @@ function decisionLines(detail: RolloutDetail): string[] {
       shown.map((d) => [
         d.createdAt,
         d.action,
-        d.automatic ? "monitor" : d.actor,
+        d.actor,
         stepsMoved(d.fromStep, d.toStep),
         d.reason,
       ]),
@@ -234,7 +234,7 @@ export function statusText(detail: RolloutDetail): string {
 /** `promptline rollout start`: what started, and how to watch it. */
 export function startedText(r: Rollout): string {
   const lines = [
-    `started ${r.strategy} rollout ${r.id} of ${r.name} on ${r.environment}: ${weightsText(r)}`,
+    `started ${r.strategy} rollout #${r.id} of ${r.name} on ${r.environment}: ${weightsText(r)}`,
   ];
   if (r.canary)
     lines.push(
@@ -258,10 +258,10 @@ const VERBS = {
   abort: "aborted",
 } as const;
 
-/** One line on what an action did. */
-export function actedText(action: keyof typeof VERBS, r: Rollout): string {
-  const what = `${VERBS[action]} rollout ${r.id} of ${r.name} on ${r.environment}`;
-  if (action === "promote") return `${what}: ${r.environment} now serves v${r.candidates[0]}`;
+/** One line on what an action did (`promoted`: the candidate a promote gave everyone). */
+export function actedText(action: keyof typeof VERBS, r: Rollout, promoted?: number): string {
+  const what = `${VERBS[action]} rollout #${r.id} of ${r.name} on ${r.environment}`;
+  if (action === "promote") return `${what}: ${r.environment} now serves v${promoted}`;
   if (action === "abort") return `${what}: ${r.environment} serves v${r.control} again`;
   const step = r.canary ? `step ${r.canary.step + 1} of ${r.canary.steps.length}, ` : "";
   return `${what}: ${step}${weightsText(r)}`;

@@ -39,7 +39,7 @@ describe("watching a rollout", () => {
         print: () => {},
       }),
     ).rejects.toThrow(
-      "rollout 4 is still running after 0.02 s of watching (--timeout allows more)",
+      "rollout #4 is still running after 0.02 s of watching (--timeout allows more)",
     );
   });
 
@@ -56,7 +56,7 @@ describe("watching a rollout", () => {
     interrupt.abort();
     const error = await watching.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Interrupted);
-    expect((error as Error).message).toBe("stopped watching; rollout 4 goes on");
+    expect((error as Error).message).toBe("stopped watching; rollout #4 goes on");
     expect(exitCodeFor(error)).toBe(EXIT.interrupted);
     expect(count()).toBe(0);
   });

@@ -38,11 +38,11 @@ export async function watchRollout(
     const left = deadline - Date.now();
     if (left <= 0) {
       throw new Error(
-        `rollout ${detail.id} is still ${detail.status} after ${options.timeoutMs / 1000} s of watching (--timeout allows more)`,
+        `rollout #${detail.id} is still ${detail.status} after ${options.timeoutMs / 1000} s of watching (--timeout allows more)`,
       );
     }
     if (await sleepUnlessAborted(Math.min(options.intervalMs, left), options.signal)) {
-      throw new Interrupted(`stopped watching; rollout ${detail.id} goes on`);
+      throw new Interrupted(`stopped watching; rollout #${detail.id} goes on`);
     }
     detail = await look();
   }
