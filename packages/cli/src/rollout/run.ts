@@ -56,7 +56,8 @@ export async function showStatus(name: string, flags: StatusFlags, command: Comm
   const intervalMs = seconds("--interval", flags.interval, 1, 300);
   const timeoutMs = seconds("--timeout", flags.timeout, 1, 7 * 24 * 3600);
   const ctx = await commandContext(command, io);
-  const detail = await findRollout(ctx.api, name, flags, { orLatest: true });
+  const found = await findRollout(ctx.api, name, flags, { orLatest: true });
+  const detail = "traffic" in found ? found : await ctx.api.rollouts.get(name, found.id);
   if (!flags.watch) {
     emit(io, ctx.json, detail, () => statusText(detail));
     return;
@@ -155,15 +156,15 @@ async function confirm(io: Io, yes: boolean, r: Rollout, promoted: number | unde
 }
 
 /**
- * The rollout `--id` names, or the one running (or paused) on `--env`; for `status`, the
- * environment's latest when none is running.
+ * The rollout `--id` names (with its detail), or the one running (or paused) on `--env`; for
+ * `status`, the environment's latest when none is running.
  */
 async function findRollout(
   api: ApiClient,
   name: string,
   flags: TargetFlags,
   { orLatest }: { orLatest: boolean },
-): Promise<RolloutDetail> {
+): Promise<Rollout | RolloutDetail> {
   if (flags.id !== undefined) {
     const detail = await api.rollouts.get(name, count("--id", flags.id));
     if (flags.env !== undefined && detail.environment !== flags.env) {
@@ -190,7 +191,7 @@ async function findRollout(
         : `no rollout of ${name} is running or paused on ${environment} ('promptline rollout list ${name}' shows past ones)`,
     );
   }
-  return api.rollouts.get(name, found.id);
+  return found;
 }
 
 function count(option: string, value: string, max?: number): number {
