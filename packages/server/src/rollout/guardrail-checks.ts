@@ -15,7 +15,7 @@ import type { ArmTotals, LatencyThreshold, RolloutMeasures, Sums } from "./guard
 import { scoreNameOf } from "./guardrail-metrics.js";
 
 /** The false-alarm rate of every guardrail, however often it is looked at. */
-export const ALPHA = 0.05;
+const ALPHA = 0.05;
 
 /**
  * The mixture's spread τ: the size of regression caught fastest. Too small a τ widens the early
@@ -27,7 +27,9 @@ export const ALPHA = 0.05;
  */
 const RATE_TAU = 0.1;
 const SCORE_TAU = 0.05;
+/** The share of calls a p95 leaves above it. */
 const P95_SHARE = 0.05;
+
 export interface CandidateCheck {
   verdict: GuardrailVerdict;
   check: GuardrailCheck;
@@ -38,7 +40,7 @@ export interface CandidateCheck {
  * adjusted share ((x + 1) / (n + 2)), which is never 0 — with no error in either arm yet, a
  * plain p(1 − p) would leave the comparison without a variance, and so without a verdict.
  */
-export function rateSummary(hits: number, n: number): ArmSummary {
+function rateSummary(hits: number, n: number): ArmSummary {
   const adjusted = (hits + 1) / (n + 2);
   return { n, mean: n === 0 ? 0 : hits / n, variance: adjusted * (1 - adjusted) };
 }
@@ -48,7 +50,7 @@ export function rateSummary(hits: number, n: number): ArmSummary {
  * call) get a variance a millionth of their size, so identical arms read as healthy and
  * different ones as a sure difference, instead of never giving a verdict.
  */
-export function valueSummary(sums: Sums | undefined, scale: number): ArmSummary {
+function valueSummary(sums: Sums | undefined, scale: number): ArmSummary {
   if (!sums || sums.n === 0) return { n: 0, mean: 0, variance: 0 };
   const mean = sums.sum / sums.n;
   const spread = sums.n > 1 ? (sums.sumSq - (sums.sum * sums.sum) / sums.n) / (sums.n - 1) : 0;
@@ -57,7 +59,7 @@ export function valueSummary(sums: Sums | undefined, scale: number): ArmSummary 
 }
 
 /** τ² for a guardrail that allows `allowed` (see RATE_TAU). */
-export function tau2For(guardrail: Guardrail, allowed: number, control: ArmSummary): number {
+function tau2For(guardrail: Guardrail, allowed: number, control: ArmSummary): number {
   let large: number;
   if (guardrail.metric === "error_rate" || guardrail.metric === "p95_latency") large = RATE_TAU;
   else if (guardrail.metric === "cost_per_call") large = 0.5 * Math.abs(control.mean);
@@ -124,17 +126,42 @@ function storable(figures: Outcome["figures"]): Outcome["figures"] {
   return bounded ? figures : { ...figures, low: figures.difference, high: figures.difference };
 }
 
+/** A guardrail on a mean (error rate, cost, feedback, a score): both arms' summaries. */
+function meanArms(
+  guardrail: Guardrail,
+  control: ArmTotals,
+  candidate: ArmTotals,
+): { arms: [ArmSummary, ArmSummary]; allowed: number } {
+  let arms: [ArmSummary, ArmSummary];
+  if (guardrail.metric === "error_rate") {
+    arms = [
+      rateSummary(control.errors, control.calls),
+      rateSummary(candidate.errors, candidate.calls),
+    ];
+  } else {
+    const name = scoreNameOf(guardrail);
+    const pick = (arm: ArmTotals) => (name === undefined ? arm.cost : arm.scores.get(name));
+    const controlSums = pick(control);
+    const scale = controlSums && controlSums.n > 0 ? Math.abs(controlSums.sum / controlSums.n) : 0;
+    arms = [valueSummary(controlSums, scale), valueSummary(pick(candidate), scale)];
+  }
+  const allowed = guardrail.relative
+    ? guardrail.tolerance * Math.abs(arms[0].mean)
+    : guardrail.tolerance;
+  return { arms, allowed };
+}
+
 /** Every guardrail's verdict on every candidate of a rollout, from one look's measures. */
 export function checkGuardrails(
   guardrails: readonly Guardrail[],
   measures: RolloutMeasures,
   minPerArm: number,
 ): CandidateCheck[] {
+  const { control } = measures;
   const results: CandidateCheck[] = [];
   for (const [candidateVersion, candidate] of measures.candidates) {
     let p95Index = 0;
     for (const guardrail of guardrails) {
-      const { control } = measures;
       let outcome: Outcome;
       if (guardrail.metric === "p95_latency") {
         const i = p95Index++;
@@ -147,44 +174,18 @@ export function checkGuardrails(
           minPerArm,
         );
       } else {
-        let arms: [ArmSummary, ArmSummary];
-        if (guardrail.metric === "error_rate") {
-          arms = [
-            rateSummary(control.errors, control.calls),
-            rateSummary(candidate.errors, candidate.calls),
-          ];
-        } else {
-          const pick = (arm: ArmTotals) => {
-            const name = scoreNameOf(guardrail);
-            return name === undefined ? arm.cost : arm.scores.get(name);
-          };
-          const controlSums = pick(control);
-          const candidateSums = pick(candidate);
-          const scale = Math.abs(
-            controlSums && controlSums.n > 0 ? controlSums.sum / controlSums.n : 0,
-          );
-          arms = [valueSummary(controlSums, scale), valueSummary(candidateSums, scale)];
-        }
-        const allowed = guardrail.relative
-          ? guardrail.tolerance * Math.abs(arms[0].mean)
-          : guardrail.tolerance;
+        const { arms, allowed } = meanArms(guardrail, control, candidate);
         const { verdict, figures } = guardrailVerdict(guardrail, arms[0], arms[1], {
           tau2: tau2For(guardrail, allowed, arms[0]),
           alpha: ALPHA,
           minPerArm,
         });
-        outcome = {
-          verdict,
-          figures: { ...figures, reason: verdict.state === "healthy" ? null : verdict.reason },
-        };
+        const reason = verdict.state === "healthy" ? null : verdict.reason;
+        outcome = { verdict, figures: { ...figures, reason } };
       }
       results.push({
         verdict: outcome.verdict,
-        check: {
-          ...storable(outcome.figures),
-          candidateVersion,
-          state: outcome.verdict.state,
-        },
+        check: { ...storable(outcome.figures), candidateVersion, state: outcome.verdict.state },
       });
     }
   }
