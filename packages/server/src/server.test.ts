@@ -18,6 +18,10 @@ describe("configuration", () => {
     );
     expect(config).toMatchObject({ host: "0.0.0.0", port: 9100, dataDir: "/tmp/pl" });
     expect(loadConfig({}).port).toBe(4680);
+    expect(loadConfig({}).rolloutMonitorIntervalMs).toBe(10_000);
+    expect(
+      loadConfig({ PROMPTLINE_ROLLOUT_MONITOR_INTERVAL_MS: "2500" }).rolloutMonitorIntervalMs,
+    ).toBe(2500);
   });
 
   it("stops with a message naming the bad setting", () => {
@@ -33,6 +37,9 @@ describe("configuration", () => {
     );
     expect(() => loadConfig({ PROMPTLINE_PORT: " " })).toThrow(
       "PROMPTLINE_PORT must be a whole number",
+    );
+    expect(() => loadConfig({ PROMPTLINE_ROLLOUT_MONITOR_INTERVAL_MS: "50" })).toThrow(
+      "PROMPTLINE_ROLLOUT_MONITOR_INTERVAL_MS must be a whole number from 100 to 3600000",
     );
   });
 
