@@ -1,4 +1,6 @@
+import type { AssignmentContext } from "@promptline/core/rollout";
 import type { Prompt } from "./prompt.js";
+import { isAssignable, RolloutArms, type Served, served } from "./rollout.js";
 
 // Core's DEFAULT_LABEL lives in a module that loads zod; the SDK only loads core's templates.
 export const DEFAULT_LABEL = "production";
@@ -9,6 +11,11 @@ export interface Selector {
   label?: string;
   /** An exact version instead of a label. */
   version?: number;
+  /**
+   * The caller's attributes (`userId`, plan, region …): while a rollout runs on the label, they
+   * choose the version, as the rollout's unit attribute and targeting rules say.
+   */
+  context?: AssignmentContext;
 }
 
 /** Told the new prompt and the one it replaces. */
@@ -24,10 +31,9 @@ export interface Entry {
   pushed: number;
 }
 
-/** A cached prompt, and the settled promise `getPrompt` hands out for it (made once, not per call). */
-interface Indexed {
-  prompt: Prompt;
-  answer: Promise<Prompt>;
+/** A cached prompt, and how to assign callers while a rollout runs on its label. */
+interface Indexed extends Served {
+  arms?: RolloutArms;
 }
 
 /** The cache key of a selection: `name@label` or `name#version`. */
@@ -61,8 +67,8 @@ export class PromptCache {
 
   constructor(
     private readonly hooks: {
-      /** After every store, e.g. to write the snapshot. */
-      stored: () => void;
+      /** After every store, e.g. to write the snapshot or fetch a rollout's candidates. */
+      stored: (entry: Entry) => void;
       /** Hears what a listener threw. */
       report: (error: unknown) => void;
     },
@@ -77,6 +83,12 @@ export class PromptCache {
     return this.index.get(name)?.get(selector?.version ?? selector?.label ?? DEFAULT_LABEL);
   }
 
+  /** What a selection serves this caller: assigned by the label's rollout when one runs. */
+  serve(name: string, selector?: Selector): Served | undefined {
+    const hit = this.lookup(name, selector);
+    return hit?.arms && selector?.context ? hit.arms.pick(selector.context) : hit;
+  }
+
   get(key: string): Entry | undefined {
     return this.entries.get(key);
   }
@@ -89,7 +101,7 @@ export class PromptCache {
     const previous = this.entries.get(key)?.prompt;
     this.entries.set(key, entry);
     this.indexEntry(entry);
-    this.hooks.stored();
+    this.hooks.stored(entry);
     const changed =
       previous !== undefined &&
       (previous.version !== entry.prompt.version ||
@@ -116,10 +128,11 @@ export class PromptCache {
       byName = new Map();
       this.index.set(entry.name, byName);
     }
-    const prompt = entry.prompt;
-    byName.set(entry.version ?? entry.label ?? DEFAULT_LABEL, {
-      prompt,
-      answer: Promise.resolve(prompt),
-    });
+    const plain: Indexed = served(entry.prompt);
+    const { rollout } = entry.prompt;
+    if (entry.version === null && isAssignable(rollout)) {
+      plain.arms = new RolloutArms(rollout, plain, byName);
+    }
+    byName.set(entry.version ?? entry.label ?? DEFAULT_LABEL, plain);
   }
 }
