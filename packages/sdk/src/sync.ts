@@ -18,7 +18,11 @@ export interface SyncHooks {
   report: (error: unknown) => void;
 }
 
-/** Label moves, and rollout changes (which carry the label's prompt with or without its rollout). */
+/**
+ * Label moves, and changes to a running rollout (which carry the label's prompt with its new
+ * definition). A rollout's end (promote, abort, rollback) is followed by the label's move, which
+ * carries the prompt without it: the end itself needs nothing.
+ */
 const CHANGES_LABEL = new Set<ChangeEvent["type"]>([
   "label.deployed",
   "label.rolled_back",
@@ -26,9 +30,6 @@ const CHANGES_LABEL = new Set<ChangeEvent["type"]>([
   "rollout.advanced",
   "rollout.paused",
   "rollout.resumed",
-  "rollout.promoted",
-  "rollout.aborted",
-  "rollout.rolled_back",
 ]);
 
 /**
