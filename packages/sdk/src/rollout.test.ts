@@ -209,6 +209,32 @@ describe("rollouts in the SDK, against a running server", () => {
     expect(counter.requests).toBe(requests);
   });
 
+  it("serves the control to a candidate's callers until the candidate's content arrives", async () => {
+    const { name, path } = await promptOnProduction();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holding: typeof fetch = async (input, init) => {
+      if (String(input).endsWith("?version=2")) await held;
+      return fetch(input, init);
+    };
+    const sdk = client({ fetch: holding, pollIntervalMs: NEVER });
+    await sdk.getPrompt(name);
+    await expect.poll(() => sdk.status().mode).toBe("streaming");
+    const rollout = await canary(path);
+    const early = { userId: unitIn(rollout.salt, 0, 500) };
+    await expect.poll(async () => (await sdk.getPrompt(name)).rollout?.id).toBe(rollout.id);
+    expect(await sdk.getPrompt(name, { context: early })).toMatchObject({
+      version: 1,
+      variant: "control",
+    });
+    release();
+    await expect
+      .poll(async () => (await sdk.getPrompt(name, { context: early })).variant)
+      .toBe("candidate");
+  });
+
   it("picks up a rollout by polling when the change feed is off", async () => {
     const { name, path } = await promptOnProduction();
     const sdk = client({ stream: false, pollIntervalMs: 100 });
