@@ -7,6 +7,7 @@ import { benchGetPrompt } from "./get-prompt.bench.mjs";
 import { benchIngest } from "./ingest.bench.mjs";
 import { benchPropagation } from "./propagation.bench.mjs";
 import { benchResolve } from "./resolve.bench.mjs";
+import { benchSdkAssignment } from "./sdk-assignment.bench.mjs";
 import { benchSoak } from "./soak.bench.mjs";
 import { benchStart } from "./start.bench.mjs";
 
@@ -15,6 +16,7 @@ const benchmarks = {
   resolve: benchResolve,
   propagation: benchPropagation,
   "get-prompt": benchGetPrompt,
+  "sdk-assignment": benchSdkAssignment,
   gateway: benchGateway,
   ingest: benchIngest,
   "cli-startup": benchCliStartup,
