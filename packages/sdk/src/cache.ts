@@ -18,6 +18,10 @@ export interface Selector {
   context?: AssignmentContext;
 }
 
+/** Which rollout runs on a label, at which revision: a change to it changes who gets what. */
+const revisionOf = (prompt: Prompt) =>
+  prompt.rollout ? `${prompt.rollout.id}.${prompt.rollout.revision}` : null;
+
 /** Told the new prompt and the one it replaces. */
 export type UpdateListener = (prompt: Prompt, previous: Prompt) => void;
 
@@ -57,7 +61,8 @@ export function selectorOf(entry: Entry): Selector {
 
 /**
  * The prompts a client holds, by key, and an index by name for the hot path (a lookup without
- * building a key string). Storing a prompt that changes version or content tells the listeners.
+ * building a key string). Storing a prompt that changes version, content or rollout tells the
+ * listeners.
  */
 export class PromptCache {
   private readonly entries = new Map<string, Entry>();
@@ -105,7 +110,8 @@ export class PromptCache {
     const changed =
       previous !== undefined &&
       (previous.version !== entry.prompt.version ||
-        previous.contentHash !== entry.prompt.contentHash);
+        previous.contentHash !== entry.prompt.contentHash ||
+        revisionOf(previous) !== revisionOf(entry.prompt));
     if (!changed) return;
     for (const listener of this.listeners) {
       try {

@@ -173,7 +173,8 @@ export class PromptlineClient {
 
   /**
    * Calls `listener` whenever a cached prompt changes version (a deploy, a rollback, a new
-   * `latest`). Returns a function that stops the calls.
+   * `latest`) or the rollout running on its label changes (a start, an advance, a pause, an end).
+   * Returns a function that stops the calls.
    */
   onUpdate(listener: UpdateListener): () => void {
     return this.cache.onUpdate(listener);

@@ -184,6 +184,8 @@ describe("rollouts in the SDK, against a running server", () => {
     const sdk = client({ fetch: counter.fetch, pollIntervalMs: NEVER });
     expect((await sdk.getPrompt(name)).rollout).toBeNull();
     await expect.poll(() => sdk.status().mode).toBe("streaming");
+    const updates: Array<number | null> = [];
+    sdk.onUpdate((prompt) => updates.push(prompt.rollout?.revision ?? null));
 
     const rollout = await canary(path);
     const early = { userId: unitIn(rollout.salt, 0, 500) };
@@ -207,6 +209,7 @@ describe("rollouts in the SDK, against a running server", () => {
       rollout: null,
     });
     expect(counter.requests).toBe(requests);
+    expect(updates).toEqual([1, 2, null]);
   });
 
   it("serves the control to a candidate's callers until the candidate's content arrives", async () => {

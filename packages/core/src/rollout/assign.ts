@@ -273,12 +273,24 @@ export function assign<T>(
     return { value: rollout.control, by: "no-unit", bucket: null };
   }
   const bucket = bucketOf(rollout.salt, unit);
-  for (const [index, rule] of rollout.rules.entries()) {
-    if (rule.conditions.every((c) => meets(c, context, rollout.salt, test))) {
+  // Plain loops: the SDK assigns on every call, and iterators and closures allocate each time.
+  for (let index = 0; index < rollout.rules.length; index++) {
+    const rule = rollout.rules[index] as TargetingRule<T>;
+    if (meetsAll(rule.conditions, context, rollout.salt, test)) {
       return { value: pickByBucket(rule.variants, bucket), by: index, bucket };
     }
   }
   return { value: pickByBucket(rollout.split, bucket), by: "split", bucket };
+}
+
+function meetsAll(
+  conditions: ReadonlyArray<Condition>,
+  context: AssignmentContext,
+  salt: string,
+  test: PatternTest,
+): boolean {
+  for (const condition of conditions) if (!meets(condition, context, salt, test)) return false;
+  return true;
 }
 
 /** A rollout as delivered with a prompt: versions for values, weights in basis points. */
