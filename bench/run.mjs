@@ -3,6 +3,7 @@
 import { benchCliStartup } from "./cli-startup.bench.mjs";
 import { benchEval } from "./eval.bench.mjs";
 import { benchGateway } from "./gateway.bench.mjs";
+import { benchGatewayRollout } from "./gateway-rollout.bench.mjs";
 import { benchGetPrompt } from "./get-prompt.bench.mjs";
 import { benchIngest } from "./ingest.bench.mjs";
 import { benchPropagation } from "./propagation.bench.mjs";
@@ -18,6 +19,7 @@ const benchmarks = {
   "get-prompt": benchGetPrompt,
   "sdk-assignment": benchSdkAssignment,
   gateway: benchGateway,
+  "gateway-rollout": benchGatewayRollout,
   ingest: benchIngest,
   "cli-startup": benchCliStartup,
   start: benchStart,
