@@ -47,6 +47,8 @@ import { registerProviderRoutes } from "./provider/routes.js";
 import type { ProviderService } from "./provider/service.js";
 import { registerResolveRoutes } from "./resolve/routes.js";
 import type { ResolveService } from "./resolve/service.js";
+import { registerRolloutRoutes } from "./rollout/routes.js";
+import type { RolloutService } from "./rollout/service.js";
 import { registerSessionRoutes } from "./session/routes.js";
 import type { SessionService } from "./session/service.js";
 import type { StorageEngine } from "./storage/index.js";
@@ -69,6 +71,7 @@ export interface Services {
   environments: EnvironmentService;
   deployments: DeploymentService;
   gates: GateService;
+  rollouts: RolloutService;
   resolver: ResolveService;
   providers: ProviderService;
   prices: PriceService;
@@ -170,6 +173,7 @@ export function createApp(
   registerEventRoutes(app, services.engine.db);
   registerOnlineEvalRoutes(app, services.onlineEval);
   registerGateRoutes(app, services.gates);
+  registerRolloutRoutes(app, services.rollouts);
   registerDatasetRoutes(app, services.datasets);
   registerEvalRunRoutes(app, services.evalRuns, options.feed, options.streams);
   serveWebUi(app, options.webDir);

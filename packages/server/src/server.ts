@@ -36,6 +36,7 @@ import { createPromptService } from "./prompt/service.js";
 import { createProviderService } from "./provider/service.js";
 import { createResolveFastPath } from "./resolve/fast-path.js";
 import { createResolveService } from "./resolve/service.js";
+import { createRolloutService } from "./rollout/service.js";
 import { loadServerSecret, SecretBox } from "./secret/index.js";
 import { createSessionService } from "./session/service.js";
 import { openStorage } from "./storage/index.js";
@@ -162,6 +163,7 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
     versions,
     deployments,
     gates: createGateService(ctx, prompts, environments),
+    rollouts: createRolloutService(ctx, prompts, environments),
     resolver,
     langfuse: createLangfuseService(ctx, { prompts, versions, resolver }),
     onlineEval,

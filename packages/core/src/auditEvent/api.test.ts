@@ -26,6 +26,13 @@ describe("audit log query", () => {
       "gate.overridden",
       "online_eval.rule_set",
       "online_eval.rule_removed",
+      "rollout.started",
+      "rollout.advanced",
+      "rollout.paused",
+      "rollout.resumed",
+      "rollout.promoted",
+      "rollout.aborted",
+      "rollout.rolled_back",
     ]);
   });
 });

@@ -32,7 +32,7 @@ export const changeEventSchema = z
     createdAt: timestampSchema,
     prompt: resolvedPromptSchema.optional().meta({
       description:
-        "The version the moved label (or `latest`) now serves, so clients need not refetch it; its `label` is null",
+        "The version the moved label (or `latest`) now serves, so clients need not refetch it; its `label` is null. A rollout's start, advance, pause or resume carries the label's resolution instead: its control, with the `rollout` to assign by",
     }),
     etag: z
       .string()

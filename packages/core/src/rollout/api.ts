@@ -159,11 +159,9 @@ export const rolloutSchema = z
     candidates: z.array(versionNumberSchema),
     unit: z.string(),
     salt: z.string(),
-    split: z
-      .array(weightedVersionSchema)
-      .meta({
-        description: "Everyone the rules do not catch, now: candidates first, control last",
-      }),
+    split: z.array(weightedVersionSchema).meta({
+      description: "Everyone the rules do not catch, now: candidates first, control last",
+    }),
     rules: z.array(targetingRuleSchema),
     canary: z
       .object({
@@ -281,6 +279,9 @@ export const rolloutListSchema = z
 export const rolloutActionBodySchema = z
   .object({
     reason: reasonSchema.optional(),
+    version: versionNumberSchema.optional().meta({
+      description: "promote: the candidate to promote when there are several",
+    }),
     expectedRevision: z.number().int().min(0).optional().meta({
       description: "Refuse (409) if the rollout changed since this revision",
     }),

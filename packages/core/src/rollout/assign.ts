@@ -98,7 +98,7 @@ export const nativePatternTest: PatternTest = (pattern, text) => {
     if (nativePatterns.size >= 256) nativePatterns.clear();
     nativePatterns.set(pattern, expression);
   }
-  return expression !== null && expression.test(text);
+  return expression?.test(text) === true;
 };
 
 /** Attribute values longer than this are compared by their first this-many characters. */

@@ -1,7 +1,7 @@
 import { type ChangeEvent, FEED_EVENT_TYPES } from "@promptline/core";
 import type { ServiceContext } from "../context.js";
 import { type LoggedEvent, listEvents } from "../event/store.js";
-import type { ResolveService } from "../resolve/service.js";
+import type { ResolveService, Selector } from "../resolve/service.js";
 
 const BATCH = 500;
 /** Recent events kept per project, shared by all its subscribers. */
@@ -29,15 +29,24 @@ export interface FeedStats {
 }
 
 /**
- * The events that make a version current, and where their payload names it. Others (a prompt's
- * metadata, a gate's verdict: a failed gate changed nothing) carry no prompt.
+ * The events that make a version current, and what their payload names: a version, or (for a
+ * rollout's changes) the label whose resolution now carries the rollout, or no longer does.
+ * Others (a prompt's metadata, a gate's verdict: a failed gate changed nothing) carry no prompt.
  */
+const byVersion = (version: unknown): Selector | undefined =>
+  typeof version === "number" ? { version } : undefined;
+const byLabel = (payload: Record<string, unknown>): Selector | undefined =>
+  typeof payload.environment === "string" ? { label: payload.environment } : undefined;
 const ATTACHES_PROMPT: Partial<
-  Record<ChangeEvent["type"], (payload: Record<string, unknown>) => unknown>
+  Record<ChangeEvent["type"], (payload: Record<string, unknown>) => Selector | undefined>
 > = {
-  "version.published": (payload) => payload.version,
-  "label.deployed": (payload) => payload.to,
-  "label.rolled_back": (payload) => payload.to,
+  "version.published": (payload) => byVersion(payload.version),
+  "label.deployed": (payload) => byVersion(payload.to),
+  "label.rolled_back": (payload) => byVersion(payload.to),
+  "rollout.started": byLabel,
+  "rollout.advanced": byLabel,
+  "rollout.paused": byLabel,
+  "rollout.resumed": byLabel,
 };
 
 /** The feed names the subject (always a prompt) `name`. */
@@ -176,10 +185,10 @@ class ProjectFeed {
 
   /** Attaches the version a move or publish made current: a thousand clients need not ask. */
   private async withPrompt(event: ChangeEvent): Promise<ChangeEvent> {
-    const version = ATTACHES_PROMPT[event.type]?.(event.payload);
-    if (typeof version !== "number") return event;
+    const selector = ATTACHES_PROMPT[event.type]?.(event.payload);
+    if (!selector) return event;
     try {
-      const { prompt, etag } = await this.resolver.resolve(this.projectId, event.name, { version });
+      const { prompt, etag } = await this.resolver.resolve(this.projectId, event.name, selector);
       return { ...event, prompt, etag };
     } catch {
       return event;

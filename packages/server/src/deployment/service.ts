@@ -17,6 +17,7 @@ import type { EnvironmentService } from "../environment/service.js";
 import { type RecordEvent, writeWithEvents } from "../event/write.js";
 import { checkDeployGate, GateRefused, recordGateRefusal } from "../gate/deploy-check.js";
 import type { PromptService } from "../prompt/service.js";
+import { findActiveRollout } from "../rollout/store.js";
 import type { Database, DeploymentRow, NewDeployment, PromptRow } from "../storage/database.js";
 import { requireVersion } from "../version/service.js";
 import { currentLabel, hasServed, listMoves, moveAt, recordMove } from "./store.js";
@@ -78,6 +79,13 @@ export function createDeploymentService(
   ): Promise<Deployment> {
     const recorded = await writeWithEvents(ctx, async (trx, record) => {
       await ctx.engine.lockPrompt(trx, prompt.id);
+      const rollout = await findActiveRollout(trx, prompt.id, environment);
+      if (rollout) {
+        throw new Conflict(
+          `rollout #${rollout.id} (v${rollout.control} → ${rollout.candidates.map((v) => `v${v}`).join(", ")}) is ${rollout.status} on '${environment}': promote or abort it before moving the label`,
+          { rolloutId: rollout.id },
+        );
+      }
       const from = await currentLabel(trx, prompt.id, environment);
       const planned = await plan(trx, from, record);
       const at = nowIso(ctx);

@@ -12,6 +12,7 @@ const CHANGE_KINDS: Record<string, Change["kind"]> = {
   draft: "prompt",
   version: "prompt",
   label: "prompt",
+  rollout: "prompt",
   apikey: "apikey",
   environment: "environment",
   project: "project",

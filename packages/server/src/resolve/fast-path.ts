@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { can } from "@promptline/core";
 import type { ApiKeyService } from "../apiKey/service.js";
 import { bearerKey, requestKeyIds } from "../http/auth.js";
+import { UNIT_HEADER } from "./assignment-context.js";
 import type { ResolveService, Selector } from "./service.js";
 
 const PREFIX = "/api/v1/client/prompts/";
@@ -21,6 +22,8 @@ export function createResolveFastPath(apiKeys: ApiKeyService, resolver: ResolveS
     const rawName = url.slice(PREFIX.length, queryAt < 0 ? undefined : queryAt);
     if (rawName === "" || rawName.includes("/")) return false;
     const selector = parseSelector(queryAt < 0 ? "" : url.slice(queryAt + 1));
+    // A caller to assign goes the full way: a rollout may give it another version.
+    if (req.headers[UNIT_HEADER] !== undefined) return false;
     const key = bearerKey(req.headers.authorization);
     if (!selector || !key) return false;
     const principal = apiKeys.peekPrincipal(key);

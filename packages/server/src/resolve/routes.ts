@@ -7,6 +7,7 @@ import {
 } from "@promptline/core";
 import { type AppEnv, requires } from "../http/auth.js";
 import { json, jsonBody, problems, promptNameParam, security } from "../http/openapi.js";
+import { parseContext, UNIT_HEADER } from "./assignment-context.js";
 import type { ResolveService } from "./service.js";
 
 const tags = ["Client"];
@@ -20,7 +21,8 @@ export function registerResolveRoutes(app: OpenAPIHono<AppEnv>, resolver: Resolv
       tags,
       security,
       summary: "Resolve a prompt by label (default production) or version, ready to compile",
-      description: "Answers 304 to a matching If-None-Match.",
+      description:
+        "Answers 304 to a matching If-None-Match. While a rollout runs on the label, a unit (the `unit` parameter or the X-Promptline-Unit header, with `context` for targeting rules) is assigned a version; without one the control is served, with the rollout's definition.",
       middleware: [requires("prompt:read")],
       request: { params: promptNameParam, query: resolveQuerySchema },
       responses: {
@@ -30,10 +32,13 @@ export function registerResolveRoutes(app: OpenAPIHono<AppEnv>, resolver: Resolv
       },
     }),
     async (c) => {
-      const resolution = await resolver.resolve(
+      const { unit, context, ...selector } = c.req.valid("query");
+      const resolution = await resolver.resolveFor(
         c.get("principal").projectId,
         c.req.valid("param").name,
-        c.req.valid("query"),
+        selector,
+        parseContext(context),
+        unit ?? c.req.header(UNIT_HEADER),
       );
       if (c.req.header("if-none-match") === resolution.etag)
         return c.body(null, 304, { etag: resolution.etag });

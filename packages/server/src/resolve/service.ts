@@ -1,24 +1,31 @@
 import {
+  type AssignmentContext,
+  assignVersion,
   type CompileBody,
   type CompiledPromptResult,
   compileContent,
   DEFAULT_LABEL,
+  type DeliveredRollout,
   extractVariables,
   freezeData,
   Invalid,
   isRequired,
   LATEST,
   NotFound,
+  type PatternTest,
   type Principal,
   type PromptContent,
   type ResolvedPrompt,
   specOf,
   type VariableInfo,
 } from "@promptline/core";
+import { compilePattern } from "@promptline/core/scorers";
 import { InvalidatingCache } from "../cache/invalidating-cache.js";
 import type { ServiceContext } from "../context.js";
 import { currentLabel } from "../deployment/store.js";
 import { findPromptByName } from "../prompt/store.js";
+import { findActiveRollout } from "../rollout/store.js";
+import type { RolloutRow } from "../storage/rollout-tables.js";
 import { findVersion } from "../version/store.js";
 
 /** A resolved prompt, pre-serialised: the hot path answers with these bytes as they are. */
@@ -36,6 +43,18 @@ export interface ResolveService {
     projectId: string,
     name: string,
     selector: Selector,
+  ): Promise<Resolution & { found: true }>;
+  /**
+   * As `resolve`, then, when the label has a running rollout and the caller has a unit (`unit`,
+   * else the context's attribute the rollout names), the version the caller is assigned (its
+   * prompt's `variant` says which); the control otherwise.
+   */
+  resolveFor(
+    projectId: string,
+    name: string,
+    selector: Selector,
+    context: AssignmentContext | undefined,
+    unit?: string | undefined,
   ): Promise<Resolution & { found: true }>;
   compile(principal: Principal, name: string, body: CompileBody): Promise<CompiledPromptResult>;
   /** Running totals of resolutions answered from memory and loaded from storage. */
@@ -59,6 +78,34 @@ function variableInfo(content: PromptContent): VariableInfo[] {
       ...(spec?.description !== undefined && { description: spec.description }),
     };
   });
+}
+
+/** Contexts come from callers: `matches` conditions run on RE2, in time linear in the input. */
+const re2Test: PatternTest = (pattern, text) => {
+  const compiled = compilePattern(pattern, "", "the pattern");
+  return "test" in compiled && compiled.test(text);
+};
+
+/** What a client needs to assign callers itself. */
+function deliveredOf(row: RolloutRow): DeliveredRollout {
+  return {
+    id: row.id,
+    revision: row.revision,
+    salt: row.salt,
+    unit: row.unit,
+    control: row.control,
+    rules: row.rules.map(({ conditions, variants }) => ({ conditions, variants })),
+    split: row.split,
+  };
+}
+
+function resolution(prompt: ResolvedPrompt): Resolution & { found: true } {
+  return {
+    found: true,
+    prompt,
+    body: JSON.stringify(prompt),
+    etag: `"${prompt.contentHash.slice(0, 32)}-${prompt.version}"`,
+  };
 }
 
 /**
@@ -95,6 +142,10 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
     if (!version) return { found: false, message: `prompt '${name}' has no version ${number}` };
     // Every request the cache answers shares this content: its defaults must never change.
     freezeData(version.content.variables);
+    const rollout =
+      label !== null && label !== LATEST
+        ? await findActiveRollout(db, prompt.id, label)
+        : undefined;
     const resolved: ResolvedPrompt = {
       name,
       version: version.version,
@@ -103,13 +154,9 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
       contentHash: version.contentHash,
       content: version.content,
       variables: variableInfo(version.content),
+      ...(rollout && { rollout: deliveredOf(rollout) }),
     };
-    return {
-      found: true,
-      prompt: resolved,
-      body: JSON.stringify(resolved),
-      etag: `"${version.contentHash.slice(0, 32)}-${version.version}"`,
-    };
+    return resolution(resolved);
   }
 
   const selectorKey = (selector: Selector) =>
@@ -134,8 +181,40 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
     return resolution;
   }
 
+  async function resolveFor(
+    projectId: string,
+    name: string,
+    selector: Selector,
+    context: AssignmentContext | undefined,
+    unit?: string | undefined,
+  ) {
+    const control = await resolve(projectId, name, selector);
+    const rollout = control.prompt.rollout;
+    if (!rollout || (context === undefined && !unit)) return control;
+    const caller = unit ? { ...context, [rollout.unit]: unit } : (context ?? {});
+    const assigned = assignVersion(rollout, caller, re2Test);
+    if (assigned.by === "no-unit") return control;
+    const label = control.prompt.label;
+    const key = `a:${label}:${rollout.id}:${rollout.revision}:${assigned.version}`;
+    const g = group(projectId, name);
+    const known = cache.get(g, key);
+    if (known?.found) {
+      cacheStats.hits++;
+      return known;
+    }
+    cacheStats.misses++;
+    const loaded = await cache.load(g, key, async () => {
+      const { prompt } = await resolve(projectId, name, { version: assigned.version });
+      const served: ResolvedPrompt = { ...prompt, label, variant: assigned.variant };
+      return resolution(served);
+    });
+    if (!loaded.found) throw new NotFound(loaded.message);
+    return loaded;
+  }
+
   return {
     resolve,
+    resolveFor,
     cacheStats,
     peek(projectId, name, selector) {
       const resolution = cache.get(group(projectId, name), selectorKey(selector));
