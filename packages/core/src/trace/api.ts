@@ -76,11 +76,18 @@ export const ingestResultSchema = z
   .meta({ id: "IngestResult" });
 export type IngestResult = z.infer<typeof ingestResultSchema>;
 
+/** What the metrics' entries are: versions, or versions split by the rollout variant that served them. */
+export const METRIC_GROUPS = ["version", "variant"] as const;
+
 export const metricsQuerySchema = z
   .object({
     ...traceFilterFields,
     prompt: promptNameSchema.meta({ description: "The prompt whose versions are compared" }),
     bucket: z.enum(["hour", "day"]).default("day"),
+    groupBy: z.enum(METRIC_GROUPS).optional().meta({
+      description:
+        "version (the default): one entry per version; variant: one per version and rollout variant (control, candidate, or null for calls outside a rollout)",
+    }),
   })
   .strict();
 export type MetricsQuery = z.infer<typeof metricsQuerySchema>;
@@ -103,9 +110,14 @@ export const versionMetricsSchema = z
   .object({
     prompt: z.string(),
     bucket: z.enum(["hour", "day"]),
+    groupBy: z.enum(METRIC_GROUPS),
     versions: z.array(
       z.object({
         version: z.number().nullable(),
+        variant: z.string().nullable().optional().meta({
+          description:
+            "With groupBy=variant: the variant that served these calls (control or candidate while a rollout runs), null for calls outside a rollout",
+        }),
         ...metricFigures,
         series: z.array(z.object({ time: z.string(), ...metricFigures })),
       }),

@@ -6,10 +6,17 @@ type Figures = Omit<VersionEntry, "version" | "series">;
 
 type CallRow = Pick<
   TraceRow,
-  "promptVersion" | "startTime" | "status" | "latencyMs" | "inputTokens" | "outputTokens" | "cost"
+  | "promptVersion"
+  | "variant"
+  | "startTime"
+  | "status"
+  | "latencyMs"
+  | "inputTokens"
+  | "outputTokens"
+  | "cost"
 >;
 
-type ScoreRow = Pick<TraceRow, "promptVersion" | "startTime"> &
+type ScoreRow = Pick<TraceRow, "promptVersion" | "variant" | "startTime"> &
   Pick<TraceScoreRow, "name" | "value">;
 
 /** Accumulates one group of calls (a version, or a version in one time bucket). */
@@ -66,43 +73,75 @@ function bucketOf(startTime: string, bucket: "hour" | "day"): string {
     : `${startTime.slice(0, 10)}T00:00:00.000Z`;
 }
 
-/** Per-version totals and time series, versions in order (calls without a version last). */
+/** Rollout variants first in this order, then any other variant by name, calls outside a rollout last. */
+const VARIANT_ORDER = ["control", "candidate"];
+
+function compareVariants(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null || b === null) return a === null ? 1 : -1;
+  const rank = (v: string) => {
+    const i = VARIANT_ORDER.indexOf(v);
+    return i < 0 ? VARIANT_ORDER.length : i;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+const versionRank = (v: number | null) => v ?? Number.MAX_SAFE_INTEGER;
+
+interface Group {
+  version: number | null;
+  variant: string | null;
+  total: Tally;
+  series: Map<string, Tally>;
+}
+
+/**
+ * Totals and time series per version (calls without a version last), or per version and variant
+ * when `byVariant`: a running rollout's control and candidates side by side.
+ */
 export function summarise(
   calls: readonly CallRow[],
   scores: readonly ScoreRow[],
   bucket: "hour" | "day",
+  byVariant = false,
 ): VersionEntry[] {
-  const versions = new Map<number | null, { total: Tally; series: Map<string, Tally> }>();
-  const groupOf = (version: number | null, startTime: string) => {
-    let v = versions.get(version);
-    if (!v) {
-      v = { total: new Tally(), series: new Map() };
-      versions.set(version, v);
+  const groups = new Map<string, Group>();
+  const groupOf = (row: Pick<TraceRow, "promptVersion" | "variant" | "startTime">) => {
+    const variant = byVariant ? row.variant : null;
+    const key = JSON.stringify([row.promptVersion, variant]);
+    let g = groups.get(key);
+    if (!g) {
+      g = { version: row.promptVersion, variant, total: new Tally(), series: new Map() };
+      groups.set(key, g);
     }
-    const time = bucketOf(startTime, bucket);
-    let t = v.series.get(time);
+    const time = bucketOf(row.startTime, bucket);
+    let t = g.series.get(time);
     if (!t) {
       t = new Tally();
-      v.series.set(time, t);
+      g.series.set(time, t);
     }
-    return { total: v.total, inBucket: t };
+    return { total: g.total, inBucket: t };
   };
   for (const row of calls) {
-    const g = groupOf(row.promptVersion, row.startTime);
+    const g = groupOf(row);
     g.total.addCall(row);
     g.inBucket.addCall(row);
   }
   for (const row of scores) {
-    const g = groupOf(row.promptVersion, row.startTime);
+    const g = groupOf(row);
     g.total.addScore(row);
     g.inBucket.addScore(row);
   }
-  return [...versions]
-    .sort(([a], [b]) => (a ?? Number.MAX_SAFE_INTEGER) - (b ?? Number.MAX_SAFE_INTEGER))
-    .map(([version, v]) => ({
-      version,
-      ...v.total.figures(),
-      series: [...v.series]
+  return [...groups.values()]
+    .sort(
+      (a, b) =>
+        versionRank(a.version) - versionRank(b.version) || compareVariants(a.variant, b.variant),
+    )
+    .map((g) => ({
+      version: g.version,
+      ...(byVariant && { variant: g.variant }),
+      ...g.total.figures(),
+      series: [...g.series]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([time, t]) => ({ time, ...t.figures() })),
     }));

@@ -121,7 +121,7 @@ export function createTraceReadModel(ctx: ServiceContext): TraceReadModel {
     },
 
     async versionMetrics(principal, query) {
-      const { bucket, ...filter } = query;
+      const { bucket, groupBy = "version", ...filter } = query;
       // In UTC, as stored: a time given with an offset is compared as the same instant.
       const to = new Date(filter.to ?? nowIso(ctx)).toISOString();
       const from = new Date(
@@ -151,7 +151,8 @@ export function createTraceReadModel(ctx: ServiceContext): TraceReadModel {
       return {
         prompt: query.prompt,
         bucket,
-        versions: summarise(calls, scores, bucket),
+        groupBy,
+        versions: summarise(calls, scores, bucket, groupBy === "variant"),
         deployments: moves.map((m) => ({
           environment: m.environment,
           kind: m.kind,

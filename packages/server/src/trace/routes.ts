@@ -102,10 +102,13 @@ export function registerTraceRoutes(app: OpenAPIHono<AppEnv>, traces: TraceServi
       summary:
         "Per-version calls, error rate, latency percentiles, tokens, cost and scores over time",
       description:
-        "Defaults to the last 30 days by day (or the last 24 hours by hour). `deployments` lists the label moves in the range, to mark on a chart's time axis.",
+        "Defaults to the last 30 days by day (or the last 24 hours by hour). `deployments` lists the label moves in the range, to mark on a chart's time axis. `groupBy=variant` splits each version by the rollout variant that served its calls (`control`, `candidate`, or `null` outside a rollout), so a running rollout's arms are compared side by side; `variant=candidate` keeps one arm.",
       middleware: [requires("trace:read")],
       request: { query: metricsQuerySchema },
-      responses: { 200: json(versionMetricsSchema, "Metrics per version"), ...problems },
+      responses: {
+        200: json(versionMetricsSchema, "Metrics per version (or per version and variant)"),
+        ...problems,
+      },
     }),
     async (c) => c.json(await traces.versionMetrics(c.get("principal"), c.req.valid("query")), 200),
   );

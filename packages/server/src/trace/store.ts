@@ -151,7 +151,7 @@ export async function listScores(
     .execute();
 }
 
-/** What the per-version metrics are computed from: one small row per call, at most `limit`. */
+/** What the per-version (and per-variant) metrics are computed from: one small row per call, at most `limit`. */
 export async function metricRows(
   db: Kysely<Database>,
   projectId: string,
@@ -163,6 +163,7 @@ export async function metricRows(
       .selectFrom("traces")
       .select([
         "promptVersion",
+        "variant",
         "startTime",
         "status",
         "latencyMs",
@@ -177,7 +178,7 @@ export async function metricRows(
     .execute();
 }
 
-/** Scores of the calls the filter selects, with the version and time of their call. */
+/** Scores of the calls the filter selects, with the version, variant and time of their call. */
 export async function metricScoreRows(
   db: Kysely<Database>,
   projectId: string,
@@ -193,6 +194,7 @@ export async function metricScoreRows(
       )
       .select([
         "traces.promptVersion",
+        "traces.variant",
         "traces.startTime",
         "traceScores.name",
         "traceScores.value",

@@ -179,6 +179,57 @@ describe.each(testEngines())("traces (%s)", (kind) => {
     expect(noPrompt.status).toBe(400);
   });
 
+  it("splits a rollout's calls by variant: control and candidate side by side, calls outside it apart", async () => {
+    const run = uniqueName("rollout");
+    const prompt = `support/${run}`;
+    const traces = [
+      call(prompt, `${run}-0`, 1, 0, 100, { variant: "control" }),
+      call(prompt, `${run}-1`, 1, 0, 300, { variant: "control", status: "error" }),
+      call(prompt, `${run}-2`, 2, 0, 200, {
+        variant: "candidate",
+        scores: [{ name: "feedback", value: true }],
+      }),
+      call(prompt, `${run}-3`, 1, 1, 50),
+    ];
+    expect((await server.call<Loose>("POST", "/api/v1/traces", { traces })).body.accepted).toBe(4);
+    const range = `prompt=${enc(prompt)}&from=${at(-1)}&to=${at(2)}&bucket=hour`;
+    const split = await server.call<Loose>(
+      "GET",
+      `/api/v1/metrics/versions?${range}&groupBy=variant`,
+    );
+    expect(split.status).toBe(200);
+    expect(split.body.groupBy).toBe("variant");
+    const rows = split.body.versions.map((v: Loose) => [v.version, v.variant, v.calls, v.errors]);
+    expect(rows).toEqual([
+      [1, "control", 2, 1],
+      [1, null, 1, 0],
+      [2, "candidate", 1, 0],
+    ]);
+    expect(split.body.versions[2].scores).toEqual({ feedback: { count: 1, mean: 1 } });
+    expect(split.body.versions[0].series).toHaveLength(1);
+
+    // By version (the default), version 1 counts its calls whichever variant served them.
+    const byVersion = await server.call<Loose>("GET", `/api/v1/metrics/versions?${range}`);
+    expect(byVersion.body.groupBy).toBe("version");
+    expect(byVersion.body.versions.map((v: Loose) => [v.version, v.calls, "variant" in v])).toEqual(
+      [
+        [1, 3, false],
+        [2, 1, false],
+      ],
+    );
+    const candidate = await server.call<Loose>(
+      "GET",
+      `/api/v1/metrics/versions?${range}&groupBy=variant&variant=candidate`,
+    );
+    expect(candidate.body.versions.map((v: Loose) => v.variant)).toEqual(["candidate"]);
+    const unknown = await server.call<Loose>(
+      "GET",
+      `/api/v1/metrics/versions?${range}&groupBy=model`,
+    );
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toContain("groupBy");
+  });
+
   it("redacts personal data before it is written", async () => {
     await server.call("POST", "/api/v1/traces", {
       traces: [
