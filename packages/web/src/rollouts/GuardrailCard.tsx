@@ -11,8 +11,8 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { guardrailInWords, metricValue, signedValue } from "./guardrailForm.js";
-import { guardrailSeries, latestCheck } from "./rolloutText.js";
+import { guardrailInWords, signedValue } from "./guardrailForm.js";
+import { figuresInWords, guardrailSeries, latestCheck } from "./rolloutText.js";
 
 const AXIS = { fill: "var(--mantine-color-dimmed)", fontSize: 12 };
 const BORDER = "var(--mantine-color-default-border)";
@@ -22,23 +22,6 @@ const STATE: Record<GuardrailCheck["state"], { label: string; colour: string }> 
   breached: { label: "breached", colour: "red" },
   unknown: { label: "waiting for data", colour: "gray" },
 };
-
-/** The newest look's figures in one sentence, the way the monitor weighed them. */
-export function figuresInWords(check: GuardrailCheck, guardrail: Guardrail): string {
-  const { metric } = check;
-  const limit = guardrail.worseWhen === "higher" ? check.allowed : -check.allowed;
-  const interval =
-    Number.isFinite(check.low) && Number.isFinite(check.high)
-      ? `95 % ${signedValue(metric, check.low)} to ${signedValue(metric, check.high)}`
-      : "no interval yet";
-  return [
-    `difference ${Number.isFinite(check.difference) ? signedValue(metric, check.difference) : "—"} (${interval})`,
-    `tolerated ${signedValue(metric, limit)}`,
-    `control ${metricValue(metric, check.control.mean)} over ${check.control.n}`,
-    `candidate ${metricValue(metric, check.candidate.mean)} over ${check.candidate.n}`,
-    `p = ${check.pValue < 0.001 ? "< 0.001" : check.pValue.toFixed(3)}`,
-  ].join("; ");
-}
 
 /**
  * One guardrail for one candidate: its state now, the newest figures, and the difference
@@ -91,13 +74,14 @@ export function GuardrailCard({
         {points.length > 0 && (
           <figure style={{ margin: 0 }} aria-label={`${title}: the difference over time`}>
             <ResponsiveContainer width="100%" height={180}>
-              <ComposedChart data={points} margin={{ top: 8, right: 16, left: 0, bottom: 4 }}>
+              <ComposedChart data={points} margin={{ top: 8, right: 28, left: 0, bottom: 4 }}>
                 <CartesianGrid strokeDasharray="3 3" stroke={BORDER} />
                 <XAxis
                   dataKey="t"
                   type="number"
                   scale="time"
                   domain={["dataMin", "dataMax"]}
+                  padding={{ left: 8, right: 8 }}
                   tickFormatter={time}
                   tick={AXIS}
                   stroke={BORDER}
@@ -108,10 +92,6 @@ export function GuardrailCard({
                   stroke={BORDER}
                   width={64}
                   tickFormatter={(v: number) => signedValue(guardrail.metric, v)}
-                  domain={[
-                    (min: number) => Math.min(min, 0, limit ?? 0),
-                    (max: number) => Math.max(max, 0, limit ?? 0),
-                  ]}
                 />
                 <Tooltip
                   labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
@@ -140,15 +120,21 @@ export function GuardrailCard({
                   dot={{ r: 2 }}
                   isAnimationActive={false}
                 />
-                <ReferenceLine y={0} stroke="var(--mantine-color-dimmed)" strokeDasharray="3 3" />
+                <ReferenceLine
+                  y={0}
+                  stroke="var(--mantine-color-dimmed)"
+                  strokeDasharray="3 3"
+                  ifOverflow="extendDomain"
+                />
                 {limit !== null && (
                   <ReferenceLine
                     y={limit}
+                    ifOverflow="extendDomain"
                     stroke="var(--mantine-color-red-filled)"
                     strokeDasharray="4 2"
                     label={{
                       value: "tolerated",
-                      position: "insideTopRight",
+                      position: "insideTopLeft",
                       fontSize: 11,
                       fill: "var(--mantine-color-text)",
                     }}

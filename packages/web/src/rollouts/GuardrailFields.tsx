@@ -117,7 +117,7 @@ export function GuardrailFields(props: FieldsProps) {
   const titleId = useId();
   const breachLabel = useId();
   return (
-    <Paper withBorder p="md" component="fieldset" m={0} aria-labelledby={titleId}>
+    <Paper withBorder p="md" component="fieldset" m={0} miw={0} aria-labelledby={titleId}>
       <Stack gap="sm">
         <Title order={3} size="h4" id={titleId}>
           Guardrails

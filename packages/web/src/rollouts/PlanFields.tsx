@@ -87,28 +87,33 @@ function StepRow({ step, index, props }: { step: StepDraft; index: number; props
   const change = (fields: Partial<StepDraft>) =>
     set({ steps: draft.steps.map((s) => (s.key === step.key ? { ...s, ...fields } : s)) });
   return (
-    <Group component="li" gap="xs" align="flex-start">
+    <Group component="li" gap="xs" align="flex-start" wrap="nowrap">
       <TextInput
-        label={`Step ${n}: share (%)`}
+        label={`Step ${n} (%)`}
+        aria-label={`Step ${n}: share (%)`}
         inputMode="decimal"
         value={step.percent}
         onChange={(e) => change({ percent: e.currentTarget.value })}
         error={errors[`canary.${index}.weight`]}
-        w={{ base: "100%", xs: 170 }}
+        style={{ flex: 1 }}
+        maw={170}
       />
       <TextInput
-        label={`Step ${n}: held (minutes)`}
+        label="Hold (min)"
+        aria-label={`Step ${n}: held (minutes)`}
         inputMode="numeric"
         value={step.hold}
         onChange={(e) => change({ hold: e.currentTarget.value })}
         error={errors[`canary.${index}.holdMinutes`]}
-        w={{ base: "100%", xs: 170 }}
+        style={{ flex: 1 }}
+        maw={170}
       />
       {draft.steps.length > 1 && (
         <Button
           variant="subtle"
           color="red"
-          mt={{ base: 0, xs: 25 }}
+          px="xs"
+          mt={25}
           aria-label={`Remove step ${n}`}
           onClick={() => set({ steps: draft.steps.filter((s) => s !== step) })}
         >
@@ -129,7 +134,14 @@ export function PlanFields(props: FieldsProps) {
   const rest = controlShare(draft);
   const first = draft.candidates[0];
   return (
-    <Paper withBorder p="md" component="fieldset" m={0} aria-labelledby={`${strategyLabel}-title`}>
+    <Paper
+      withBorder
+      p="md"
+      component="fieldset"
+      m={0}
+      miw={0}
+      aria-labelledby={`${strategyLabel}-title`}
+    >
       <Stack gap="sm">
         <Title order={3} size="h4" id={`${strategyLabel}-title`}>
           What is tried
@@ -143,8 +155,8 @@ export function PlanFields(props: FieldsProps) {
             value={draft.strategy}
             onChange={(value) => set({ strategy: value as RolloutDraft["strategy"] })}
             data={[
-              { value: "canary", label: "Canary (widening steps)" },
-              { value: "split", label: "Split (fixed shares)" },
+              { value: "canary", label: "Canary" },
+              { value: "split", label: "Split (A/B)" },
             ]}
             w="fit-content"
             maw="100%"

@@ -10,6 +10,12 @@ import { candidateShares, isActive } from "./rolloutText.js";
 
 type Action = "advance" | "pause" | "resume" | "promote" | "abort";
 
+/** A change asked for: the action, and for a promote among several candidates, which one. */
+interface Request {
+  action: Action;
+  version?: number | undefined;
+}
+
 const DONE: Record<Action, string> = {
   advance: "Advanced",
   pause: "Paused",
@@ -19,9 +25,10 @@ const DONE: Record<Action, string> = {
 };
 
 /** What each button would do, said in its confirmation before it is done. */
-function confirmationOf(action: Action, rollout: Rollout): Confirmation {
+function confirmationOf(action: Action, rollout: Rollout, version?: number): Confirmation {
   const { environment, control } = rollout;
-  const candidates = rollout.candidates.map((v) => `v${v}`).join(" and ");
+  const candidates =
+    version === undefined ? rollout.candidates.map((v) => `v${v}`).join(" and ") : `v${version}`;
   const shares = candidateShares(rollout)
     .map((c) => `v${c.version} at ${percentText(c.weight)}`)
     .join(", ");
@@ -80,12 +87,15 @@ export function RolloutActions({
   refusal: string | undefined;
 }) {
   const queryClient = useQueryClient();
-  const [confirming, setConfirming] = useState<(Confirmation & { act: Action }) | undefined>();
+  const [confirming, setConfirming] = useState<
+    { confirmation: Confirmation; request: Request } | undefined
+  >();
   const act = useMutation({
-    mutationFn: ({ action, reason }: { action: Action; reason: string }) =>
+    mutationFn: ({ action, reason = "", version }: Request & { reason?: string }) =>
       api.rollouts.act(rollout.name, rollout.id, action, {
         expectedRevision: rollout.revision,
         ...(reason && { reason }),
+        ...(version !== undefined && { version }),
       }),
     onSuccess: (_, { action }) =>
       toastDone(`${DONE[action]} the rollout on ${rollout.environment}`),
@@ -97,24 +107,27 @@ export function RolloutActions({
   if (!isActive(rollout.status)) return null;
   const canary = rollout.canary;
   const lastStep = canary ? canary.step >= canary.steps.length - 1 : true;
-  const ask = (action: Action) =>
-    setConfirming({
-      ...confirmationOf(action, rollout),
-      reason: protectedEnvironment ? "required" : "optional",
-      act: action,
-    });
-  const pending = act.isPending ? act.variables.action : undefined;
+  const pending = act.isPending ? act.variables : undefined;
   const button = (
-    action: Action,
+    request: Request,
     label: string,
-    props: { color?: string; variant?: string } = {},
+    { color, variant = "default" }: { color?: string; variant?: string } = {},
   ) => (
     <Button
-      variant={props.variant ?? "default"}
-      {...(props.color && { color: props.color })}
+      key={`${request.action}-${request.version ?? ""}`}
+      variant={variant}
+      {...(color && { color })}
       disabled={Boolean(refusal) || pending !== undefined}
-      loading={pending === action}
-      onClick={() => ask(action)}
+      loading={pending?.action === request.action && pending.version === request.version}
+      onClick={() =>
+        setConfirming({
+          confirmation: {
+            ...confirmationOf(request.action, rollout, request.version),
+            reason: protectedEnvironment ? "required" : "optional",
+          },
+          request,
+        })
+      }
     >
       {label}
     </Button>
@@ -122,11 +135,19 @@ export function RolloutActions({
   return (
     <Stack gap={6}>
       <Group gap="sm" aria-label="Rollout actions">
-        {canary && !lastStep && rollout.status === "running" && button("advance", "Advance")}
-        {rollout.status === "running" && button("pause", "Pause")}
-        {rollout.status === "paused" && button("resume", "Resume")}
-        {button("promote", "Promote", { variant: "filled" })}
-        {button("abort", "Abort", { color: "red", variant: "light" })}
+        {canary &&
+          !lastStep &&
+          rollout.status === "running" &&
+          button({ action: "advance" }, "Advance")}
+        {rollout.status === "running" && button({ action: "pause" }, "Pause")}
+        {rollout.status === "paused" && button({ action: "resume" }, "Resume")}
+        {/* With several candidates, each has its own Promote: the one promoted is named. */}
+        {rollout.candidates.length > 1
+          ? rollout.candidates.map((version) =>
+              button({ action: "promote", version }, `Promote v${version}`, { variant: "filled" }),
+            )
+          : button({ action: "promote" }, "Promote", { variant: "filled" })}
+        {button({ action: "abort" }, "Abort", { color: "red", variant: "light" })}
       </Group>
       {refusal && (
         <Text size="xs" c="dimmed" maw={520} style={{ overflowWrap: "anywhere" }}>
@@ -134,14 +155,17 @@ export function RolloutActions({
         </Text>
       )}
       <ConfirmDialog
-        confirmation={confirming}
+        confirmation={confirming?.confirmation}
         onCancel={() => setConfirming(undefined)}
         onConfirm={(reason) => {
-          const action = confirming?.act;
+          const request = confirming?.request;
           setConfirming(undefined);
-          if (!action || inFlight.current) return;
+          if (!request || inFlight.current) return;
           inFlight.current = true;
-          act.mutate({ action, reason }, { onSettled: () => (inFlight.current = false) });
+          act.mutate(
+            { action: request.action, version: request.version, reason },
+            { onSettled: () => (inFlight.current = false) },
+          );
         }}
       />
     </Stack>

@@ -266,7 +266,7 @@ export function TargetingFields(props: FieldsProps) {
   const unitId = useId();
   const firstCandidate = String(candidateVersions(draft)[0] ?? props.control);
   return (
-    <Paper withBorder p="md" component="fieldset" m={0} aria-labelledby={titleId}>
+    <Paper withBorder p="md" component="fieldset" m={0} miw={0} aria-labelledby={titleId}>
       <Stack gap="sm">
         <Title order={3} size="h4" id={titleId}>
           Who gets what

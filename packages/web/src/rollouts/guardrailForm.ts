@@ -139,17 +139,20 @@ export function guardrailInWords(guardrail: Guardrail): string {
   return `${name} may ${guardrail.worseWhen === "higher" ? "rise" : "fall"} by at most ${amount}`;
 }
 
+/** A figure to read, not to compute with: three significant digits (0.0142574 → 0.0143). */
+const shown = (n: number) => Number(n.toPrecision(3));
+
 /** A metric's value as its unit reads: an error rate in %, latency in ms, cost in USD. */
 export function metricValue(metric: string, value: number): string {
   switch (choiceOf(metric)) {
     case "error_rate":
-      return `${tidy(value * 100)} %`;
+      return `${shown(value * 100)} %`;
     case "p95_latency":
       return `${Math.round(value)} ms`;
     case "cost_per_call":
-      return `$${tidy(value)}`;
+      return `$${shown(value)}`;
     default:
-      return String(tidy(value));
+      return String(shown(value));
   }
 }
 

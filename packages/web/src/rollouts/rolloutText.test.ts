@@ -2,6 +2,7 @@ import type { GuardrailCheck, Rollout, RolloutDetail } from "@promptline/core";
 import { describe, expect, it } from "vitest";
 import {
   decisionTitle,
+  figuresInWords,
   guardrailSeries,
   latestCheck,
   rolloutLine,
@@ -113,6 +114,14 @@ describe("a rollout in words", () => {
     expect(series.map((p) => p.band)).toEqual([null, [-0.01, 0.03]]);
     expect(latestCheck(detail, "error_rate", 8)?.control.n).toBe(200);
     expect(latestCheck(detail, "p95_latency", 8)).toBeUndefined();
+    const guardrail = canary.guardrails[0];
+    if (!guardrail) throw new Error("no guardrail");
+    expect(figuresInWords(check(200, -0.0142574, 0.0222574), guardrail)).toBe(
+      "difference +1 % (95 % −1.43 % to +2.23 %); tolerated +2 %; control 5 % over 200; candidate 6 % over 200; p = 0.400",
+    );
+    expect(figuresInWords(check(10, null as never, null as never), guardrail)).toContain(
+      "(no interval yet)",
+    );
   });
 
   it("gives each variant its share of the calls and its error rate", () => {

@@ -4,12 +4,14 @@
  * steps, each guardrail's difference over time, the traffic per variant and its decisions.
  */
 import type {
+  Guardrail,
   GuardrailCheck,
   Rollout,
   RolloutDecision,
   RolloutDetail,
   RolloutStatus,
 } from "@promptline/core";
+import { metricValue, signedValue } from "./guardrailForm.js";
 import { percentText } from "./percent.js";
 
 /** Running and paused rollouts hold their environment; the others have ended. */
@@ -200,4 +202,21 @@ export function decisionTitle(decision: RolloutDecision, rollout: Rollout): stri
     return `${words} to step ${to + 1} (${percentText(step.weight)})`;
   }
   return words;
+}
+
+/** The newest look's figures in one sentence, the way the monitor weighed them. */
+export function figuresInWords(check: GuardrailCheck, guardrail: Guardrail): string {
+  const { metric } = check;
+  const limit = guardrail.worseWhen === "higher" ? check.allowed : -check.allowed;
+  const interval =
+    Number.isFinite(check.low) && Number.isFinite(check.high)
+      ? `95 % ${signedValue(metric, check.low)} to ${signedValue(metric, check.high)}`
+      : "no interval yet";
+  return [
+    `difference ${Number.isFinite(check.difference) ? signedValue(metric, check.difference) : "—"} (${interval})`,
+    `tolerated ${signedValue(metric, limit)}`,
+    `control ${metricValue(metric, check.control.mean)} over ${check.control.n}`,
+    `candidate ${metricValue(metric, check.candidate.mean)} over ${check.candidate.n}`,
+    `p = ${check.pValue < 0.001 ? "< 0.001" : check.pValue.toFixed(3)}`,
+  ].join("; ");
 }

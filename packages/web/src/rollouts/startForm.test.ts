@@ -179,5 +179,11 @@ describe("the start-a-rollout form", () => {
       fields: {},
       general: ["A rollout is running on production."],
     });
+    const pattern = new ApiError(400, {
+      status: 400,
+      code: "invalid",
+      message: "rule 1, condition 2's pattern '(' is not a pattern: missing )",
+    });
+    expect(Object.keys(serverErrors(pattern).fields)).toEqual(["rules.0.conditions.1.pattern"]);
   });
 });

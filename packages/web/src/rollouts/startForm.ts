@@ -202,6 +202,20 @@ export function checkDraft(
   return { body: undefined, errors };
 }
 
+/**
+ * Where the server's own refusals (not the schema's, which name their field) belong, by the
+ * words it uses: "rule 2, condition 1's pattern …", "rule 1 serves v9, which …".
+ */
+const SAID_ABOUT: Array<[RegExp, (m: RegExpExecArray) => string]> = [
+  [
+    /^rule (\d+), condition (\d+)'s pattern/,
+    (m) => `rules.${Number(m[1]) - 1}.conditions.${Number(m[2]) - 1}.pattern`,
+  ],
+  [/^rule (\d+) serves/, (m) => `rules.${Number(m[1]) - 1}.variants`],
+  [/the control\): a candidate must be another version/, () => "candidates.0.version"],
+  [/^each candidate version may be named once|^the candidates' weights add up/, () => "candidates"],
+];
+
 /** A refused start's problems by field (the server names them `body.canary.2.weight`), the rest apart. */
 export function serverErrors(error: unknown): {
   fields: Record<string, string>;
@@ -222,7 +236,14 @@ export function serverErrors(error: unknown): {
     if (path[0] === "body" && path.length > 1) fields[path.slice(1).join(".")] ??= message;
     else general.push(message);
   }
-  if (issues.length === 0 && error instanceof Error) general.push(sentence(error.message));
+  if (issues.length === 0 && error instanceof Error) {
+    const said = SAID_ABOUT.map(([pattern, key]) => {
+      const match = pattern.exec(error.message);
+      return match ? key(match) : undefined;
+    }).find((key) => key !== undefined);
+    if (said) fields[said] = sentence(error.message);
+    else general.push(sentence(error.message));
+  }
   return { fields, general };
 }
 
