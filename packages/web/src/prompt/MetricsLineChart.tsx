@@ -34,6 +34,7 @@ export function MetricsLineChart({
   now,
   height = 300,
   caption,
+  label,
 }: {
   metrics: VersionMetrics;
   measure: Measure;
@@ -42,6 +43,8 @@ export function MetricsLineChart({
   height?: number;
   /** Said above the chart where no control names the measure. */
   caption?: string;
+  /** What the chart is called, for assistive technology: the measure per version by default. */
+  label?: string;
 }) {
   const data = chartRows(metrics.versions, measure, bucket, now);
   const span = spanOf(bucket);
@@ -59,7 +62,7 @@ export function MetricsLineChart({
       withBorder
       p="sm"
       m={0}
-      aria-label={caption ?? `${measure.label} per version`}
+      aria-label={label ?? `${measure.label} per version`}
     >
       {caption && (
         <Text component="figcaption" size="sm" fw={600} mb={4}>

@@ -96,7 +96,7 @@ export function PromptPage() {
           )}
         </div>
         <Group justify="space-between" align="flex-start" gap="sm">
-          <ServingSummary labels={prompt.data.labels} versions={versions.data.items} />
+          <ServingSummary name={name} labels={prompt.data.labels} versions={versions.data.items} />
           <Group gap="sm">
             <Button
               component={Link}

@@ -64,6 +64,7 @@ function RolloutSeries({ rollout, bucket }: { rollout: Rollout; bucket: Bucket }
               now={metrics.dataUpdatedAt}
               height={200}
               caption={`${measure.label}, per variant`}
+              label={`${measure.label}, per variant`}
             />
           ))}
         </SimpleGrid>

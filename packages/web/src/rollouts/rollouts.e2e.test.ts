@@ -226,6 +226,8 @@ describeInBrowser("rollouts in the workspace, in chromium", () => {
     await page.goto(`/prompts/${name}?tab=environments`);
     const production = page.getByRole("row", { name: "environment production" });
     await production.getByRole("link", { name: "rollout running: v1 → v2 at 5\u00a0%" }).waitFor();
+    const header = page.getByRole("list", { name: "What each environment serves" });
+    expect(await header.textContent()).toContain("rollout: v2 at 5\u00a0%");
     expect(
       await production.getByRole("button", { name: "Deploy to production" }).isDisabled(),
     ).toBe(true);
@@ -356,7 +358,7 @@ describeInBrowser("rollouts in the workspace, in chromium", () => {
     await page.getByRole("heading", { name: "Rollout on gated: v1 → v2" }).waitFor();
   });
 
-  test("the start form and the live view fit a phone", async ({ page, server }) => {
+  test("the start form and the live view fit a phone, light or dark", async ({ page, server }) => {
     const name = "rollout/phone";
     await createChatPrompt(server, name, {
       versions: ["One.", "Two."],
@@ -386,5 +388,8 @@ describeInBrowser("rollouts in the workspace, in chromium", () => {
     expect(await overflow(page)).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await capture(page, "rollout-live-phone");
+    // In the dark (following the system), the chart and the badges keep their contrast.
+    await page.emulateMedia({ colorScheme: "dark" });
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
