@@ -3,6 +3,7 @@
 import { benchCliStartup } from "./cli-startup.bench.mjs";
 import { benchEval } from "./eval.bench.mjs";
 import { benchGateway } from "./gateway.bench.mjs";
+import { benchGatewayRollout } from "./gateway-rollout.bench.mjs";
 import { benchGetPrompt } from "./get-prompt.bench.mjs";
 import { benchIngest } from "./ingest.bench.mjs";
 import { benchPropagation } from "./propagation.bench.mjs";
@@ -16,6 +17,7 @@ const benchmarks = {
   propagation: benchPropagation,
   "get-prompt": benchGetPrompt,
   gateway: benchGateway,
+  "gateway-rollout": benchGatewayRollout,
   ingest: benchIngest,
   "cli-startup": benchCliStartup,
   start: benchStart,

@@ -37,14 +37,17 @@ function isGateRefusal(details: unknown): details is GateDetails {
   return Array.isArray(gate?.unmet) && Array.isArray(gate?.runs);
 }
 
-/** A deploy a gate refused, with its reasons under the message; other errors as they are. */
-export function explainRefusal(error: unknown): unknown {
+const DEPLOY_OVERRIDE =
+  "an admin may deploy anyway with --override-reason '<why>' (recorded in the history)";
+
+/**
+ * A deploy (or a rollout's start) a gate refused, with its reasons under the message and how an
+ * admin overrides it; other errors as they are.
+ */
+export function explainRefusal(error: unknown, overrideHint = DEPLOY_OVERRIDE): unknown {
   if (!(error instanceof ApiError) || !isGateRefusal(error.details)) return error;
   const { unmet, runs } = error.details.gate;
-  const hint =
-    error.status === 409
-      ? ["an admin may deploy anyway with --override-reason '<why>' (recorded in the history)"]
-      : [];
+  const hint = error.status === 409 ? [overrideHint] : [];
   return new ExplainedError(
     `${error.message} (${error.status} ${error.code})`,
     [...unmetLines(unmet, runs), ...hint],

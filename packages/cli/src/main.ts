@@ -1,3 +1,4 @@
+import { confirmOnTerminal } from "./confirm.js";
 import { runCli } from "./program.js";
 
 const code = await runCli(process.argv.slice(2), {
@@ -11,5 +12,6 @@ const code = await runCli(process.argv.slice(2), {
       else process.stdout.once("drain", resolve);
     }),
   progress: process.stderr.isTTY ? process.stderr : undefined,
+  confirm: process.stdin.isTTY && process.stderr.isTTY ? confirmOnTerminal : undefined,
 });
 process.exitCode = code;

@@ -12,6 +12,8 @@ export interface Io {
   write?: (chunk: Uint8Array) => Promise<void>;
   /** The terminal stderr is, when it is one: progress bars draw on it (none: nothing is drawn). */
   progress?: NodeJS.WriteStream | undefined;
+  /** Asks the person at the terminal a yes/no question; absent when there is nobody to ask. */
+  confirm?: ((question: string) => Promise<boolean>) | undefined;
 }
 
 /** Human-readable by default, the API's JSON as it is with --json. */

@@ -12,6 +12,7 @@ import { registerPriceCommands } from "./commands/prices.js";
 import { registerPromptCommands } from "./commands/prompts.js";
 import { registerProviderCommands } from "./commands/providers.js";
 import { registerResolveCommands } from "./commands/resolve.js";
+import { registerRolloutCommands } from "./commands/rollouts.js";
 import { registerServe } from "./commands/serve.js";
 import { registerTraceCommands } from "./commands/traces.js";
 import { EXIT, ExplainedError, exitCodeFor } from "./errors.js";
@@ -35,6 +36,7 @@ export function createProgram(io: Io): Command {
   registerServe(program, io);
   registerPromptCommands(program, io);
   registerDeploymentCommands(program, io);
+  registerRolloutCommands(program, io);
   registerResolveCommands(program, io);
   registerAdminCommands(program, io);
   registerProviderCommands(program, io);

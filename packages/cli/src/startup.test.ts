@@ -44,7 +44,7 @@ const SERVER_OR_DRIVERS = /\/(packages\/server|@promptline\/server|better-sqlite
 const ACTION_ONLY = /\/(packages\/core|@promptline\/core|zod|yaml|mustache)\//;
 
 describe("CLI startup (the built binary)", () => {
-  it.each(["--help", "list --help", "eval --help"])(
+  it.each(["--help", "list --help", "eval --help", "rollout start --help"])(
     "'promptline %s' starts without the server, its database drivers, zod or the YAML parser",
     (command) => {
       const run = modulesLoadedBy(command.split(" "));

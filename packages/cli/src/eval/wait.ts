@@ -5,6 +5,7 @@
  */
 import type { EvalRun } from "@promptline/core";
 import { Interrupted } from "../errors.js";
+import { sleepUnlessAborted } from "../sleep.js";
 
 export interface RunWatchApi {
   get(id: string): Promise<EvalRun>;
@@ -41,27 +42,12 @@ export async function waitForRun(
         `run ${run.id} did not finish within ${options.timeoutMs / 1000} s (${run.progress.done}/${run.progress.total} calls done): ${cancelled} (--timeout allows more)`,
       );
     }
-    if (await pause(Math.min(pollMs, left), options.signal)) {
+    if (await sleepUnlessAborted(Math.min(pollMs, left), options.signal)) {
       const cancelled = await cancelQuietly(api, run.id);
       throw new Interrupted(`interrupted: ${cancelled}`);
     }
     run = await api.get(run.id);
   }
-}
-
-/** Whether the signal was aborted before `ms` passed. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (aborted: boolean) => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      resolve(aborted);
-    };
-    const onAbort = () => done(true);
-    const timer = setTimeout(() => done(false), ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 async function cancelQuietly(api: RunWatchApi, id: string): Promise<string> {

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestServer } from "../../../server/src/test-support/harness.js";
+import type { Io } from "../output.js";
 import { runCli } from "../program.js";
 
 export interface CliRun {
@@ -13,11 +14,15 @@ export interface CliRun {
 /** A config file path that does not exist: the user's own config never leaks into a test. */
 const noConfig = join(mkdtempSync(join(tmpdir(), "promptline-cli-")), "config.json");
 
-/** Runs the CLI in-process against a test server, as its admin unless `env` says otherwise. */
+/**
+ * Runs the CLI in-process against a test server, as its admin unless `env` says otherwise;
+ * `terminal` stands for a person at a terminal (answering confirmations).
+ */
 export async function runAgainst(
   server: TestServer,
   argv: string[],
   env: Record<string, string> = {},
+  terminal: Pick<Io, "confirm"> = {},
 ): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
@@ -35,6 +40,7 @@ export async function runAgainst(
       PROMPTLINE_CONFIG: noConfig,
       ...env,
     },
+    ...terminal,
   });
   // Raw output (an exported file) comes through `write`, lines through `stdout`.
   return { code, stdout: written || out.join("\n"), stderr: err.join("\n") };

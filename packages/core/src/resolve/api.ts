@@ -10,6 +10,9 @@ import {
 } from "../prompt/content.js";
 import { deliveredRolloutSchema, ROLLOUT_VARIANTS } from "../rollout/api.js";
 
+/** A caller's context, as JSON text, is at most this long: it is read on every request. */
+export const MAX_CONTEXT_LENGTH = 4096;
+
 export const resolveQuerySchema = z
   .object({
     label: z.string().max(64).optional().meta({ description: "Defaults to production" }),
@@ -18,7 +21,7 @@ export const resolveQuerySchema = z
       description:
         "The caller's unit (a user id) when the label has a running rollout: assigns a version. Also the X-Promptline-Unit header. Without one, the control is served",
     }),
-    context: z.string().max(4096).optional().meta({
+    context: z.string().max(MAX_CONTEXT_LENGTH).optional().meta({
       description:
         'The caller\'s context attributes as a JSON object, for targeting rules, e.g. {"plan":"pro"}',
     }),
@@ -61,6 +64,17 @@ export const compileBodySchema = z
     version: versionNumberSchema.optional(),
     variables: z.record(z.string(), z.unknown()).default({}),
     placeholders: z.record(variableNameSchema, z.array(chatMessageSchema)).default({}),
+    unit: resolveQuerySchema.shape.unit,
+    context: z
+      .record(z.string(), z.unknown())
+      .refine((c) => JSON.stringify(c).length <= MAX_CONTEXT_LENGTH, {
+        message: `at most ${MAX_CONTEXT_LENGTH} characters of JSON`,
+      })
+      .optional()
+      .meta({
+        description:
+          'The caller\'s context attributes, for targeting rules (and the unit, when the rollout\'s unit attribute is among them), e.g. {"plan":"pro"}',
+      }),
   })
   .strict()
   .meta({ id: "Compile" });
@@ -76,6 +90,9 @@ export const compiledPromptSchema = z
     messages: z.array(chatMessageSchema).optional(),
     text: z.string().optional(),
     config: z.record(z.string(), z.unknown()),
+    variant: z.enum(ROLLOUT_VARIANTS).optional().meta({
+      description: "The variant a unit was assigned when one was given and a rollout runs",
+    }),
   })
   .meta({ id: "CompiledPrompt" });
 export type CompiledPromptResult = z.infer<typeof compiledPromptSchema>;

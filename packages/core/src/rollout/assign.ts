@@ -134,6 +134,17 @@ const textOf = (value: unknown) =>
     ? String(value)
     : undefined;
 
+/** A list's values as text, made once per list: rules are assigned by the thousand. */
+const valueSets = new WeakMap<ReadonlyArray<string | number>, ReadonlySet<string>>();
+function valueSet(values: ReadonlyArray<string | number>): ReadonlySet<string> {
+  let set = valueSets.get(values);
+  if (!set) {
+    set = new Set(values.map(String));
+    valueSets.set(values, set);
+  }
+  return set;
+}
+
 /**
  * Whether the context meets the condition. An attribute the context lacks meets only `not_equals`
  * and `not_in` (it is not that value), and never a comparison.
@@ -155,7 +166,7 @@ export function meets(
     case "in":
     case "not_in": {
       const text = textOf(actual);
-      const found = text !== undefined && condition.values.some((v) => String(v) === text);
+      const found = text !== undefined && valueSet(condition.values).has(text);
       return condition.op === "in" ? found : !found;
     }
     case "gt":

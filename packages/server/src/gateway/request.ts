@@ -1,4 +1,5 @@
 import {
+  type AssignmentContext,
   type CompiledPrompt,
   type GatewayExtension,
   type GatewayRequest,
@@ -122,6 +123,17 @@ function readHeaderExtension(fields: Record<string, unknown>): GatewayExtension 
     );
   }
   return check.data;
+}
+
+/**
+ * The assignment context of a gateway call: its `context`, with the request's user id as the
+ * `userId` attribute (a rollout's default unit) unless the context names its own.
+ */
+export function callerContext(
+  userId: string | undefined,
+  context: Record<string, unknown> | undefined,
+): AssignmentContext {
+  return { ...(userId !== undefined && { userId }), ...context };
 }
 
 /** The request parameters a version's model config stands for, in OpenAI's names. */

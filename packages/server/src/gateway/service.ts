@@ -1,4 +1,5 @@
 import {
+  type AssignmentContext,
   type ChatMessage,
   compileContent,
   type GatewayRequest,
@@ -6,6 +7,8 @@ import {
   type ParsedTraceInput,
   type Principal,
   type PromptContent,
+  type PromptReference,
+  type RolloutVariant,
   type TraceOrigin,
   timeOrderedId,
   tokenCountSchema,
@@ -21,7 +24,13 @@ import {
   type ProviderResponse,
 } from "../provider/upstream/types.js";
 import type { ResolveService } from "../resolve/service.js";
-import { configParams, type GatewayIntent, promptMessages, readIntent } from "./request.js";
+import {
+  callerContext,
+  configParams,
+  type GatewayIntent,
+  promptMessages,
+  readIntent,
+} from "./request.js";
 
 export interface GatewayCall {
   traceId: string;
@@ -100,6 +109,8 @@ function answerText(output: unknown): string {
 /** What a trace says besides the call itself. */
 interface TraceTags {
   promptTag: ParsedTraceInput["prompt"];
+  /** The rollout variant that served the call, when a rollout assigned its version. */
+  variant?: RolloutVariant | undefined;
   origin: TraceOrigin;
   userId?: string | undefined;
   sessionId?: string | undefined;
@@ -108,7 +119,6 @@ interface TraceTags {
   after?: Record<string, unknown>;
 }
 
-/** Hears each finished call, off the response's critical path. */
 /** The label that names a prompt's draft rather than a deployed version. */
 const DRAFT = "draft";
 /** A count the trace schema would take (whole, not negative, storable), else nothing. */
@@ -167,22 +177,38 @@ export function createGatewayService(
     return { ...body, model: target.defaultModel };
   }
 
-  async function prepare(projectId: string, intent: GatewayIntent) {
+  /**
+   * The prompt a request names, as resolved for this caller: the draft for `@draft`, the version
+   * asked for, or the label's version, assigned by the label's running rollout when the caller
+   * has its unit (the request's user id, or an attribute of its context).
+   */
+  async function resolveForCaller(
+    projectId: string,
+    prompt: PromptReference,
+    caller: AssignmentContext,
+  ) {
+    if (prompt.label === DRAFT) {
+      const draft = await deps.prompts.requirePrompt(projectId, prompt.name);
+      return {
+        name: draft.name,
+        version: undefined,
+        label: DRAFT,
+        content: draft.draft,
+        variant: undefined,
+      };
+    }
+    return (await deps.resolver.resolveFor(projectId, prompt.name, prompt, caller)).prompt;
+  }
+
+  async function prepare(projectId: string, intent: GatewayIntent, caller: AssignmentContext) {
     const { prompt, extension } = intent;
     let body: ChatCompletionBody = intent.body;
     let promptTag: ParsedTraceInput["prompt"];
+    let variant: RolloutVariant | undefined;
     let providerName = extension.provider;
     if (prompt) {
-      // `@draft` runs the unpublished draft (the playground compares it with what is deployed).
-      const resolved =
-        prompt.label === DRAFT
-          ? await deps.prompts.requirePrompt(projectId, prompt.name).then((p) => ({
-              name: p.name,
-              version: undefined,
-              label: DRAFT,
-              content: p.draft,
-            }))
-          : (await deps.resolver.resolve(projectId, prompt.name, prompt)).prompt;
+      const resolved = await resolveForCaller(projectId, prompt, caller);
+      variant = resolved.variant;
       const config = resolved.content.config;
       providerName ??= config?.provider;
       // The version's config is the default; what the caller set explicitly wins.
@@ -200,7 +226,7 @@ export function createGatewayService(
       };
     }
     const target = await deps.providers.targetFor(projectId, providerName);
-    return { body: withModel(body, target, promptTag), target, promptTag };
+    return { body: withModel(body, target, promptTag), target, promptTag, variant };
   }
 
   /** Calls the provider and records the call's trace, however it ends. */
@@ -213,12 +239,13 @@ export function createGatewayService(
   ): Promise<GatewayCall> {
     const traceId = timeOrderedId(ctx.clock.now().getTime());
     const startedAt = ctx.clock.now();
-    const { promptTag, userId } = tags;
+    const { promptTag, userId, variant } = tags;
     const trace = (outcome: CallOutcome): ParsedTraceInput => ({
       id: traceId,
       startTime: startedAt.toISOString(),
       endTime: new Date(startedAt.getTime() + outcome.latencyMs).toISOString(),
       ...(promptTag && { prompt: promptTag }),
+      ...(variant !== undefined && { variant }),
       provider: target.name,
       // What a provider reports is not checked by anyone else: keep only what fits.
       model: typeof outcome.model === "string" ? outcome.model : body.model,
@@ -271,15 +298,21 @@ export function createGatewayService(
   return {
     async complete(principal, request, header, signal) {
       const intent = readIntent(request, header);
-      const { body, target, promptTag } = await prepare(principal.projectId, intent);
       const { extension } = intent;
-      const userId = extension.userId ?? (typeof body.user === "string" ? body.user : undefined);
+      const userId =
+        extension.userId ?? (typeof intent.body.user === "string" ? intent.body.user : undefined);
+      const { body, target, promptTag, variant } = await prepare(
+        principal.projectId,
+        intent,
+        callerContext(userId, extension.context),
+      );
       return send(
         principal.projectId,
         body,
         target,
         {
           promptTag,
+          variant,
           origin: extension.origin ?? "production",
           userId,
           sessionId: extension.sessionId,

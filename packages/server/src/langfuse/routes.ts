@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { versionParamSchema } from "@promptline/core";
 import { type AppEnv, requires } from "../http/auth.js";
 import { json, jsonBody, problems, promptNameParam } from "../http/openapi.js";
+import { parseContext, UNIT_HEADER } from "../resolve/assignment-context.js";
 import {
   langfuseCreateSchema,
   langfuseGetQuerySchema,
@@ -52,19 +53,22 @@ export function registerLangfuseRoutes(app: OpenAPIHono<AppEnv>, langfuse: Langf
       tags,
       security,
       summary: "Get a prompt by label (default production) or version (Langfuse API)",
+      description:
+        "While a rollout runs on the label, a `unit` (or X-Promptline-Unit header) gets the version the rollout assigns it; without one, the rollout's control.",
       middleware: [requires("prompt:read")],
       request: { params: promptNameParam, query: langfuseGetQuerySchema },
       responses: { 200: json(langfusePromptSchema, "The version"), ...problems },
     }),
-    async (c) =>
-      c.json(
-        await langfuse.getPrompt(
-          c.get("principal"),
-          c.req.valid("param").name,
-          c.req.valid("query"),
-        ),
+    async (c) => {
+      const { unit, context, ...selector } = c.req.valid("query");
+      return c.json(
+        await langfuse.getPrompt(c.get("principal"), c.req.valid("param").name, selector, {
+          unit: unit ?? c.req.header(UNIT_HEADER),
+          context: parseContext(context),
+        }),
         200,
-      ),
+      );
+    },
   );
 
   app.openapi(

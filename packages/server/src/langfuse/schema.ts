@@ -1,4 +1,4 @@
-import { versionParamSchema } from "@promptline/core";
+import { resolveQuerySchema, versionParamSchema } from "@promptline/core";
 import { z } from "zod";
 
 /**
@@ -27,6 +27,8 @@ export const langfuseCreateSchema = z
 export const langfuseGetQuerySchema = z.object({
   version: versionParamSchema.optional(),
   label: z.string().max(64).optional(),
+  unit: resolveQuerySchema.shape.unit,
+  context: resolveQuerySchema.shape.context,
 });
 
 export const langfuseListQuerySchema = z.object({

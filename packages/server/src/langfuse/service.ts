@@ -1,4 +1,5 @@
 import {
+  type AssignmentContext,
   Conflict,
   can,
   createPromptBodySchema,
@@ -62,6 +63,7 @@ export interface LangfuseService {
     principal: Principal,
     name: string,
     selector: { version?: number; label?: string },
+    caller?: { context?: AssignmentContext | undefined; unit?: string | undefined },
   ): Promise<LangfusePrompt>;
   listPrompts(principal: Principal, query: LangfuseListQuery): Promise<LangfusePromptList>;
   setLabels(
@@ -222,16 +224,21 @@ export function createLangfuseService(
       return show(principal, body.name, version);
     },
 
-    async getPrompt(principal, name, selector) {
+    async getPrompt(principal, name, selector, caller = {}) {
       if (selector.version !== undefined && selector.label !== undefined) {
         throw new Invalid("ask for a label or a version, not both");
       }
+      // A label's version is the one a running rollout assigns the caller (control without a unit).
       const version =
         selector.version ??
         (
-          await resolver.resolve(principal.projectId, name, {
-            label: selector.label ?? DEFAULT_LABEL,
-          })
+          await resolver.resolveFor(
+            principal.projectId,
+            name,
+            { label: selector.label ?? DEFAULT_LABEL },
+            caller.context,
+            caller.unit,
+          )
         ).prompt.version;
       return show(principal, name, version);
     },

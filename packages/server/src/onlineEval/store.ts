@@ -1,6 +1,7 @@
 /** Reads and writes of the online-evaluation rules (one per prompt and environment). */
 import type { Kysely } from "kysely";
-import type { Database, OnlineEvalRuleTable } from "../storage/database.js";
+import type { Database } from "../storage/database.js";
+import type { OnlineEvalRuleTable } from "../storage/evaluation-tables.js";
 
 export type OnlineEvalRuleRow = OnlineEvalRuleTable;
 

@@ -56,14 +56,19 @@ export function registerResolveRoutes(app: OpenAPIHono<AppEnv>, resolver: Resolv
       tags,
       security,
       summary: "Resolve and compile a prompt with variables (and history placeholders)",
+      description:
+        "While a rollout runs on the label, a caller with a unit (`unit`, the X-Promptline-Unit header, or the rollout's unit attribute in `context`) gets the version assigned to it compiled, with `variant`; without one, the control.",
       middleware: [requires("prompt:read")],
       request: { params: promptNameParam, body: jsonBody(compileBodySchema) },
       responses: { 200: json(compiledPromptSchema, "The compiled prompt"), ...problems },
     }),
-    async (c) =>
-      c.json(
-        await resolver.compile(c.get("principal"), c.req.valid("param").name, c.req.valid("json")),
+    async (c) => {
+      const body = c.req.valid("json");
+      const unit = body.unit ?? c.req.header(UNIT_HEADER);
+      return c.json(
+        await resolver.compile(c.get("principal"), c.req.valid("param").name, { ...body, unit }),
         200,
-      ),
+      );
+    },
   );
 }

@@ -59,11 +59,16 @@ export interface ResolveService {
   compile(principal: Principal, name: string, body: CompileBody): Promise<CompiledPromptResult>;
   /** Running totals of resolutions answered from memory and loaded from storage. */
   readonly cacheStats: { hits: number; misses: number };
-  /** A cached successful resolution, without touching storage; undefined when not cached. */
+  /**
+   * What `resolveFor` would answer, when it is cached, without touching storage; undefined when
+   * any of it (the label's resolution, the assigned version's) is not.
+   */
   peek(
     projectId: string,
     name: string,
     selector: Selector,
+    context?: AssignmentContext | undefined,
+    unit?: string | undefined,
   ): (Resolution & { found: true }) | undefined;
 }
 
@@ -181,6 +186,22 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
     return resolution;
   }
 
+  /** The caller's version when the label's rollout assigns it one, with its cache key. */
+  function assignmentFor(
+    control: Resolution & { found: true },
+    context: AssignmentContext | undefined,
+    unit: string | undefined,
+  ) {
+    const rollout = control.prompt.rollout;
+    if (!rollout || (context === undefined && !unit)) return undefined;
+    const caller = unit ? { ...context, [rollout.unit]: unit } : (context ?? {});
+    const assigned = assignVersion(rollout, caller, re2Test);
+    if (assigned.by === "no-unit") return undefined;
+    const label = control.prompt.label;
+    const key = `a:${label}:${rollout.id}:${rollout.revision}:${assigned.version}`;
+    return { ...assigned, label, key };
+  }
+
   async function resolveFor(
     projectId: string,
     name: string,
@@ -189,13 +210,9 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
     unit?: string | undefined,
   ) {
     const control = await resolve(projectId, name, selector);
-    const rollout = control.prompt.rollout;
-    if (!rollout || (context === undefined && !unit)) return control;
-    const caller = unit ? { ...context, [rollout.unit]: unit } : (context ?? {});
-    const assigned = assignVersion(rollout, caller, re2Test);
-    if (assigned.by === "no-unit") return control;
-    const label = control.prompt.label;
-    const key = `a:${label}:${rollout.id}:${rollout.revision}:${assigned.version}`;
+    const assigned = assignmentFor(control, context, unit);
+    if (!assigned) return control;
+    const { key, label } = assigned;
     const g = group(projectId, name);
     const known = cache.get(g, key);
     if (known?.found) {
@@ -216,13 +233,23 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
     resolve,
     resolveFor,
     cacheStats,
-    peek(projectId, name, selector) {
-      const resolution = cache.get(group(projectId, name), selectorKey(selector));
+    peek(projectId, name, selector, context, unit) {
+      const g = group(projectId, name);
+      const control = cache.get(g, selectorKey(selector));
+      if (!control?.found) return undefined;
+      const assigned = assignmentFor(control, context, unit);
+      const resolution = assigned ? cache.get(g, assigned.key) : control;
       if (resolution?.found) cacheStats.hits++;
       return resolution?.found ? resolution : undefined;
     },
     async compile(principal, name, body) {
-      const { prompt } = await resolve(principal.projectId, name, body);
+      const { prompt } = await resolveFor(
+        principal.projectId,
+        name,
+        { label: body.label, version: body.version },
+        body.context,
+        body.unit,
+      );
       const compiled = compileContent(prompt.content, body.variables, body.placeholders);
       return {
         name,
@@ -231,6 +258,7 @@ export function createResolveService(ctx: ServiceContext): ResolveService {
         label: prompt.label,
         ...compiled,
         config: prompt.content.config ?? {},
+        ...(prompt.variant && { variant: prompt.variant }),
       };
     },
   };

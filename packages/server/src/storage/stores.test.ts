@@ -177,7 +177,7 @@ describe.each(testEngines())("stores on %s", (kind) => {
       createdAt: AT,
     };
     const first = await recordMove(storage.engine.db, move);
-    expect(first).toEqual({ ...move, id: expect.any(Number), gateOverride: null });
+    expect(first).toEqual({ ...move, id: expect.any(Number), gateOverride: null, rolloutId: null });
     const second = await recordMove(storage.engine.db, {
       ...move,
       kind: "rollback",
