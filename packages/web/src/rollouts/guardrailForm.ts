@@ -156,9 +156,12 @@ export function metricValue(metric: string, value: number): string {
   }
 }
 
-/** A difference in the metric's unit, signed: "+1.2 %" (points for a rate), "−30 ms". */
+/** A difference in the metric's unit, signed: "+1.2 pp" (percentage points of a rate), "−30 ms". */
 export function signedValue(metric: string, value: number): string {
-  const text = metricValue(metric, Math.abs(value));
+  const text =
+    choiceOf(metric) === "error_rate"
+      ? `${shown(Math.abs(value) * 100)} pp`
+      : metricValue(metric, Math.abs(value));
   if (value === 0) return text;
   return `${value > 0 ? "+" : "−"}${text}`;
 }

@@ -117,7 +117,7 @@ describe("a rollout in words", () => {
     const guardrail = canary.guardrails[0];
     if (!guardrail) throw new Error("no guardrail");
     expect(figuresInWords(check(200, -0.0142574, 0.0222574), guardrail)).toBe(
-      "difference +1 % (95 % −1.43 % to +2.23 %); tolerated +2 %; control 5 % over 200; candidate 6 % over 200; p = 0.400",
+      "difference +1 pp (95 % −1.43 pp to +2.23 pp); tolerated +2 pp; control 5 % over 200; candidate 6 % over 200; p = 0.400",
     );
     expect(figuresInWords(check(10, null as never, null as never), guardrail)).toContain(
       "(no interval yet)",
