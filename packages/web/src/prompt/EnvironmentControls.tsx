@@ -3,6 +3,7 @@ import type { PromptVersion } from "@promptline/core";
 import { Link } from "react-router";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
+import { rolloutLink } from "../rollouts/RolloutHistory.js";
 import { rolloutLine } from "../rollouts/rolloutText.js";
 import type { EnvironmentRow } from "./environmentRows.js";
 import { environmentColour } from "./ServingSummary.js";
@@ -184,7 +185,7 @@ export function RolloutLink({ row }: { row: EnvironmentRow }) {
   return (
     <Anchor
       component={Link}
-      to={tabLink({ rollout: String(row.rollout.id) })}
+      to={rolloutLink(row.rollout.id)}
       size="sm"
       fw={400}
       display="block"

@@ -9,6 +9,7 @@ import { GateRefusalPanel } from "../gates/GateRefusalPanel.js";
 import { type GateRefusal, gateRefusalOf, usePromptGates } from "../gates/queries.js";
 import { Loading } from "../Loading.js";
 import { useActiveRollouts } from "../rollouts/queries.js";
+import { RolloutHistory } from "../rollouts/RolloutHistory.js";
 import { activeByEnvironment } from "../rollouts/rolloutText.js";
 import { useSession } from "../session/session.js";
 import { toastDone, toastFailed } from "../toast.js";
@@ -285,6 +286,7 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
         }}
       />
 
+      <RolloutHistory name={name} />
       <DeploymentTimeline history={history.data.items} />
     </Stack>
   );

@@ -5,6 +5,7 @@ import { Link } from "react-router";
 import { api } from "../client.js";
 import { MetricsLineChart } from "../prompt/MetricsLineChart.js";
 import { type Bucket, MEASURES } from "../prompt/metricsChart.js";
+import { rolloutLink } from "./RolloutHistory.js";
 
 /** What a rollout is watched on, side by side for its control and its candidates. */
 const WATCHED = ["latencyP95", "errorRate", "costPerCall"].flatMap((key) =>
@@ -36,11 +37,7 @@ function RolloutSeries({ rollout, bucket }: { rollout: Rollout; bucket: Bucket }
       <Title order={3} style={{ overflowWrap: "anywhere" }}>
         {title}
       </Title>
-      <Anchor
-        component={Link}
-        to={`?${new URLSearchParams({ tab: "environments", rollout: String(rollout.id) })}`}
-        size="sm"
-      >
+      <Anchor component={Link} to={rolloutLink(rollout.id)} size="sm">
         The rollout, live
       </Anchor>
       {metrics.isError && (

@@ -1,6 +1,7 @@
 import { Anchor, Stack, Text } from "@mantine/core";
 import { Link } from "react-router";
 import { useActiveRollouts } from "./queries.js";
+import { rolloutLink } from "./RolloutHistory.js";
 import { versionShares } from "./rolloutText.js";
 
 /**
@@ -26,7 +27,7 @@ export function RolloutShares({
         <Anchor
           key={rollout.id}
           component={Link}
-          to={`?${new URLSearchParams({ tab: "environments", rollout: String(rollout.id) })}`}
+          to={rolloutLink(rollout.id)}
           size="xs"
           style={{ whiteSpace: "nowrap" }}
         >

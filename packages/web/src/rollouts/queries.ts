@@ -20,6 +20,14 @@ export function useActiveRollouts(name: string) {
   });
 }
 
+/** A prompt's latest rollouts, running or ended, newest first. */
+export function useRecentRollouts(name: string) {
+  return useQuery({
+    queryKey: ["prompt", name, "rollouts", "recent"],
+    queryFn: ({ signal }) => api.rollouts.list(name, { limit: 10 }, { signal }),
+  });
+}
+
 /** One rollout with its decisions, looks and traffic, asked for again while it is active. */
 export function useRollout(name: string, id: number | undefined) {
   return useQuery({

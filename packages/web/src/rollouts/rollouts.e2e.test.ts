@@ -163,6 +163,12 @@ describeInBrowser("rollouts in the workspace, in chromium", () => {
     await page.getByRole("link", { name: "← Environments" }).click();
     await expect.poll(() => production.getByRole("cell").nth(1).textContent()).toBe("v1");
     await production.getByRole("link", { name: "Start a rollout on production" }).waitFor();
+    // The ended rollout stays readable: in the list of rollouts and from the move that ended it.
+    const history = page.getByRole("region", { name: "Rollouts" });
+    expect(await history.textContent()).toContain(`#${rollout.id} production: v1 → v2aborted`);
+    const timeline = page.getByRole("list", { name: "Deployment timeline" });
+    await timeline.getByRole("link", { name: `Ended rollout #${rollout.id}` }).click();
+    await page.getByRole("heading", { name: "Rollout on production: v1 → v2" }).waitFor();
   });
 
   test("says beside a field what the browser finds and what the server refuses", async ({

@@ -112,13 +112,21 @@ describe("the start-a-rollout form", () => {
       { ...emptyCondition(), attribute: "", op: "equals", value: "x" },
       { ...emptyCondition(), attribute: "appVersion", op: "semver_gt", value: "two" },
       { ...emptyCondition(), attribute: "age", op: "lt", value: "old" },
+      { ...emptyCondition(), attribute: "plan", op: "in", value: " , " },
+      { ...emptyCondition(), attribute: "userId", op: "percent", value: "120" },
     ];
+    draft.guardrails = [{ ...withMetric(emptyGuardrail(), "score"), tolerance: "0.1" }];
+    draft.steps = [emptyStep("5", ""), emptyStep("100", "0")];
     draft.rules = [rule];
     const { errors } = checkDraft(draft, "production", 7);
     const { fields, unplaced } = placeErrors(errors, fieldKeys(draft));
     expect(fields["rules.0.conditions.0.attribute"]).toBe("Name the attribute.");
     expect(fields["rules.0.conditions.1.value"]).toBe("A version such as 2.10.1.");
     expect(fields["rules.0.conditions.2.value"]).toBe("Must be a number.");
+    expect(fields["rules.0.conditions.3.values"]).toMatch(/^Give at least one value/);
+    expect(fields["rules.0.conditions.4.percent"]).toBe("A percentage is between 0 and 100.");
+    expect(fields["guardrails.0.metric"]).toMatch(/^Name the scorer/);
+    expect(fields["canary.0.holdMinutes"]).toMatch(/^Give the hold in whole minutes/);
     expect(unplaced).toEqual([]);
   });
 

@@ -91,10 +91,8 @@ export function controlShare(draft: RolloutDraft): number {
   return 10_000 - given;
 }
 
-const minutesOf = (hold: string) => {
-  const n = numberOf(hold);
-  return n === undefined ? 0 : n;
-};
+/** A hold as typed: minutes, or the text (so the schema says it is not a number). */
+const minutesOf = (hold: string) => numberOf(hold) ?? hold;
 
 /**
  * The body the form describes, before the schema's check, and the problems found on the way
@@ -160,10 +158,16 @@ function messageOf(issue: { code: string; message: string; path: PropertyKey[] }
   if (last === "version" && (issue.code === "invalid_type" || issue.code === "too_small")) {
     return "Pick a version.";
   }
+  if (last === "holdMinutes") return "Give the hold in whole minutes: 0 (none) to 10080 (a week).";
   if (issue.code === "invalid_type") return "Must be a number.";
-  if (last === "holdMinutes") return "A hold is 0 to 10080 minutes (a week), in whole minutes.";
   if (last === "minSamples") return "Between 10 and 1,000,000 observations per arm.";
   if (last === "tolerance") return "A tolerance is 0 or more.";
+  if (last === "metric") {
+    return "Name the scorer: letters, digits, '.', '_', ':' or '-', starting with a letter or digit.";
+  }
+  if (last === "values") return "Give at least one value; separate values with commas.";
+  if (last === "pattern") return "Give a pattern (RE2 syntax).";
+  if (last === "percent") return "A percentage is between 0 and 100.";
   if (last === "attribute" && issue.code === "too_small") return "Name the attribute.";
   if (issue.path[0] === "candidates" && issue.code === "too_small") return "Pick a candidate.";
   return sentence(issue.message);
