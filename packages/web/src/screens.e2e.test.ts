@@ -1,4 +1,3 @@
-import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { seedDataset } from "../../server/src/test-support/datasets.js";
 import {
@@ -7,7 +6,7 @@ import {
   waitForRun,
 } from "../../server/src/test-support/eval.js";
 import { seriousViolations } from "./test-support/axe.js";
-import { capture, describeInBrowser, test } from "./test-support/browser.js";
+import { capture, describeInBrowser, overflow, test } from "./test-support/browser.js";
 import { createChatPrompt, succeed } from "./test-support/seed.js";
 
 const VIEWPORTS = [
@@ -91,10 +90,6 @@ async function finishedRun(
   await waitForRun(server, run.id);
   return { id: run.id, prompt };
 }
-
-/** How far the page is wider than the window: 0 when nothing runs off to the side. */
-const overflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 describeInBrowser(
   "every main screen in chromium, on a desktop, on a phone and in dark mode",

@@ -69,7 +69,14 @@ export function StartRolloutPanel({ name, environment, labels, versions, back, o
     </Anchor>
   );
   if (environments.isPending) return <Loading what="the environments" />;
-  const env = environments.data?.items.find((e) => e.name === environment);
+  if (environments.isError) {
+    return (
+      <Alert color="red" title="The environments could not be loaded">
+        {environments.error.message}
+      </Alert>
+    );
+  }
+  const env = environments.data.items.find((e) => e.name === environment);
   const role = session.data?.role;
   const cannot = !env
     ? `There is no environment named ${environment}.`

@@ -1,61 +1,10 @@
-import type { GuardrailCheck } from "@promptline/core";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { insertChecks } from "../../../server/src/rollout/store.js";
 import { seedDataset } from "../../../server/src/test-support/datasets.js";
-import type { TestServer } from "../../../server/src/test-support/harness.js";
 import { seriousViolations } from "../test-support/axe.js";
-import { capture, describeInBrowser, test } from "../test-support/browser.js";
+import { capture, describeInBrowser, overflow, test } from "../test-support/browser.js";
+import { recordLooks, reportCalls } from "../test-support/rollouts.js";
 import { createChatPrompt, enc, succeed } from "../test-support/seed.js";
-
-/** Calls an application reported while the rollout ran: each variant's, some failed. */
-async function reportCalls(
-  server: TestServer,
-  name: string,
-  environment: string,
-  arms: Array<{ version: number; variant: "control" | "candidate"; calls: number; errors: number }>,
-) {
-  const traces = arms.flatMap((arm) =>
-    Array.from({ length: arm.calls }, (_, i) => ({
-      startTime: new Date().toISOString(),
-      prompt: { name, version: arm.version, label: environment },
-      variant: arm.variant,
-      latencyMs: 200 + i,
-      status: i < arm.errors ? ("error" as const) : ("ok" as const),
-      ...(i < arm.errors && { error: "upstream failed" }),
-    })),
-  );
-  await succeed(server, "POST", "/api/v1/traces", { traces });
-}
-
-/** One look of the guardrail monitor at the error rate, as it records them for the charts. */
-const errorRateLook = (n: number, difference: number, half: number): GuardrailCheck => ({
-  metric: "error_rate",
-  candidateVersion: 2,
-  state: "healthy",
-  reason: null,
-  control: { n: n * 19, mean: 0.02, variance: 0.0196 },
-  candidate: { n, mean: 0.02 + difference, variance: 0.0196 },
-  difference,
-  low: difference - half,
-  high: difference + half,
-  pValue: 0.6,
-  allowed: 0.02,
-});
-
-/**
- * The guardrail monitor's looks at a rollout over the last ten minutes, one a minute, as it
- * stores them: more calls each time, so the interval narrows around a small difference.
- */
-async function recordLooks(server: TestServer, rolloutId: number, looks = 10) {
-  const now = Date.now();
-  for (let i = 0; i < looks; i++) {
-    const n = 12 * (i + 1);
-    const half = 0.2 / Math.sqrt(n);
-    const at = new Date(now - (looks - 1 - i) * 60_000).toISOString();
-    await insertChecks(server.services.engine.db, rolloutId, [errorRateLook(n, 0.005, half)], at);
-  }
-}
 
 /** Confirms the open dialog's action with a reason (production is protected: one is required). */
 async function confirm(page: Page, title: string, action: string, reason: string) {
@@ -64,10 +13,6 @@ async function confirm(page: Page, title: string, action: string, reason: string
   await dialog.getByRole("button", { name: action }).click();
   await dialog.waitFor({ state: "hidden" });
 }
-
-/** How far the page is wider than the window: 0 when nothing runs off to the side. */
-const overflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 describeInBrowser("rollouts in the workspace, in chromium", () => {
   test("starts a canary from the environments tab, watches it live, advances, pauses and aborts it", async ({
