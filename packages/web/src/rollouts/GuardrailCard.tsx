@@ -90,7 +90,7 @@ export function GuardrailCard({
                 <YAxis
                   tick={AXIS}
                   stroke={BORDER}
-                  width={64}
+                  width={76}
                   tickFormatter={(v: number) => signedValue(guardrail.metric, v)}
                 />
                 <Tooltip
