@@ -8,6 +8,7 @@ import { benchGetPrompt } from "./get-prompt.bench.mjs";
 import { benchIngest } from "./ingest.bench.mjs";
 import { benchPropagation } from "./propagation.bench.mjs";
 import { benchResolve } from "./resolve.bench.mjs";
+import { benchRollout } from "./rollout.bench.mjs";
 import { benchSdkAssignment } from "./sdk-assignment.bench.mjs";
 import { benchSoak } from "./soak.bench.mjs";
 import { benchStart } from "./start.bench.mjs";
@@ -24,6 +25,7 @@ const benchmarks = {
   "cli-startup": benchCliStartup,
   start: benchStart,
   eval: benchEval,
+  rollout: benchRollout,
   // Ten minutes per engine when named; among all the others, 30 seconds per engine will do.
   soak: () => benchSoak(only.includes("soak") ? {} : { seconds: 30 }),
 };

@@ -47,6 +47,7 @@ import { registerProviderRoutes } from "./provider/routes.js";
 import type { ProviderService } from "./provider/service.js";
 import { registerResolveRoutes } from "./resolve/routes.js";
 import type { ResolveService } from "./resolve/service.js";
+import type { RolloutMonitor } from "./rollout/monitor.js";
 import { registerRolloutRoutes } from "./rollout/routes.js";
 import type { RolloutService } from "./rollout/service.js";
 import { registerSessionRoutes } from "./session/routes.js";
@@ -72,6 +73,8 @@ export interface Services {
   deployments: DeploymentService;
   gates: GateService;
   rollouts: RolloutService;
+  /** Watches running rollouts' guardrails; started and stopped with the server. */
+  rolloutMonitor: RolloutMonitor;
   resolver: ResolveService;
   providers: ProviderService;
   prices: PriceService;

@@ -154,6 +154,11 @@ export const configSchema = z.object({
     30,
   ),
   trustProxyHops: wholeNumber("PROMPTLINE_TRUST_PROXY_HOPS", 0, 10).default(0),
+  rolloutMonitorIntervalMs: wholeNumber(
+    "PROMPTLINE_ROLLOUT_MONITOR_INTERVAL_MS",
+    100,
+    3_600_000,
+  ).default(10_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -182,6 +187,7 @@ export const ENV_VARS: Record<keyof Config, string> = {
   requestTimeoutSeconds: "PROMPTLINE_REQUEST_TIMEOUT_SECONDS",
   authFailuresPerMinute: "PROMPTLINE_AUTH_FAILURES_PER_MINUTE",
   trustProxyHops: "PROMPTLINE_TRUST_PROXY_HOPS",
+  rolloutMonitorIntervalMs: "PROMPTLINE_ROLLOUT_MONITOR_INTERVAL_MS",
 };
 
 export class ConfigError extends Error {}

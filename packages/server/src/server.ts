@@ -36,6 +36,7 @@ import { createPromptService } from "./prompt/service.js";
 import { createProviderService } from "./provider/service.js";
 import { createResolveFastPath } from "./resolve/fast-path.js";
 import { createResolveService } from "./resolve/service.js";
+import { RolloutMonitor } from "./rollout/monitor.js";
 import { createRolloutService } from "./rollout/service.js";
 import { loadServerSecret, SecretBox } from "./secret/index.js";
 import { createSessionService } from "./session/service.js";
@@ -83,6 +84,8 @@ export interface ServiceSettings {
   warn(error: unknown, what: string): void;
   /** Decides which calls online evaluation samples: a number in [0, 1). */
   random?: () => number;
+  /** How often the guardrail monitor looks at running rollouts; 10 s by default. */
+  rolloutMonitorIntervalMs?: number;
 }
 
 export function createServices(ctx: ServiceContext, settings: ServiceSettings): Services {
@@ -141,6 +144,12 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
     { gateway, judge, prices, buckets: new TokenBuckets(), now: () => ctx.clock.now() },
     { warn: settings.warn },
   );
+  const rollouts = createRolloutService(ctx, prompts, environments);
+  const rolloutMonitor = new RolloutMonitor(ctx, rollouts, {
+    intervalMs: settings.rolloutMonitorIntervalMs ?? 10_000,
+    warn: settings.warn,
+  });
+  metrics.watchRolloutMonitor(() => rolloutMonitor.stats);
   return {
     judge,
     evalRunner,
@@ -163,7 +172,8 @@ export function createServices(ctx: ServiceContext, settings: ServiceSettings): 
     versions,
     deployments,
     gates: createGateService(ctx, prompts, environments),
-    rollouts: createRolloutService(ctx, prompts, environments),
+    rollouts,
+    rolloutMonitor,
     resolver,
     langfuse: createLangfuseService(ctx, { prompts, versions, resolver }),
     onlineEval,
@@ -213,6 +223,7 @@ export async function startServer(
     redact: createRedactor(config.redact, config.redactPatterns),
     traceRetentionDays: config.traceRetentionDays,
     maxRequestMs: config.requestTimeoutSeconds * 1000,
+    rolloutMonitorIntervalMs: config.rolloutMonitorIntervalMs,
     warn: (err, what) => log.warn({ err }, what),
   });
   const warn = (err: unknown) => log.warn({ err }, "change feed");
@@ -297,6 +308,7 @@ export async function startServer(
       log.warn({ err }, "trace retention"),
     );
     services.evalRunner.start();
+    services.rolloutMonitor.start();
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(":") ? `[${config.host}]` : config.host;
     return {
@@ -309,6 +321,8 @@ export async function startServer(
         // Calls in flight are aborted and the runs let go, for another instance (or the next
         // start) to resume; the results written so far stay.
         await services.evalRunner.stop();
+        // A look under way finishes; the lease is let go for another instance to take at once.
+        await services.rolloutMonitor.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

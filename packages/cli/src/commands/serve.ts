@@ -63,6 +63,10 @@ export function registerServe(program: Command, io: Io): void {
       "reverse proxies of yours in front, for client addresses [PROMPTLINE_TRUST_PROXY_HOPS, default 0]",
     )
     .option(
+      "--rollout-monitor-interval-ms <ms>",
+      "how often the guardrail monitor looks at running rollouts [PROMPTLINE_ROLLOUT_MONITOR_INTERVAL_MS, default 10000]",
+    )
+    .option(
       "--log-level <level>",
       "fatal|error|warn|info|debug|trace|silent [PROMPTLINE_LOG_LEVEL, default info]",
     )

@@ -25,6 +25,14 @@ export interface OnlineEvalUse {
   skipped: Record<string, number>;
 }
 
+/** The guardrail monitor's running figures, read when /metrics is scraped. */
+export interface RolloutMonitorUse {
+  leader: boolean;
+  looks: number;
+  decisions: number;
+  stale: number;
+}
+
 /**
  * What operators scrape at /metrics (Prometheus text format). One registry per server, so
  * several servers in one process (tests) keep their own counts.
@@ -219,6 +227,42 @@ export class ServerMetrics {
         for (const [reason, count] of Object.entries(read().skipped)) this.inc({ reason }, count);
       },
     });
+  }
+
+  watchRolloutMonitor(read: () => RolloutMonitorUse): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: "promptline_rollout_monitor_leader",
+      help: "1 while this instance holds the guardrail monitor's lease (the one that looks), else 0",
+      registers,
+      collect() {
+        this.set(read().leader ? 1 : 0);
+      },
+    });
+    const counters: Array<[string, string, (use: RolloutMonitorUse) => number]> = [
+      ["promptline_rollout_monitor_looks_total", "Looks at the running rollouts", (u) => u.looks],
+      [
+        "promptline_rollout_monitor_decisions_total",
+        "Rollout decisions the monitor applied (advance, promote, pause, rollback)",
+        (u) => u.decisions,
+      ],
+      [
+        "promptline_rollout_monitor_stale_total",
+        "Decisions dropped because a person changed the rollout after the monitor read it",
+        (u) => u.stale,
+      ],
+    ];
+    for (const [name, help, value] of counters) {
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          this.inc(value(read()));
+        },
+      });
+    }
   }
 
   // Label lookups hash their values on every call: the children are kept per label set.

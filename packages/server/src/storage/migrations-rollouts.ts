@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from "kysely";
+import { type Kysely, type Migration, sql } from "kysely";
 import type { StorageEngine } from "./engine.js";
 
 /** The migrations of progressive rollouts (0010 on), kept apart from the others for length. */
@@ -87,6 +87,31 @@ export function rolloutMigrations(engine: StorageEngine): Record<string, Migrati
           .execute();
         // A promote, an abort or a rollback of a rollout is a move of its label.
         await db.schema.alterTable("deployments").addColumn("rollout_id", "integer").execute();
+      },
+    },
+    "0011_traces_rollout_arms": {
+      // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+      async up(db: Kysely<any>) {
+        // The guardrail monitor reads each arm of a rollout every few seconds: a range of this
+        // index holds all it needs, so no trace row (with its payloads) is read. Only calls
+        // served by a rollout (those with a variant) are in it.
+        await db.schema
+          .createIndex("traces_rollout_arms")
+          .on("traces")
+          .columns([
+            "project_id",
+            "prompt_name",
+            "label",
+            "variant",
+            "prompt_version",
+            "start_time",
+            "origin",
+            "status",
+            "latency_ms",
+            "cost",
+          ])
+          .where(sql.ref("variant"), "is not", null)
+          .execute();
       },
     },
   };
