@@ -1,22 +1,12 @@
 // The SDK's cached getPrompt, per call, against a bare Map.get of the same object, in the same
 // run. Both the awaited getPrompt and the synchronous getCachedPrompt are measured.
 import { createClient } from "../packages/sdk/dist/index.js";
-import { round, startProcess, writeResult } from "./lib.mjs";
+import { round, startProcess, nsPerCall as timed, writeResult } from "./lib.mjs";
 
 const ADMIN_KEY = "pl_bench_admin_key_0123456789abcdef";
 const NAME = "support/refund-agent";
 const CALLS = Number(process.env.BENCH_CALLS ?? 2_000_000);
-
-/** Nanoseconds per call of `fn`, best of 5 runs (the least disturbed by the shared machine). */
-async function nsPerCall(fn) {
-  let best = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < 5; run++) {
-    const start = process.hrtime.bigint();
-    await fn(CALLS);
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / CALLS);
-  }
-  return best;
-}
+const nsPerCall = (fn) => timed(fn, CALLS);
 
 export async function benchGetPrompt() {
   const server = await startProcess("./servers/promptline.mjs", { BENCH_ADMIN_KEY: ADMIN_KEY });

@@ -87,6 +87,27 @@ export function writeResult(name, data) {
 
 export const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** Nanoseconds per call of `fn(calls)`, best of 5 runs (the least disturbed by the shared machine). */
+export async function nsPerCall(fn, calls) {
+  return (await nsPerCallEach({ fn }, calls)).fn;
+}
+
+/**
+ * Nanoseconds per call of each of `fns` (name → fn(calls)), best of `runs` runs taken in turns,
+ * so that a busy spell on the shared machine weighs on all of them rather than on one.
+ */
+export async function nsPerCallEach(fns, calls, runs = 5) {
+  const best = Object.fromEntries(Object.keys(fns).map((name) => [name, Number.POSITIVE_INFINITY]));
+  for (let run = 0; run < runs; run++) {
+    for (const [name, fn] of Object.entries(fns)) {
+      const start = process.hrtime.bigint();
+      await fn(calls);
+      best[name] = Math.min(best[name], Number(process.hrtime.bigint() - start) / calls);
+    }
+  }
+  return best;
+}
+
 export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }

@@ -9,6 +9,7 @@ import { benchIngest } from "./ingest.bench.mjs";
 import { benchPropagation } from "./propagation.bench.mjs";
 import { benchResolve } from "./resolve.bench.mjs";
 import { benchRollout } from "./rollout.bench.mjs";
+import { benchSdkAssignment } from "./sdk-assignment.bench.mjs";
 import { benchSoak } from "./soak.bench.mjs";
 import { benchStart } from "./start.bench.mjs";
 
@@ -17,6 +18,7 @@ const benchmarks = {
   resolve: benchResolve,
   propagation: benchPropagation,
   "get-prompt": benchGetPrompt,
+  "sdk-assignment": benchSdkAssignment,
   gateway: benchGateway,
   "gateway-rollout": benchGatewayRollout,
   ingest: benchIngest,

@@ -1,6 +1,8 @@
 // A process holding many SDK clients, each subscribed to the change feed. Driven over IPC:
 //   → {clients, baseUrl, apiKey, name}   ← {ready}
-//   → {watch, version}                   ← {seen: [ms timestamps when each client saw it]}
+//   → {watch, name, version, context?}   ← {seen: [ms timestamps when each client served it]}
+//   → {settle, name, rolloutId, version} ← {settled} once every client holds the rollout and
+//                                           the candidate's content
 import { createClient } from "../../packages/sdk/dist/index.js";
 
 const now = () => performance.timeOrigin + performance.now();
@@ -27,8 +29,12 @@ process.on("message", async (message) => {
       const timer = setTimeout(resolve, 10_000);
       stops = clients.map((client, i) =>
         client.onUpdate((prompt) => {
-          if (prompt.name !== message.name || prompt.version !== message.version || seen[i] !== 0)
-            return;
+          if (prompt.name !== message.name || seen[i] !== 0) return;
+          // With a context: the version this caller is now assigned (a rollout's change).
+          const served = message.context
+            ? client.getCachedPrompt(message.name, { context: message.context })
+            : prompt;
+          if (served?.version !== message.version) return;
           seen[i] = now();
           if (--left === 0) {
             clearTimeout(timer);
@@ -39,6 +45,12 @@ process.on("message", async (message) => {
     });
     for (const stop of stops) stop();
     process.send({ seen });
+  } else if (message.settle) {
+    const { name, rolloutId, version } = message;
+    const settled = (c) =>
+      c.getCachedPrompt(name)?.rollout?.id === rolloutId && c.getCachedPrompt(name, { version });
+    while (!clients.every(settled)) await new Promise((r) => setTimeout(r, 20));
+    process.send({ settled: true });
   } else if (message.close) {
     await Promise.all(clients.map((c) => c.close()));
     process.exit(0);

@@ -1,4 +1,6 @@
+import type { AssignmentContext } from "@promptline/core/rollout";
 import type { Prompt } from "./prompt.js";
+import { isAssignable, RolloutArms, type Served, served } from "./rollout.js";
 
 // Core's DEFAULT_LABEL lives in a module that loads zod; the SDK only loads core's templates.
 export const DEFAULT_LABEL = "production";
@@ -9,7 +11,16 @@ export interface Selector {
   label?: string;
   /** An exact version instead of a label. */
   version?: number;
+  /**
+   * The caller's attributes (`userId`, plan, region …): while a rollout runs on the label, they
+   * choose the version, as the rollout's unit attribute and targeting rules say.
+   */
+  context?: AssignmentContext;
 }
+
+/** Which rollout runs on a label, at which revision: a change to it changes who gets what. */
+const revisionOf = (prompt: Prompt) =>
+  prompt.rollout ? `${prompt.rollout.id}.${prompt.rollout.revision}` : null;
 
 /** Told the new prompt and the one it replaces. */
 export type UpdateListener = (prompt: Prompt, previous: Prompt) => void;
@@ -24,10 +35,9 @@ export interface Entry {
   pushed: number;
 }
 
-/** A cached prompt, and the settled promise `getPrompt` hands out for it (made once, not per call). */
-interface Indexed {
-  prompt: Prompt;
-  answer: Promise<Prompt>;
+/** A cached prompt, and how to assign callers while a rollout runs on its label. */
+interface Indexed extends Served {
+  arms?: RolloutArms;
 }
 
 /** The cache key of a selection: `name@label` or `name#version`. */
@@ -51,7 +61,8 @@ export function selectorOf(entry: Entry): Selector {
 
 /**
  * The prompts a client holds, by key, and an index by name for the hot path (a lookup without
- * building a key string). Storing a prompt that changes version or content tells the listeners.
+ * building a key string). Storing a prompt that changes version, content or rollout tells the
+ * listeners.
  */
 export class PromptCache {
   private readonly entries = new Map<string, Entry>();
@@ -61,8 +72,8 @@ export class PromptCache {
 
   constructor(
     private readonly hooks: {
-      /** After every store, e.g. to write the snapshot. */
-      stored: () => void;
+      /** After every store, e.g. to write the snapshot or fetch a rollout's candidates. */
+      stored: (entry: Entry) => void;
       /** Hears what a listener threw. */
       report: (error: unknown) => void;
     },
@@ -77,6 +88,12 @@ export class PromptCache {
     return this.index.get(name)?.get(selector?.version ?? selector?.label ?? DEFAULT_LABEL);
   }
 
+  /** What a selection serves this caller: assigned by the label's rollout when one runs. */
+  serve(name: string, selector?: Selector): Served | undefined {
+    const hit = this.lookup(name, selector);
+    return hit?.arms && selector?.context ? hit.arms.pick(selector.context) : hit;
+  }
+
   get(key: string): Entry | undefined {
     return this.entries.get(key);
   }
@@ -89,11 +106,12 @@ export class PromptCache {
     const previous = this.entries.get(key)?.prompt;
     this.entries.set(key, entry);
     this.indexEntry(entry);
-    this.hooks.stored();
+    this.hooks.stored(entry);
     const changed =
       previous !== undefined &&
       (previous.version !== entry.prompt.version ||
-        previous.contentHash !== entry.prompt.contentHash);
+        previous.contentHash !== entry.prompt.contentHash ||
+        revisionOf(previous) !== revisionOf(entry.prompt));
     if (!changed) return;
     for (const listener of this.listeners) {
       try {
@@ -116,10 +134,11 @@ export class PromptCache {
       byName = new Map();
       this.index.set(entry.name, byName);
     }
-    const prompt = entry.prompt;
-    byName.set(entry.version ?? entry.label ?? DEFAULT_LABEL, {
-      prompt,
-      answer: Promise.resolve(prompt),
-    });
+    const plain: Indexed = served(entry.prompt);
+    const { rollout } = entry.prompt;
+    if (entry.version === null && isAssignable(rollout)) {
+      plain.arms = new RolloutArms(rollout, plain, byName);
+    }
+    byName.set(entry.version ?? entry.label ?? DEFAULT_LABEL, plain);
   }
 }

@@ -1,9 +1,17 @@
 import { createApi, Transport, type TransportOptions } from "@promptline/client";
 import type { PromptContent } from "@promptline/core";
-import { keyOf, labelOf, PromptCache, type Selector, type UpdateListener } from "./cache.js";
+import {
+  type Entry,
+  keyOf,
+  labelOf,
+  PromptCache,
+  type Selector,
+  type UpdateListener,
+} from "./cache.js";
 import { PromptlineApiError, PromptUnavailableError } from "./errors.js";
 import { ChangeFeed } from "./feed.js";
 import { fallbackPrompt, type Prompt } from "./prompt.js";
+import { candidateVersions } from "./rollout.js";
 import { entryOf, readSnapshot, SnapshotWriter } from "./snapshot.js";
 import { PromptSync } from "./sync.js";
 import { type TraceOptions, TraceReporter } from "./traces.js";
@@ -89,7 +97,14 @@ export class PromptlineClient {
       ...(options.fetch && { fetch: options.fetch }),
     };
     const report = (error: unknown) => this.report(error);
-    this.cache = new PromptCache({ stored: () => this.snapshot?.schedule(), report });
+    this.cache = new PromptCache({
+      stored: (entry) => {
+        this.snapshot?.schedule();
+        // After the caller's synchronous stores (a snapshot's entries) the candidates may be there.
+        if (entry.prompt.rollout) queueMicrotask(() => void this.loadCandidates(entry));
+      },
+      report,
+    });
     this.snapshot = options.snapshotPath
       ? new SnapshotWriter(options.snapshotPath, this.cache, report)
       : undefined;
@@ -124,16 +139,18 @@ export class PromptlineClient {
 
   /**
    * The prompt by label (default production) or version. Answers from memory once fetched; the
-   * first call for a prompt waits for the registry, or uses the snapshot or the fallback.
+   * first call for a prompt waits for the registry, or uses the snapshot or the fallback. While
+   * a rollout runs on the label, `context` (with the rollout's unit, `userId` by default) picks
+   * the version, locally: see docs/sdk.md.
    */
   getPrompt(name: string, options?: GetPromptOptions): Promise<Prompt> {
-    const hit = this.cache.lookup(name, options);
+    const hit = this.cache.serve(name, options);
     return hit ? hit.answer : this.firstFetch(name, options ?? {});
   }
 
   /** The cached prompt without touching the network, or undefined if it was never fetched. */
   getCachedPrompt(name: string, options?: GetPromptOptions): Prompt | undefined {
-    return this.cache.lookup(name, options)?.prompt;
+    return this.cache.serve(name, options)?.prompt;
   }
 
   /** Fetches prompts up front (e.g. at start-up) so later calls answer from memory. */
@@ -156,7 +173,8 @@ export class PromptlineClient {
 
   /**
    * Calls `listener` whenever a cached prompt changes version (a deploy, a rollback, a new
-   * `latest`). Returns a function that stops the calls.
+   * `latest`) or the rollout running on its label changes (a start, an advance, a pause, an end).
+   * Returns a function that stops the calls.
    */
   onUpdate(listener: UpdateListener): () => void {
     return this.cache.onUpdate(listener);
@@ -188,14 +206,17 @@ export class PromptlineClient {
     await this.ready;
     const key = keyOf(name, options);
     const cached = this.cache.get(key);
-    if (cached) return cached.prompt;
+    if (cached) return this.assigned(name, options, cached);
     if (this.lifetime.signal.aborted) {
       throw new PromptUnavailableError(
         `prompt '${name}' was never fetched and the client is closed`,
       );
     }
     try {
-      return (await this.sync.load(key, name, options)).prompt;
+      // The first answer waits for the rollout's candidates too, so it is assigned like later ones.
+      const entry = await this.sync.load(key, name, options);
+      await this.loadCandidates(entry);
+      return this.assigned(name, options, entry);
     } catch (error) {
       // A refused key is a mistake to surface, not an outage to paper over.
       const refused =
@@ -223,10 +244,32 @@ export class PromptlineClient {
     }
   }
 
+  /** What a cached selection serves this caller (its rollout's assignment, when one runs). */
+  private assigned(name: string, options: GetPromptOptions, entry: Entry): Prompt {
+    return this.cache.serve(name, options)?.prompt ?? entry.prompt;
+  }
+
+  /**
+   * Fetches the versions a label's rollout may serve that are not cached yet (versions never
+   * change, so once is enough). Until one arrives its callers are served the control; a failed
+   * fetch is reported and tried again at the next poll.
+   */
+  private async loadCandidates(entry: Entry): Promise<void> {
+    const rollout = entry.prompt.rollout;
+    if (!rollout || entry.version !== null || this.lifetime.signal.aborted) return;
+    const loads = candidateVersions(rollout).flatMap((version) => {
+      const key = keyOf(entry.name, { version });
+      if (this.cache.get(key)) return [];
+      return [this.sync.load(key, entry.name, { version }).catch((error) => this.report(error))];
+    });
+    await Promise.all(loads);
+  }
+
   private poll(): void {
     if (this.lifetime.signal.aborted) return;
     // Streaming keeps confirmed prompts current; only snapshot copies still need a look.
     this.sync.refreshAll(this.feed?.streaming ?? false);
+    for (const [, entry] of this.cache) void this.loadCandidates(entry);
   }
 
   private markContact(reachable: boolean): void {

@@ -77,11 +77,12 @@ function loadedBy(entry: string): { files: string[]; packages: string[] } {
 }
 
 describe("the SDK's footprint", () => {
-  it("loads no schema code and no server: only templates, ids and the client's transport", () => {
+  it("loads no schema code and no server: only templates, ids, assignment and the transport", () => {
     const loaded = loadedBy(join(packages, "sdk/src/index.ts"));
     expect(loaded.files).toContain("sdk/src/client.ts");
     expect(loaded.files).toContain("client/src/transport.ts");
     expect(loaded.files).toContain("core/src/template/index.ts");
+    expect(loaded.files).toContain("core/src/rollout/assign.ts");
     // core's index loads every zod schema; the SDK may load only modules that do not.
     expect(loaded.files).not.toContain("core/src/index.ts");
     expect(loaded.files.filter((file) => file.startsWith("server/"))).toEqual([]);

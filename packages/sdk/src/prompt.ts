@@ -1,4 +1,11 @@
-import type { ChatMessage, PromptContent, ResolvedPrompt, VariableInfo } from "@promptline/core";
+import type {
+  ChatMessage,
+  DeliveredRollout,
+  PromptContent,
+  ResolvedPrompt,
+  RolloutVariant,
+  VariableInfo,
+} from "@promptline/core";
 import { compileContent, extractVariables, isRequired, specOf } from "@promptline/core/template";
 
 export type Variables = Record<string, unknown>;
@@ -26,8 +33,16 @@ export class Prompt {
   readonly version: number;
   readonly semver: string;
   readonly label: string | null;
-  /** The rollout variant that served it (null until rollouts exist or when none applies). */
-  readonly variant: string | null = null;
+  /**
+   * The rollout variant that served it: `control` or `candidate` when `getPrompt` assigned a
+   * caller (its `context` has a unit) while a rollout runs on the label; null otherwise.
+   */
+  readonly variant: RolloutVariant | null;
+  /**
+   * The rollout running on this label, as delivered with it (this prompt is its control): what
+   * `getPrompt` assigns callers from. Null when none runs, and on the prompts it assigns.
+   */
+  readonly rollout: DeliveredRollout | null;
   readonly type: PromptContent["type"];
   readonly content: PromptContent;
   readonly config: NonNullable<PromptContent["config"]>;
@@ -40,6 +55,8 @@ export class Prompt {
     this.version = resolved.version;
     this.semver = resolved.semver;
     this.label = resolved.label;
+    this.variant = resolved.variant ?? null;
+    this.rollout = resolved.rollout ?? null;
     this.type = resolved.content.type;
     this.content = resolved.content;
     this.config = resolved.content.config ?? {};
@@ -85,8 +102,19 @@ export class Prompt {
 
   /** The prompt as the resolve endpoint describes it. */
   resolved(): ResolvedPrompt {
-    const { name, version, semver, label, contentHash, content, variables } = this;
-    return { name, version, semver, label, contentHash, content, variables };
+    const { name, version, semver, label, contentHash, content, variables, rollout, variant } =
+      this;
+    return {
+      name,
+      version,
+      semver,
+      label,
+      contentHash,
+      content,
+      variables,
+      ...(rollout && { rollout }),
+      ...(variant && { variant }),
+    };
   }
 
   /** What traces should be tagged with. */

@@ -1,6 +1,7 @@
 import type { ResolvedPrompt } from "@promptline/core";
 import type { Entry, PromptCache } from "./cache.js";
 import { Prompt } from "./prompt.js";
+import { isAssignable } from "./rollout.js";
 
 export interface SnapshotEntry {
   key: string;
@@ -62,11 +63,13 @@ export async function writeSnapshot(path: string, entries: SnapshotEntry[]): Pro
 /** A cache entry for a prompt of the snapshot, served as such until the registry confirms it. */
 export function entryOf({ key, resolved, etag }: SnapshotEntry): Entry {
   const exact = key.includes("#");
+  // A rollout definition the file damaged is dropped: the label's control is served instead.
+  const { rollout, ...rest } = resolved;
   return {
     name: resolved.name,
     label: exact ? null : key.slice(key.lastIndexOf("@") + 1),
     version: exact ? resolved.version : null,
-    prompt: new Prompt(resolved, "snapshot"),
+    prompt: new Prompt(isAssignable(rollout) ? resolved : rest, "snapshot"),
     etag,
     pushed: 0,
   };
@@ -74,7 +77,9 @@ export function entryOf({ key, resolved, etag }: SnapshotEntry): Entry {
 
 /**
  * Keeps the snapshot file up to date: a change is written shortly after it (changes in between
- * are written together), one write at a time, and close() writes what is pending.
+ * are written together), one write at a time, and close() writes what is pending. Each label's
+ * rollout definition is kept with it, and the versions it may serve beside it, so a restarted app
+ * assigns callers as before.
  */
 export class SnapshotWriter {
   private timer: ReturnType<typeof setTimeout> | undefined;

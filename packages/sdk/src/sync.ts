@@ -18,14 +18,28 @@ export interface SyncHooks {
   report: (error: unknown) => void;
 }
 
-/** Whether the event changes what this label serves: versions never change; `latest` moves on publish. */
+/**
+ * Label moves, and changes to a running rollout (which carry the label's prompt with its new
+ * definition). A rollout's end (promote, abort, rollback) is followed by the label's move, which
+ * carries the prompt without it: the end itself needs nothing.
+ */
+const CHANGES_LABEL = new Set<ChangeEvent["type"]>([
+  "label.deployed",
+  "label.rolled_back",
+  "rollout.started",
+  "rollout.advanced",
+  "rollout.paused",
+  "rollout.resumed",
+]);
+
+/**
+ * Whether the event changes what this label serves: versions never change; `latest` moves on
+ * publish; an environment's label on a move or a change to the rollout running on it.
+ */
 function movesLabelOf(entry: Entry, event: ChangeEvent): boolean {
   if (entry.version !== null) return false;
   if (event.type === "version.published") return entry.label === "latest";
-  if (event.type === "label.deployed" || event.type === "label.rolled_back") {
-    return entry.label === event.payload.environment;
-  }
-  return false;
+  return CHANGES_LABEL.has(event.type) && entry.label === event.payload.environment;
 }
 
 /**

@@ -1,8 +1,11 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 
-/** The change feed's event types (the server's FEED_EVENT_TYPES): named SSE events. */
-const EVENT_TYPES = [
+/**
+ * The change feed's event types (core's FEED_EVENT_TYPES, which changes.test.ts holds this to):
+ * named SSE events. Written out so the frame's chunk does not carry core and its schemas.
+ */
+export const EVENT_TYPES = [
   "prompt.created",
   "prompt.updated",
   "version.published",
@@ -10,6 +13,13 @@ const EVENT_TYPES = [
   "label.rolled_back",
   "gate.passed",
   "gate.failed",
+  "rollout.started",
+  "rollout.advanced",
+  "rollout.paused",
+  "rollout.resumed",
+  "rollout.promoted",
+  "rollout.aborted",
+  "rollout.rolled_back",
 ];
 
 /**

@@ -1,5 +1,3 @@
-import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import { seedDataset } from "../../server/src/test-support/datasets.js";
 import {
@@ -7,11 +5,9 @@ import {
   startEvalUpstream,
   waitForRun,
 } from "../../server/src/test-support/eval.js";
-import { capture, describeInBrowser, test } from "./test-support/browser.js";
+import { seriousViolations } from "./test-support/axe.js";
+import { capture, describeInBrowser, overflow, test } from "./test-support/browser.js";
 import { createChatPrompt, succeed } from "./test-support/seed.js";
-
-/** axe-core's source, evaluated in the page through the browser's debugging protocol. */
-const AXE_SOURCE: string = createRequire(import.meta.url)("axe-core").source;
 
 const VIEWPORTS = [
   { name: "desktop", width: 1280, height: 800, colorScheme: "light" },
@@ -50,24 +46,6 @@ const screens = (
     ["/settings", "Settings"],
     ["/no/such/page", "Page not found"],
   ] as const;
-
-/** The serious and critical accessibility violations axe finds on the page, by rule and element. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    // biome-ignore lint/suspicious/noExplicitAny: axe is the global the evaluated source defines
-    const axe = (window as any).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations as Array<{
-      id: string;
-      impact: string;
-      nodes: Array<{ target: string[] }>;
-    }>;
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /**
  * A finished evaluation run of a text prompt's v2 against production's v1 on twelve cases (every
@@ -112,10 +90,6 @@ async function finishedRun(
   await waitForRun(server, run.id);
   return { id: run.id, prompt };
 }
-
-/** How far the page is wider than the window: 0 when nothing runs off to the side. */
-const overflow = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 describeInBrowser(
   "every main screen in chromium, on a desktop, on a phone and in dark mode",

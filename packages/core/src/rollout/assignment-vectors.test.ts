@@ -6,6 +6,7 @@ import {
   assignVersion,
   BUCKETS,
   bucketOf,
+  fnv1a32,
   type VersionAssignment,
   type VersionRollout,
 } from "./assign.js";
@@ -80,7 +81,38 @@ const canary = (salt: string, weight: number): VersionRollout => ({
   control: 1,
 });
 
+/** FNV-1a over TextEncoder's bytes, as docs/rollouts.md defines it, to check the fast hash by. */
+function referenceFnv(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193);
+  return hash >>> 0;
+}
+
+/** The bucket as docs/rollouts.md writes it: mix32(fnv1a32(utf8(salt + NUL + unit))) mod 10000. */
+function referenceBucket(salt: string, unit: string): number {
+  let h = referenceFnv(`${salt}\u0000${unit}`);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) % BUCKETS;
+}
+
+/** Any UTF-16 text, lone surrogates included. */
+const anyText = fc.string({
+  unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)),
+  maxLength: 40,
+});
+
 describe("assignment properties", () => {
+  it("hash the UTF-8 bytes TextEncoder gives, for any text (lone surrogates as U+FFFD)", () => {
+    fc.assert(
+      fc.property(anyText, anyText, (salt, unit) => {
+        expect(fnv1a32(unit)).toBe(referenceFnv(unit));
+        expect(bucketOf(salt, unit)).toBe(referenceBucket(salt, unit));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("honour the weights: each variant's share of 20,000 units is within 4.5 σ of its weight", () => {
     fc.assert(
       fc.property(saltArb, splitArb, (salt, cuts) => {

@@ -104,12 +104,18 @@ function deliveredOf(row: RolloutRow): DeliveredRollout {
   };
 }
 
+/**
+ * The ETag names the version and, while a rollout runs on the label, its revision: a client
+ * revalidating the label (polling, or after a change-feed gap) must not be told 304 when only
+ * the rollout changed.
+ */
 function resolution(prompt: ResolvedPrompt): Resolution & { found: true } {
+  const rollout = prompt.rollout ? `-r${prompt.rollout.id}.${prompt.rollout.revision}` : "";
   return {
     found: true,
     prompt,
     body: JSON.stringify(prompt),
-    etag: `"${prompt.contentHash.slice(0, 32)}-${prompt.version}"`,
+    etag: `"${prompt.contentHash.slice(0, 32)}-${prompt.version}${rollout}"`,
   };
 }
 

@@ -16,39 +16,16 @@ import {
 import type { VersionMetrics } from "@promptline/core";
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
 import { actorName } from "../actors.js";
 import { api } from "../client.js";
 import { Loading } from "../Loading.js";
 import { money } from "../money.js";
+import { useActiveRollouts } from "../rollouts/queries.js";
+import { RolloutMetrics } from "../rollouts/RolloutMetrics.js";
 import { ScrollRegion } from "../ScrollRegion.js";
-import {
-  type Bucket,
-  chartRows,
-  MEASURES,
-  type Measure,
-  markersOf,
-  moveText,
-  scoreMeasures,
-  spanOf,
-  versionKey,
-} from "./metricsChart.js";
+import { MetricsLineChart } from "./MetricsLineChart.js";
+import { type Bucket, MEASURES, moveText, scoreMeasures, versionKey } from "./metricsChart.js";
 
-/** The versions' lines, in the theme's colours (dark mode has its own shades of each). */
-const COLOURS = ["blue", "orange", "teal", "grape", "yellow", "cyan"].map(
-  (colour) => `var(--mantine-color-${colour}-filled)`,
-);
-const AXIS = { fill: "var(--mantine-color-dimmed)", fontSize: 12 };
 const RANGES: Record<Bucket, string> = { hour: "the last 24 hours", day: "the last 30 days" };
 
 /** Per version over time, with the deployments and rollbacks that changed what was served. */
@@ -63,6 +40,7 @@ export function DashboardPanel({ name }: { name: string }) {
     queryFn: () => api.traces.versionMetrics({ prompt: name, bucket, origin }),
   });
   const chosen = MEASURES.find((m) => m.key === measure) ?? MEASURES[0];
+  const rollouts = useActiveRollouts(name);
 
   return (
     <Stack component="section" aria-labelledby="dashboard-title" gap="md">
@@ -119,116 +97,19 @@ export function DashboardPanel({ name }: { name: string }) {
       )}
       {metrics.data && metrics.data.versions.length > 0 && chosen && (
         <>
-          <Chart
+          <MetricsLineChart
             metrics={metrics.data}
             measure={chosen}
             bucket={bucket}
             now={metrics.dataUpdatedAt}
           />
           {metrics.data.deployments.length > 0 && <Moves moves={metrics.data.deployments} />}
+          <RolloutMetrics rollouts={rollouts.data?.items ?? []} bucket={bucket} />
           <ScoreCharts metrics={metrics.data} bucket={bucket} now={metrics.dataUpdatedAt} />
           <Totals versions={metrics.data.versions} />
         </>
       )}
     </Stack>
-  );
-}
-
-/** The measure per version over the range, one line each, the label moves marked. */
-function Chart({
-  metrics,
-  measure,
-  bucket,
-  now,
-  height = 300,
-  caption,
-}: {
-  metrics: VersionMetrics;
-  measure: Measure;
-  bucket: Bucket;
-  now: number;
-  height?: number;
-  /** Said above the chart where no control names the measure. */
-  caption?: string;
-}) {
-  const data = chartRows(metrics.versions, measure, bucket, now);
-  const span = spanOf(bucket);
-  const markers = markersOf(metrics.deployments, span);
-  const time = (t: number) =>
-    new Date(t).toLocaleString(
-      undefined,
-      bucket === "hour"
-        ? { hour: "2-digit", minute: "2-digit" }
-        : { month: "short", day: "numeric" },
-    );
-  return (
-    <Paper component="figure" withBorder p="sm" m={0} aria-label={`${measure.label} per version`}>
-      {caption && (
-        <Text component="figcaption" size="sm" fw={600} mb={4}>
-          {caption}
-        </Text>
-      )}
-      <ResponsiveContainer width="100%" height={height}>
-        <LineChart data={data} margin={{ top: 24, right: 24, left: 0, bottom: 4 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="var(--mantine-color-default-border)" />
-          <XAxis
-            dataKey="t"
-            type="number"
-            scale="time"
-            domain={[
-              (min: number) => Math.min(min, ...markers.map((m) => m.t)) - span / 2,
-              (max: number) => Math.max(max, ...markers.map((m) => m.t)) + span / 2,
-            ]}
-            tickFormatter={time}
-            tick={AXIS}
-            stroke="var(--mantine-color-default-border)"
-            minTickGap={24}
-          />
-          <YAxis
-            allowDecimals={!measure.whole}
-            {...(measure.domain && { domain: measure.domain })}
-            tick={AXIS}
-            stroke="var(--mantine-color-default-border)"
-            width={56}
-          />
-          <Tooltip
-            labelFormatter={(t) => new Date(Number(t)).toLocaleString()}
-            contentStyle={{
-              background: "var(--mantine-color-body)",
-              border: "1px solid var(--mantine-color-default-border)",
-              borderRadius: "var(--mantine-radius-sm)",
-            }}
-          />
-          <Legend />
-          {metrics.versions.map((v, i) => (
-            <Line
-              key={versionKey(v.version)}
-              dataKey={versionKey(v.version)}
-              stroke={COLOURS[i % COLOURS.length]}
-              strokeWidth={2}
-              dot={{ r: 2 }}
-              isAnimationActive={false}
-            />
-          ))}
-          {markers.map((m) => (
-            <ReferenceLine
-              key={m.t}
-              x={m.t}
-              stroke={
-                m.rollback ? "var(--mantine-color-red-filled)" : "var(--mantine-color-dimmed)"
-              }
-              strokeDasharray="4 2"
-              label={{
-                value: m.label,
-                position: "top",
-                fontSize: 11,
-                fill: "var(--mantine-color-text)",
-              }}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-    </Paper>
   );
 }
 
@@ -268,7 +149,7 @@ function ScoreCharts({
         </List>
       )}
       {measures.map((measure) => (
-        <Chart
+        <MetricsLineChart
           key={measure.key}
           metrics={metrics}
           measure={measure}

@@ -1,11 +1,14 @@
-import { Badge, Paper, Stack, Text, Timeline, Title } from "@mantine/core";
+import { Anchor, Badge, Paper, Stack, Text, Timeline, Title } from "@mantine/core";
+import { Link } from "react-router";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
+import { rolloutLink } from "../rollouts/RolloutHistory.js";
 import type { Deployment } from "./queries.js";
 
 /**
  * Every deployment and rollback of the prompt, newest first, with who made it and why; a deploy
- * an admin pushed through a refusing gate says so, with the reason given.
+ * an admin pushed through a refusing gate says so, with the reason given; a move that ended a
+ * rollout links to it.
  */
 export function DeploymentTimeline({ history }: { history: Deployment[] }) {
   return (
@@ -50,6 +53,11 @@ export function DeploymentTimeline({ history }: { history: Deployment[] }) {
                 <Text size="sm" style={{ overflowWrap: "anywhere" }}>
                   “{d.reason}”
                 </Text>
+              )}
+              {d.rolloutId != null && (
+                <Anchor component={Link} to={rolloutLink(d.rolloutId)} size="sm">
+                  {d.kind === "rollback" ? "Ended" : "Promoted"} rollout #{d.rolloutId}
+                </Anchor>
               )}
               <Text size="xs" c="dimmed">
                 <Ago at={d.createdAt} /> · {new Date(d.createdAt).toLocaleString()}

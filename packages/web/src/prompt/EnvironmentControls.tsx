@@ -1,7 +1,10 @@
-import { Badge, Button, Group, NativeSelect, Stack, Text, Tooltip } from "@mantine/core";
+import { Anchor, Badge, Button, Group, NativeSelect, Stack, Text, Tooltip } from "@mantine/core";
 import type { PromptVersion } from "@promptline/core";
+import { Link } from "react-router";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
+import { rolloutLink } from "../rollouts/RolloutHistory.js";
+import { rolloutLine } from "../rollouts/rolloutText.js";
 import type { EnvironmentRow } from "./environmentRows.js";
 import { environmentColour } from "./ServingSummary.js";
 
@@ -63,16 +66,21 @@ export function WhyNot({
 }: {
   row: EnvironmentRow;
   /** One control's reason, said under it (on a phone), or all of them under the row's controls. */
-  about?: "all" | "refusal" | "deploy" | "rollback";
+  about?: "all" | "refusal" | "deploy" | "rollback" | "start";
 }) {
   const reasons = row.refusal
     ? about === "all" || about === "refusal"
       ? [row.refusal]
       : []
     : [
-        (about === "all" || about === "deploy") && row.cannotDeploy,
-        (about === "all" || about === "rollback") && row.cannotRollBack,
-      ].filter((r): r is string => typeof r === "string");
+        ...new Set(
+          [
+            (about === "all" || about === "deploy") && row.cannotDeploy,
+            (about === "all" || about === "rollback") && row.cannotRollBack,
+            (about === "all" || about === "start") && row.cannotStart,
+          ].filter((r): r is string => typeof r === "string"),
+        ),
+      ];
   if (reasons.length === 0) return null;
   return (
     <Stack gap={2}>
@@ -165,4 +173,49 @@ export function RollbackButton({
   // What it would do, before the confirmation says it again; why not is written beside it.
   if ("none" in row.rollback || row.refusal) return button;
   return <Tooltip label={`Back to v${row.rollback.target}`}>{button}</Tooltip>;
+}
+
+/** The environments tab's address with one more thing asked for (a rollout, a start form). */
+const tabLink = (more: Record<string, string>) =>
+  `?${new URLSearchParams({ tab: "environments", ...more })}`;
+
+/** "rollout running: v7 → v8 at 5 %", a link to the rollout's live view; nothing without one. */
+export function RolloutLink({ row }: { row: EnvironmentRow }) {
+  if (!row.rollout) return null;
+  return (
+    <Anchor
+      component={Link}
+      to={rolloutLink(row.rollout.id)}
+      size="sm"
+      fw={400}
+      display="block"
+      style={{ overflowWrap: "anywhere" }}
+    >
+      {rolloutLine(row.rollout)}
+    </Anchor>
+  );
+}
+
+/** Opens the form that starts a rollout here; off (the reason beside it) when none can start. */
+export function StartRolloutButton({
+  row,
+  fullWidth = false,
+}: {
+  row: EnvironmentRow;
+  fullWidth?: boolean;
+}) {
+  const { name } = row.environment;
+  if (row.rollout) return null;
+  if (row.refusal || row.cannotStart) {
+    return (
+      <Button variant="light" fullWidth={fullWidth} disabled>
+        Start a rollout on {name}
+      </Button>
+    );
+  }
+  return (
+    <Button component={Link} to={tabLink({ start: name })} variant="light" fullWidth={fullWidth}>
+      Start a rollout on {name}
+    </Button>
+  );
 }

@@ -8,6 +8,9 @@ import { GateLine } from "../gates/GateLine.js";
 import { GateRefusalPanel } from "../gates/GateRefusalPanel.js";
 import { type GateRefusal, gateRefusalOf, usePromptGates } from "../gates/queries.js";
 import { Loading } from "../Loading.js";
+import { useActiveRollouts } from "../rollouts/queries.js";
+import { RolloutHistory } from "../rollouts/RolloutHistory.js";
+import { activeByEnvironment } from "../rollouts/rolloutText.js";
 import { useSession } from "../session/session.js";
 import { toastDone, toastFailed } from "../toast.js";
 import { DeploymentTimeline } from "./DeploymentTimeline.js";
@@ -18,6 +21,8 @@ import {
   LastChange,
   type Move,
   RollbackButton,
+  RolloutLink,
+  StartRolloutButton,
   VersionPicker,
   WhyNot,
 } from "./EnvironmentControls.js";
@@ -48,6 +53,7 @@ interface MoveRequest {
 export function EnvironmentsPanel({ name, labels, versions }: Props) {
   const environments = useEnvironments();
   const history = useDeployments(name);
+  const rollouts = useActiveRollouts(name);
   const session = useSession();
   const queryClient = useQueryClient();
   const [choice, setChoice] = useState<Record<string, number>>({});
@@ -120,6 +126,7 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
     history: history.data.items,
     choice,
     role: session.data?.role,
+    rollouts: activeByEnvironment(rollouts.data?.items ?? []),
   });
   const actions: Actions = {
     versions,
@@ -198,8 +205,9 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
                   <Table.Td>
                     <EnvironmentName row={row} />
                   </Table.Td>
-                  <Table.Td fw={700}>
-                    {row.current === undefined ? "—" : `v${row.current}`}
+                  <Table.Td>
+                    <Text fw={700}>{row.current === undefined ? "—" : `v${row.current}`}</Text>
+                    <RolloutLink row={row} />
                   </Table.Td>
                   <Table.Td>
                     <LastChange row={row} />
@@ -216,6 +224,9 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
                         status={gateOf(row.selected, row.environment.name)}
                         version={row.selected}
                       />
+                      <Group gap="xs">
+                        <StartRolloutButton row={row} />
+                      </Group>
                     </Stack>
                   </Table.Td>
                 </Table.Tr>
@@ -245,6 +256,7 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
                   </Text>
                 </Text>
               </Group>
+              <RolloutLink row={row} />
               <LastChange row={row} />
               <WhyNot row={row} about="refusal" />
               <VersionPicker row={row} actions={actions} labelled />
@@ -256,6 +268,8 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
               />
               <RollbackButton row={row} actions={actions} fullWidth />
               <WhyNot row={row} about="rollback" />
+              <StartRolloutButton row={row} fullWidth />
+              <WhyNot row={row} about="start" />
             </Stack>
           </Paper>
         ))}
@@ -272,6 +286,7 @@ export function EnvironmentsPanel({ name, labels, versions }: Props) {
         }}
       />
 
+      <RolloutHistory name={name} />
       <DeploymentTimeline history={history.data.items} />
     </Stack>
   );

@@ -2,6 +2,8 @@ import { Alert, Badge, Button, Group, Stack, Text, Title } from "@mantine/core";
 import { ApiError } from "@promptline/client";
 import { Link, Navigate, useParams, useSearchParams } from "react-router";
 import { Loading } from "../Loading.js";
+import { RolloutView } from "../rollouts/RolloutView.js";
+import { StartRolloutPanel } from "../rollouts/StartRolloutPanel.js";
 import { Tabs } from "../Tabs.js";
 import { usePageTitle } from "../title.js";
 import { DashboardPanel } from "./DashboardPanel.js";
@@ -34,6 +36,10 @@ export function PromptPage() {
   // As typed in the address: the versions tab says so when there is no such version.
   const openVersion = params.get("version") ?? undefined;
   const select = (key: string) => setParams(key === "editor" ? {} : { tab: key });
+  // The environments tab shows one rollout live, or the form that starts one, when asked.
+  const rollout = params.get("rollout") ?? undefined;
+  const startOn = params.get("start") ?? undefined;
+  const environmentsTab = "?tab=environments";
   const linkTo = (version?: number) =>
     `?${new URLSearchParams({ tab: "versions", ...(version !== undefined && { version: String(version) }) })}`;
 
@@ -90,7 +96,7 @@ export function PromptPage() {
           )}
         </div>
         <Group justify="space-between" align="flex-start" gap="sm">
-          <ServingSummary labels={prompt.data.labels} versions={versions.data.items} />
+          <ServingSummary name={name} labels={prompt.data.labels} versions={versions.data.items} />
           <Group gap="sm">
             <Button
               component={Link}
@@ -129,13 +135,26 @@ export function PromptPage() {
           {
             key: "environments",
             label: "Environments",
-            render: () => (
-              <EnvironmentsPanel
-                name={name}
-                labels={prompt.data.labels}
-                versions={versions.data.items}
-              />
-            ),
+            render: () =>
+              rollout !== undefined ? (
+                <RolloutView key={rollout} name={name} id={rollout} back={environmentsTab} />
+              ) : startOn !== undefined ? (
+                <StartRolloutPanel
+                  key={startOn}
+                  name={name}
+                  environment={startOn}
+                  labels={prompt.data.labels}
+                  versions={versions.data.items}
+                  back={environmentsTab}
+                  onStarted={(r) => setParams({ tab: "environments", rollout: String(r.id) })}
+                />
+              ) : (
+                <EnvironmentsPanel
+                  name={name}
+                  labels={prompt.data.labels}
+                  versions={versions.data.items}
+                />
+              ),
           },
           {
             key: "compare",

@@ -2,6 +2,9 @@ import { Badge, Group, Paper, Text } from "@mantine/core";
 import type { PromptVersion } from "@promptline/core";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
+import { percentText } from "../rollouts/percent.js";
+import { useActiveRollouts } from "../rollouts/queries.js";
+import { activeByEnvironment, candidateShares } from "../rollouts/rolloutText.js";
 
 /** Production in the colour of what matters most; every other environment alike. */
 export const environmentColour = (environment: string) =>
@@ -9,15 +12,18 @@ export const environmentColour = (environment: string) =>
 
 /**
  * At a glance, what each environment serves: one small card per environment with the version,
- * its semver, who published it and when.
+ * its semver, who published it and when, and the candidates' shares while a rollout runs there.
  */
 export function ServingSummary({
+  name,
   labels,
   versions,
 }: {
+  name: string;
   labels: Record<string, number>;
   versions: PromptVersion[];
 }) {
+  const rollouts = activeByEnvironment(useActiveRollouts(name).data?.items ?? []);
   const served = Object.entries(labels).filter(([label]) => label !== "latest");
   if (served.length === 0) {
     return (
@@ -37,6 +43,7 @@ export function ServingSummary({
     >
       {served.map(([label, number]) => {
         const version = versions.find((v) => v.version === number);
+        const rollout = rollouts.get(label);
         return (
           <Paper component="li" key={label} withBorder px="sm" py={6} maw="100%">
             <Group gap={8}>
@@ -50,6 +57,15 @@ export function ServingSummary({
                 <Text span size="xs" c="dimmed">
                   {" "}
                   {version.semver} · {actorName(version.author)} · <Ago at={version.createdAt} />
+                </Text>
+              )}
+              {rollout && (
+                <Text span size="xs" fw={600}>
+                  {" "}
+                  rollout:{" "}
+                  {candidateShares(rollout)
+                    .map((c) => `v${c.version} at ${percentText(c.weight)}`)
+                    .join(", ")}
                 </Text>
               )}
             </Group>

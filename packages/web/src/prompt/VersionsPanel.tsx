@@ -18,6 +18,7 @@ import { Link } from "react-router";
 import { actorName } from "../actors.js";
 import { Ago } from "../ago.js";
 import { EvaluationSummary, VersionEvaluations } from "../evaluations/VersionEvaluations.js";
+import { RolloutShares } from "../rollouts/RolloutShares.js";
 import { TableFrame } from "../ScrollRegion.js";
 import { environmentColour } from "./ServingSummary.js";
 
@@ -86,6 +87,15 @@ function VersionView({ version, back }: { version: PromptVersion; back: string }
     ["Published", new Date(version.createdAt).toLocaleString()],
     ["Bump", version.bump ?? "first version"],
     ["Labels", <Labels key="labels" labels={version.labels} />],
+    [
+      "Rollouts",
+      <RolloutShares
+        key="rollouts"
+        name={version.name}
+        version={version.version}
+        none="none running"
+      />,
+    ],
     ["Variables", version.variables.join(", ") || "none"],
     ["Content hash", <Code key="hash">{version.contentHash}</Code>],
   ];
@@ -196,6 +206,7 @@ export function VersionsPanel({
                   <Table.Td>{v.bump ?? "first"}</Table.Td>
                   <Table.Td>
                     <Labels labels={v.labels} />
+                    <RolloutShares name={v.name} version={v.version} />
                   </Table.Td>
                   <Table.Td>
                     <EvaluationSummary evaluations={v.evaluations ?? []} />

@@ -4,6 +4,7 @@ import {
   moveToUndo,
   type PromptVersion,
   type Role,
+  type Rollout,
 } from "@promptline/core";
 import { actorName } from "../actors.js";
 import type { Deployment } from "./queries.js";
@@ -48,6 +49,10 @@ export interface EnvironmentRow {
   cannotDeploy: string | undefined;
   /** Why Roll back is off, when the key may move it. */
   cannotRollBack: string | undefined;
+  /** The rollout running (or paused) on it, which holds its label until it ends. */
+  rollout: Rollout | undefined;
+  /** Why no rollout can start on it, when the key may move it. */
+  cannotStart: string | undefined;
 }
 
 /** Each environment with what it serves, what may be done to it, and why not, for the panel. */
@@ -58,6 +63,7 @@ export function environmentRows({
   history,
   choice,
   role,
+  rollouts = new Map(),
 }: {
   environments: Environment[];
   labels: Record<string, number>;
@@ -67,6 +73,8 @@ export function environmentRows({
   history: Deployment[];
   choice: Record<string, number>;
   role: Role | undefined;
+  /** Environment → its running or paused rollout. */
+  rollouts?: Map<string, Rollout>;
 }): EnvironmentRow[] {
   return environments.map((environment) => {
     const { name } = environment;
@@ -74,6 +82,8 @@ export function environmentRows({
     const selected = choice[name] ?? versions[0]?.version;
     const rollback = rollbackPlan(name, history, current);
     const refusal = role && labelMoveRefusal({ role }, environment);
+    const rollout = rollouts.get(name);
+    const held = rollout ? `A rollout runs on ${name}: promote or abort it first.` : undefined;
     return {
       environment,
       current,
@@ -83,12 +93,25 @@ export function environmentRows({
       refusal,
       cannotDeploy: refusal
         ? undefined
-        : selected === undefined
-          ? "Nothing is published yet: publish a version to deploy it."
-          : selected === current
-            ? `${name} serves v${current} already: pick another version to deploy.`
-            : undefined,
-      cannotRollBack: refusal || !("none" in rollback) ? undefined : rollback.none,
+        : held
+          ? held
+          : selected === undefined
+            ? "Nothing is published yet: publish a version to deploy it."
+            : selected === current
+              ? `${name} serves v${current} already: pick another version to deploy.`
+              : undefined,
+      cannotRollBack: refusal
+        ? undefined
+        : (held ?? ("none" in rollback ? rollback.none : undefined)),
+      rollout,
+      cannotStart:
+        refusal || rollout
+          ? undefined
+          : current === undefined
+            ? `${name} serves nothing yet: deploy a version before rolling out the next.`
+            : versions.every((v) => v.version === current)
+              ? `Only v${current} is published: publish another version to roll it out.`
+              : undefined,
     };
   });
 }

@@ -78,6 +78,32 @@ describe("the dashboard's chart rows", () => {
     expect(last).toEqual({ t: at("2026-03-10T00:00:00.000Z"), v1: 0, draft: 5 });
   });
 
+  it("give each version's variant a column of its own when split by rollout variant", () => {
+    const split: VersionMetrics["versions"] = [
+      {
+        ...figures("", 3, 1),
+        version: 2,
+        variant: "candidate",
+        series: [figures("2026-03-10T12:00:00.000Z", 3, 1, 500)],
+      },
+      {
+        ...figures("", 9),
+        version: 1,
+        variant: "control",
+        series: [figures("2026-03-10T12:00:00.000Z", 9, 0, 300)],
+      },
+    ];
+    const last = chartRows(split, measure("latencyP95"), "hour", NOW).at(-1);
+    expect(last).toEqual({
+      t: at("2026-03-10T12:00:00.000Z"),
+      "candidate v2": 500,
+      "control v1": 300,
+    });
+    expect(chartRows(split, measure("costPerCall"), "hour", NOW).at(-1)?.["control v1"]).toBe(
+      0.001,
+    );
+  });
+
   it("count only whole calls, errors and tokens on their axis", () => {
     expect(MEASURES.filter((m) => m.whole).map((m) => m.key)).toEqual([
       "calls",

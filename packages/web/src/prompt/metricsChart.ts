@@ -52,6 +52,13 @@ export const MEASURES: Measure[] = [
   },
   { key: "cost", label: "Cost (USD)", value: (f) => f.cost, whenEmpty: 0, whole: false },
   {
+    key: "costPerCall",
+    label: "Cost per call (USD)",
+    value: (f) => f.avgCostPerCall,
+    whenEmpty: null,
+    whole: false,
+  },
+  {
     key: "feedback",
     label: "Average feedback",
     value: (f) => f.scores.feedback?.mean ?? null,
@@ -83,6 +90,12 @@ export function scoreMeasures(versions: VersionMetrics["versions"]): Measure[] {
 
 /** A series' name: calls without a version ran the draft (or did not say which version). */
 export const versionKey = (version: number | null) => (version === null ? "draft" : `v${version}`);
+
+/** A series' name when split by rollout variant too: "candidate v8", "control v7". */
+export const seriesKey = (entry: {
+  version: number | null;
+  variant?: string | null | undefined;
+}) => (entry.variant ? `${entry.variant} ${versionKey(entry.version)}` : versionKey(entry.version));
 
 /** How long one bucket lasts, in milliseconds. */
 export const spanOf = (bucket: Bucket) => (bucket === "hour" ? 3_600_000 : 86_400_000);
@@ -118,7 +131,7 @@ export function chartRows(
       first = Math.min(first, t);
       last = Math.max(last, t);
     }
-    values.set(versionKey(v.version), byTime);
+    values.set(seriesKey(v), byTime);
   }
   const rows: ChartRow[] = [];
   for (let t = first; t <= last; t += span) {

@@ -120,3 +120,7 @@ export async function capture(
   await page.waitForTimeout(500);
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage });
 }
+
+/** How far the page is wider than the window: 0 when nothing runs off to the side. */
+export const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
