@@ -48,18 +48,3 @@ export async function releaseLease(
 ): Promise<void> {
   await db.deleteFrom("leases").where("name", "=", name).where("owner", "=", owner).execute();
 }
-
-/** Who holds the lease now, if anyone (an expired lease is held by no one). */
-export async function leaseHolder(
-  db: Kysely<Database>,
-  name: string,
-  now: Date,
-): Promise<string | undefined> {
-  const row = await db
-    .selectFrom("leases")
-    .select("owner")
-    .where("name", "=", name)
-    .where("expiresAt", ">", now.toISOString())
-    .executeTakeFirst();
-  return row?.owner;
-}
