@@ -316,6 +316,7 @@ describe.each(testEngines())("stores on %s", (kind) => {
     ).toEqual([
       {
         promptVersion: 1,
+        variant: null,
         startTime: LATER,
         status: "ok",
         latencyMs: 12.5,
