@@ -104,12 +104,13 @@ function canary(overrides: Partial<RolloutDetail> = {}): RolloutDetail {
             metric: "p95_latency",
             state: "unknown",
             reason: "p95_latency: 40 of the 100 observations needed per arm",
-            control: { n: 40, mean: 812, variance: 900 },
-            candidate: { n: 40, mean: 930.4, variance: 1000 },
-            difference: 118.4,
-            low: -35,
-            high: 271.8,
-            allowed: 300,
+            // The monitor's p95 figures: shares of calls over the control's p95 + 300 ms.
+            control: { n: 40, mean: 0.05, variance: 0.0475 },
+            candidate: { n: 40, mean: 0.075, variance: 0.07 },
+            difference: 0.025,
+            low: -0.08,
+            high: 0.13,
+            allowed: 0,
           }),
         ],
       },
@@ -145,8 +146,9 @@ describe("how the CLI words a rollout", () => {
   it("gives each metric its unit: rates in percent and points, latency in ms, cost in dollars", () => {
     expect(metricValue("error_rate", 0.0312)).toBe("3.12 %");
     expect(metricDifference("error_rate", -0.011)).toBe("−1.1 pp");
-    expect(metricValue("p95_latency", 1840.4)).toBe("1,840 ms");
-    expect(metricDifference("p95_latency", 118.44)).toBe("+118 ms");
+    // A p95 check's figures are shares of calls over its limit (named in ms by its reason).
+    expect(metricValue("p95_latency", 0.0712)).toBe("7.12 % slow");
+    expect(metricDifference("p95_latency", 0.0212)).toBe("+2.12 pp slow");
     expect(metricValue("cost_per_call", 0.0012345)).toBe("$0.00123");
     expect(metricDifference("score:tone", 0)).toBe("+0");
   });
@@ -177,7 +179,7 @@ describe("how the CLI words a rollout", () => {
       ),
       expect.stringMatching(/^├/),
       expect.stringMatching(
-        /│ p95_latency<\+300ms +│ v8 930 ms \(n=40\) +│ 812 ms \(n=40\) +│ \+118 ms \(−35 ms to \+272 ms\) +│ \+300 ms +│ unknown: 40 of the 100 observations needed per arm/,
+        /│ p95_latency<\+300ms +│ v8 7.5 % slow \(n=40\) +│ 5 % slow \(n=40\) +│ \+2.5 pp slow \(−8 pp slow to \+13 pp slow\) +│ \+0 pp slow +│ unknown: 40 of the 100 observations needed per arm/,
       ),
       expect.stringMatching(/^└/),
       "decisions (newest first):",

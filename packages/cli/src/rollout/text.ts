@@ -23,11 +23,15 @@ function figure(n: number): string {
   return abs === 0 ? "0" : String(Number(abs.toPrecision(3)));
 }
 
-/** A metric's value as a person reads it: a rate in percent, latency in ms, cost in dollars. */
+/**
+ * A check's figure as a person reads it: a rate in percent, cost in dollars. A p95 latency
+ * check measures the share of calls slower than the limit its reason names in ms (the
+ * control's p95 plus the tolerance), so its figures are shares of slow calls.
+ */
 export function metricValue(metric: string, value: number): string {
   const sign = value < 0 ? "−" : "";
   if (metric === "error_rate") return `${sign}${figure(value * 100)} %`;
-  if (metric === "p95_latency") return `${sign}${figure(value)} ms`;
+  if (metric === "p95_latency") return `${sign}${figure(value * 100)} % slow`;
   if (metric === "cost_per_call") return `${sign}$${figure(value)}`;
   return `${sign}${figure(value)}`;
 }
@@ -35,7 +39,7 @@ export function metricValue(metric: string, value: number): string {
 /** A difference between two values of a metric: percentage points for a rate. */
 export function metricDifference(metric: string, value: number): string {
   if (metric === "error_rate") return signed(value, `${figure(value * 100)} pp`);
-  if (metric === "p95_latency") return signed(value, `${figure(value)} ms`);
+  if (metric === "p95_latency") return signed(value, `${figure(value * 100)} pp slow`);
   if (metric === "cost_per_call") return signed(value, `$${figure(value)}`);
   return signed(value, figure(value));
 }

@@ -142,13 +142,17 @@ export function guardrailInWords(guardrail: Guardrail): string {
 /** A figure to read, not to compute with: three significant digits (0.0142574 → 0.0143). */
 const shown = (n: number) => Number(n.toPrecision(3));
 
-/** A metric's value as its unit reads: an error rate in %, latency in ms, cost in USD. */
+/**
+ * A check's figure as its unit reads: an error rate in %, cost in USD. A p95 latency check
+ * measures the share of calls slower than the limit its reason names in ms (the control's p95
+ * plus the tolerance), so its figures are shares of slow calls.
+ */
 export function metricValue(metric: string, value: number): string {
   switch (choiceOf(metric)) {
     case "error_rate":
       return `${shown(value * 100)} %`;
     case "p95_latency":
-      return `${Math.round(value)} ms`;
+      return `${shown(value * 100)} % slow`;
     case "cost_per_call":
       return `$${shown(value)}`;
     default:
@@ -158,9 +162,10 @@ export function metricValue(metric: string, value: number): string {
 
 /** A difference in the metric's unit, signed: "+1.2 pp" (percentage points of a rate), "−30 ms". */
 export function signedValue(metric: string, value: number): string {
+  const choice = choiceOf(metric);
   const text =
-    choiceOf(metric) === "error_rate"
-      ? `${shown(Math.abs(value) * 100)} pp`
+    choice === "error_rate" || choice === "p95_latency"
+      ? `${shown(Math.abs(value) * 100)} pp${choice === "p95_latency" ? " slow" : ""}`
       : metricValue(metric, Math.abs(value));
   if (value === 0) return text;
   return `${value > 0 ? "+" : "−"}${text}`;
