@@ -34,6 +34,7 @@ export * from "./resolve/api.js";
 export * from "./rollout/api.js";
 export * from "./rollout/assign.js";
 export * from "./rollout/guardrail.js";
+export * from "./rollout/pattern-safety.js";
 export * from "./rollout/plan.js";
 export * from "./rollout/sequential.js";
 export * from "./session/api.js";

@@ -121,7 +121,8 @@ export type Condition =
 /**
  * How a `matches` condition is tested. The server and the gateway pass a linear-time engine
  * (RE2), since contexts come from callers; the default, for the SDK, is the platform's RegExp
- * (patterns are checked as RE2 syntax when a rollout is saved, which both engines read alike).
+ * (a rollout is saved only with patterns both engines compile and a backtracking engine runs
+ * quickly: see pattern-safety.ts).
  */
 export type PatternTest = (pattern: string, text: string) => boolean;
 

@@ -282,6 +282,24 @@ describe.each(testEngines())("rollouts on %s", (engine) => {
         400,
         "lookaround",
       ],
+      ...(
+        [
+          ["^(a+)+$", "repeats a group that holds a quantifier"],
+          ["a*a*a*$", "too many ways to match"],
+          ["(?i)pro", "not a JavaScript regular expression"],
+        ] as const
+      ).map(([pattern, text]): [Record<string, unknown>, number, string] => [
+        {
+          rules: [
+            {
+              conditions: [{ attribute: "email", op: "matches", pattern }],
+              variants: [{ version: 2, weight: 10000 }],
+            },
+          ],
+        },
+        400,
+        text,
+      ]),
     ];
     for (const [body, status, text] of cases) {
       const refused = await start(body);

@@ -1,9 +1,11 @@
 /**
  * What a start request becomes: the rollout's first split and canary state, after checking that
- * every version it names is the control or one of its candidates and that its patterns can run.
+ * every version it names is the control or one of its candidates and that its patterns can run
+ * on every path, the SDK's backtracking RegExp included.
  */
 import {
   BUCKETS,
+  backtrackingProblem,
   Invalid,
   type StartRolloutBody,
   type TargetingRuleBody,
@@ -30,11 +32,10 @@ function checkRules(rules: ReadonlyArray<TargetingRuleBody>, versions: ReadonlyS
     }
     for (const [c, condition] of rule.conditions.entries()) {
       if (condition.op !== "matches") continue;
-      const problem = patternProblem(
-        condition.pattern,
-        "",
-        `rule ${r + 1}, condition ${c + 1}'s pattern`,
-      );
+      const what = `rule ${r + 1}, condition ${c + 1}'s pattern`;
+      // RE2 on the server and the gateway; the SDK's own RegExp, which backtracks.
+      const problem =
+        patternProblem(condition.pattern, "", what) ?? backtrackingProblem(condition.pattern, what);
       if (problem) throw new Invalid(problem);
     }
   }
