@@ -206,7 +206,8 @@ describe.each(testEngines())("the guardrail monitor and people on %s", (engine) 
     const monitor = new RolloutMonitor(
       createContext(server.services.engine),
       {
-        activeRollouts: () => rollouts.activeRollouts(),
+        activeRolloutIds: () => rollouts.activeRolloutIds(),
+        rolloutsByIds: (ids) => rollouts.rolloutsByIds(ids),
         recordChecks: (id, checks) => rollouts.recordChecks(id, checks),
         applyDecision: async (id, seen, decision) => {
           // The person acts after the monitor read the rollout, before it acts.

@@ -29,7 +29,7 @@ export const MONITOR_LEASE = "rollout-monitor";
 /** What the monitor needs of the rollout service. */
 export type MonitoredRollouts = Pick<
   RolloutService,
-  "activeRollouts" | "applyDecision" | "recordChecks"
+  "activeRolloutIds" | "rolloutsByIds" | "applyDecision" | "recordChecks"
 >;
 
 export interface Assessment {
@@ -180,14 +180,16 @@ export class RolloutMonitor {
     });
     if (!this.stats.leader) return;
     this.stats.looks += 1;
-    const active = (await this.rollouts.activeRollouts()).sort((a, b) => a.id - b.id);
-    for (const id of this.seen.keys()) {
-      if (!active.some((r) => r.id === id)) this.seen.delete(id);
-    }
-    const next = active.findIndex((r) => r.id > this.after);
-    const turn = next === -1 ? active : [...active.slice(next), ...active.slice(0, next)];
+    // Ids first: only the rollouts of this turn are read in full (their rules may be large).
+    const active = await this.rollouts.activeRolloutIds();
+    const ids = new Set(active);
+    for (const id of this.seen.keys()) if (!ids.has(id)) this.seen.delete(id);
+    const next = active.findIndex((id) => id > this.after);
+    const order = next === -1 ? active : [...active.slice(next), ...active.slice(0, next)];
+    const turn = order.slice(0, this.maxPerLook);
+    const rows = new Map((await this.rollouts.rolloutsByIds(turn)).map((r) => [r.id, r]));
     const deadline = started.getTime() + this.leaseMs / 2;
-    for (const rollout of turn.slice(0, this.maxPerLook)) {
+    for (const rollout of turn.flatMap((id) => rows.get(id) ?? [])) {
       if (this.stopped || this.ctx.clock.now().getTime() > deadline) break;
       this.after = rollout.id;
       try {

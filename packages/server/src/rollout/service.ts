@@ -28,9 +28,11 @@ import {
   activeKeyOf,
   findActiveRollout,
   findRollout,
+  findRolloutsByIds,
   insertChecks,
   insertDecision,
   insertRollout,
+  listActiveIds,
   listChecks,
   listDecisions,
   listRollouts,
@@ -65,8 +67,10 @@ export interface RolloutService {
     action: PersonAction,
     body: RolloutActionBody,
   ): Promise<Rollout>;
-  /** Every project's running and paused rollouts: what the guardrail monitor looks at. */
-  activeRollouts(): Promise<RolloutRow[]>;
+  /** The ids of every project's running and paused rollouts: what the guardrail monitor watches. */
+  activeRolloutIds(): Promise<number[]>;
+  /** Those rollouts in full, by id (the monitor reads only the ones it looks at now). */
+  rolloutsByIds(ids: readonly number[]): Promise<RolloutRow[]>;
   /** The monitor's decision, applied only if the rollout is still at the revision it looked at. */
   applyDecision(
     id: number,
@@ -277,7 +281,8 @@ export function createRolloutService(
       return presentRollout(row);
     },
 
-    activeRollouts: () => listRollouts(db, { active: true, limit: 10_000 }),
+    activeRolloutIds: () => listActiveIds(db),
+    rolloutsByIds: (ids) => findRolloutsByIds(db, ids),
 
     async applyDecision(id, seenRevision, decision) {
       const applied = await writeWithEvents(ctx, async (trx, record) => {

@@ -41,6 +41,26 @@ export async function findRollout(
     .executeTakeFirst();
 }
 
+/** The ids of every project's running and paused rollouts, in order. */
+export async function listActiveIds(db: Kysely<Database>): Promise<number[]> {
+  const rows = await db
+    .selectFrom("rollouts")
+    .select("id")
+    .where("activeKey", "is not", null)
+    .orderBy("id")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Rollouts by id, in id order. */
+export async function findRolloutsByIds(
+  db: Kysely<Database>,
+  ids: readonly number[],
+): Promise<RolloutRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom("rollouts").selectAll().where("id", "in", ids).orderBy("id").execute();
+}
+
 export interface RolloutFilter {
   projectId?: string | undefined;
   promptId?: string | undefined;
