@@ -4,6 +4,7 @@ import { MAX_STORED_INT } from "../api/common.js";
 import { chatMessageSchema, variableNameSchema } from "../prompt/content.js";
 import { promptNameSchema } from "../prompt/name.js";
 import { providerNameSchema } from "../provider/api.js";
+import { contextObjectSchema, MAX_CONTEXT_LENGTH } from "../resolve/api.js";
 import { traceOriginSchema } from "../trace/schema.js";
 
 /**
@@ -17,8 +18,8 @@ export const gatewayExtensionSchema = z
     version: z.number().int().positive().max(MAX_STORED_INT).optional(),
     variables: z.record(z.string(), z.unknown()).optional(),
     placeholders: z.record(variableNameSchema, z.array(chatMessageSchema)).optional(),
-    context: z.record(z.string(), z.unknown()).optional().meta({
-      description: "Who is calling (user id, plan…), for rollouts; recorded with the trace",
+    context: contextObjectSchema.optional().meta({
+      description: `Who is calling (user id, plan…), for rollouts' targeting; recorded with the trace. At most ${MAX_CONTEXT_LENGTH} characters of JSON`,
     }),
     provider: providerNameSchema.optional().meta({ description: "The connection to call" }),
     userId: z.string().min(1).max(256).optional(),

@@ -58,6 +58,13 @@ export const resolvedPromptSchema = z
   .meta({ id: "ResolvedPrompt" });
 export type ResolvedPrompt = z.infer<typeof resolvedPromptSchema>;
 
+/** A caller's context attributes in a JSON body (the compile API's, the gateway's). */
+export const contextObjectSchema = z
+  .record(z.string(), z.unknown())
+  .refine((c) => JSON.stringify(c).length <= MAX_CONTEXT_LENGTH, {
+    message: `at most ${MAX_CONTEXT_LENGTH} characters of JSON`,
+  });
+
 export const compileBodySchema = z
   .object({
     label: z.string().max(64).optional(),
@@ -65,16 +72,10 @@ export const compileBodySchema = z
     variables: z.record(z.string(), z.unknown()).default({}),
     placeholders: z.record(variableNameSchema, z.array(chatMessageSchema)).default({}),
     unit: resolveQuerySchema.shape.unit,
-    context: z
-      .record(z.string(), z.unknown())
-      .refine((c) => JSON.stringify(c).length <= MAX_CONTEXT_LENGTH, {
-        message: `at most ${MAX_CONTEXT_LENGTH} characters of JSON`,
-      })
-      .optional()
-      .meta({
-        description:
-          'The caller\'s context attributes, for targeting rules (and the unit, when the rollout\'s unit attribute is among them), e.g. {"plan":"pro"}',
-      }),
+    context: contextObjectSchema.optional().meta({
+      description:
+        'The caller\'s context attributes, for targeting rules (and the unit, when the rollout\'s unit attribute is among them), e.g. {"plan":"pro"}',
+    }),
   })
   .strict()
   .meta({ id: "Compile" });

@@ -158,6 +158,22 @@ describe.each(testEngines())("where assignment happens: the gateway (%s)", (engi
     expect(anonymousTrace).toMatchObject({ prompt: { version: 1 }, variant: null });
   });
 
+  it("refuses a context over 4,096 characters of JSON, as the resolve and compile APIs do", async () => {
+    const name = uniqueName("support/wide");
+    await promptWithVersions(server, name, 1, 1, contentNaming(CONFIG));
+    const response = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${server.adminKey}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: `prompt:${name}`,
+        messages: [{ role: "user", content: "Hello" }],
+        promptline: { userId: "user-1", context: { notes: "x".repeat(5000) } },
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("at most 4096 characters of JSON");
+  });
+
   it("splits the rollout's calls by variant in the metrics, as assigned", async () => {
     const name = uniqueName("support/measured");
     await promptWithVersions(server, name, 2, 1, contentNaming(CONFIG));
