@@ -258,7 +258,7 @@ describe("how the CLI words a rollout", () => {
     const r = canary();
     expect(startedText(r).split("\n")).toEqual([
       "started canary rollout #12 of support/refund on production: v8 25 % · v7 (control) 75 %",
-      "steps: 5 % → [25 %] → 100 %, each held 30 min",
+      "steps: 5 % → [25 %] → 100 %, each held 30 min before it widens",
       "guardrails: error_rate<+2%, p95_latency<+300ms (on breach: rollback)",
       "watch it: promptline rollout status support/refund --env production --watch",
     ]);

@@ -242,7 +242,7 @@ export function startedText(r: Rollout): string {
   ];
   if (r.canary)
     lines.push(
-      `steps: ${stepsText(r.canary)}, each held ${r.canary.steps[0]?.holdMinutes ?? 0} min`,
+      `steps: ${stepsText(r.canary)}, each held ${r.canary.steps[0]?.holdMinutes ?? 0} min before it widens`,
     );
   if (r.rules.length > 0) lines.push("targeting rules:", ...ruleLines(r.rules));
   lines.push(
