@@ -222,6 +222,12 @@ describe("how the CLI words a rollout", () => {
     expect(statusText(canary({ checks: [] }))).toMatch(
       /│ error_rate<\+2% +│ — +│ — +│ — +│ — +│ no look yet │/,
     );
+    // A look at the last step (100 %) checks nothing: the look before it is shown, not "no look yet".
+    const atLastStep = canary();
+    atLastStep.checks.push({ at: "2026-12-01T10:45:00.000Z", checks: [] });
+    const text = statusText(atLastStep);
+    expect(text).toContain("guardrails (latest look 2026-12-01T10:31:00.000Z):");
+    expect(text).not.toContain("no look yet");
   });
 
   it("writes targeting rules one a line, first to last", () => {
