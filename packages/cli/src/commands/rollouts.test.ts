@@ -64,7 +64,7 @@ describe("promptline rollout", () => {
     const id = Number(/rollout #(\d+)/.exec(started.stdout)?.[1]);
     expect(started.stdout.split("\n")).toEqual([
       `started canary rollout #${id} of ${name} on production: v2 5 % · v1 (control) 95 %`,
-      "steps: [5 %] → 25 % → 100 %, each held 30 min",
+      "steps: [5 %] → 25 % → 100 %, each held 30 min before it widens",
       "guardrails: error_rate<+2%, p95_latency<+300ms (on breach: rollback)",
       `watch it: promptline rollout status ${name} --env production --watch`,
     ]);

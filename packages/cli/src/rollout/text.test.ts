@@ -222,6 +222,12 @@ describe("how the CLI words a rollout", () => {
     expect(statusText(canary({ checks: [] }))).toMatch(
       /│ error_rate<\+2% +│ — +│ — +│ — +│ — +│ no look yet │/,
     );
+    // A look at the last step (100 %) checks nothing: the look before it is shown, not "no look yet".
+    const atLastStep = canary();
+    atLastStep.checks.push({ at: "2026-12-01T10:45:00.000Z", checks: [] });
+    const text = statusText(atLastStep);
+    expect(text).toContain("guardrails (latest look 2026-12-01T10:31:00.000Z):");
+    expect(text).not.toContain("no look yet");
   });
 
   it("writes targeting rules one a line, first to last", () => {
@@ -258,7 +264,7 @@ describe("how the CLI words a rollout", () => {
     const r = canary();
     expect(startedText(r).split("\n")).toEqual([
       "started canary rollout #12 of support/refund on production: v8 25 % · v7 (control) 75 %",
-      "steps: 5 % → [25 %] → 100 %, each held 30 min",
+      "steps: 5 % → [25 %] → 100 %, each held 30 min before it widens",
       "guardrails: error_rate<+2%, p95_latency<+300ms (on breach: rollback)",
       "watch it: promptline rollout status support/refund --env production --watch",
     ]);

@@ -139,10 +139,15 @@ function headerLines(r: Rollout): string[] {
   return lines;
 }
 
-/** The latest look's check of each guardrail (and candidate), if the monitor has looked. */
+/**
+ * The latest look that checked the guardrails, if the monitor has looked. A look at a canary's
+ * last step (100 %, no control left to compare with) checks nothing; the figures before it stand.
+ */
 function latestChecks(detail: RolloutDetail): { at: string; checks: GuardrailCheck[] } | undefined {
   let latest: RolloutDetail["checks"][number] | undefined;
-  for (const point of detail.checks) if (!latest || point.at > latest.at) latest = point;
+  for (const point of detail.checks) {
+    if (point.checks.length > 0 && (!latest || point.at > latest.at)) latest = point;
+  }
   return latest;
 }
 
@@ -242,7 +247,7 @@ export function startedText(r: Rollout): string {
   ];
   if (r.canary)
     lines.push(
-      `steps: ${stepsText(r.canary)}, each held ${r.canary.steps[0]?.holdMinutes ?? 0} min`,
+      `steps: ${stepsText(r.canary)}, each held ${r.canary.steps[0]?.holdMinutes ?? 0} min before it widens`,
     );
   if (r.rules.length > 0) lines.push("targeting rules:", ...ruleLines(r.rules));
   lines.push(
