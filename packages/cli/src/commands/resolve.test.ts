@@ -81,4 +81,52 @@ describe("promptline resolve and compile", () => {
       "error: --var takes name=value, got '=x'",
     );
   });
+
+  it("resolve and compile --unit are assigned a running rollout's version; without a unit, the control says so", async () => {
+    await publishedTextPrompt(server, "resolve/rolled", ["One for {{who}}.", "Two for {{who}}."]);
+    await deployed(server, "resolve/rolled", "production", 1);
+    const started = await server.call("POST", "/api/v1/prompts/resolve%2Frolled/rollouts", {
+      environment: "production",
+      strategy: "split",
+      candidates: [{ version: 2, weight: 0 }],
+      rules: [
+        {
+          conditions: [{ attribute: "plan", op: "equals", value: "pro" }],
+          variants: [{ version: 2, weight: 10000 }],
+        },
+      ],
+    });
+    expect(started.status).toBe(201);
+    const control = await cli("resolve", "resolve/rolled");
+    expect(control.stdout.split("\n")[0]).toBe(
+      `resolve/rolled v1 (1.0.0) via production (control of rollout #${started.body.id}: give --unit to be assigned)`,
+    );
+    const pro = await cli(
+      "resolve",
+      "resolve/rolled",
+      "--unit",
+      "ann",
+      "--context",
+      '{"plan":"pro"}',
+    );
+    expect(pro.stdout.split("\n")[0]).toMatch(
+      /^resolve\/rolled v2 \(\S+\) via production, candidate of the running rollout$/,
+    );
+    const free = await cli("resolve", "resolve/rolled", "--unit", "ann");
+    expect(free.stdout.split("\n")[0]).toContain("v1 (1.0.0) via production, control of");
+    const compiled = await cli(
+      "compile",
+      "resolve/rolled",
+      "--var",
+      "who=Ann",
+      "--unit",
+      "ann",
+      "--context",
+      '{"plan":"pro"}',
+    );
+    expect(compiled.stdout).toBe("Two for Ann.");
+    const bad = await cli("resolve", "resolve/rolled", "--context", "[1]");
+    expect(bad).toMatchObject({ code: EXIT.usage });
+    expect(bad.stderr).toContain("--context takes a JSON object");
+  });
 });

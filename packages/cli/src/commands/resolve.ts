@@ -26,17 +26,50 @@ function parseVariables(json: string | undefined, pairs: string[] = []): Record<
   return variables;
 }
 
+/** `--context '{"plan":"pro"}'`: the caller's attributes for a rollout's targeting rules. */
+function parseContext(json: string | undefined): Record<string, unknown> | undefined {
+  if (json === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw new UsageError(`--context is not valid JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new UsageError(`--context takes a JSON object, e.g. '{"plan": "pro"}'`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** How a resolution was chosen: its label, and the rollout variant a unit was assigned. */
+function via(resolved: { label: string | null; variant?: string; rollout?: { id: number } }) {
+  const label = resolved.label ?? "version";
+  if (resolved.variant) return `${label}, ${resolved.variant} of the running rollout`;
+  if (resolved.rollout) {
+    return `${label} (control of rollout #${resolved.rollout.id}: give --unit to be assigned)`;
+  }
+  return label;
+}
+
+const UNIT_HELP = "the caller's unit (a user id): assigned a version when a rollout runs";
+const CONTEXT_HELP = "the caller's attributes as a JSON object, for a rollout's targeting rules";
+
 export function registerResolveCommands(program: Command, io: Io): void {
   program
     .command("resolve <name>")
     .description("fetch a prompt as applications get it (client API)")
     .option("--label <label>", "label to resolve (default production)")
     .option("--version <n>", "exact version")
+    .option("--unit <unit>", UNIT_HELP)
+    .option("--context <json>", CONTEXT_HELP)
     .action(async (name: string, opts, command: Command) => {
       const ctx = await commandContext(command, io);
+      const context = parseContext(opts.context);
       const fetched = await ctx.api.client.resolve(name, {
         ...(opts.label && { label: opts.label }),
         ...(opts.version && { version: parseVersion(opts.version) }),
+        ...(opts.unit && { unit: opts.unit }),
+        ...(context && { context: JSON.stringify(context) }),
       });
       // Asked without an ETag, the server has no "not modified" to answer.
       if (fetched.status === 304)
@@ -45,7 +78,7 @@ export function registerResolveCommands(program: Command, io: Io): void {
       const content = await contentText(resolved.content);
       emit(io, ctx.json, resolved, () =>
         [
-          `${resolved.name} v${resolved.version} (${resolved.semver}) via ${resolved.label ?? "version"}`,
+          `${resolved.name} v${resolved.version} (${resolved.semver}) via ${via(resolved)}`,
           "",
           content,
         ].join("\n"),
@@ -59,12 +92,17 @@ export function registerResolveCommands(program: Command, io: Io): void {
     .option("--version <n>", "exact version")
     .option("--var <name=value>", "a string variable (repeatable)", collect)
     .option("--vars <json>", "variables as a JSON object, for numbers, booleans, lists, objects")
+    .option("--unit <unit>", UNIT_HELP)
+    .option("--context <json>", CONTEXT_HELP)
     .action(async (name: string, opts, command: Command) => {
       const ctx = await commandContext(command, io);
+      const context = parseContext(opts.context);
       const body = {
         variables: parseVariables(opts.vars, opts.var),
         ...(opts.label && { label: opts.label }),
         ...(opts.version && { version: parseVersion(opts.version) }),
+        ...(opts.unit && { unit: opts.unit }),
+        ...(context && { context }),
       };
       const compiled = await ctx.api.client.compile(name, body);
       emit(io, ctx.json, compiled, () =>
