@@ -125,6 +125,41 @@ describe("promptline resolve and compile", () => {
       '{"plan":"pro"}',
     );
     expect(compiled.stdout).toBe("Two for Ann.");
+    // What the rollout served, by variant: traces filtered and metrics split.
+    const at = new Date().toISOString();
+    const posted = await server.call("POST", "/api/v1/traces", {
+      traces: ["control", "candidate", "candidate"].map((variant, i) => ({
+        id: `rolled-${i}`,
+        startTime: at,
+        prompt: {
+          name: "resolve/rolled",
+          version: variant === "control" ? 1 : 2,
+          label: "production",
+        },
+        variant,
+        model: "gpt-4o-mini",
+        input: "hi",
+        output: "hello",
+      })),
+    });
+    expect(posted.status).toBeLessThan(300);
+    const listed = await cli(
+      "--json",
+      "traces",
+      "list",
+      "--prompt",
+      "resolve/rolled",
+      "--variant",
+      "candidate",
+    );
+    expect(
+      JSON.parse(listed.stdout)
+        .items.map((t: { id: string }) => t.id)
+        .sort(),
+    ).toEqual(["rolled-1", "rolled-2"]);
+    const split = await cli("metrics", "resolve/rolled", "--by-variant");
+    expect(split.stdout).toMatch(/v1 control +│ 1 /);
+    expect(split.stdout).toMatch(/v2 candidate +│ 2 /);
     const bad = await cli("resolve", "resolve/rolled", "--context", "[1]");
     expect(bad).toMatchObject({ code: EXIT.usage });
     expect(bad.stderr).toContain("--context takes a JSON object");

@@ -46,6 +46,7 @@ export function traceFilterOf(opts: OptionValues) {
 export function registerTraceCommands(program: Command, io: Io): void {
   const traces = program.command("traces").description("LLM calls recorded in production");
   traceFilterOptions(traces.command("list").description("traces, newest first"))
+    .option("--variant <variant>", "the rollout variant that served them: control or candidate")
     .option("-s, --search <text>", "text in input, output or error")
     .option("--limit <n>", "at most this many", parseNumber("--limit"), 50)
     .option("--cursor <cursor>", "nextCursor of the previous page")
@@ -53,6 +54,7 @@ export function registerTraceCommands(program: Command, io: Io): void {
       const ctx = await commandContext(command, io);
       const page = await ctx.api.traces.list({
         ...traceFilterOf(opts),
+        variant: opts.variant,
         q: opts.search,
         limit: opts.limit,
         cursor: opts.cursor,
@@ -114,11 +116,13 @@ export function registerTraceCommands(program: Command, io: Io): void {
     .option("--label <env>", "only calls served through this label")
     .option("--bucket <bucket>", "hour or day", "day")
     .option("--origin <origin>", "production (default), playground or all")
+    .option("--by-variant", "split each version by the rollout variant that served its calls")
     .action(async (prompt: string, opts, command: Command) => {
       const ctx = await commandContext(command, io);
       const metrics = await ctx.api.traces.versionMetrics({
         prompt,
         bucket: opts.bucket,
+        ...(opts.byVariant && { groupBy: "variant" as const }),
         ...(opts.origin && { origin: opts.origin }),
         ...(opts.from && { from: opts.from }),
         ...(opts.to && { to: opts.to }),
@@ -139,7 +143,7 @@ export function registerTraceCommands(program: Command, io: Io): void {
             "feedback",
           ],
           metrics.versions.map((v) => [
-            v.version === null ? "(none)" : `v${v.version}`,
+            `${v.version === null ? "(none)" : `v${v.version}`}${opts.byVariant ? ` ${v.variant ?? "(no rollout)"}` : ""}`,
             v.calls,
             `${(v.errorRate * 100).toFixed(1)}%`,
             ms(v.latencyP50),
