@@ -20,6 +20,7 @@ import {
   toleranceUnit,
   withMetric,
 } from "./guardrailForm.js";
+import { ListEditor } from "./ListEditor.js";
 import type { FieldsProps } from "./PlanFields.js";
 
 /** One guardrail: the metric (and a score's name), which way is worse, the tolerance. */
@@ -131,34 +132,19 @@ export function GuardrailFields(props: FieldsProps) {
             No guardrails: nothing is watched, and a canary advances on time alone.
           </Text>
         )}
-        <Stack
-          component="ul"
-          gap="xs"
-          p={0}
-          m={0}
-          style={{ listStyle: "none" }}
-          aria-label="Guardrails"
-        >
-          {draft.guardrails.map((guardrail, index) => (
+        <ListEditor
+          label="Guardrails"
+          ordered={false}
+          items={draft.guardrails.map((guardrail, index) => (
             <GuardrailRow key={guardrail.key} guardrail={guardrail} index={index} props={props} />
           ))}
-        </Stack>
-        {errors.guardrails && (
-          <Text size="sm" c="red">
-            {errors.guardrails}
-          </Text>
-        )}
-        <Button
-          variant="default"
-          size="xs"
-          w="fit-content"
-          disabled={draft.guardrails.length >= 10}
-          onClick={() =>
+          error={errors.guardrails}
+          full={draft.guardrails.length >= 10}
+          addLabel="Add a guardrail"
+          onAdd={() =>
             set({ guardrails: [...draft.guardrails, emptyGuardrail("feedback", "0.1")] })
           }
-        >
-          Add a guardrail
-        </Button>
+        />
         <Group gap="lg" align="flex-start">
           <Stack gap={4}>
             <Input.Label labelElement="div" id={breachLabel}>

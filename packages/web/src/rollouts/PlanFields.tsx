@@ -11,6 +11,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useId } from "react";
+import { ListEditor } from "./ListEditor.js";
 import { percentText } from "./percent.js";
 import {
   type CandidateDraft,
@@ -188,32 +189,17 @@ export function PlanFields(props: FieldsProps) {
             <Text size="sm" fw={500}>
               Steps
             </Text>
-            <Stack
-              component="ol"
-              gap="xs"
-              p={0}
-              m={0}
-              style={{ listStyle: "none" }}
-              aria-label="Canary steps"
-            >
-              {draft.steps.map((step, index) => (
+            <ListEditor
+              label="Canary steps"
+              ordered
+              items={draft.steps.map((step, index) => (
                 <StepRow key={step.key} step={step} index={index} props={props} />
               ))}
-            </Stack>
-            {errors.canary && (
-              <Text size="sm" c="red">
-                {errors.canary}
-              </Text>
-            )}
-            <Button
-              variant="default"
-              size="xs"
-              w="fit-content"
-              disabled={draft.steps.length >= 20}
-              onClick={() => set({ steps: [...draft.steps, emptyStep()] })}
-            >
-              Add a step
-            </Button>
+              error={errors.canary}
+              full={draft.steps.length >= 20}
+              addLabel="Add a step"
+              onAdd={() => set({ steps: [...draft.steps, emptyStep()] })}
+            />
           </>
         ) : (
           <>

@@ -11,6 +11,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useId } from "react";
+import { ListEditor } from "./ListEditor.js";
 import type { FieldsProps } from "./PlanFields.js";
 import { basisPointsOf, percentText } from "./percent.js";
 import { candidateVersions } from "./startForm.js";
@@ -284,34 +285,18 @@ export function TargetingFields(props: FieldsProps) {
           Targeting rules are tried in order before the split; the first whose conditions all hold
           decides. Without rules, everyone is split.
         </Text>
-        {draft.rules.length > 0 && (
-          <Stack
-            component="ol"
-            gap="sm"
-            p={0}
-            m={0}
-            style={{ listStyle: "none" }}
-            aria-label="Targeting rules"
-          >
-            {draft.rules.map((rule, index) => (
-              <RuleCard key={rule.key} rule={rule} index={index} props={props} />
-            ))}
-          </Stack>
-        )}
-        {errors.rules && (
-          <Text size="sm" c="red">
-            {errors.rules}
-          </Text>
-        )}
-        <Button
-          variant="default"
-          size="xs"
-          w="fit-content"
-          disabled={draft.rules.length >= 20}
-          onClick={() => set({ rules: [...draft.rules, emptyRule(firstCandidate)] })}
-        >
-          Add a targeting rule
-        </Button>
+        <ListEditor
+          label="Targeting rules"
+          ordered
+          gap="sm"
+          items={draft.rules.map((rule, index) => (
+            <RuleCard key={rule.key} rule={rule} index={index} props={props} />
+          ))}
+          error={errors.rules}
+          full={draft.rules.length >= 20}
+          addLabel="Add a targeting rule"
+          onAdd={() => set({ rules: [...draft.rules, emptyRule(firstCandidate)] })}
+        />
       </Stack>
     </Paper>
   );
