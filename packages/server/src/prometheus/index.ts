@@ -37,6 +37,25 @@ export interface RolloutMonitorUse {
  * What operators scrape at /metrics (Prometheus text format). One registry per server, so
  * several servers in one process (tests) keep their own counts.
  */
+/** Counters whose totals a component keeps itself: each scrape reads them from a snapshot. */
+function snapshotCounters<T>(
+  registers: Registry[],
+  read: () => T,
+  counters: ReadonlyArray<[name: string, help: string, value: (use: T) => number]>,
+): void {
+  for (const [name, help, value] of counters) {
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(value(read()));
+      },
+    });
+  }
+}
+
 export class ServerMetrics {
   readonly registry = new Registry();
   readonly httpRequests = new Counter({
@@ -206,17 +225,7 @@ export class ServerMetrics {
         (use) => use.errors,
       ],
     ];
-    for (const [name, help, value] of counters) {
-      new Counter({
-        name,
-        help,
-        registers,
-        collect() {
-          this.reset();
-          this.inc(value(read()));
-        },
-      });
-    }
+    snapshotCounters(registers, read, counters);
     new Counter({
       name: "promptline_online_eval_skipped_total",
       help: "Traces or scorers not scored, by reason (judge_unavailable, no_output, trace_gone, already_scored)",
@@ -252,17 +261,7 @@ export class ServerMetrics {
         (u) => u.stale,
       ],
     ];
-    for (const [name, help, value] of counters) {
-      new Counter({
-        name,
-        help,
-        registers,
-        collect() {
-          this.reset();
-          this.inc(value(read()));
-        },
-      });
-    }
+    snapshotCounters(registers, read, counters);
   }
 
   // Label lookups hash their values on every call: the children are kept per label set.
