@@ -14,9 +14,8 @@ import {
   adminApi,
   describeOthers,
   load,
-  profilingArgs,
   round,
-  startProcess,
+  startUpstreamAndServer,
   withCpuAccounting,
   writeResult,
 } from "./lib.mjs";
@@ -133,14 +132,11 @@ export async function benchGatewayRollout() {
   const started = [];
   const dataDir = mkdtempSync(join(tmpdir(), "promptline-bench-gateway-rollout-"));
   try {
-    const upstream = await startProcess("./servers/upstream.mjs");
-    started.push(upstream);
-    const promptline = await startProcess(
-      "./servers/promptline.mjs",
-      { BENCH_ADMIN_KEY: ADMIN_KEY, BENCH_DATA_DIR: dataDir },
-      { nodeArgs: profilingArgs("gateway-rollout") },
-    );
-    started.push(promptline);
+    const { upstream, promptline } = await startUpstreamAndServer("gateway-rollout", {
+      adminKey: ADMIN_KEY,
+      dataDir,
+      started,
+    });
     const rollout = await seed(promptline.url, upstream.url);
 
     const url = `${promptline.url}/v1/chat/completions`;

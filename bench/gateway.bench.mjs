@@ -14,10 +14,10 @@ import {
   load,
   metricValue,
   pacedLatency,
-  profilingArgs,
   readMetrics,
   round,
   startProcess,
+  startUpstreamAndServer,
   withCpuAccounting,
   writeResult,
 } from "./lib.mjs";
@@ -70,14 +70,11 @@ export async function benchGateway() {
   const started = [];
   const dataDir = mkdtempSync(join(tmpdir(), "promptline-bench-gateway-"));
   try {
-    const upstream = await startProcess("./servers/upstream.mjs");
-    started.push(upstream);
-    const promptline = await startProcess(
-      "./servers/promptline.mjs",
-      { BENCH_ADMIN_KEY: ADMIN_KEY, BENCH_DATA_DIR: dataDir },
-      { nodeArgs: profilingArgs("gateway") },
-    );
-    started.push(promptline);
+    const { upstream, promptline } = await startUpstreamAndServer("gateway", {
+      adminKey: ADMIN_KEY,
+      dataDir,
+      started,
+    });
     const bareProxy = await startProcess("./servers/bare-proxy.mjs", {
       BENCH_UPSTREAM: upstream.url,
     });

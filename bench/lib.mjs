@@ -384,3 +384,19 @@ export function describeOthers(cpu) {
   );
   return `other processes used ${cpu.otherProcesses} CPU-s in ${cpu.wallSeconds} s${busiest.length ? ` (${busiest.join("; ")})` : ""}`;
 }
+
+/**
+ * A local OpenAI-compatible upstream and a promptline server on `dataDir` (profiled as `label`),
+ * for the gateway's benches; both are pushed on `started`, for the caller to stop.
+ */
+export async function startUpstreamAndServer(label, { adminKey, dataDir, started }) {
+  const upstream = await startProcess("./servers/upstream.mjs");
+  started.push(upstream);
+  const promptline = await startProcess(
+    "./servers/promptline.mjs",
+    { BENCH_ADMIN_KEY: adminKey, BENCH_DATA_DIR: dataDir },
+    { nodeArgs: profilingArgs(label) },
+  );
+  started.push(promptline);
+  return { upstream, promptline };
+}

@@ -1,5 +1,4 @@
 import {
-  Button,
   Group,
   Input,
   NativeSelect,
@@ -20,7 +19,7 @@ import {
   toleranceUnit,
   withMetric,
 } from "./guardrailForm.js";
-import { ListEditor } from "./ListEditor.js";
+import { ListEditor, RemoveButton } from "./ListEditor.js";
 import type { FieldsProps } from "./PlanFields.js";
 
 /** One guardrail: the metric (and a score's name), which way is worse, the tolerance. */
@@ -95,15 +94,10 @@ function GuardrailRow({
         onChange={(e) => change({ ...guardrail, relative: e.currentTarget.value === "relative" })}
         w={{ base: "100%", xs: 170 }}
       />
-      <Button
-        variant="subtle"
-        color="red"
-        mt={{ base: 0, xs: 25 }}
-        aria-label={`Remove guardrail ${n}`}
+      <RemoveButton
+        label={`Remove guardrail ${n}`}
         onClick={() => set({ guardrails: draft.guardrails.filter((g) => g !== guardrail) })}
-      >
-        Remove
-      </Button>
+      />
     </Group>
   );
 }

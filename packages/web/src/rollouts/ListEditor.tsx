@@ -47,3 +47,18 @@ export function ListEditor({
     </>
   );
 }
+
+/** Removes one item of a row in a list the start form edits, aligned with the row's fields. */
+export function RemoveButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <Button
+      variant="subtle"
+      color="red"
+      mt={{ base: 0, xs: 25 }}
+      aria-label={label}
+      onClick={onClick}
+    >
+      Remove
+    </Button>
+  );
+}

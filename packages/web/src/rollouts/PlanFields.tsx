@@ -11,7 +11,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useId } from "react";
-import { ListEditor } from "./ListEditor.js";
+import { ListEditor, RemoveButton } from "./ListEditor.js";
 import { percentText } from "./percent.js";
 import {
   type CandidateDraft,
@@ -67,15 +67,10 @@ function CandidateRow({
         w={{ base: "100%", xs: 200 }}
       />
       {draft.candidates.length > 1 && (
-        <Button
-          variant="subtle"
-          color="red"
-          mt={{ base: 0, xs: 25 }}
-          aria-label={`Remove candidate ${n}`}
+        <RemoveButton
+          label={`Remove candidate ${n}`}
           onClick={() => set({ candidates: draft.candidates.filter((c) => c !== candidate) })}
-        >
-          Remove
-        </Button>
+        />
       )}
     </Group>
   );

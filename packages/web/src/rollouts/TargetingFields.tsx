@@ -11,7 +11,7 @@ import {
   Title,
 } from "@mantine/core";
 import { useId } from "react";
-import { ListEditor } from "./ListEditor.js";
+import { ListEditor, RemoveButton } from "./ListEditor.js";
 import type { FieldsProps } from "./PlanFields.js";
 import { basisPointsOf, percentText } from "./percent.js";
 import { candidateVersions } from "./startForm.js";
@@ -84,15 +84,10 @@ function ConditionRow({
         w={{ base: "100%", xs: 200 }}
       />
       {rule.conditions.length > 1 && (
-        <Button
-          variant="subtle"
-          color="red"
-          mt={{ base: 0, xs: 25 }}
-          aria-label={`Remove ${n}`}
+        <RemoveButton
+          label={`Remove ${n}`}
           onClick={() => change({ conditions: rule.conditions.filter((c) => c !== condition) })}
-        >
-          Remove
-        </Button>
+        />
       )}
     </Group>
   );
